@@ -1,0 +1,3 @@
+from bunpai.cli.main import main
+
+raise SystemExit(main())

@@ -1,0 +1,37 @@
+"""Entry point of the `bunpai` command.
+
+Each command group lives in its own module under ``bunpai.cli`` and exposes
+``register(subparsers)``; this module only assembles them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from bunpai import __version__
+from bunpai.cli import prc
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="bunpai",
+        description="bunpai (分配): royalty distribution for a music copyright society.",
+    )
+    parser.add_argument("--version", action="version", version=f"bunpai {__version__}")
+    groups = parser.add_subparsers(dest="group", metavar="COMMAND")
+    groups.required = True
+    prc.register(groups)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        code: int = args.handler(args)
+    except KeyboardInterrupt:
+        print("interrupted / 中断しました", file=sys.stderr)
+        return 130
+    return code

@@ -1,0 +1,52 @@
+"""`bunpai prc …`: the private recording compensation distribution (私的録音補償金分配)."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+
+def register(groups: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    prc = groups.add_parser(
+        "prc",
+        help="private recording compensation distribution / 私的録音補償金の分配",
+        description="Private recording compensation distribution (私的録音補償金分配).",
+    )
+    commands = prc.add_subparsers(dest="command", metavar="COMMAND")
+    commands.required = True
+
+    run = commands.add_parser(
+        "run",
+        help="distribute one period from an input folder / 入力フォルダから1期分を分配",
+        description="Distribute one period: read INPUT_DIR (see docs/prc-files.md), write OUTPUT_DIR.",
+    )
+    run.add_argument("input_dir", type=Path, metavar="INPUT_DIR")
+    run.add_argument("--out", type=Path, required=True, metavar="OUTPUT_DIR")
+    run.add_argument("--force", action="store_true", help="replace OUTPUT_DIR if it exists")
+    run.add_argument("--quiet", action="store_true", help="print no summary")
+    run.add_argument("--top", type=int, default=10, help="payees shown in the summary (default 10)")
+    run.set_defaults(handler=_run)
+
+    demo = commands.add_parser(
+        "demo",
+        help="generate a realistic demo period / デモ用の分配期データを生成",
+        description="Write a realistic, generated private recording input folder to OUTPUT_DIR.",
+    )
+    demo.add_argument("out_dir", type=Path, metavar="OUTPUT_DIR")
+    demo.add_argument("--works", type=int, default=5000, help="number of works (default 5000)")
+    demo.add_argument("--seed", type=int, default=2026, help="random seed (default 2026)")
+    demo.set_defaults(handler=_demo)
+
+
+def _run(args: argparse.Namespace) -> int:
+    from bunpai.services.prc import run_period_command
+
+    return run_period_command(args.input_dir, args.out, force=args.force, quiet=args.quiet, top=args.top)
+
+
+def _demo(args: argparse.Namespace) -> int:
+    from bunpai.demo.prc import generate_period
+
+    summary = generate_period(args.out_dir, works=args.works, seed=args.seed)
+    print(summary)
+    return 0
