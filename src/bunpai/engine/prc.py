@@ -124,6 +124,19 @@ def _objects(series: pl.Series) -> np.ndarray:
     return values
 
 
+def _ratio_texts(numerators: np.ndarray, denominator: int) -> pl.Series:
+    """``n/d`` texts of numerators over one denominator, reduced (vectorised when 64 bits suffice)."""
+    if len(numerators) == 0:
+        return pl.Series("points", [], dtype=pl.String)
+    if denominator <= _INT64_LIMIT and max(numerators) <= _INT64_LIMIT and min(numerators) >= 0:
+        num = numerators.astype(np.int64)
+        divisor = np.gcd(num, np.int64(denominator))
+        divisor[divisor == 0] = 1
+        frame = pl.DataFrame({"n": num // divisor, "d": np.int64(denominator) // divisor})
+        return frame.select(pl.col("n").cast(pl.String) + "/" + pl.col("d").cast(pl.String)).to_series()
+    return pl.Series("points", [format_ratio(Fraction(int(n), denominator)) for n in numerators], dtype=pl.String)
+
+
 def distribute_frames(frames: PrcFrames, rules: PrcRuleSet, progress: Progress | None = None) -> EngineResult:
     say = progress or (lambda _message: None)
     period = frames.period
@@ -279,11 +292,11 @@ def distribute_frames(frames: PrcFrames, rules: PrcRuleSet, progress: Progress |
     for fund, bit in FUND_BITS.items():
         selected = selected + np.where((mask & bit) > 0, amount_by_fund[fund][index], 0)
     exact = _objects(paid_rows["wn"]) * selected
-    gross = exact // divisor if paid_rows.height else exact
+    gross = (exact // divisor).astype(np.int64) if paid_rows.height else np.zeros(0, dtype=np.int64)
     statement_lines = (
         paid_rows.select("party_id", "payee_id", "work_id")
-        .with_columns(pl.Series("gross_yen", [int(v) for v in gross], dtype=pl.Int64))
-        .filter(pl.Series([v > 0 for v in exact], dtype=pl.Boolean))
+        .with_columns(pl.Series("gross_yen", gross, dtype=pl.Int64))
+        .filter(pl.Series(np.asarray(exact > 0, dtype=bool), dtype=pl.Boolean))
         .select("party_id", "payee_id", "work_id", "gross_yen")
     )
 
@@ -336,11 +349,11 @@ def distribute_frames(frames: PrcFrames, rules: PrcRuleSet, progress: Progress |
     for fund in FUNDS:
         part = table.filter(pl.col(f"uses_{fund}"))
         part_index = part["index"].to_numpy().astype(np.int64)
-        numerators = raws[fund][part_index] * basic[fund][part_index] if part.height else []
-        den = denominators[fund] * common_w
-        texts = [format_ratio(Fraction(int(n), den)) for n in numerators]
+        numerators = raws[fund][part_index] * basic[fund][part_index] if part.height else np.zeros(0, dtype=object)
         point_frames.append(
-            part.select("work_id", pl.lit(fund).alias("fund")).with_columns(pl.Series("points", texts, dtype=pl.String))
+            part.select("work_id", pl.lit(fund).alias("fund")).with_columns(
+                _ratio_texts(numerators, denominators[fund] * common_w).alias("points")
+            )
         )
     order = {f: i for i, f in enumerate(FUNDS)}
     work_points = (
@@ -353,7 +366,7 @@ def distribute_frames(frames: PrcFrames, rules: PrcRuleSet, progress: Progress |
     review = (
         table.filter(pl.col("used"))
         .select("work_id", "notes")
-        .explode("notes")
+        .explode("notes", empty_as_null=True)
         .drop_nulls("notes")
         .rename({"notes": "note"})
         .sort("work_id", "note")

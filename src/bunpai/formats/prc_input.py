@@ -331,7 +331,7 @@ def _rights(
         unknown_reference(problems, file, frame, "work_id", work_ids, "work")
     if party_ids is not None:
         unknown_reference(problems, file, frame, "party_id", party_ids, "party")
-    typed = frame.select(
+    typed = frame.lazy().select(
         pl.col(LINE), pl.col("work_id"), pl.col("party_id"),
         choices(problems, file, frame, "role", ROLES, "role").alias("role"),
         *_ratio_columns(problems, file, frame, "share", "share"),
@@ -339,7 +339,8 @@ def _rights(
         dates(problems, file, frame, "submitted_on").alias("submitted_on"),
         dates(problems, file, frame, "valid_from").alias("valid_from"),
         dates(problems, file, frame, "valid_to").alias("valid_to"),
-    )
+    ).collect()
+    problems.flush()
     problems.check(
         file, "valid_to", typed, pl.col("valid_to") < pl.col("valid_from"), "valid_to is before valid_from"
     )
@@ -426,7 +427,7 @@ def _broadcast(folder: Path, problems: Problems, work_ids: pl.Series | None, rul
         file, "station_kind", frame, ~pl.col("station_kind").str.contains(r"^[A-Za-z0-9_\-]+$"),
         pl.format("not a station kind: '{}'", pl.col("station_kind")),
     )
-    typed = frame.select(
+    typed = frame.lazy().select(
         pl.col(LINE), pl.col("work_id"),
         whole_numbers(problems, file, frame, "use_count").alias("use_count"),
         *_ratio_columns(problems, file, frame, "differential_points", "differential"),
@@ -434,7 +435,8 @@ def _broadcast(folder: Path, problems: Problems, work_ids: pl.Series | None, rul
         *_ratio_columns(problems, file, frame, "sampling_rate", "sampling", default_one=True),
         choices(problems, file, frame, "use_type", rules.broadcast_known_use_types, "use type").alias("use_type"),
         pl.col("station_kind").str.to_lowercase().alias("station_kind"),
-    )
+    ).collect()
+    problems.flush()
     problems.check(file, "sampling_rate", typed, pl.col("sampling_num") == 0, "a sampling rate of zero")
     problems.check(
         file, "sampling_rate", typed, pl.col("sampling_num") > pl.col("sampling_den"), "a sampling rate above 1"
@@ -450,13 +452,15 @@ def _recording(folder: Path, problems: Problems, work_ids: pl.Series | None, rul
     require(problems, file, frame, ["work_id", "deemed_songs", "units", "recording_class", "purpose"])
     if work_ids is not None:
         unknown_reference(problems, file, frame, "work_id", work_ids, "work")
-    return frame.select(
+    typed = frame.lazy().select(
         pl.col(LINE), pl.col("work_id"),
         *_ratio_columns(problems, file, frame, "deemed_songs", "deemed"),
         whole_numbers(problems, file, frame, "units").alias("units"),
         whole_numbers(problems, file, frame, "recording_class").alias("recording_class"),
         choices(problems, file, frame, "purpose", rules.recording_known_purposes, "purpose").alias("purpose"),
-    )
+    ).collect()
+    problems.flush()
+    return typed
 
 
 def _rental(folder: Path, problems: Problems, work_ids: pl.Series | None) -> pl.DataFrame | None:
@@ -467,12 +471,14 @@ def _rental(folder: Path, problems: Problems, work_ids: pl.Series | None) -> pl.
     require(problems, file, frame, ["work_id", "deemed_songs", "rental_count", "rental_class"])
     if work_ids is not None:
         unknown_reference(problems, file, frame, "work_id", work_ids, "work")
-    return frame.select(
+    typed = frame.lazy().select(
         pl.col(LINE), pl.col("work_id"),
         *_ratio_columns(problems, file, frame, "deemed_songs", "deemed"),
         whole_numbers(problems, file, frame, "rental_count").alias("rental_count"),
         whole_numbers(problems, file, frame, "rental_class").alias("rental_class"),
-    )
+    ).collect()
+    problems.flush()
+    return typed
 
 
 def _claims(folder: Path, problems: Problems) -> pl.DataFrame | None:
