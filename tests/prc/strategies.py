@@ -121,12 +121,16 @@ def periods(draw: st.DrawFn, max_works: int = 5, max_parties: int = 6) -> dict[s
             (r["party_id"], r["work_id"])
             for r in rights
             if r["party_id"] is not None
-            and next(p for p in parties if p["party_id"] == r["party_id"])["category"] in ("nonmember", "member")
+            and next(p for p in parties if p["party_id"] == r["party_id"])["category"]
+            in ("nonmember", "member")
         }
     )
-    targets = [draw(st.sampled_from(claimable)) if claimable and draw(st.integers(0, 3)) else
-               (draw(st.sampled_from([*ids, "NOBODY"])), draw(st.sampled_from([*work_ids, "W404"])))
-               for _ in range(4)]
+    targets = [
+        draw(st.sampled_from(claimable))
+        if claimable and draw(st.integers(0, 3))
+        else (draw(st.sampled_from([*ids, "NOBODY"])), draw(st.sampled_from([*work_ids, "W404"])))
+        for _ in range(4)
+    ]
     claims = [
         {
             "claim_id": f"C{i}",

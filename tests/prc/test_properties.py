@@ -107,8 +107,11 @@ def test_claims_never_pay_more_than_the_claimants_share(data: dict[str, Any]) ->
         for (work_id, fund), total in paid.items():
             rows, resolved = shares[work_id]
             not_paid_by_fund = sum(
-                (w for r, w in zip(rows, resolved.weights, strict=True)
-                 if w is not None and r.party_id is not None and fund not in parties[r.party_id].paid_funds),
+                (
+                    w
+                    for r, w in zip(rows, resolved.weights, strict=True)
+                    if w is not None and r.party_id is not None and fund not in parties[r.party_id].paid_funds
+                ),
                 Fraction(0),
             )
             price = outcome.summary[f"unit_price_{fund}"]

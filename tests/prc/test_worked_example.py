@@ -44,9 +44,18 @@ def test_worked_example_gives_every_figure(tmp_path: Path) -> None:
 
     lines = [(r["party_id"], r["work_id"], int(r["gross_yen"])) for r in _rows(out / "statement_lines.csv")]
     assert sorted(lines) == sorted(
-        [("A", "W1", 85_420), ("B", "W1", 85_420), ("C", "W2", 87_771), ("A", "W3", 454_528), ("P", "W3", 227_264)]
+        [
+            ("A", "W1", 85_420),
+            ("B", "W1", 85_420),
+            ("C", "W2", 87_771),
+            ("A", "W3", 454_528),
+            ("P", "W3", 227_264),
+        ]
     )
-    payees = {r["payee_id"]: (int(r["gross_yen"]), int(r["fee_yen"]), int(r["net_yen"])) for r in _rows(out / "payees.csv")}
+    payees = {
+        r["payee_id"]: (int(r["gross_yen"]), int(r["fee_yen"]), int(r["net_yen"]))
+        for r in _rows(out / "payees.csv")
+    }
     assert payees == {
         "A": (539_948, 53_994, 485_954),
         "B": (85_420, 8_542, 76_878),
@@ -64,7 +73,11 @@ def test_worked_example_gives_every_figure(tmp_path: Path) -> None:
     claims = {r["claim_id"]: r for r in _rows(out / "claims_result.csv")}
     c1 = claims["C1"]
     assert (c1["status"], c1["gross_yen"], c1["fee_yen"], c1["tax_yen"], c1["net_yen"]) == (
-        "paid", "87771", "500", "8961", "78310",
+        "paid",
+        "87771",
+        "500",
+        "8961",
+        "78310",
     )
     assert claims["C2"]["status"] == "late"
     assert _rows(out / "held.csv") == []
@@ -76,8 +89,14 @@ def test_rerun_is_byte_identical(tmp_path: Path) -> None:
     assert main(["prc", "run", str(EXAMPLE), "--out", str(second), "--quiet"]) == 0
     names = sorted(p.name for p in first.iterdir())
     assert names == sorted(p.name for p in second.iterdir())
-    assert {"summary.json", "statement_lines.csv", "payees.csv", "held.csv", "work_points.csv",
-            "claims_result.csv"} <= set(names)
+    assert {
+        "summary.json",
+        "statement_lines.csv",
+        "payees.csv",
+        "held.csv",
+        "work_points.csv",
+        "claims_result.csv",
+    } <= set(names)
     for name in names:
         assert (first / name).read_bytes() == (second / name).read_bytes(), name
 

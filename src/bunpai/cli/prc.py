@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 
 
@@ -47,6 +48,10 @@ def _run(args: argparse.Namespace) -> int:
 def _demo(args: argparse.Namespace) -> int:
     from bunpai.demo.prc import generate_period
 
-    summary = generate_period(args.out_dir, works=args.works, seed=args.seed)
+    try:
+        summary = generate_period(args.out_dir, works=args.works, seed=args.seed)
+    except (FileExistsError, ValueError) as error:
+        print(str(error), file=sys.stderr)
+        return 2
     print(summary)
     return 0

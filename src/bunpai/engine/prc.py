@@ -67,7 +67,9 @@ def _column_max(frame: pl.DataFrame, column: str) -> int:
     return int(value) if value is not None else 0  # type: ignore[arg-type]
 
 
-def reduce_usage(frame: pl.DataFrame, numerators: Sequence[str], denominators: Sequence[str]) -> tuple[pl.DataFrame, int]:
+def reduce_usage(
+    frame: pl.DataFrame, numerators: Sequence[str], denominators: Sequence[str]
+) -> tuple[pl.DataFrame, int]:
     """Σ over each work's rows of Π numerators / Π denominators, as an integer over a common denominator.
 
     Returns a frame ``work_id, raw`` (Int128 sums of Int64 row values) and that denominator.
@@ -100,9 +102,7 @@ def reduce_usage(frame: pl.DataFrame, numerators: Sequence[str], denominators: S
     return reduced, common
 
 
-def _signature_shares(
-    signatures: list[str], rules: PrcRuleSet
-) -> dict[str, WorkShares]:
+def _signature_shares(signatures: list[str], rules: PrcRuleSet) -> dict[str, WorkShares]:
     resolved = {}
     for signature in signatures:
         body, flags = signature.rsplit("|", 1)
@@ -134,7 +134,9 @@ def _ratio_texts(numerators: np.ndarray, denominator: int) -> pl.Series:
         divisor[divisor == 0] = 1
         frame = pl.DataFrame({"n": num // divisor, "d": np.int64(denominator) // divisor})
         return frame.select(pl.col("n").cast(pl.String) + "/" + pl.col("d").cast(pl.String)).to_series()
-    return pl.Series("points", [format_ratio(Fraction(int(n), denominator)) for n in numerators], dtype=pl.String)
+    return pl.Series(
+        "points", [format_ratio(Fraction(int(n), denominator)) for n in numerators], dtype=pl.String
+    )
 
 
 def distribute_frames(frames: PrcFrames, rules: PrcRuleSet, progress: Progress | None = None) -> EngineResult:
@@ -176,7 +178,10 @@ def distribute_frames(frames: PrcFrames, rules: PrcRuleSet, progress: Progress |
         .join(needed, on="work_id", how="semi")
         .join(frames.parties.select("party_id", "paid_mask", "payee_id"), on="party_id", how="left")
         .with_columns(
-            pl.when(pl.col("party_id").is_null()).then(ALL_FUNDS_MASK).otherwise(pl.col("paid_mask")).alias("mask"),
+            pl.when(pl.col("party_id").is_null())
+            .then(ALL_FUNDS_MASK)
+            .otherwise(pl.col("paid_mask"))
+            .alias("mask"),
             (
                 pl.col("role")
                 + ":"
@@ -251,7 +256,8 @@ def distribute_frames(frames: PrcFrames, rules: PrcRuleSet, progress: Progress |
             how="left",
         )
     table = table.with_columns(
-        [pl.col(f"raw_{f}").fill_null(0) for f in FUNDS] + [pl.col(f"uses_{f}").fill_null(False) for f in FUNDS]
+        [pl.col(f"raw_{f}").fill_null(0) for f in FUNDS]
+        + [pl.col(f"uses_{f}").fill_null(False) for f in FUNDS]
     ).with_columns(pl.any_horizontal([pl.col(f"uses_{f}") for f in FUNDS]).alias("used"))
     table = table.sort("work_id").with_row_index("index")
 
@@ -281,9 +287,7 @@ def distribute_frames(frames: PrcFrames, rules: PrcRuleSet, progress: Progress |
         rows.filter(pl.col("party_id").is_not_null() & (pl.col("mask") > 0))
         .join(used_index, on="work_id")
         .group_by("work_id", "party_id")
-        .agg(
-            pl.col("wn").sum(), pl.col("mask").first(), pl.col("payee_id").first(), pl.col("index").first()
-        )
+        .agg(pl.col("wn").sum(), pl.col("mask").first(), pl.col("payee_id").first(), pl.col("index").first())
         .sort("work_id", "party_id")
     )
     index = paid_rows["index"].to_numpy().astype(np.int64)
@@ -308,18 +312,15 @@ def distribute_frames(frames: PrcFrames, rules: PrcRuleSet, progress: Progress |
         .agg(pl.col("wn").sum(), pl.col("index").first())
         .with_columns(pl.lit(HELD_UNDETERMINED).alias("reason"))
     )
-    unregistered = (
-        table.filter(pl.col("used") & (pl.col("unregistered") > 0))
-        .select(
-            "work_id",
-            pl.lit(None, pl.String).alias("role"),
-            pl.col("unregistered").alias("wn"),
-            "index",
-            pl.when(pl.col("row_count") == 0)
-            .then(pl.lit(HELD_NO_RIGHTS))
-            .otherwise(pl.lit(HELD_UNREGISTERED))
-            .alias("reason"),
-        )
+    unregistered = table.filter(pl.col("used") & (pl.col("unregistered") > 0)).select(
+        "work_id",
+        pl.lit(None, pl.String).alias("role"),
+        pl.col("unregistered").alias("wn"),
+        "index",
+        pl.when(pl.col("row_count") == 0)
+        .then(pl.lit(HELD_NO_RIGHTS))
+        .otherwise(pl.lit(HELD_UNREGISTERED))
+        .alias("reason"),
     )
     held_rows = pl.concat([undetermined.select(unregistered.columns), unregistered]).sort(
         "work_id", "role", "reason", nulls_last=False
@@ -329,7 +330,9 @@ def distribute_frames(frames: PrcFrames, rules: PrcRuleSet, progress: Progress |
     held = (
         held_rows.with_columns(
             pl.Series("gross_yen", [int(v) // divisor for v in held_exact], dtype=pl.Int64),
-            pl.Series("share", [format_ratio(Fraction(int(w), common_w)) for w in held_rows["wn"]], dtype=pl.String),
+            pl.Series(
+                "share", [format_ratio(Fraction(int(w), common_w)) for w in held_rows["wn"]], dtype=pl.String
+            ),
         )
         .filter(pl.Series([v > 0 for v in held_exact], dtype=pl.Boolean))
         .select("work_id", "role", "gross_yen", "reason", "share")
@@ -349,7 +352,9 @@ def distribute_frames(frames: PrcFrames, rules: PrcRuleSet, progress: Progress |
     for fund in FUNDS:
         part = table.filter(pl.col(f"uses_{fund}"))
         part_index = part["index"].to_numpy().astype(np.int64)
-        numerators = raws[fund][part_index] * basic[fund][part_index] if part.height else np.zeros(0, dtype=object)
+        numerators = (
+            raws[fund][part_index] * basic[fund][part_index] if part.height else np.zeros(0, dtype=object)
+        )
         point_frames.append(
             part.select("work_id", pl.lit(fund).alias("fund")).with_columns(
                 _ratio_texts(numerators, denominators[fund] * common_w).alias("points")
@@ -420,7 +425,9 @@ def _price_claims(
     if frames.claims.height == 0:
         return []
     claimants = frames.claims.select("party_id", "work_id").unique()
-    holder_rows = rows.filter(pl.col("party_id").is_not_null()).join(claimants, on=["party_id", "work_id"], how="semi")
+    holder_rows = rows.filter(pl.col("party_id").is_not_null()).join(
+        claimants, on=["party_id", "work_id"], how="semi"
+    )
     holder_weights: dict[tuple[str, str], Fraction] = {}
     for party_id, work_id, wn in holder_rows.select("party_id", "work_id", "wn").iter_rows():
         key = (party_id, work_id)
@@ -430,8 +437,12 @@ def _price_claims(
     for record in claimed.iter_rows(named=True):
         for fund in FUNDS:
             if record[f"uses_{fund}"]:
-                raw_points[(record["work_id"], fund)] = Fraction(int(record[f"raw_{fund}"]), denominators[fund])
-    parties = {p.party_id: p for p in parties_from_frame(frames.parties.join(claimants, on="party_id", how="semi"))}
+                raw_points[(record["work_id"], fund)] = Fraction(
+                    int(record[f"raw_{fund}"]), denominators[fund]
+                )
+    parties = {
+        p.party_id: p for p in parties_from_frame(frames.parties.join(claimants, on="party_id", how="semi"))
+    }
     known = frames.works.join(claimants, on="work_id", how="semi")["work_id"].to_list()
     claims = [
         Claim(
@@ -462,9 +473,7 @@ def _price_claims(
 def parties_from_frame(frame: pl.DataFrame) -> list[Party]:
     parties = []
     for p in frame.iter_rows(named=True):
-        excluded = frozenset(
-            f.strip() for f in (p["excluded_funds"] or "").lower().split("|") if f.strip()
-        )
+        excluded = frozenset(f.strip() for f in (p["excluded_funds"] or "").lower().split("|") if f.strip())
         parties.append(
             Party(
                 party_id=p["party_id"],
@@ -486,21 +495,48 @@ def works_from_frame(frame: pl.DataFrame) -> list[Work]:
     ]
 
 
-CLAIM_COLUMNS = ("claim_id", "status", "gross_yen", "fee_yen", "tax_yen", "net_yen", "payee_id", "points",
-                 "priced_yen", "reason")
+CLAIM_COLUMNS = (
+    "claim_id",
+    "status",
+    "gross_yen",
+    "fee_yen",
+    "tax_yen",
+    "net_yen",
+    "payee_id",
+    "points",
+    "priced_yen",
+    "reason",
+)
 
 
 def claims_frame(claims: Sequence[ClaimResult]) -> pl.DataFrame:
     return pl.DataFrame(
         [
-            (c.claim_id, c.status, c.gross_yen, c.fee_yen, c.tax_yen, c.net_yen, c.payee_id, format_ratio(c.points),
-             c.priced_yen, c.reason or None)
+            (
+                c.claim_id,
+                c.status,
+                c.gross_yen,
+                c.fee_yen,
+                c.tax_yen,
+                c.net_yen,
+                c.payee_id,
+                format_ratio(c.points),
+                c.priced_yen,
+                c.reason or None,
+            )
             for c in claims
         ],
         schema={
-            "claim_id": pl.String, "status": pl.String, "gross_yen": pl.Int64, "fee_yen": pl.Int64,
-            "tax_yen": pl.Int64, "net_yen": pl.Int64, "payee_id": pl.String, "points": pl.String,
-            "priced_yen": pl.Int64, "reason": pl.String,
+            "claim_id": pl.String,
+            "status": pl.String,
+            "gross_yen": pl.Int64,
+            "fee_yen": pl.Int64,
+            "tax_yen": pl.Int64,
+            "net_yen": pl.Int64,
+            "payee_id": pl.String,
+            "points": pl.String,
+            "priced_yen": pl.Int64,
+            "reason": pl.String,
         },
         orient="row",
     )
@@ -512,7 +548,12 @@ def result_from_outcome(outcome: Outcome, floored_items: int) -> EngineResult:
         summary=outcome.summary,
         statement_lines=pl.DataFrame(
             [(s.party_id, s.payee_id, s.work_id, s.gross_yen) for s in outcome.statement_lines],
-            schema={"party_id": pl.String, "payee_id": pl.String, "work_id": pl.String, "gross_yen": pl.Int64},
+            schema={
+                "party_id": pl.String,
+                "payee_id": pl.String,
+                "work_id": pl.String,
+                "gross_yen": pl.Int64,
+            },
             orient="row",
         ),
         payees=pl.DataFrame(
@@ -522,8 +563,13 @@ def result_from_outcome(outcome: Outcome, floored_items: int) -> EngineResult:
         ),
         held=pl.DataFrame(
             [(h.work_id, h.role or None, h.gross_yen, h.reason, format_ratio(h.share)) for h in outcome.held],
-            schema={"work_id": pl.String, "role": pl.String, "gross_yen": pl.Int64, "reason": pl.String,
-                    "share": pl.String},
+            schema={
+                "work_id": pl.String,
+                "role": pl.String,
+                "gross_yen": pl.Int64,
+                "reason": pl.String,
+                "share": pl.String,
+            },
             orient="row",
         ),
         work_points=pl.DataFrame(

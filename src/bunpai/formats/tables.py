@@ -73,7 +73,9 @@ class Problems:
             )
         )
 
-    def check(self, file: str, column: str, frame: pl.DataFrame, bad: pl.Expr, message: str | pl.Expr) -> None:
+    def check(
+        self, file: str, column: str, frame: pl.DataFrame, bad: pl.Expr, message: str | pl.Expr
+    ) -> None:
         """Report every row of ``frame`` where ``bad`` is true (evaluated at the next flush)."""
         text = message if isinstance(message, pl.Expr) else pl.lit(message)
         entry = self._pending.setdefault(id(frame), (frame, []))
@@ -126,7 +128,9 @@ def _field_count_problems(name: str, data: bytes, width: int) -> list[Problem]:
     reader = csv.reader(io.StringIO(data.decode("utf-8"), newline=""))
     for number, row in enumerate(reader, start=1):
         if number > 1 and len(row) > width:
-            found.append(Problem(name, reader.line_num, "*", f"{len(row)} fields where the header has {width}"))
+            found.append(
+                Problem(name, reader.line_num, "*", f"{len(row)} fields where the header has {width}")
+            )
     return found
 
 
@@ -198,7 +202,9 @@ def _may_need_normalising(data: bytes) -> bool:
     """Whether any cell could hold full-width characters or surrounding blanks (a fast byte scan)."""
     if np.frombuffer(data, dtype=np.uint8).max(initial=0) >= 0x80:
         return True
-    return any(token in data for token in (b" ,", b", ", b" \n", b" \r", b"\t", b'" ', b' "')) or data.startswith(b" ")
+    return any(
+        token in data for token in (b" ,", b", ", b" \n", b" \r", b"\t", b'" ', b' "')
+    ) or data.startswith(b" ")
 
 
 def _normalise_header(column: str) -> str:
@@ -236,7 +242,10 @@ def ratios(problems: Problems, file: str, frame: pl.DataFrame, column: str) -> t
     """Check a column of non-negative exact ratios (``n/d`` or decimal); return numerator and denominator."""
     text = pl.col(column)
     whole = text.cast(pl.Int64, strict=False)
-    if frame.height == 0 or not frame.select((text.is_not_null() & (whole.is_null() | (whole < 0))).any()).item():
+    if (
+        frame.height == 0
+        or not frame.select((text.is_not_null() & (whole.is_null() | (whole < 0))).any()).item()
+    ):
         return whole, pl.when(text.is_not_null()).then(pl.lit(1, pl.Int64)).otherwise(None)
     # Parse once, eagerly: the parts are used by several checks and by both results.
     parts = frame.select(
@@ -260,13 +269,19 @@ def ratios(problems: Problems, file: str, frame: pl.DataFrame, column: str) -> t
         .then(pl.lit(1, pl.Int64))
         .otherwise(None)
         .alias("denominator"),
-        (pl.col("text").is_not_null() & ~pl.col("text").str.starts_with("-") & int_part.is_null()).alias("syntax"),
+        (pl.col("text").is_not_null() & ~pl.col("text").str.starts_with("-") & int_part.is_null()).alias(
+            "syntax"
+        ),
         (den_part.cast(pl.Int64, strict=False) == 0).fill_null(False).alias("zero"),
         (digits.str.len_chars() > 18).fill_null(False).alias("long"),
     )
     problems.check(file, column, frame, text.str.starts_with("-"), pl.format("negative value {}", text))
     problems.check(
-        file, column, frame, pl.lit(parsed["syntax"]), pl.format("not a fraction n/d or a decimal: '{}'", text)
+        file,
+        column,
+        frame,
+        pl.lit(parsed["syntax"]),
+        pl.format("not a fraction n/d or a decimal: '{}'", text),
     )
     problems.check(file, column, frame, pl.lit(parsed["zero"]), pl.format("zero denominator in {}", text))
     problems.check(file, column, frame, pl.lit(parsed["long"]), pl.format("too many digits: {}", text))
@@ -302,7 +317,9 @@ def choices(
         column,
         frame,
         value.is_not_null() & ~value.is_in(values),
-        pl.format("unknown {} '{}' (expected one of: {})", pl.lit(what), pl.col(column), pl.lit(", ".join(values))),
+        pl.format(
+            "unknown {} '{}' (expected one of: {})", pl.lit(what), pl.col(column), pl.lit(", ".join(values))
+        ),
     )
     return value
 

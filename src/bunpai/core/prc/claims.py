@@ -90,7 +90,9 @@ def price_claims(
         if claim.claimed_on < claim.use_date:
             refuse(INVALID, "claimed before the date of use")
             continue
-        if not claim.special_circumstances and claim.claimed_on > claim_deadline(claim.use_date, rules.claim_years):
+        if not claim.special_circumstances and claim.claimed_on > claim_deadline(
+            claim.use_date, rules.claim_years
+        ):
             refuse(LATE, f"claimed more than {rules.claim_years} years after the use (Art. 22)")
             continue
         key = (claim.party_id, claim.work_id, claim.fund)

@@ -116,6 +116,7 @@ def build_summary(
     for name, value in counts.items():
         summary[f"count_{name}"] = value
     summary["claims_by_status"] = {
-        status: sum(1 for c in claims if c.status == status) for status in ("paid", "late", "too_small", "invalid")
+        status: sum(1 for c in claims if c.status == status)
+        for status in ("paid", "late", "too_small", "invalid")
     }
     return summary

@@ -110,9 +110,12 @@ def distribute(data: PeriodInput, rules: PrcRuleSet) -> Outcome:
         return total
 
     points = {key: value * basic(key[0], key[1]) for key, value in raw.items()}
-    total_points = {fund: sum((p for (w, f), p in points.items() if f == fund), Fraction(0)) for fund in FUNDS}
+    total_points = {
+        fund: sum((p for (w, f), p in points.items() if f == fund), Fraction(0)) for fund in FUNDS
+    }
     unit_prices: dict[str, Fraction | None] = {
-        fund: (split.fund_amounts[fund] / total_points[fund]) if total_points[fund] else None for fund in FUNDS
+        fund: (split.fund_amounts[fund] / total_points[fund]) if total_points[fund] else None
+        for fund in FUNDS
     }
 
     # Art. 16: amounts per work and fund, added over the funds, then split by Art. 13 rates.
