@@ -28,7 +28,7 @@ def _folder(root: Path, data: dict[str, Any], name: str = "in") -> Path:
 
 
 def _frames_equal(left: Any, right: Any) -> None:
-    for name in ("statement_lines", "payees", "held", "work_points", "claims", "review"):
+    for name in ("statement_lines", "payees", "holders", "held", "work_points", "claims", "review"):
         a, b = getattr(left, name), getattr(right, name)
         assert a.columns == b.columns, name
         assert a.rows() == b.rows(), name

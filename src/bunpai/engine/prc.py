@@ -53,6 +53,7 @@ class EngineResult:
     claims: pl.DataFrame
     review: pl.DataFrame
     floored_items: int
+    holders: pl.DataFrame
 
 
 def _lcm(values: Sequence[int]) -> int:
@@ -122,6 +123,14 @@ def _objects(series: pl.Series) -> np.ndarray:
     values = np.empty(series.len(), dtype=object)
     values[:] = [int(v) if v is not None else 0 for v in series.to_list()]
     return values
+
+
+def _fees(gross: pl.Series, rate: Fraction) -> pl.Series:
+    """``floor(gross × rate)`` per row, exact (64-bit when it cannot overflow)."""
+    top = int(gross.max() or 0)  # type: ignore[arg-type]
+    if top * rate.numerator <= _INT64_LIMIT:
+        return (gross * rate.numerator // rate.denominator).alias("fee_yen")
+    return pl.Series("fee_yen", [floor_yen(int(g) * rate) for g in gross], dtype=pl.Int64)
 
 
 def _ratio_texts(numerators: np.ndarray, denominator: int) -> pl.Series:
@@ -338,13 +347,21 @@ def distribute_frames(frames: PrcFrames, rules: PrcRuleSet, progress: Progress |
         .select("work_id", "role", "gross_yen", "reason", "share")
     )
 
-    # Art. 17: administration fee per payee, rounded in the payee's favour.
+    # Art. 17: the fee is taken from each holder's total, rounded in the holder's favour; a payee
+    # receives the sum of its holders' nets.
     say("payees / 支払先")
-    payees = statement_lines.group_by("payee_id").agg(pl.col("gross_yen").sum()).sort("payee_id")
-    rate = period.admin_fee_rate
-    fees = [floor_yen(Fraction(int(g)) * rate) for g in payees["gross_yen"]]
-    payees = payees.with_columns(pl.Series("fee_yen", fees, dtype=pl.Int64)).with_columns(
+    holders = (
+        statement_lines.group_by("party_id")
+        .agg(pl.col("payee_id").first(), pl.col("gross_yen").sum())
+        .sort("party_id")
+    )
+    holders = holders.with_columns(_fees(holders["gross_yen"], period.admin_fee_rate)).with_columns(
         (pl.col("gross_yen") - pl.col("fee_yen")).alias("net_yen")
+    )
+    payees = (
+        holders.group_by("payee_id")
+        .agg(pl.col("gross_yen").sum(), pl.col("fee_yen").sum(), pl.col("net_yen").sum())
+        .sort("payee_id")
     )
 
     # Points per work and fund, exact (for audit: work amount = points × unit price).
@@ -405,6 +422,7 @@ def distribute_frames(frames: PrcFrames, rules: PrcRuleSet, progress: Progress |
         summary=summary,
         statement_lines=statement_lines,
         payees=payees.select("payee_id", "gross_yen", "fee_yen", "net_yen"),
+        holders=holders.select("party_id", "payee_id", "gross_yen", "fee_yen", "net_yen"),
         held=held,
         work_points=work_points,
         claims=claims_frame(claims),
@@ -584,6 +602,12 @@ def result_from_outcome(outcome: Outcome, floored_items: int) -> EngineResult:
             orient="row",
         ),
         floored_items=floored_items,
+        holders=pl.DataFrame(
+            [(h.party_id, h.payee_id, h.gross_yen, h.fee_yen, h.net_yen) for h in outcome.holders],
+            schema={"party_id": pl.String, "payee_id": pl.String, "gross_yen": pl.Int64, "fee_yen": pl.Int64,
+                    "net_yen": pl.Int64},
+            orient="row",
+        ),
     )
 
 

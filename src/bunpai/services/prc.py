@@ -68,6 +68,7 @@ def write_period(run: PeriodRun, out_dir: Path, *, force: bool = False) -> None:
     tables: dict[str, pl.DataFrame] = {
         "statement_lines.csv": result.statement_lines,
         "payees.csv": result.payees,
+        "holders.csv": result.holders,
         "held.csv": result.held,
         "work_points.csv": result.work_points,
         "claims_result.csv": result.claims,
