@@ -130,7 +130,8 @@ def test_nm8_to_nm10_claims(tmp_path: Path) -> None:
             MEMBER,
             NONMEMBER,
             {"party_id": "M", "name": "M", "category": "member", "excluded_funds": "broadcast"},
-            {"party_id": "S", "name": "S", "category": "nonmember"},
+            {"party_id": "S", "name": "S", "category": "nonmember", "paid_through": "O"},
+            {"party_id": "O", "name": "Other manager", "category": "member"},
         ],
         works=[{"work_id": "W1"}, {"work_id": "W2"}],
         rights=[
@@ -175,6 +176,14 @@ def test_nm8_to_nm10_claims(tmp_path: Path) -> None:
                 "special_circumstances": "yes",
             },
             {
+                "claim_id": "K6",
+                "party_id": "S",
+                "work_id": "W1",
+                "fund": "broadcast",
+                "use_date": "2026-03-01",
+                "claimed_on": "2026-07-01",
+            },
+            {
                 "claim_id": "K5",
                 "party_id": "S",
                 "work_id": "W2",
@@ -194,7 +203,9 @@ def test_nm8_to_nm10_claims(tmp_path: Path) -> None:
     assert claims["K3"][1:6] == ("too_small", 0, 0, 0, 0) and claims["K3"][8] == 140
     # K4: late, but special circumstances lift the limit; 140 yen without tax does not exceed the fee.
     assert claims["K4"][1] == "too_small"
-    assert claims["K5"][1] == "invalid"  # no counted rental use of W2
+    assert claims["K5"][1] == "invalid"  # no counted rental use of W2 (NM 7)
+    assert claims["K6"][1] == "invalid" and "holds no counted share" in claims["K6"][9]  # NM 5
+    assert claims["K4"][6] == "O"  # NM 12: paid through the other manager
     assert result.summary["claims_paid_gross_yen"] == 140_000
     assert result.summary["nonmember_balance_out_yen"] == 10_101 - 140_000
 
