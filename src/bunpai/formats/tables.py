@@ -107,9 +107,8 @@ class Problems:
             raise InputError(self.all())
 
 
-def _decode(path: Path) -> bytes | None:
+def _decode(data: bytes) -> bytes | None:
     """The file as UTF-8 bytes: UTF-8 as is (BOM dropped), else decoded from CP932."""
-    data = path.read_bytes()
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
     try:
@@ -153,12 +152,33 @@ def read_table(
         if must_exist:
             problems.add(name, 0, "*", "file is missing")
         return None
-    data = _decode(path)
-    if data is None:
-        problems.add(name, 0, "*", "not readable as UTF-8 or Shift_JIS/CP932 text")
-        return None
+    data = path.read_bytes()
     try:
+        # Polars reads UTF-8 (with or without BOM) and refuses anything else; only then decode CP932.
         frame = pl.read_csv(io.BytesIO(data), infer_schema=False, has_header=True)
+    except pl.exceptions.ComputeError as error:
+        if "utf-8" not in str(error).lower() and "utf8" not in str(error).lower():
+            frame = None
+        else:
+            decoded = _decode(data)
+            if decoded is None:
+                problems.add(name, 0, "*", "not readable as UTF-8 or Shift_JIS/CP932 text")
+                return None
+            data = decoded
+            frame = None
+    except pl.exceptions.NoDataError:
+        problems.add(name, 1, "*", "file is empty: a header row is needed")
+        return None
+    if frame is None:
+        frame = _read_decoded(name, data, problems)
+        if frame is None:
+            return None
+    return _prepare(frame, name, data, required, optional, problems)
+
+
+def _read_decoded(name: str, data: bytes, problems: Problems) -> pl.DataFrame | None:
+    try:
+        return pl.read_csv(io.BytesIO(data), infer_schema=False, has_header=True)
     except pl.exceptions.NoDataError:
         problems.add(name, 1, "*", "file is empty: a header row is needed")
         return None
@@ -170,6 +190,11 @@ def read_table(
         else:
             problems.add(name, 0, "*", f"not a readable CSV file: {str(error).splitlines()[0]}")
         return None
+
+
+def _prepare(
+    frame: pl.DataFrame, name: str, data: bytes, required: Sequence[str], optional: Sequence[str], problems: Problems
+) -> pl.DataFrame | None:
     renamed = {c: _normalise_header(c) for c in frame.columns}
     frame = frame.rename(renamed)
     missing = [c for c in required if c not in frame.columns]
