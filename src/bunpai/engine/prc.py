@@ -143,9 +143,7 @@ def _ratio_texts(numerators: np.ndarray, denominator: int) -> pl.Series:
         divisor[divisor == 0] = 1
         frame = pl.DataFrame({"n": num // divisor, "d": np.int64(denominator) // divisor})
         return frame.select(pl.col("n").cast(pl.String) + "/" + pl.col("d").cast(pl.String)).to_series()
-    return pl.Series(
-        "points", [format_ratio(Fraction(int(n), denominator)) for n in numerators], dtype=pl.String
-    )
+    return pl.Series("points", [format_ratio(Fraction(int(n), denominator)) for n in numerators], dtype=pl.String)
 
 
 def distribute_frames(frames: PrcFrames, rules: PrcRuleSet, progress: Progress | None = None) -> EngineResult:
@@ -175,22 +173,35 @@ def distribute_frames(frames: PrcFrames, rules: PrcRuleSet, progress: Progress |
     }
     denominators = {fund: reduced[fund][1] for fund in FUNDS}
 
-    used = pl.concat([reduced[f][0].select("work_id") for f in FUNDS]).unique()
-    claim_works = frames.claims.select("work_id").unique()
-    needed = pl.concat([used, claim_works]).unique()
+    # The works concerned (used in a fund, or claimed), each with an integer index ``w``.
+    needed = pl.concat([reduced[f][0].select("work_id") for f in FUNDS] + [frames.claims.select("work_id")]).unique()
+    works = (
+        frames.works.join(needed, on="work_id", how="semi")
+        .select("work_id", "music_expired", "lyrics_expired")
+        .sort("work_id")
+        .with_row_index("w")
+        .with_columns(pl.col("w").cast(pl.Int64))
+    )
+    n = works.height
+    raws: dict[str, np.ndarray] = {}
+    uses: dict[str, np.ndarray] = {}
+    for fund in FUNDS:
+        part = reduced[fund][0].join(works.select("work_id", "w"), on="work_id")
+        index = part["w"].to_numpy()
+        raws[fund] = np.zeros(n, dtype=object)
+        raws[fund][index] = _objects(part["raw"])
+        uses[fund] = np.zeros(n, dtype=bool)
+        uses[fund][index] = True
+    used = uses["broadcast"] | uses["recording"] | uses["rental"]
 
-    # Art. 12–13: counted rows of the works concerned, and their share rates by shape.
+    # Art. 12–13: counted rows of those works, and their share rates, resolved once per shape.
     say("shares / 分配率")
-    works = frames.works.join(needed, on="work_id", how="semi")
     rows = (
         frames.rights.filter(pl.col("counted"))
-        .join(needed, on="work_id", how="semi")
+        .join(works.select("work_id", "w"), on="work_id")
         .join(frames.parties.select("party_id", "paid_mask", "payee_id"), on="party_id", how="left")
         .with_columns(
-            pl.when(pl.col("party_id").is_null())
-            .then(ALL_FUNDS_MASK)
-            .otherwise(pl.col("paid_mask"))
-            .alias("mask"),
+            pl.when(pl.col("party_id").is_null()).then(ALL_FUNDS_MASK).otherwise(pl.col("paid_mask")).alias("mask"),
             (
                 pl.col("role")
                 + ":"
@@ -199,149 +210,124 @@ def distribute_frames(frames: PrcFrames, rules: PrcRuleSet, progress: Progress |
                 .otherwise(pl.lit("-"))
             ).alias("token"),
         )
-        .sort("work_id", "token", "party_id", nulls_last=True)
-        .with_columns(pl.int_range(pl.len()).over("work_id").alias("position"))
+        .select("w", "work_id", "party_id", "payee_id", "role", "mask", "token")
+        .sort("w", "token", "party_id", nulls_last=True)
     )
-    shapes = (
-        rows.group_by("work_id", maintain_order=True)
-        .agg(pl.col("token").str.join(",").alias("body"))
-        .join(works.select("work_id", "music_expired", "lyrics_expired"), on="work_id", how="right")
-        .with_columns(
-            (
-                pl.col("body").fill_null("")
-                + "|"
-                + pl.when(pl.col("music_expired")).then(pl.lit("M")).otherwise(pl.lit("-"))
-                + pl.when(pl.col("lyrics_expired")).then(pl.lit("L")).otherwise(pl.lit("-"))
-            ).alias("signature")
-        )
-        .select("work_id", "signature")
+    row_w = rows["w"].to_numpy()
+    first = np.ones(len(row_w), dtype=bool)
+    first[1:] = row_w[1:] != row_w[:-1]
+    starts = np.flatnonzero(first)
+    position = np.arange(len(row_w)) - starts[np.cumsum(first) - 1] if len(row_w) else np.zeros(0, dtype=np.int64)
+    bodies = rows.group_by("w", maintain_order=True).agg(pl.col("token").str.join(",").alias("body"))
+    shapes = works.join(bodies, on="w", how="left").select(
+        "w",
+        (
+            pl.col("body").fill_null("")
+            + "|"
+            + pl.when(pl.col("music_expired")).then(pl.lit("M")).otherwise(pl.lit("-"))
+            + pl.when(pl.col("lyrics_expired")).then(pl.lit("L")).otherwise(pl.lit("-"))
+        ).alias("signature"),
     )
-    resolved = _signature_shares(sorted(shapes["signature"].unique().to_list()), rules)
-    weight_dens = [w.denominator for s in resolved.values() for w in s.weights if w is not None]
-    weight_dens += [s.unregistered.denominator for s in resolved.values()]
+    signatures = sorted(shapes["signature"].unique().to_list())
+    resolved = _signature_shares(signatures, rules)
+    sig_id = {signature: i for i, signature in enumerate(signatures)}
+    sig_of_w = shapes.sort("w")["signature"].replace_strict(sig_id, return_dtype=pl.Int64).to_numpy()
+
+    weight_dens = [w.denominator for v in resolved.values() for w in v.weights if w is not None]
+    weight_dens += [v.unregistered.denominator for v in resolved.values()]
     common_w = _lcm(weight_dens)
     if common_w > _WEIGHT_LIMIT:
         raise FastPathUnavailable("share denominators too large")
-    shape_rows = [
-        (signature, position, int(weight * common_w))
-        for signature, shares in resolved.items()
-        for position, weight in enumerate(shares.weights)
-        if weight is not None
-    ]
-    weights = pl.DataFrame(
-        shape_rows, schema={"signature": pl.String, "position": pl.Int64, "wn": pl.Int64}, orient="row"
-    )
-    rows = (
-        rows.join(shapes, on="work_id")
-        .with_columns(pl.col("position").cast(pl.Int64))
-        .join(weights, on=["signature", "position"], how="inner")
-    )
-    shape_table = pl.DataFrame(
-        [(s, int(v.unregistered * common_w), list(v.notes)) for s, v in resolved.items()],
-        schema={"signature": pl.String, "unregistered": pl.Int64, "notes": pl.List(pl.String)},
-        orient="row",
-    )
+    offsets = np.zeros(len(signatures), dtype=np.int64)
+    flat: list[int] = []
+    unregistered_of_sig = np.zeros(len(signatures), dtype=np.int64)
+    for signature, i in sig_id.items():
+        offsets[i] = len(flat)
+        flat.extend(-1 if weight is None else int(weight * common_w) for weight in resolved[signature].weights)
+        unregistered_of_sig[i] = int(resolved[signature].unregistered * common_w)
+    flat_weights = np.array([*flat, -1], dtype=np.int64)
+    row_sig = sig_of_w[row_w] if len(row_w) else np.zeros(0, dtype=np.int64)
+    row_wn = flat_weights[offsets[row_sig] + position] if len(row_w) else np.zeros(0, dtype=np.int64)
+    valid = row_wn >= 0
+    row_mask = rows["mask"].to_numpy()
+    determined = rows["party_id"].is_not_null().to_numpy()
 
     # Art. 15 (1): basic points = eligible (or undetermined) share of the work, per fund.
-    basics = rows.group_by("work_id").agg(
-        [
-            (pl.col("wn") * ((pl.col("mask") & bit) > 0).cast(pl.Int64)).sum().alias(f"basic_{fund}")
-            for fund, bit in FUND_BITS.items()
-        ]
-        + [pl.len().alias("row_count")]
-    )
-    table = (
-        shapes.join(shape_table, on="signature")
-        .join(basics, on="work_id", how="left")
-        .with_columns(
-            [(pl.col(f"basic_{f}").fill_null(0) + pl.col("unregistered")).alias(f"basic_{f}") for f in FUNDS]
-            + [pl.col("row_count").fill_null(0)]
-        )
-    )
-    for fund in FUNDS:
-        table = table.join(
-            reduced[fund][0].rename({"raw": f"raw_{fund}"}).with_columns(pl.lit(True).alias(f"uses_{fund}")),
-            on="work_id",
-            how="left",
-        )
-    table = table.with_columns(
-        [pl.col(f"raw_{f}").fill_null(0) for f in FUNDS]
-        + [pl.col(f"uses_{f}").fill_null(False) for f in FUNDS]
-    ).with_columns(pl.any_horizontal([pl.col(f"uses_{f}") for f in FUNDS]).alias("used"))
-    table = table.sort("work_id").with_row_index("index")
+    unregistered = unregistered_of_sig[sig_of_w] if n else np.zeros(0, dtype=np.int64)
+    basic: dict[str, np.ndarray] = {}
+    for fund, bit in FUND_BITS.items():
+        counts = unregistered.copy()
+        eligible = valid & ((row_mask & bit) > 0)
+        np.add.at(counts, row_w[eligible], row_wn[eligible])
+        basic[fund] = counts.astype(object)
 
     # Art. 16: unit price per point of each fund.
     say("allocation / 分配計算")
-    raws = {f: _objects(table[f"raw_{f}"]) for f in FUNDS}
-    basic = {f: _objects(table[f"basic_{f}"]) for f in FUNDS}
     total_points: dict[str, Fraction] = {}
     unit_prices: dict[str, Fraction | None] = {}
     for fund in FUNDS:
-        numerator = int((raws[fund] * basic[fund]).sum()) if table.height else 0
+        numerator = int((raws[fund] * basic[fund]).sum()) if n else 0
         total_points[fund] = Fraction(numerator, denominators[fund] * common_w)
         unit_prices[fund] = split.fund_amounts[fund] / total_points[fund] if numerator else None
-    per_point = {
-        f: (unit_prices[f] / denominators[f]) if unit_prices[f] is not None else Fraction(0) for f in FUNDS
-    }
+    per_point = {f: (unit_prices[f] / denominators[f]) if unit_prices[f] is not None else Fraction(0) for f in FUNDS}
     common_b = _lcm([v.denominator for v in per_point.values()])
     scaled = {f: per_point[f].numerator * (common_b // per_point[f].denominator) for f in FUNDS}
     amount_by_fund = {f: raws[f] * scaled[f] for f in FUNDS}
     whole_amount = amount_by_fund["broadcast"] + amount_by_fund["recording"] + amount_by_fund["rental"]
     divisor = common_w * common_b
-
-    used_index = table.filter(pl.col("used")).select("work_id", "index")
+    work_ids = works["work_id"]
 
     # Art. 13, 16 ¶2: statement lines per holder and work (funds added), floored (Art. 19).
+    row_used = used[row_w] if len(row_w) else np.zeros(0, dtype=bool)
     paid_rows = (
-        rows.filter(pl.col("party_id").is_not_null() & (pl.col("mask") > 0))
-        .join(used_index, on="work_id")
-        .group_by("work_id", "party_id")
-        .agg(pl.col("wn").sum(), pl.col("mask").first(), pl.col("payee_id").first(), pl.col("index").first())
-        .sort("work_id", "party_id")
+        rows.select("w", "party_id", "payee_id", "mask")
+        .with_columns(pl.Series("wn", row_wn))
+        .filter(pl.Series(valid & determined & (row_mask > 0) & row_used))
+        .group_by("w", "party_id")
+        .agg(pl.col("wn").sum(), pl.col("mask").first(), pl.col("payee_id").first())
+        .sort("w", "party_id")
     )
-    index = paid_rows["index"].to_numpy().astype(np.int64)
+    index = paid_rows["w"].to_numpy()
     mask = paid_rows["mask"].to_numpy()
     selected = np.zeros(paid_rows.height, dtype=object)
     for fund, bit in FUND_BITS.items():
         selected = selected + np.where((mask & bit) > 0, amount_by_fund[fund][index], 0)
     exact = _objects(paid_rows["wn"]) * selected
     gross = (exact // divisor).astype(np.int64) if paid_rows.height else np.zeros(0, dtype=np.int64)
-    statement_lines = (
-        paid_rows.select("party_id", "payee_id", "work_id")
-        .with_columns(pl.Series("gross_yen", gross, dtype=pl.Int64))
-        .filter(pl.Series(np.asarray(exact > 0, dtype=bool), dtype=pl.Boolean))
-        .select("party_id", "payee_id", "work_id", "gross_yen")
-    )
+    statement_lines = paid_rows.select(
+        "party_id", "payee_id", work_ids.gather(index).alias("work_id"), pl.Series("gross_yen", gross, pl.Int64)
+    ).filter(pl.Series(np.asarray(exact > 0, dtype=bool), dtype=pl.Boolean))
 
     # Art. 12 ¶3: shares whose holder is not determined are held.
     undetermined = (
-        rows.filter(pl.col("party_id").is_null())
-        .join(used_index, on="work_id")
-        .group_by("work_id", "role")
-        .agg(pl.col("wn").sum(), pl.col("index").first())
+        rows.select("w", "role")
+        .with_columns(pl.Series("wn", row_wn))
+        .filter(pl.Series(valid & ~determined & row_used))
+        .group_by("w", "role")
+        .agg(pl.col("wn").sum())
         .with_columns(pl.lit(HELD_UNDETERMINED).alias("reason"))
     )
-    unregistered = table.filter(pl.col("used") & (pl.col("unregistered") > 0)).select(
-        "work_id",
-        pl.lit(None, pl.String).alias("role"),
-        pl.col("unregistered").alias("wn"),
-        "index",
-        pl.when(pl.col("row_count") == 0)
-        .then(pl.lit(HELD_NO_RIGHTS))
-        .otherwise(pl.lit(HELD_UNREGISTERED))
-        .alias("reason"),
+    row_count = np.bincount(row_w, minlength=n) if n else np.zeros(0, dtype=np.int64)
+    open_works = np.flatnonzero(used & (unregistered > 0))
+    unregistered_rows = pl.DataFrame(
+        {
+            "w": open_works.astype(np.int64),
+            "role": pl.Series([None] * len(open_works), dtype=pl.String),
+            "wn": unregistered[open_works].astype(np.int64),
+            "reason": [HELD_NO_RIGHTS if row_count[i] == 0 else HELD_UNREGISTERED for i in open_works],
+        },
+        schema={"w": pl.Int64, "role": pl.String, "wn": pl.Int64, "reason": pl.String},
     )
-    held_rows = pl.concat([undetermined.select(unregistered.columns), unregistered]).sort(
-        "work_id", "role", "reason", nulls_last=False
+    held_rows = pl.concat([undetermined.select(unregistered_rows.columns), unregistered_rows]).sort(
+        "w", "role", "reason", nulls_last=False
     )
-    held_index = held_rows["index"].to_numpy().astype(np.int64)
+    held_index = held_rows["w"].to_numpy()
     held_exact = _objects(held_rows["wn"]) * (whole_amount[held_index] if held_rows.height else 0)
     held = (
         held_rows.with_columns(
+            work_ids.gather(held_index).alias("work_id"),
             pl.Series("gross_yen", [int(v) // divisor for v in held_exact], dtype=pl.Int64),
-            pl.Series(
-                "share", [format_ratio(Fraction(int(w), common_w)) for w in held_rows["wn"]], dtype=pl.String
-            ),
+            pl.Series("share", [format_ratio(Fraction(int(w), common_w)) for w in held_rows["wn"]], dtype=pl.String),
         )
         .filter(pl.Series([v > 0 for v in held_exact], dtype=pl.Boolean))
         .select("work_id", "role", "gross_yen", "reason", "share")
@@ -351,9 +337,7 @@ def distribute_frames(frames: PrcFrames, rules: PrcRuleSet, progress: Progress |
     # receives the sum of its holders' nets.
     say("payees / 支払先")
     holders = (
-        statement_lines.group_by("party_id")
-        .agg(pl.col("payee_id").first(), pl.col("gross_yen").sum())
-        .sort("party_id")
+        statement_lines.group_by("party_id").agg(pl.col("payee_id").first(), pl.col("gross_yen").sum()).sort("party_id")
     )
     holders = holders.with_columns(_fees(holders["gross_yen"], period.admin_fee_rate)).with_columns(
         (pl.col("gross_yen") - pl.col("fee_yen")).alias("net_yen")
@@ -366,36 +350,39 @@ def distribute_frames(frames: PrcFrames, rules: PrcRuleSet, progress: Progress |
 
     # Points per work and fund, exact (for audit: work amount = points × unit price).
     point_frames = []
-    for fund in FUNDS:
-        part = table.filter(pl.col(f"uses_{fund}"))
-        part_index = part["index"].to_numpy().astype(np.int64)
-        numerators = (
-            raws[fund][part_index] * basic[fund][part_index] if part.height else np.zeros(0, dtype=object)
-        )
+    for order, fund in enumerate(FUNDS):
+        idx = np.flatnonzero(uses[fund])
+        numerators = raws[fund][idx] * basic[fund][idx] if len(idx) else np.zeros(0, dtype=object)
         point_frames.append(
-            part.select("work_id", pl.lit(fund).alias("fund")).with_columns(
-                _ratio_texts(numerators, denominators[fund] * common_w).alias("points")
+            pl.DataFrame({"w": idx.astype(np.int64), "order": np.full(len(idx), order, dtype=np.int64)}).with_columns(
+                _ratio_texts(numerators, denominators[fund] * common_w).alias("points"),
+                pl.lit(fund).alias("fund"),
             )
         )
-    order = {f: i for i, f in enumerate(FUNDS)}
-    work_points = (
-        pl.concat(point_frames)
-        .with_columns(pl.col("fund").replace_strict(order, return_dtype=pl.Int64).alias("__order"))
-        .sort("work_id", "__order")
-        .drop("__order")
-    )
+    points_frame = pl.concat(point_frames).sort("w", "order")
+    work_points = points_frame.select(work_ids.gather(points_frame["w"].to_numpy()).alias("work_id"), "fund", "points")
 
-    review = (
-        table.filter(pl.col("used"))
-        .select("work_id", "notes")
-        .explode("notes", empty_as_null=True)
-        .drop_nulls("notes")
-        .rename({"notes": "note"})
-        .sort("work_id", "note")
-    )
+    notes_of_sig = [resolved[signature].notes for signature in signatures]
+    noted = np.array([bool(notes) for notes in notes_of_sig] + [False], dtype=bool)
+    review_works = np.flatnonzero(used & noted[sig_of_w]) if n else np.zeros(0, dtype=np.int64)
+    review = pl.DataFrame(
+        [(work_ids[int(i)], note) for i in review_works for note in notes_of_sig[sig_of_w[i]]],
+        schema={"work_id": pl.String, "note": pl.String},
+        orient="row",
+    ).sort("work_id", "note")
 
     # Art. 21–24, NM 8–10: claims, priced with this period's unit prices.
-    claims = _price_claims(frames, rules, rows, table, common_w, denominators, unit_prices)
+    claims = _price_claims(
+        frames,
+        rules,
+        rows.with_columns(pl.Series("wn", row_wn)).filter(pl.Series(valid)),
+        works,
+        raws,
+        uses,
+        common_w,
+        denominators,
+        unit_prices,
+    )
 
     undistributed = floor_yen(sum((split.fund_amounts[f] for f in FUNDS if not total_points[f]), Fraction(0)))
     lines_total = int(statement_lines["gross_yen"].sum())
@@ -415,7 +402,7 @@ def distribute_frames(frames: PrcFrames, rules: PrcRuleSet, progress: Progress |
             "statement_lines": statement_lines.height,
             "payees": payees.height,
             "held_lines": held.height,
-            "works_with_points": used_index.height,
+            "works_with_points": int(used.sum()),
         },
     )
     return EngineResult(
@@ -435,7 +422,9 @@ def _price_claims(
     frames: PrcFrames,
     rules: PrcRuleSet,
     rows: pl.DataFrame,
-    table: pl.DataFrame,
+    works: pl.DataFrame,
+    raws: dict[str, np.ndarray],
+    uses: dict[str, np.ndarray],
     common_w: int,
     denominators: dict[str, int],
     unit_prices: dict[str, Fraction | None],
@@ -443,24 +432,19 @@ def _price_claims(
     if frames.claims.height == 0:
         return []
     claimants = frames.claims.select("party_id", "work_id").unique()
-    holder_rows = rows.filter(pl.col("party_id").is_not_null()).join(
-        claimants, on=["party_id", "work_id"], how="semi"
-    )
+    holder_rows = rows.filter(pl.col("party_id").is_not_null()).join(claimants, on=["party_id", "work_id"], how="semi")
     holder_weights: dict[tuple[str, str], Fraction] = {}
     for party_id, work_id, wn in holder_rows.select("party_id", "work_id", "wn").iter_rows():
         key = (party_id, work_id)
         holder_weights[key] = holder_weights.get(key, Fraction(0)) + Fraction(int(wn), common_w)
-    claimed = table.join(claimants.select("work_id").unique(), on="work_id", how="semi")
     raw_points: dict[tuple[str, str], Fraction] = {}
-    for record in claimed.iter_rows(named=True):
+    for work_id, w in (
+        works.join(claimants.select("work_id").unique(), on="work_id", how="semi").select("work_id", "w").iter_rows()
+    ):
         for fund in FUNDS:
-            if record[f"uses_{fund}"]:
-                raw_points[(record["work_id"], fund)] = Fraction(
-                    int(record[f"raw_{fund}"]), denominators[fund]
-                )
-    parties = {
-        p.party_id: p for p in parties_from_frame(frames.parties.join(claimants, on="party_id", how="semi"))
-    }
+            if uses[fund][w]:
+                raw_points[(work_id, fund)] = Fraction(int(raws[fund][w]), denominators[fund])
+    parties = {p.party_id: p for p in parties_from_frame(frames.parties.join(claimants, on="party_id", how="semi"))}
     known = frames.works.join(claimants, on="work_id", how="semi")["work_id"].to_list()
     claims = [
         Claim(
@@ -604,8 +588,13 @@ def result_from_outcome(outcome: Outcome, floored_items: int) -> EngineResult:
         floored_items=floored_items,
         holders=pl.DataFrame(
             [(h.party_id, h.payee_id, h.gross_yen, h.fee_yen, h.net_yen) for h in outcome.holders],
-            schema={"party_id": pl.String, "payee_id": pl.String, "gross_yen": pl.Int64, "fee_yen": pl.Int64,
-                    "net_yen": pl.Int64},
+            schema={
+                "party_id": pl.String,
+                "payee_id": pl.String,
+                "gross_yen": pl.Int64,
+                "fee_yen": pl.Int64,
+                "net_yen": pl.Int64,
+            },
             orient="row",
         ),
     )
