@@ -565,7 +565,7 @@ class _Check:
                     head,
                     f"{right} ownership shares total {total / 100:.2f} % "
                     f"(writers {writers / 100:.2f} %, publishers {pubs / 100:.2f} %); "
-                    "they must total 100 % (±0.06 %) or 0 %",
+                    "they must total 100 % (+/- 0.06 %) or 0 %",
                 )
             if right == "PR" and pubs > WHOLE // 2 + TOLERANCE:
                 self.reject(head, f"publishers own {pubs / 100:.2f} % of the performing right; at most 50 %")
