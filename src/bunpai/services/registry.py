@@ -17,7 +17,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_EVEN, Decimal, InvalidOperation
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from bunpai.formats.cwr.ack import (
     ACCEPTED,
@@ -169,6 +169,194 @@ class ShareRow:
         }
 
 
+# ------------------------------------------------------------------------------ bulk inserts
+def _insert(
+    model: Any, columns: Sequence[str], rows: Sequence[Sequence[Any]], *, returning: bool = False
+) -> list[int]:
+    """Insert plain rows into ``model``'s table without building model instances.
+
+    Django's ``bulk_create`` spends most of its time creating and preparing one Python object per
+    row; a registry import writes millions of rows, so they go straight to the database: ``COPY``
+    on PostgreSQL, ``executemany`` on SQLite. With ``returning`` the ids are reserved first and
+    returned in the order of the rows.
+    """
+    from django.db import connections
+
+    from bunpai.store import current_alias
+
+    if not rows:
+        return []
+    conn = connections[current_alias()]
+    if returning:  # allocate the ids first, then load the rows with them like any others
+        ids = _allocate_ids(conn, model, len(rows))
+        _insert(model, ("id", *columns), [(pk, *row) for pk, row in zip(ids, rows, strict=True)])
+        return ids
+    qn = conn.ops.quote_name
+    table = qn(model._meta.db_table)
+    cols = ", ".join(qn(model._meta.get_field(c).column) for c in columns)
+    one = "(" + ", ".join(["%s"] * len(columns)) + ")"
+    with conn.cursor() as cur:
+        if conn.vendor == "postgresql":
+            with cur.cursor.copy(f"COPY {table} ({cols}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+        else:
+            cur.executemany(f"INSERT INTO {table} ({cols}) VALUES {one}", rows)
+    return []
+
+
+def _allocate_ids(conn: Any, model: Any, count: int) -> list[int]:
+    """Reserve ``count`` new primary keys of ``model`` (its sequence on PostgreSQL; after the
+    largest on SQLite, whose writers are serialised by the open transaction)."""
+    table = model._meta.db_table
+    with conn.cursor() as cur:
+        if conn.vendor == "postgresql":
+            cur.execute(
+                "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)", [table, count]
+            )
+            return [r[0] for r in cur.fetchall()]
+        cur.execute(f"SELECT COALESCE(MAX(id), 0) FROM {conn.ops.quote_name(table)}")
+        start = int(cur.fetchone()[0]) + 1
+    return list(range(start, start + count))
+
+
+def _select(
+    model: Any,
+    columns: Sequence[str],
+    column: str,
+    values: Sequence[Any],
+    equal: dict[str, Any] | None = None,
+) -> list[tuple[Any, ...]]:
+    """``SELECT columns FROM model WHERE column IN values [AND k = v…]`` for long value lists.
+
+    PostgreSQL gets one array parameter (``= ANY(%s)``), which keeps the statement short; SQLite
+    gets ``IN (…)`` in chunks below its parameter limit.
+    """
+    from django.db import connections
+
+    from bunpai.store import current_alias
+
+    if not values:
+        return []
+    conn = connections[current_alias()]
+    qn = conn.ops.quote_name
+    meta = model._meta
+    cols = ", ".join(qn(meta.get_field(c).column) for c in columns)
+    where = qn(meta.get_field(column).column)
+    extra = "".join(f" AND {qn(meta.get_field(k).column)} = %s" for k in (equal or {}))
+    extra_params = list((equal or {}).values())
+    out: list[tuple[Any, ...]] = []
+    with conn.cursor() as cur:
+        if conn.vendor == "postgresql":
+            cur.execute(
+                f"SELECT {cols} FROM {qn(meta.db_table)} WHERE {where} = ANY(%s){extra}",
+                [list(values), *extra_params],
+            )
+            out += cur.fetchall()
+        else:
+            for start in range(0, len(values), 900):
+                chunk = list(values[start : start + 900])
+                marks = ", ".join(["%s"] * len(chunk))
+                cur.execute(
+                    f"SELECT {cols} FROM {qn(meta.db_table)} WHERE {where} IN ({marks}){extra}",
+                    [*chunk, *extra_params],
+                )
+                out += cur.fetchall()
+    return out
+
+
+WORK_ROW = (
+    "id",
+    "society_code",
+    "title",
+    "signature",
+    "submitter_work_number",
+    "iswc",
+    "normalised_title",
+    "creators_key",
+)
+
+
+class _Row(NamedTuple):
+    """A stored work as the matching needs it."""
+
+    pk: int
+    society_code: str
+    title: str
+    signature: str
+    submitter_work_number: str
+    iswc: str
+    normalised_title: str
+    creators_key: str
+
+
+def _db_date(value: dt.date | None) -> Any:
+    from django.db import connections
+
+    from bunpai.store import current_alias
+
+    return connections[current_alias()].ops.adapt_datefield_value(value)
+
+
+def _db_now() -> Any:
+    from django.db import connections
+    from django.utils import timezone
+
+    from bunpai.store import current_alias
+
+    return connections[current_alias()].ops.adapt_datetimefield_value(timezone.now())
+
+
+@dataclass
+class _NewWork:
+    """A work decided in this import, before (and after) its row is inserted."""
+
+    society_code: str
+    title: str
+    row: tuple[Any, ...]
+    pk: int | None = None
+
+
+WORK_COLUMNS = (
+    "society_code",
+    "iswc",
+    "title",
+    "normalised_title",
+    "creators_key",
+    "language",
+    "duration",
+    "category",
+    "version_type",
+    "original_title",
+    "submitter",
+    "submitter_work_number",
+    "signature",
+    "music_expired",
+    "lyrics_expired",
+    "document",
+    "created_at",
+)
+SHARE_COLUMNS = (
+    "work",
+    "party",
+    "capacity",
+    "role",
+    "right",
+    "share",
+    "collection_share",
+    "territory",
+    "include",
+    "society",
+    "controlled",
+    "publisher_chain",
+    "valid_from",
+    "valid_to",
+    "received_on",
+    "superseded_on",
+    "document",
+)
+
+
 # ------------------------------------------------------------------------------ registration
 @dataclass
 class _Known:
@@ -200,11 +388,15 @@ class _Registrar:
         self.valid_from = valid_from
         self.document = document
         self.own_society = own_society
+        self.now = _db_now()
+        self.db_received_on = _db_date(received_on)
+        self.db_valid_from = _db_date(valid_from)
         self.societies = dict(m.Society.objects.values_list("code", "id"))
         self.party_by_ipi: dict[str, int] = {}
         self.party_by_ref: dict[tuple[str, str], int] = {}
         self.party_by_name: dict[tuple[str, str], int] = {}
         self.memberships: set[tuple[int, str]] = set()
+        self.known_refs: set[str] = set()  # the submitter's party numbers already recorded
         # works created in this import, to answer duplicates inside one file
         self.new_by_iswc: dict[str, _Known] = {}
         self.new_by_key: dict[tuple[str, str], _Known] = {}
@@ -220,25 +412,23 @@ class _Registrar:
     # ---------------------------------------------------------------- matching
     def _existing(
         self, txns: Sequence[Transaction]
-    ) -> tuple[dict[str, Any], dict[str, list[Any]], dict[tuple[str, str], list[Any]]]:
+    ) -> tuple[dict[str, _Row], dict[str, list[_Row]], dict[tuple[str, str], list[_Row]]]:
         m = self.m
         numbers = [t.submitter_work_number for t in txns if t.submitter_work_number]
         iswcs = [t.iswc for t in txns if t.iswc]
-        titles = [normalise_text(t.title) for t in txns]
-        by_number = (
-            {
-                w.submitter_work_number: w
-                for w in m.Work.objects.filter(submitter=self.submitter, submitter_work_number__in=numbers)
-            }
-            if numbers
-            else {}
-        )
-        by_iswc: dict[str, list[Any]] = {}
-        if iswcs:
-            for w in m.Work.objects.filter(iswc__in=iswcs):
-                by_iswc.setdefault(w.iswc, []).append(w)
-        by_key: dict[tuple[str, str], list[Any]] = {}
-        for w in m.Work.objects.filter(normalised_title__in=titles):
+        titles = [normalise_text(t.title)[:255] for t in txns]
+        by_number = {
+            w.submitter_work_number: w
+            for w in map(
+                _Row._make,
+                _select(m.Work, WORK_ROW, "submitter_work_number", numbers, {"submitter": self.submitter}),
+            )
+        }
+        by_iswc: dict[str, list[_Row]] = {}
+        for w in map(_Row._make, _select(m.Work, WORK_ROW, "iswc", iswcs)):
+            by_iswc.setdefault(w.iswc, []).append(w)
+        by_key: dict[tuple[str, str], list[_Row]] = {}
+        for w in map(_Row._make, _select(m.Work, WORK_ROW, "normalised_title", titles)):
             by_key.setdefault((w.normalised_title, w.creators_key), []).append(w)
         return by_number, by_iswc, by_key
 
@@ -246,16 +436,14 @@ class _Registrar:
     def _resolve_parties(self, txns: Sequence[Transaction]) -> None:
         m = self.m
         ipis = {p.ipi_name for t in txns for p in t.parties() if p.ipi_name} - self.party_by_ipi.keys()
-        refs = {p.ip_number for t in txns for p in t.parties() if p.ip_number and not p.ipi_name}
-        refs = {r for r in refs if (self.submitter, r) not in self.party_by_ref}
-        if ipis:
-            for ipi, pk in m.Party.objects.filter(ipi_name__in=ipis).values_list("ipi_name", "id"):
-                self.party_by_ipi[ipi] = pk
-        if refs:
-            for number, pk in m.PartyReference.objects.filter(
-                submitter=self.submitter, number__in=refs
-            ).values_list("number", "party_id"):
-                self.party_by_ref[self.submitter, number] = pk
+        refs = {p.ip_number[:20] for t in txns for p in t.parties() if p.ip_number} - self.known_refs
+        for ipi, pk in _select(m.Party, ("ipi_name", "id"), "ipi_name", list(ipis)):
+            self.party_by_ipi[ipi] = pk
+        for number, pk in _select(
+            m.PartyReference, ("number", "party"), "number", list(refs), {"submitter": self.submitter}
+        ):
+            self.party_by_ref[self.submitter, number] = pk
+            self.known_refs.add(number)
         names = {
             (self._kind(p), normalise_text(p.name))
             for t in txns
@@ -269,51 +457,53 @@ class _Registrar:
             ).values_list("kind", "lookup_key", "id"):
                 self.party_by_name.setdefault((kind, key), pk)
         # create the missing ones
-        new: dict[str, Any] = {}
-        new_refs: list[tuple[str, Party]] = []
+        new: dict[str, tuple[Any, ...]] = {}
         for t in txns:
             for p in t.parties():
                 if self._party_id(p) is not None or (not p.last_name and not p.ipi_name):
                     continue
                 key = self._new_key(p)
                 if key not in new:
-                    new[key] = m.Party(
-                        kind=self._kind(p),
-                        name=p.last_name[:160],
-                        first_name=p.first_name[:160],
-                        ipi_name=p.ipi_name or None,
-                        ipi_base=p.ipi_base,
-                        lookup_key=normalise_text(p.name)[:200],
+                    new[key] = (
+                        self._kind(p),
+                        p.last_name[:160],
+                        p.first_name[:160],
+                        p.ipi_name or None,
+                        p.ipi_base,
+                        normalise_text(p.name)[:200],
+                        self.now,
                     )
-                if p.ip_number:
-                    new_refs.append((key, p))
         if new:
-            created = m.Party.objects.bulk_create(list(new.values()))
-            for key, obj in zip(new.keys(), created, strict=True):
+            ids = _insert(
+                m.Party,
+                ("kind", "name", "first_name", "ipi_name", "ipi_base", "lookup_key", "created_at"),
+                list(new.values()),
+                returning=True,
+            )
+            for key, pk in zip(new.keys(), ids, strict=True):
                 kind, ident = key.split("|", 1)
                 if kind == "IPI":
-                    self.party_by_ipi[ident] = obj.pk
+                    self.party_by_ipi[ident] = pk
                 elif kind == "REF":
-                    self.party_by_ref[self.submitter, ident] = obj.pk
+                    self.party_by_ref[self.submitter, ident] = pk
                 else:
-                    self.party_by_name[kind.removeprefix("NAME-"), ident] = obj.pk
+                    self.party_by_name[kind.removeprefix("NAME-"), ident] = pk
         # remember the submitter's numbers for every party seen with one
-        refs_to_create = {}
+        refs_to_create: dict[str, int] = {}
         for t in txns:
             for p in t.parties():
-                if p.ip_number and (self.submitter, p.ip_number) not in self.party_by_ref:
+                number = p.ip_number[:20]
+                if number and number not in self.known_refs:
                     pk = self._party_id(p)
                     if pk is not None:
-                        refs_to_create[p.ip_number] = pk
-                        self.party_by_ref[self.submitter, p.ip_number] = pk
-        if refs_to_create:
-            m.PartyReference.objects.bulk_create(
-                [
-                    m.PartyReference(party_id=pk, submitter=self.submitter, number=n[:20])
-                    for n, pk in refs_to_create.items()
-                ],
-                ignore_conflicts=True,
-            )
+                        refs_to_create[number] = pk
+                        self.known_refs.add(number)
+                        self.party_by_ref.setdefault((self.submitter, p.ip_number), pk)
+        _insert(
+            m.PartyReference,
+            ("party", "submitter", "number"),
+            [(pk, self.submitter, n) for n, pk in refs_to_create.items()],
+        )
 
     @staticmethod
     def _kind(p: Party) -> str:
@@ -394,21 +584,29 @@ class _Registrar:
                     DUPLICATE if equal else CONFLICT, found, txn, conflicts, reason
                 )
                 continue
-            work = m.Work(
-                society_code=f"{WORK_CODE_PREFIX}{self.next_code:09d}",
-                iswc=txn.iswc,
-                title=txn.title[:255],
-                normalised_title=norm[:255],
-                creators_key=ckey,
-                language=txn.language,
-                duration=txn.duration,
-                category=txn.distribution_category[:3],
-                version_type=txn.version_type or "ORI",
-                original_title=txn.original_works[0].title[:255] if txn.original_works else "",
-                submitter=self.submitter,
-                submitter_work_number=number[:20],
-                document=self.document,
-                signature=sig,
+            code = f"{WORK_CODE_PREFIX}{self.next_code:09d}"
+            work = _NewWork(
+                code,
+                txn.title[:255],
+                (
+                    code,
+                    txn.iswc,
+                    txn.title[:255],
+                    norm[:255],
+                    ckey,
+                    txn.language,
+                    txn.duration,
+                    txn.distribution_category[:3],
+                    txn.version_type or "ORI",
+                    txn.original_works[0].title[:255] if txn.original_works else "",
+                    self.submitter,
+                    number[:20],
+                    sig,
+                    False,
+                    False,
+                    self.document.pk,
+                    self.now,
+                ),
             )
             self.next_code += 1
             entry = _Known(work.society_code, work.title, work, sig)
@@ -423,8 +621,12 @@ class _Registrar:
             )
         with db_transaction.atomic(using=current_alias()):
             self._resolve_parties([t for _, t, _ in to_create] + [t for _, t, _ in to_revise])
-            m.Work.objects.bulk_create([w for _, _, w in to_create])
+            ids = _insert(m.Work, WORK_COLUMNS, [w.row for _, _, w in to_create], returning=True)
+            for (_, _, work), pk in zip(to_create, ids, strict=True):
+                work.pk = pk
             if to_revise:
+                instances = m.Work.objects.in_bulk([w.pk for _, _, w in to_revise])
+                to_revise = [(i, t, instances[w.pk]) for i, t, w in to_revise]
                 revised_ids = [w.pk for _, _, w in to_revise]
                 m.Share.objects.filter(work_id__in=revised_ids, superseded_on__isnull=True).update(
                     superseded_on=self.received_on
@@ -461,9 +663,9 @@ class _Registrar:
             pairs += [(txn, work.pk) for _, txn, work in to_revise]
             self._store_details(pairs)
             if conflicts:
-                for conflict in conflicts:
-                    conflict.work_id = conflict.work.pk
-                m.Conflict.objects.bulk_create(conflicts)
+                for conflict, entry in conflicts:
+                    conflict.work_id = entry.work.pk
+                m.Conflict.objects.bulk_create([c for c, _ in conflicts])
         return outcomes
 
     def _answer(
@@ -471,14 +673,16 @@ class _Registrar:
     ) -> Outcome:
         code, title = entry.code, entry.title
         conflicts.append(
-            self.m.Conflict(
-                work=entry.work,
-                document=self.document,
-                status=status,
-                title=txn.title[:255],
-                submitter=self.submitter,
-                submitter_work_number=txn.submitter_work_number[:20],
-                reason=reason[:255],
+            (
+                self.m.Conflict(
+                    document=self.document,
+                    status=status,
+                    title=txn.title[:255],
+                    submitter=self.submitter,
+                    submitter_work_number=txn.submitter_work_number[:20],
+                    reason=reason[:255],
+                ),
+                entry,
             )
         )
         text = f"{'duplicate' if status == DUPLICATE else 'conflict'}: {reason}"
@@ -520,9 +724,7 @@ class _Registrar:
                         kind = (
                             "nonmember" if not soc else ("member" if soc == self.own_society else "foreign")
                         )
-                        memberships.append(
-                            m.Membership(party_id=pid, society_id=soc_id, right=right, kind=kind)
-                        )
+                        memberships.append((pid, soc_id, right, kind))
                     if territories is None:
                         if owned:
                             shares.append(
@@ -549,12 +751,7 @@ class _Registrar:
                                 soc_id,
                             )
                         )
-            titles += [
-                m.AlternativeTitle(
-                    work_id=work_id, title=a.title[:255], title_type=a.title_type, language=a.language
-                )
-                for a in txn.alternative_titles
-            ]
+            titles += [(work_id, a.title[:255], a.title_type, a.language) for a in txn.alternative_titles]
             for rec in txn.recordings:
                 recordings.append(
                     (
@@ -571,8 +768,8 @@ class _Registrar:
                 )
             work_performers += [(work_id, per) for per in txn.performers]
             origins += [(work_id, o) for o in txn.origins if o.production_title or o.library]
-        m.Share.objects.bulk_create(shares, batch_size=5000)
-        m.AlternativeTitle.objects.bulk_create(titles, batch_size=5000)
+        _insert(m.Share, SHARE_COLUMNS, shares)
+        _insert(m.AlternativeTitle, ("work", "title", "title_type", "language"), titles)
         self._store_memberships(memberships)
         if recordings:
             m.Recording.objects.bulk_create([r for r, _ in recordings], batch_size=5000)
@@ -594,35 +791,40 @@ class _Registrar:
         include: bool,
         soc_id: int | None,
     ) -> Any:
-        return self.m.Share(
-            work_id=work_id,
-            party_id=pid,
-            capacity=capacity,
-            role=p.role[:2],
-            right=right,
-            share=owned,
-            collection_share=collected,
-            territory=tis,
-            include=include,
-            society_id=soc_id,
-            controlled=p.controlled,
-            publisher_chain=p.publisher_sequence,
-            valid_from=self.valid_from,
-            received_on=self.received_on,
-            document=self.document,
+        return (
+            work_id,
+            pid,
+            capacity,
+            p.role[:2],
+            right,
+            owned,
+            collected,
+            tis,
+            include,
+            soc_id,
+            p.controlled,
+            p.publisher_sequence,
+            self.db_valid_from,
+            None,
+            self.db_received_on,
+            None,
+            self.document.pk,
         )
 
     def _store_memberships(self, memberships: list[Any]) -> None:
         if not memberships:
             return
         m = self.m
-        existing = set(
-            m.Membership.objects.filter(party_id__in={x.party_id for x in memberships}).values_list(
-                "party_id", "right"
+        parties = list({x[0] for x in memberships})
+        existing: set[tuple[int, str]] = set()
+        for start in range(0, len(parties), 900):
+            existing.update(
+                m.Membership.objects.filter(party_id__in=parties[start : start + 900]).values_list(
+                    "party_id", "right"
+                )
             )
-        )
-        fresh = [x for x in memberships if (x.party_id, x.right) not in existing]
-        m.Membership.objects.bulk_create(fresh, batch_size=5000)
+        fresh = [(*x, None, None) for x in memberships if (x[0], x[2]) not in existing]
+        _insert(m.Membership, ("party", "society", "right", "kind", "valid_from", "valid_to"), fresh)
 
     def _store_performers(
         self, work_performers: list[tuple[int, Performer]], recordings: list[tuple[Any, list[Performer]]]
@@ -685,7 +887,36 @@ def import_cwr(
     document_name: str = "",
     now: dt.datetime | None = None,
 ) -> ImportResult:
-    """Store the accepted registrations of ``cwr`` and answer every transaction (the ACK)."""
+    """Store the accepted registrations of ``cwr`` and answer every transaction (the ACK).
+
+    The whole file is one database transaction: it is stored completely or not at all.
+    """
+    from django.db import transaction as db_transaction
+
+    from bunpai.store import current_alias
+
+    with db_transaction.atomic(using=current_alias()):
+        return _import_cwr(
+            cwr,
+            received_on=received_on,
+            valid_from=valid_from,
+            society_code=society_code,
+            society_name=society_name,
+            document_name=document_name,
+            now=now,
+        )
+
+
+def _import_cwr(
+    cwr: CwrFile,
+    *,
+    received_on: dt.date,
+    valid_from: dt.date | None,
+    society_code: str,
+    society_name: str,
+    document_name: str,
+    now: dt.datetime | None,
+) -> ImportResult:
     submitter = (cwr.sender_type + cwr.sender_id if cwr.sender_type.isdigit() else cwr.sender_id) or "UNKNOWN"
     document = _document("cwr", document_name or cwr.file_name, submitter, cwr.version, received_on)
     registrar = _Registrar(
@@ -1010,30 +1241,35 @@ def import_work_csv(
 ) -> ImportResult:
     """Import a work spreadsheet in the django-music-publisher layout (both of its versions)."""
     txns, messages = csv_transactions(Path(path))
-    document = _document("csv", Path(path).name, submitter, "", received_on)
-    registrar = _Registrar(
-        submitter=submitter,
-        received_on=received_on,
-        valid_from=valid_from,
-        document=document,
-        own_society=own_society,
-    )
-    result = ImportResult(messages=messages)
-    accepted = []
-    for index, txn in enumerate(txns):
-        if txn.rejected:
-            result.outcomes[index] = Outcome(REJECTED)
-        else:
-            accepted.append((index, txn))
-    for start in range(0, len(accepted), BATCH):
-        result.outcomes.update(registrar.decide(accepted[start : start + BATCH]))
-    for index, outcome in result.outcomes.items():
-        if outcome.status in (CONFLICT, DUPLICATE):
-            result.messages.append(f"row {txns[index].line}: {outcome.messages[0].text}")
-    result.stored = sum(
-        1 for o in result.outcomes.values() if o.status in (REGISTERED, REGISTERED_WITH_CHANGES)
-    )
-    return result
+    from django.db import transaction as db_transaction
+
+    from bunpai.store import current_alias
+
+    with db_transaction.atomic(using=current_alias()):
+        document = _document("csv", Path(path).name, submitter, "", received_on)
+        registrar = _Registrar(
+            submitter=submitter,
+            received_on=received_on,
+            valid_from=valid_from,
+            document=document,
+            own_society=own_society,
+        )
+        result = ImportResult(messages=messages)
+        accepted = []
+        for index, txn in enumerate(txns):
+            if txn.rejected:
+                result.outcomes[index] = Outcome(REJECTED)
+            else:
+                accepted.append((index, txn))
+        for start in range(0, len(accepted), BATCH):
+            result.outcomes.update(registrar.decide(accepted[start : start + BATCH]))
+        for index, outcome in result.outcomes.items():
+            if outcome.status in (CONFLICT, DUPLICATE):
+                result.messages.append(f"row {txns[index].line}: {outcome.messages[0].text}")
+        result.stored = sum(
+            1 for o in result.outcomes.values() if o.status in (REGISTERED, REGISTERED_WITH_CHANGES)
+        )
+        return result
 
 
 # ------------------------------------------------------------------------------ export for distributions

@@ -44,8 +44,12 @@ def database_config(url: str) -> dict[str, Any]:
         if name not in ("", ":memory:"):
             Path(name).parent.mkdir(parents=True, exist_ok=True)
         config.setdefault("OPTIONS", {})
-        # Wait for a concurrent writer rather than fail at once.
+        # Wait for a concurrent writer rather than fail at once; WAL lets readers work during imports.
         config["OPTIONS"].setdefault("timeout", 30)
+        if name not in ("", ":memory:"):
+            config["OPTIONS"].setdefault(
+                "init_command", "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
+            )
     return config
 
 

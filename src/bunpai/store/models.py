@@ -164,7 +164,7 @@ class Work(models.Model):
     )
     music_expired = models.BooleanField(default=False)
     lyrics_expired = models.BooleanField(default=False)
-    document = models.ForeignKey(Document, null=True, blank=True, on_delete=models.SET_NULL)
+    document = models.ForeignKey(Document, null=True, blank=True, on_delete=models.SET_NULL, db_index=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -197,7 +197,7 @@ class Share(models.Model):
 
     WRITER = "writer"
     PUBLISHER = "publisher"
-    work = models.ForeignKey(Work, on_delete=models.CASCADE, related_name="shares")
+    work = models.ForeignKey(Work, on_delete=models.CASCADE, related_name="shares", db_index=False)
     party = models.ForeignKey(
         Party,
         null=True,
@@ -212,7 +212,7 @@ class Share(models.Model):
     collection_share = models.PositiveIntegerField(help_text="collected in this territory, 1/100 %")
     territory = models.PositiveIntegerField(default=WORLD, help_text="TIS code (2136 world, 392 Japan)")
     include = models.BooleanField(default=True, help_text="TIS include (true) or exclude (false)")
-    society = models.ForeignKey(Society, null=True, blank=True, on_delete=models.PROTECT)
+    society = models.ForeignKey(Society, null=True, blank=True, on_delete=models.PROTECT, db_index=False)
     controlled = models.BooleanField(default=True)
     publisher_chain = models.PositiveSmallIntegerField(null=True, blank=True)
     valid_from = models.DateField(null=True, blank=True)
@@ -221,14 +221,12 @@ class Share(models.Model):
     superseded_on = models.DateField(
         null=True, blank=True, help_text="a later document replaced this row on this date"
     )
-    document = models.ForeignKey(Document, null=True, blank=True, on_delete=models.SET_NULL)
+    document = models.ForeignKey(Document, null=True, blank=True, on_delete=models.SET_NULL, db_index=False)
 
     class Meta:
-        indexes = [
-            models.Index(fields=["work", "right"]),
-            models.Index(fields=["received_on", "superseded_on"]),
-            models.Index(fields=["party"]),
-        ]
+        # (work, right) serves the work's foreign key too; the document and society keys are not
+        # searched by, so they carry no index (each index slows the bulk import).
+        indexes = [models.Index(fields=["work", "right"])]
 
     def __str__(self) -> str:
         return f"{self.work_id} {self.right} {self.role} {self.share / 100:.2f} %"

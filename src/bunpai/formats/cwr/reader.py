@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from functools import cache
 from pathlib import Path
 
 from bunpai.formats.cwr import layouts as L
@@ -81,8 +82,14 @@ def parse_date(value: str) -> dt.date | None:
         return None
 
 
+@cache
+def _offsets(layout: L.Layout) -> tuple[tuple[str, int, int], ...]:
+    return tuple((name, start - 1, start - 1 + length) for name, start, length in layout)
+
+
 def slice_fields(text: str, layout: L.Layout) -> dict[str, str]:
-    return {name: text[start - 1 : start - 1 + length] for name, start, length in layout}
+    """Every field of ``layout`` cut from ``text`` (blank when the line is shorter)."""
+    return {name: text[a:b] for name, a, b in _offsets(layout)}
 
 
 class _Reader:

@@ -685,6 +685,8 @@ def validate_file(cwr: CwrFile) -> None:
     for group in cwr.groups:
         for txn in group.transactions:
             _Check(cwr, txn).run()
+            for record in txn.records:  # the sliced fields are only needed while checking
+                record.fields = {}
             if txn.rejected and not any(m.consequence == Consequence.TRANSACTION for m in txn.messages):
                 txn.rejected = True
             if group.rejected or cwr.rejected:
