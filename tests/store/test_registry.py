@@ -207,7 +207,7 @@ def test_export_for_the_private_recording_distribution(registry_db: str, tmp_pat
     import_cwr(read_bytes(cwr_of(work("A1", "HANABI", 5000))), received_on=dt.date(2026, 5, 1))
     import_cwr(read_bytes(cwr_of(work("A2", "LATE", 5000))), received_on=dt.date(2026, 6, 25))
     counts = export_prc_rights(tmp_path, reference_date=dt.date(2026, 6, 30))
-    assert counts == {"parties.csv": 2, "works.csv": 1, "rights.csv": 2}
+    assert counts == {"parties.csv": 2, "works.csv": 2, "rights.csv": 2}  # every work; counted rights
     rights = list(csv.DictReader((tmp_path / "rights.csv").open(encoding="utf-8")))
     assert {r["role"] for r in rights} == {"composer", "publisher"}
     assert {r["share"] for r in rights} == {"5000/10000"}
@@ -275,3 +275,32 @@ def test_as_of_answers_the_last_document_received(
                 expected["ALPHA MUSIC:E"] = pub_pr
             assert got == expected
         transaction.set_rollback(True, using=registry_db)
+
+
+def test_the_demo_period_runs_the_same_through_the_registry(
+    registry_db: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The main job's demo data, loaded into the registry and exported for its reference date,
+    gives the same distribution as the folder it came from."""
+    import json
+    import shutil
+
+    from bunpai.cli.main import main
+    from bunpai.demo.prc import generate_period
+
+    source = tmp_path / "source"
+    generate_period(source, works=150, seed=7)
+    assert main(["registry", "load-prc", str(source)]) == 0
+    exported = tmp_path / "exported"
+    assert main(["registry", "export-prc", str(exported), "--reference-date", "2026-06-30"]) == 0
+    for extra in source.iterdir():
+        if extra.name not in ("parties.csv", "works.csv", "rights.csv"):
+            shutil.copy(extra, exported / extra.name)
+    assert main(["prc", "run", str(source), "--out", str(tmp_path / "a"), "--quiet"]) == 0
+    assert main(["prc", "run", str(exported), "--out", str(tmp_path / "b"), "--quiet"]) == 0
+    capsys.readouterr()
+    a = json.loads((tmp_path / "a" / "summary.json").read_text())
+    b = json.loads((tmp_path / "b" / "summary.json").read_text())
+    assert a == b and a["balanced"] is True
+    for name in ("statement_lines.csv", "payees.csv", "held.csv", "work_points.csv"):
+        assert (tmp_path / "a" / name).read_text() == (tmp_path / "b" / name).read_text(), name

@@ -234,6 +234,15 @@ def _register_registry(groups: argparse._SubParsersAction[argparse.ArgumentParse
     csvimp.add_argument("--json", action="store_true")
     csvimp.set_defaults(handler=_import_csv)
 
+    load = commands.add_parser(
+        "load-prc",
+        help="load parties.csv, works.csv, rights.csv of a private recording input folder",
+        description="Load the parties, works and rights (with their dates) of a private recording input "
+        "folder into the registry; export-prc writes them back for a reference date.",
+    )
+    load.add_argument("input_dir", type=Path, metavar="INPUT_DIR")
+    load.set_defaults(handler=_load_prc)
+
     export = commands.add_parser(
         "export-prc",
         help="write parties.csv, works.csv, rights.csv of a private recording input folder",
@@ -312,6 +321,20 @@ def _import_csv(args: argparse.Namespace) -> int:
         print(f"{args.file.name}: stored {result.stored} works; statuses: {statuses}")
         for m in result.messages:
             print(f"  {m}")
+    return 0
+
+
+def _load_prc(args: argparse.Namespace) -> int:
+    from bunpai.services.registry import PrcFolderError, load_prc_folder
+    from bunpai.store import setup
+
+    setup()
+    try:
+        counts = load_prc_folder(args.input_dir)
+    except (PrcFolderError, ValueError) as exc:
+        print(f"bunpai registry load-prc: {exc}", file=sys.stderr)
+        return 2
+    print(", ".join(f"{name}: {n}" for name, n in counts.items()))
     return 0
 
 

@@ -16,6 +16,7 @@ import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_EVEN, Decimal, InvalidOperation
+from fractions import Fraction
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -343,6 +344,7 @@ SHARE_COLUMNS = (
     "role",
     "right",
     "share",
+    "share_fraction",
     "collection_share",
     "territory",
     "include",
@@ -470,13 +472,23 @@ class _Registrar:
                         p.first_name[:160],
                         p.ipi_name or None,
                         p.ipi_base,
+                        False,
                         normalise_text(p.name)[:200],
                         self.now,
                     )
         if new:
             ids = _insert(
                 m.Party,
-                ("kind", "name", "first_name", "ipi_name", "ipi_base", "lookup_key", "created_at"),
+                (
+                    "kind",
+                    "name",
+                    "first_name",
+                    "ipi_name",
+                    "ipi_base",
+                    "withholding",
+                    "lookup_key",
+                    "created_at",
+                ),
                 list(new.values()),
                 returning=True,
             )
@@ -798,6 +810,7 @@ class _Registrar:
             p.role[:2],
             right,
             owned,
+            "",
             collected,
             tis,
             include,
@@ -1291,44 +1304,209 @@ PRC_ROLES = {
 }
 
 
+PRC_SUBMITTER = "PRC"
+PRC_TO_CISAC = {"composer": "C", "lyricist": "A", "arranger": "AR", "translator": "TR", "publisher": "E"}
+WORLD_TIS = 2136
+
+
+class PrcFolderError(Exception):
+    """A private recording input folder whose parties, works or rights cannot be loaded."""
+
+
+def _read_csv(path: Path) -> list[dict[str, str]]:
+    try:
+        with path.open(encoding="utf-8-sig", newline="") as f:
+            return [{k: (v or "").strip() for k, v in row.items() if k} for row in csv.DictReader(f)]
+    except FileNotFoundError:
+        raise PrcFolderError(f"{path}: no such file") from None
+
+
+def _fraction_to_hundredths(text: str) -> tuple[int, str]:
+    """``6/12`` → (5000, "6/12"); ``0.25`` → (2500, ""): the text is kept when hundredths lose it."""
+    if not text:
+        return 0, ""
+    try:
+        value = Fraction(text)
+    except (ValueError, ZeroDivisionError):
+        raise PrcFolderError(f"share {text!r} is not a fraction") from None
+    scaled = value * WHOLE
+    whole = int(scaled)
+    return whole, ("" if scaled == whole else text)
+
+
+def load_prc_folder(input_dir: Path, *, submitter: str = PRC_SUBMITTER) -> dict[str, int]:
+    """Load ``parties.csv``, ``works.csv`` and ``rights.csv`` of a private recording input folder.
+
+    The parties' ids become the submitter's party numbers and the works' ids their society work
+    codes, so that :func:`export_prc_rights` writes them back for any reference date; each right
+    row keeps its submission date and validity as known and valid time, and its exact share.
+    """
+    from django.db import transaction as db_transaction
+
+    from bunpai.store import current_alias
+    from bunpai.store import models as m
+
+    parties = _read_csv(input_dir / "parties.csv")
+    works = _read_csv(input_dir / "works.csv")
+    rights = _read_csv(input_dir / "rights.csv")
+    publishers = {r["party_id"] for r in rights if r.get("role") == "publisher"}
+    with db_transaction.atomic(using=current_alias()):
+        societies = {name.upper(): pk for pk, name in m.Society.objects.values_list("id", "name")}
+        own = m.Society.objects.filter(code="038").values_list("id", flat=True).first()
+        now = _db_now()
+        party_rows = [
+            (
+                "company" if row["party_id"] in publishers else "person",
+                row["name"][:160],
+                "",
+                None,
+                "",
+                row.get("withholding") == "yes",
+                normalise_text(row["name"])[:200],
+                now,
+            )
+            for row in parties
+        ]
+        ids = _insert(
+            m.Party,
+            ("kind", "name", "first_name", "ipi_name", "ipi_base", "withholding", "lookup_key", "created_at"),
+            party_rows,
+            returning=True,
+        )
+        party_pk = {row["party_id"]: pk for row, pk in zip(parties, ids, strict=True)}
+        _insert(
+            m.PartyReference,
+            ("party", "submitter", "number"),
+            [(pk, submitter, number[:20]) for number, pk in party_pk.items()],
+        )
+        memberships = []
+        for row in parties:
+            category = row.get("category") or "nonmember"
+            society = None
+            if category == "foreign" and row.get("society"):
+                name = row["society"].upper()
+                if name not in societies:
+                    code = f"Z{len(societies) % 100:02d}"
+                    societies[name] = m.Society.objects.create(code=code, name=row["society"]).pk
+                society = societies[name]
+            elif category in ("member", "assignee"):
+                society = own
+            memberships.append((party_pk[row["party_id"]], society, "PR", category, None, None))
+        _insert(m.Membership, ("party", "society", "right", "kind", "valid_from", "valid_to"), memberships)
+        document = _document("prc", input_dir.name or "prc", submitter, "", dt.date.today())
+        work_rows = [
+            (
+                row["work_id"][:20],
+                "",
+                row["title"][:255],
+                normalise_text(row["title"])[:255],
+                "",
+                "",
+                None,
+                "",
+                "ORI",
+                "",
+                submitter,
+                row["work_id"][:20],
+                "",
+                row.get("music_expired") == "yes",
+                row.get("lyrics_expired") == "yes",
+                document.pk,
+                now,
+            )
+            for row in works
+        ]
+        work_ids = _insert(m.Work, WORK_COLUMNS, work_rows, returning=True)
+        work_pk = {row["work_id"]: pk for row, pk in zip(works, work_ids, strict=True)}
+        share_rows = []
+        for line, row in enumerate(rights, start=2):
+            if row["work_id"] not in work_pk:
+                raise PrcFolderError(f"rights.csv line {line}: unknown work {row['work_id']!r}")
+            party = party_pk.get(row["party_id"]) if row.get("party_id") else None
+            if row.get("party_id") and party is None:
+                raise PrcFolderError(f"rights.csv line {line}: unknown party {row['party_id']!r}")
+            value, exact = _fraction_to_hundredths(row.get("share", ""))
+            role = PRC_TO_CISAC.get(row.get("role", ""), "")
+            if not role:
+                raise PrcFolderError(f"rights.csv line {line}: unknown role {row.get('role')!r}")
+            valid_from = dt.date.fromisoformat(row["valid_from"]) if row.get("valid_from") else None
+            valid_to = dt.date.fromisoformat(row["valid_to"]) if row.get("valid_to") else None
+            share_rows.append(
+                (
+                    work_pk[row["work_id"]],
+                    party,
+                    "publisher" if role == "E" else "writer",
+                    role,
+                    "PR",
+                    value,
+                    exact,
+                    value,
+                    WORLD_TIS,
+                    True,
+                    None,
+                    True,
+                    None,
+                    _db_date(valid_from),
+                    _db_date(valid_to),
+                    _db_date(dt.date.fromisoformat(row["submitted_on"])),
+                    None,
+                    document.pk,
+                )
+            )
+        _insert(m.Share, SHARE_COLUMNS, share_rows)
+    return {"parties": len(parties), "works": len(works), "rights": len(rights)}
+
+
 def export_prc_rights(
     out_dir: Path, *, reference_date: dt.date, days_before: int = 10, territory: int = 392
 ) -> dict[str, int]:
     """Write ``parties.csv``, ``works.csv`` and ``rights.csv`` of a private recording input folder.
 
-    The rights are the performing-right shares valid on the reference date as known on the
-    documents cut-off (``reference_date − days_before``), in Japan (or the world).
+    Every party and work is written; the rights are the performing-right shares valid on the
+    reference date as known on the documents cut-off (``reference_date − days_before``), in Japan
+    (or the world): the rows Art. 12 ¶2 counts (確定基準日の10日前までに届け出られた権利).
     """
     from bunpai.store import models as m
 
     known = reference_date - dt.timedelta(days=days_before)
     rows = shares_as_of(on=reference_date, known=known, right="PR", territory=territory)
     out_dir.mkdir(parents=True, exist_ok=True)
-    work_ids = sorted({r.work_id for r in rows})
-    party_ids = sorted({r.party_id for r in rows if r.party_id is not None})
+    numbers = dict(m.PartyReference.objects.filter(submitter=PRC_SUBMITTER).values_list("party_id", "number"))
+
+    def party_id(pk: int) -> str:
+        return numbers.get(pk) or f"P{pk}"
+
     memberships: dict[int, tuple[str, str]] = {}
-    for party_id, kind, code in m.Membership.objects.filter(party_id__in=party_ids, right="PR").values_list(
-        "party_id", "kind", "society__code"
+    for pk, kind, society in m.Membership.objects.filter(right="PR").values_list(
+        "party_id", "kind", "society__name"
     ):
-        memberships[party_id] = (kind, code or "")
+        memberships[pk] = (kind, society or "")
+    exact = {
+        (work, party, role, received): fraction
+        for work, party, role, received, fraction in m.Share.objects.exclude(share_fraction="").values_list(
+            "work_id", "party_id", "role", "received_on", "share_fraction"
+        )
+    }
+    count = {"parties.csv": 0, "works.csv": 0, "rights.csv": len(rows)}
     with (out_dir / "parties.csv").open("w", newline="", encoding="utf-8") as f:
         w = csv.writer(f)
         w.writerow(["party_id", "name", "category", "society", "withholding"])
-        for p in m.Party.objects.filter(pk__in=party_ids).order_by("pk"):
-            kind, code = memberships.get(p.pk, ("nonmember", ""))
+        for p in m.Party.objects.order_by("pk"):
+            kind, society = memberships.get(p.pk, ("nonmember", ""))
             w.writerow(
                 [
-                    f"P{p.pk}",
+                    party_id(p.pk),
                     str(p),
                     kind,
-                    code if kind == "foreign" else "",
-                    "yes" if p.kind == "person" and kind == "nonmember" else "",
+                    society if kind == "foreign" else "",
+                    "yes" if p.withholding else "",
                 ]
             )
+            count["parties.csv"] += 1
     with (out_dir / "works.csv").open("w", newline="", encoding="utf-8") as f:
         w = csv.writer(f)
         w.writerow(["work_id", "title", "music_expired", "lyrics_expired"])
-        for work in m.Work.objects.filter(pk__in=work_ids).order_by("pk"):
+        for work in m.Work.objects.order_by("pk"):
             w.writerow(
                 [
                     work.society_code,
@@ -1337,20 +1515,23 @@ def export_prc_rights(
                     "yes" if work.lyrics_expired else "",
                 ]
             )
+            count["works.csv"] += 1
     with (out_dir / "rights.csv").open("w", newline="", encoding="utf-8") as f:
         w = csv.writer(f)
         w.writerow(["work_id", "party_id", "role", "share", "submitted_on", "valid_from", "valid_to"])
         for r in rows:
-            share = r.collection_share
+            share = exact.get((r.work_id, r.party_id, r.role, r.received_on)) or (
+                f"{r.collection_share}/{WHOLE}" if r.collection_share else ""
+            )
             w.writerow(
                 [
                     r.work,
-                    f"P{r.party_id}" if r.party_id is not None else "",
+                    party_id(r.party_id) if r.party_id is not None else "",
                     PRC_ROLES.get(r.role, "composer"),
-                    f"{share}/{WHOLE}" if share else "0",
+                    share,
                     r.received_on.isoformat(),
                     r.valid_from.isoformat() if r.valid_from else "",
                     r.valid_to.isoformat() if r.valid_to else "",
                 ]
             )
-    return {"parties.csv": len(party_ids), "works.csv": len(work_ids), "rights.csv": len(rows)}
+    return count

@@ -67,6 +67,7 @@ class Party(models.Model):
         max_length=11, null=True, blank=True, unique=True, help_text="IPI name number (11 digits)"
     )
     ipi_base = models.CharField(max_length=13, blank=True, help_text="IPI base number I-NNNNNNNNN-C")
+    withholding = models.BooleanField(default=False, help_text="income tax is withheld (源泉徴収)")
     lookup_key = models.CharField(
         max_length=200,
         db_index=True,
@@ -102,13 +103,17 @@ class Membership(models.Model):
 
     MEMBER = "member"
     FOREIGN = "foreign"
+    ASSIGNEE = "assignee"
     NONMEMBER = "nonmember"
     party = models.ForeignKey(Party, on_delete=models.CASCADE, related_name="memberships")
     society = models.ForeignKey(Society, on_delete=models.PROTECT, null=True, blank=True)
     right = models.CharField(max_length=2, choices=RIGHTS)
     kind = models.CharField(
         max_length=9,
-        choices=[(MEMBER, "member"), (FOREIGN, "foreign-society member"), (NONMEMBER, "non-member")],
+        choices=[(MEMBER, "member"), (FOREIGN, "foreign-society member"),
+            (ASSIGNEE, "assigned to a member publisher"),
+            (NONMEMBER, "non-member"),
+        ],
     )
     valid_from = models.DateField(null=True, blank=True)
     valid_to = models.DateField(null=True, blank=True)
@@ -209,6 +214,9 @@ class Share(models.Model):
     role = models.CharField(max_length=2, help_text="CISAC designation: C A CA AR AD SA SR TR PA / E AM SE…")
     right = models.CharField(max_length=2, choices=RIGHTS)
     share = models.PositiveIntegerField(help_text="ownership share, hundredths of a percent")
+    share_fraction = models.CharField(
+        max_length=20, blank=True, help_text="the exact share when hundredths cannot hold it (1/12)"
+    )
     collection_share = models.PositiveIntegerField(help_text="collected in this territory, 1/100 %")
     territory = models.PositiveIntegerField(default=WORLD, help_text="TIS code (2136 world, 392 Japan)")
     include = models.BooleanField(default=True, help_text="TIS include (true) or exclude (false)")
