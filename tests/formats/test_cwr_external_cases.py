@@ -181,3 +181,12 @@ def test_every_file_answers_with_a_readable_ack(name: str) -> None:
     assert len(ack.accepted()) == len(answered)
     statuses = [t.acknowledgement.status for t in ack.accepted() if t.acknowledgement]
     assert statuses == ["RJ" if (t.rejected or cwr.rejected) else "RA" for t in answered]
+
+
+def test_cwr_3_1_header_is_read_like_3_0() -> None:
+    raw = (DATA / "django-music-publisher__CW220002DMP_0000_V3-0-0.SUB").read_bytes()
+    raw = raw.replace(b"3.0000", b"3.1000", 1).replace(b"GRHWRK0000103.00", b"GRHWRK0000103.10", 1)
+    cwr = read_bytes(raw)
+    assert cwr.version == "3.1"
+    assert (len(cwr.accepted()), len(cwr.rejected_transactions())) == (1, 0)
+    assert rejecting(cwr) == []

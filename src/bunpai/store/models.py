@@ -148,7 +148,7 @@ class Work(models.Model):
     society_code = models.CharField(max_length=20, unique=True, help_text="the society's work code")
     iswc = models.CharField(max_length=11, blank=True, db_index=True)
     title = models.CharField(max_length=255)
-    normalised_title = models.CharField(max_length=255, db_index=True)
+    normalised_title = models.CharField(max_length=255)  # indexed with creators_key below
     creators_key = models.CharField(
         max_length=500, blank=True, help_text="normalised composers and authors, to find the same work"
     )

@@ -6,6 +6,8 @@ so those check digits are computed here from their published definitions.
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from stdnum import isrc as _isrc
 
 
@@ -35,6 +37,7 @@ def normalise_ipi_name(value: str) -> str:
     return v
 
 
+@lru_cache(maxsize=1 << 16)  # the same writers and publishers recur across a file
 def is_valid_ipi_name(value: str) -> bool:
     """IPI name number: 11 digits, the last two ``(101 − Σ dᵢ·(11−i) mod 101) mod 100`` (00 if 0)."""
     v = normalise_ipi_name(value)

@@ -69,6 +69,14 @@ def society_codes() -> dict[int, str]:
     return out
 
 
+@cache
+def _society_code(raw: str) -> str | None:
+    """``"52"``, ``"052"`` → ``"052"``; ``None`` when not a CISAC society code."""
+    if not raw.isdigit() or int(raw) not in society_codes():
+        return None
+    return f"{int(raw):03d}"
+
+
 def parse_duration(value: str) -> int | None:
     """``HHMMSS`` → seconds; ``None`` when blank, zero or malformed."""
     v = value.strip()
@@ -152,10 +160,11 @@ class _Check:
         raw = record.get(name).strip()
         if raw == "":
             return ""
-        if not raw.isdigit() or int(raw) not in society_codes():
+        code = _society_code(raw)
+        if code is None:
             self.drop_field(record, f"{record.record_type} society code {raw!r} is not a CISAC society code")
             return ""
-        return f"{int(raw):03d}"
+        return code
 
     def ipi_name(self, record: Record, name: str = "ipi_name") -> str:
         raw = record.get(name).strip()
