@@ -60,7 +60,9 @@ class DistributionMonth:
     covers: str
 
     def reference_date(self, distribution_year: int) -> dt.date:
-        return dt.date(distribution_year + self.reference_year_offset, self.reference_month, self.reference_day)
+        return dt.date(
+            distribution_year + self.reference_year_offset, self.reference_month, self.reference_day
+        )
 
 
 @dataclass(frozen=True)
@@ -130,7 +132,11 @@ class PrcRuleSet:
         return self.effective_from <= day and (self.effective_to is None or day <= self.effective_to)
 
     def with_overrides(self, overrides: Mapping[str, Any]) -> PrcRuleSet:
-        """The rule set with a period's overrides (``member_ratio``, ``fund_*``, ``documents_days_before``, ``claim_years``)."""
+        """The rule set with a period's overrides.
+
+        Keys: ``member_ratio``, ``fund_broadcast``/``fund_recording``/``fund_rental``,
+        ``documents_days_before``, ``claim_years``.
+        """
         changes: dict[str, Any] = {}
         funds = dict(self.fund_ratios)
         for key, value in overrides.items():
@@ -175,6 +181,8 @@ class PrcRuleSet:
 def _ratio(value: Any) -> Fraction:
     if isinstance(value, bool):
         raise RuleSetError(f"not a ratio: {value!r}")
+    if isinstance(value, Fraction):
+        return value
     if isinstance(value, int):
         return Fraction(value)
     if isinstance(value, str):

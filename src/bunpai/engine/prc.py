@@ -53,6 +53,7 @@ class EngineResult:
     claims: pl.DataFrame
     review: pl.DataFrame
     floored_items: int
+    holders: pl.DataFrame
 
 
 def _lcm(values: Sequence[int]) -> int:
@@ -67,7 +68,9 @@ def _column_max(frame: pl.DataFrame, column: str) -> int:
     return int(value) if value is not None else 0  # type: ignore[arg-type]
 
 
-def reduce_usage(frame: pl.DataFrame, numerators: Sequence[str], denominators: Sequence[str]) -> tuple[pl.DataFrame, int]:
+def reduce_usage(
+    frame: pl.DataFrame, numerators: Sequence[str], denominators: Sequence[str]
+) -> tuple[pl.DataFrame, int]:
     """Σ over each work's rows of Π numerators / Π denominators, as an integer over a common denominator.
 
     Returns a frame ``work_id, raw`` (Int128 sums of Int64 row values) and that denominator.
@@ -100,9 +103,7 @@ def reduce_usage(frame: pl.DataFrame, numerators: Sequence[str], denominators: S
     return reduced, common
 
 
-def _signature_shares(
-    signatures: list[str], rules: PrcRuleSet
-) -> dict[str, WorkShares]:
+def _signature_shares(signatures: list[str], rules: PrcRuleSet) -> dict[str, WorkShares]:
     resolved = {}
     for signature in signatures:
         body, flags = signature.rsplit("|", 1)
@@ -122,6 +123,29 @@ def _objects(series: pl.Series) -> np.ndarray:
     values = np.empty(series.len(), dtype=object)
     values[:] = [int(v) if v is not None else 0 for v in series.to_list()]
     return values
+
+
+def _fees(gross: pl.Series, rate: Fraction) -> pl.Series:
+    """``floor(gross × rate)`` per row, exact (64-bit when it cannot overflow)."""
+    top = int(gross.max() or 0)  # type: ignore[arg-type]
+    if top * rate.numerator <= _INT64_LIMIT:
+        return (gross * rate.numerator // rate.denominator).alias("fee_yen")
+    return pl.Series("fee_yen", [floor_yen(int(g) * rate) for g in gross], dtype=pl.Int64)
+
+
+def _ratio_texts(numerators: np.ndarray, denominator: int) -> pl.Series:
+    """``n/d`` texts of numerators over one denominator, reduced (vectorised when 64 bits suffice)."""
+    if len(numerators) == 0:
+        return pl.Series("points", [], dtype=pl.String)
+    if denominator <= _INT64_LIMIT and max(numerators) <= _INT64_LIMIT and min(numerators) >= 0:
+        num = numerators.astype(np.int64)
+        divisor = np.gcd(num, np.int64(denominator))
+        divisor[divisor == 0] = 1
+        frame = pl.DataFrame({"n": num // divisor, "d": np.int64(denominator) // divisor})
+        return frame.select(pl.col("n").cast(pl.String) + "/" + pl.col("d").cast(pl.String)).to_series()
+    return pl.Series(
+        "points", [format_ratio(Fraction(int(n), denominator)) for n in numerators], dtype=pl.String
+    )
 
 
 def distribute_frames(frames: PrcFrames, rules: PrcRuleSet, progress: Progress | None = None) -> EngineResult:
@@ -163,7 +187,10 @@ def distribute_frames(frames: PrcFrames, rules: PrcRuleSet, progress: Progress |
         .join(needed, on="work_id", how="semi")
         .join(frames.parties.select("party_id", "paid_mask", "payee_id"), on="party_id", how="left")
         .with_columns(
-            pl.when(pl.col("party_id").is_null()).then(ALL_FUNDS_MASK).otherwise(pl.col("paid_mask")).alias("mask"),
+            pl.when(pl.col("party_id").is_null())
+            .then(ALL_FUNDS_MASK)
+            .otherwise(pl.col("paid_mask"))
+            .alias("mask"),
             (
                 pl.col("role")
                 + ":"
@@ -238,7 +265,8 @@ def distribute_frames(frames: PrcFrames, rules: PrcRuleSet, progress: Progress |
             how="left",
         )
     table = table.with_columns(
-        [pl.col(f"raw_{f}").fill_null(0) for f in FUNDS] + [pl.col(f"uses_{f}").fill_null(False) for f in FUNDS]
+        [pl.col(f"raw_{f}").fill_null(0) for f in FUNDS]
+        + [pl.col(f"uses_{f}").fill_null(False) for f in FUNDS]
     ).with_columns(pl.any_horizontal([pl.col(f"uses_{f}") for f in FUNDS]).alias("used"))
     table = table.sort("work_id").with_row_index("index")
 
@@ -268,9 +296,7 @@ def distribute_frames(frames: PrcFrames, rules: PrcRuleSet, progress: Progress |
         rows.filter(pl.col("party_id").is_not_null() & (pl.col("mask") > 0))
         .join(used_index, on="work_id")
         .group_by("work_id", "party_id")
-        .agg(
-            pl.col("wn").sum(), pl.col("mask").first(), pl.col("payee_id").first(), pl.col("index").first()
-        )
+        .agg(pl.col("wn").sum(), pl.col("mask").first(), pl.col("payee_id").first(), pl.col("index").first())
         .sort("work_id", "party_id")
     )
     index = paid_rows["index"].to_numpy().astype(np.int64)
@@ -279,11 +305,11 @@ def distribute_frames(frames: PrcFrames, rules: PrcRuleSet, progress: Progress |
     for fund, bit in FUND_BITS.items():
         selected = selected + np.where((mask & bit) > 0, amount_by_fund[fund][index], 0)
     exact = _objects(paid_rows["wn"]) * selected
-    gross = exact // divisor if paid_rows.height else exact
+    gross = (exact // divisor).astype(np.int64) if paid_rows.height else np.zeros(0, dtype=np.int64)
     statement_lines = (
         paid_rows.select("party_id", "payee_id", "work_id")
-        .with_columns(pl.Series("gross_yen", [int(v) for v in gross], dtype=pl.Int64))
-        .filter(pl.Series([v > 0 for v in exact], dtype=pl.Boolean))
+        .with_columns(pl.Series("gross_yen", gross, dtype=pl.Int64))
+        .filter(pl.Series(np.asarray(exact > 0, dtype=bool), dtype=pl.Boolean))
         .select("party_id", "payee_id", "work_id", "gross_yen")
     )
 
@@ -295,18 +321,15 @@ def distribute_frames(frames: PrcFrames, rules: PrcRuleSet, progress: Progress |
         .agg(pl.col("wn").sum(), pl.col("index").first())
         .with_columns(pl.lit(HELD_UNDETERMINED).alias("reason"))
     )
-    unregistered = (
-        table.filter(pl.col("used") & (pl.col("unregistered") > 0))
-        .select(
-            "work_id",
-            pl.lit(None, pl.String).alias("role"),
-            pl.col("unregistered").alias("wn"),
-            "index",
-            pl.when(pl.col("row_count") == 0)
-            .then(pl.lit(HELD_NO_RIGHTS))
-            .otherwise(pl.lit(HELD_UNREGISTERED))
-            .alias("reason"),
-        )
+    unregistered = table.filter(pl.col("used") & (pl.col("unregistered") > 0)).select(
+        "work_id",
+        pl.lit(None, pl.String).alias("role"),
+        pl.col("unregistered").alias("wn"),
+        "index",
+        pl.when(pl.col("row_count") == 0)
+        .then(pl.lit(HELD_NO_RIGHTS))
+        .otherwise(pl.lit(HELD_UNREGISTERED))
+        .alias("reason"),
     )
     held_rows = pl.concat([undetermined.select(unregistered.columns), unregistered]).sort(
         "work_id", "role", "reason", nulls_last=False
@@ -316,19 +339,29 @@ def distribute_frames(frames: PrcFrames, rules: PrcRuleSet, progress: Progress |
     held = (
         held_rows.with_columns(
             pl.Series("gross_yen", [int(v) // divisor for v in held_exact], dtype=pl.Int64),
-            pl.Series("share", [format_ratio(Fraction(int(w), common_w)) for w in held_rows["wn"]], dtype=pl.String),
+            pl.Series(
+                "share", [format_ratio(Fraction(int(w), common_w)) for w in held_rows["wn"]], dtype=pl.String
+            ),
         )
         .filter(pl.Series([v > 0 for v in held_exact], dtype=pl.Boolean))
         .select("work_id", "role", "gross_yen", "reason", "share")
     )
 
-    # Art. 17: administration fee per payee, rounded in the payee's favour.
+    # Art. 17: the fee is taken from each holder's total, rounded in the holder's favour; a payee
+    # receives the sum of its holders' nets.
     say("payees / 支払先")
-    payees = statement_lines.group_by("payee_id").agg(pl.col("gross_yen").sum()).sort("payee_id")
-    rate = period.admin_fee_rate
-    fees = [floor_yen(Fraction(int(g)) * rate) for g in payees["gross_yen"]]
-    payees = payees.with_columns(pl.Series("fee_yen", fees, dtype=pl.Int64)).with_columns(
+    holders = (
+        statement_lines.group_by("party_id")
+        .agg(pl.col("payee_id").first(), pl.col("gross_yen").sum())
+        .sort("party_id")
+    )
+    holders = holders.with_columns(_fees(holders["gross_yen"], period.admin_fee_rate)).with_columns(
         (pl.col("gross_yen") - pl.col("fee_yen")).alias("net_yen")
+    )
+    payees = (
+        holders.group_by("payee_id")
+        .agg(pl.col("gross_yen").sum(), pl.col("fee_yen").sum(), pl.col("net_yen").sum())
+        .sort("payee_id")
     )
 
     # Points per work and fund, exact (for audit: work amount = points × unit price).
@@ -336,11 +369,13 @@ def distribute_frames(frames: PrcFrames, rules: PrcRuleSet, progress: Progress |
     for fund in FUNDS:
         part = table.filter(pl.col(f"uses_{fund}"))
         part_index = part["index"].to_numpy().astype(np.int64)
-        numerators = raws[fund][part_index] * basic[fund][part_index] if part.height else []
-        den = denominators[fund] * common_w
-        texts = [format_ratio(Fraction(int(n), den)) for n in numerators]
+        numerators = (
+            raws[fund][part_index] * basic[fund][part_index] if part.height else np.zeros(0, dtype=object)
+        )
         point_frames.append(
-            part.select("work_id", pl.lit(fund).alias("fund")).with_columns(pl.Series("points", texts, dtype=pl.String))
+            part.select("work_id", pl.lit(fund).alias("fund")).with_columns(
+                _ratio_texts(numerators, denominators[fund] * common_w).alias("points")
+            )
         )
     order = {f: i for i, f in enumerate(FUNDS)}
     work_points = (
@@ -353,7 +388,7 @@ def distribute_frames(frames: PrcFrames, rules: PrcRuleSet, progress: Progress |
     review = (
         table.filter(pl.col("used"))
         .select("work_id", "notes")
-        .explode("notes")
+        .explode("notes", empty_as_null=True)
         .drop_nulls("notes")
         .rename({"notes": "note"})
         .sort("work_id", "note")
@@ -387,6 +422,7 @@ def distribute_frames(frames: PrcFrames, rules: PrcRuleSet, progress: Progress |
         summary=summary,
         statement_lines=statement_lines,
         payees=payees.select("payee_id", "gross_yen", "fee_yen", "net_yen"),
+        holders=holders.select("party_id", "payee_id", "gross_yen", "fee_yen", "net_yen"),
         held=held,
         work_points=work_points,
         claims=claims_frame(claims),
@@ -407,7 +443,9 @@ def _price_claims(
     if frames.claims.height == 0:
         return []
     claimants = frames.claims.select("party_id", "work_id").unique()
-    holder_rows = rows.filter(pl.col("party_id").is_not_null()).join(claimants, on=["party_id", "work_id"], how="semi")
+    holder_rows = rows.filter(pl.col("party_id").is_not_null()).join(
+        claimants, on=["party_id", "work_id"], how="semi"
+    )
     holder_weights: dict[tuple[str, str], Fraction] = {}
     for party_id, work_id, wn in holder_rows.select("party_id", "work_id", "wn").iter_rows():
         key = (party_id, work_id)
@@ -417,8 +455,12 @@ def _price_claims(
     for record in claimed.iter_rows(named=True):
         for fund in FUNDS:
             if record[f"uses_{fund}"]:
-                raw_points[(record["work_id"], fund)] = Fraction(int(record[f"raw_{fund}"]), denominators[fund])
-    parties = {p.party_id: p for p in parties_from_frame(frames.parties.join(claimants, on="party_id", how="semi"))}
+                raw_points[(record["work_id"], fund)] = Fraction(
+                    int(record[f"raw_{fund}"]), denominators[fund]
+                )
+    parties = {
+        p.party_id: p for p in parties_from_frame(frames.parties.join(claimants, on="party_id", how="semi"))
+    }
     known = frames.works.join(claimants, on="work_id", how="semi")["work_id"].to_list()
     claims = [
         Claim(
@@ -449,9 +491,7 @@ def _price_claims(
 def parties_from_frame(frame: pl.DataFrame) -> list[Party]:
     parties = []
     for p in frame.iter_rows(named=True):
-        excluded = frozenset(
-            f.strip() for f in (p["excluded_funds"] or "").lower().split("|") if f.strip()
-        )
+        excluded = frozenset(f.strip() for f in (p["excluded_funds"] or "").lower().split("|") if f.strip())
         parties.append(
             Party(
                 party_id=p["party_id"],
@@ -473,21 +513,48 @@ def works_from_frame(frame: pl.DataFrame) -> list[Work]:
     ]
 
 
-CLAIM_COLUMNS = ("claim_id", "status", "gross_yen", "fee_yen", "tax_yen", "net_yen", "payee_id", "points",
-                 "priced_yen", "reason")
+CLAIM_COLUMNS = (
+    "claim_id",
+    "status",
+    "gross_yen",
+    "fee_yen",
+    "tax_yen",
+    "net_yen",
+    "payee_id",
+    "points",
+    "priced_yen",
+    "reason",
+)
 
 
 def claims_frame(claims: Sequence[ClaimResult]) -> pl.DataFrame:
     return pl.DataFrame(
         [
-            (c.claim_id, c.status, c.gross_yen, c.fee_yen, c.tax_yen, c.net_yen, c.payee_id, format_ratio(c.points),
-             c.priced_yen, c.reason or None)
+            (
+                c.claim_id,
+                c.status,
+                c.gross_yen,
+                c.fee_yen,
+                c.tax_yen,
+                c.net_yen,
+                c.payee_id,
+                format_ratio(c.points),
+                c.priced_yen,
+                c.reason or None,
+            )
             for c in claims
         ],
         schema={
-            "claim_id": pl.String, "status": pl.String, "gross_yen": pl.Int64, "fee_yen": pl.Int64,
-            "tax_yen": pl.Int64, "net_yen": pl.Int64, "payee_id": pl.String, "points": pl.String,
-            "priced_yen": pl.Int64, "reason": pl.String,
+            "claim_id": pl.String,
+            "status": pl.String,
+            "gross_yen": pl.Int64,
+            "fee_yen": pl.Int64,
+            "tax_yen": pl.Int64,
+            "net_yen": pl.Int64,
+            "payee_id": pl.String,
+            "points": pl.String,
+            "priced_yen": pl.Int64,
+            "reason": pl.String,
         },
         orient="row",
     )
@@ -499,7 +566,12 @@ def result_from_outcome(outcome: Outcome, floored_items: int) -> EngineResult:
         summary=outcome.summary,
         statement_lines=pl.DataFrame(
             [(s.party_id, s.payee_id, s.work_id, s.gross_yen) for s in outcome.statement_lines],
-            schema={"party_id": pl.String, "payee_id": pl.String, "work_id": pl.String, "gross_yen": pl.Int64},
+            schema={
+                "party_id": pl.String,
+                "payee_id": pl.String,
+                "work_id": pl.String,
+                "gross_yen": pl.Int64,
+            },
             orient="row",
         ),
         payees=pl.DataFrame(
@@ -509,8 +581,13 @@ def result_from_outcome(outcome: Outcome, floored_items: int) -> EngineResult:
         ),
         held=pl.DataFrame(
             [(h.work_id, h.role or None, h.gross_yen, h.reason, format_ratio(h.share)) for h in outcome.held],
-            schema={"work_id": pl.String, "role": pl.String, "gross_yen": pl.Int64, "reason": pl.String,
-                    "share": pl.String},
+            schema={
+                "work_id": pl.String,
+                "role": pl.String,
+                "gross_yen": pl.Int64,
+                "reason": pl.String,
+                "share": pl.String,
+            },
             orient="row",
         ),
         work_points=pl.DataFrame(
@@ -525,6 +602,12 @@ def result_from_outcome(outcome: Outcome, floored_items: int) -> EngineResult:
             orient="row",
         ),
         floored_items=floored_items,
+        holders=pl.DataFrame(
+            [(h.party_id, h.payee_id, h.gross_yen, h.fee_yen, h.net_yen) for h in outcome.holders],
+            schema={"party_id": pl.String, "payee_id": pl.String, "gross_yen": pl.Int64, "fee_yen": pl.Int64,
+                    "net_yen": pl.Int64},
+            orient="row",
+        ),
     )
 
 

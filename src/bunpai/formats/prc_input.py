@@ -39,10 +39,23 @@ PERIOD_FILE = "period.toml"
 FUND_BITS = {"broadcast": 1, "recording": 2, "rental": 4}
 ALL_FUNDS_MASK = 7
 
-_REQUIRED_KEYS = ("period", "reference_date", "receipt_yen", "literary_ratio", "admin_fee_rate", "claim_fee_yen",
-                  "claim_tax_rate")
-_OVERRIDE_KEYS = ("member_ratio", "fund_broadcast", "fund_recording", "fund_rental", "documents_days_before",
-                  "claim_years")
+_REQUIRED_KEYS = (
+    "period",
+    "reference_date",
+    "receipt_yen",
+    "literary_ratio",
+    "admin_fee_rate",
+    "claim_fee_yen",
+    "claim_tax_rate",
+)
+_OVERRIDE_KEYS = (
+    "member_ratio",
+    "fund_broadcast",
+    "fund_recording",
+    "fund_rental",
+    "documents_days_before",
+    "claim_years",
+)
 
 
 @dataclass
@@ -128,7 +141,7 @@ def read_period(folder: Path, problems: Problems) -> tuple[Period | None, dict[s
         return result
 
     def yen(key: str, value: Any, *, negative: bool = False) -> int | None:
-        if isinstance(value, bool) or isinstance(value, decimal.Decimal | float):
+        if isinstance(value, bool | decimal.Decimal | float):
             bad(key, f"not a whole number of yen: {value!r}")
             return None
         try:
@@ -142,7 +155,7 @@ def read_period(folder: Path, problems: Problems) -> tuple[Period | None, dict[s
         return result
 
     reference = data.get("reference_date")
-    if reference is not None and not isinstance(reference, dt.date) or isinstance(reference, dt.datetime):
+    if (reference is not None and not isinstance(reference, dt.date)) or isinstance(reference, dt.datetime):
         try:
             reference = dt.date.fromisoformat(str(reference))
         except ValueError:
@@ -171,7 +184,9 @@ def read_period(folder: Path, problems: Problems) -> tuple[Period | None, dict[s
         "claim_fee_yen": yen("claim_fee_yen", data.get("claim_fee_yen", 0)),
         "claim_tax_rate": ratio("claim_tax_rate", data.get("claim_tax_rate", "0")),
         "fraction": yen("carry_in.fraction_yen", carry.get("fraction_yen", 0)),
-        "balance": yen("carry_in.nonmember_balance_yen", carry.get("nonmember_balance_yen", 0), negative=True),
+        "balance": yen(
+            "carry_in.nonmember_balance_yen", carry.get("nonmember_balance_yen", 0), negative=True
+        ),
     }
     if not ok or reference is None or any(v is None for v in values.values()):
         return None, overrides
@@ -209,7 +224,9 @@ def _ratio_columns(
     return [numerator.alias(f"{prefix}_num"), denominator.alias(f"{prefix}_den")]
 
 
-def read_input(folder: Path, rules: PrcRuleSet | None = None, rules_for: Any = None) -> tuple[PrcFrames, PrcRuleSet]:
+def read_input(
+    folder: Path, rules: PrcRuleSet | None = None, rules_for: Any = None
+) -> tuple[PrcFrames, PrcRuleSet]:
     """Read and validate a whole input folder. ``rules_for(date)`` picks the rule set by reference date."""
     problems = Problems()
     if not folder.is_dir():
@@ -260,8 +277,11 @@ def read_input(folder: Path, rules: PrcRuleSet | None = None, rules_for: Any = N
 def _parties(folder: Path, problems: Problems) -> pl.DataFrame | None:
     file = "parties.csv"
     frame = read_table(
-        folder, file, ["party_id", "name", "category", "society", "withholding"],
-        ["excluded_funds", "paid_through"], problems,
+        folder,
+        file,
+        ["party_id", "name", "category", "society", "withholding"],
+        ["excluded_funds", "paid_through"],
+        problems,
     )
     if frame is None:
         return None
@@ -269,7 +289,10 @@ def _parties(folder: Path, problems: Problems) -> pl.DataFrame | None:
     duplicates(problems, file, frame, "party_id")
     category = choices(problems, file, frame, "category", CATEGORIES, "category")
     problems.check(
-        file, "society", frame, (category == "foreign") & pl.col("society").is_null(),
+        file,
+        "society",
+        frame,
+        (category == "foreign") & pl.col("society").is_null(),
         "a member of a foreign society needs its society code",
     )
     withholding = flags(problems, file, frame, "withholding")
@@ -279,10 +302,15 @@ def _parties(folder: Path, problems: Problems) -> pl.DataFrame | None:
         frame = frame.with_columns(pl.lit(None, pl.String).alias("paid_through"))
     excluded = pl.col("excluded_funds").str.to_lowercase().str.split("|")
     problems.check(
-        file, "excluded_funds", frame,
+        file,
+        "excluded_funds",
+        frame,
         excluded.list.eval(~pl.element().str.strip_chars().is_in(list(FUNDS))).list.any(),
-        pl.format("unknown fund in '{}' (expected names from: {} separated by |)", pl.col("excluded_funds"),
-                  pl.lit(", ".join(FUNDS))),
+        pl.format(
+            "unknown fund in '{}' (expected names from: {} separated by |)",
+            pl.col("excluded_funds"),
+            pl.lit(", ".join(FUNDS)),
+        ),
     )
     unknown_reference(problems, file, frame, "paid_through", frame["party_id"], "party")
     excluded_mask = pl.lit(0, pl.Int64)
@@ -292,13 +320,21 @@ def _parties(folder: Path, problems: Problems) -> pl.DataFrame | None:
         ).then(bit).otherwise(0)
     paid_mask = pl.when(category == "nonmember").then(0).otherwise(ALL_FUNDS_MASK - excluded_mask)
     payee = (
-        pl.when(category == "foreign").then(pl.col("society"))
+        pl.when(category == "foreign")
+        .then(pl.col("society"))
         .otherwise(pl.coalesce(pl.col("paid_through"), pl.col("party_id")))
     )
     return frame.select(
-        pl.col(LINE), pl.col("party_id"), pl.col("name"), category.alias("category"), pl.col("society"),
-        withholding.alias("withholding"), pl.col("excluded_funds"), pl.col("paid_through"),
-        paid_mask.cast(pl.Int64).alias("paid_mask"), payee.alias("payee_id"),
+        pl.col(LINE),
+        pl.col("party_id"),
+        pl.col("name"),
+        category.alias("category"),
+        pl.col("society"),
+        withholding.alias("withholding"),
+        pl.col("excluded_funds"),
+        pl.col("paid_through"),
+        paid_mask.cast(pl.Int64).alias("paid_mask"),
+        payee.alias("payee_id"),
     )
 
 
@@ -310,19 +346,29 @@ def _works(folder: Path, problems: Problems) -> pl.DataFrame | None:
     require(problems, file, frame, ["work_id"])
     duplicates(problems, file, frame, "work_id")
     return frame.select(
-        pl.col(LINE), pl.col("work_id"), pl.col("title"),
+        pl.col(LINE),
+        pl.col("work_id"),
+        pl.col("title"),
         flags(problems, file, frame, "music_expired").alias("music_expired"),
         flags(problems, file, frame, "lyrics_expired").alias("lyrics_expired"),
     )
 
 
 def _rights(
-    folder: Path, problems: Problems, party_ids: pl.Series | None, work_ids: pl.Series | None,
-    period: Period | None, rules: PrcRuleSet,
+    folder: Path,
+    problems: Problems,
+    party_ids: pl.Series | None,
+    work_ids: pl.Series | None,
+    period: Period | None,
+    rules: PrcRuleSet,
 ) -> pl.DataFrame | None:
     file = "rights.csv"
     frame = read_table(
-        folder, file, ["work_id", "party_id", "role", "share", "submitted_on", "valid_from", "valid_to"], [], problems
+        folder,
+        file,
+        ["work_id", "party_id", "role", "share", "submitted_on", "valid_from", "valid_to"],
+        [],
+        problems,
     )
     if frame is None:
         return None
@@ -331,21 +377,26 @@ def _rights(
         unknown_reference(problems, file, frame, "work_id", work_ids, "work")
     if party_ids is not None:
         unknown_reference(problems, file, frame, "party_id", party_ids, "party")
-    typed = frame.select(
-        pl.col(LINE), pl.col("work_id"), pl.col("party_id"),
-        choices(problems, file, frame, "role", ROLES, "role").alias("role"),
-        *_ratio_columns(problems, file, frame, "share", "share"),
-        pl.col("share").is_not_null().alias("has_share"),
-        dates(problems, file, frame, "submitted_on").alias("submitted_on"),
-        dates(problems, file, frame, "valid_from").alias("valid_from"),
-        dates(problems, file, frame, "valid_to").alias("valid_to"),
+    typed = (
+        frame.lazy()
+        .select(
+            pl.col(LINE),
+            pl.col("work_id"),
+            pl.col("party_id"),
+            choices(problems, file, frame, "role", ROLES, "role").alias("role"),
+            *_ratio_columns(problems, file, frame, "share", "share"),
+            pl.col("share").is_not_null().alias("has_share"),
+            dates(problems, file, frame, "submitted_on").alias("submitted_on"),
+            dates(problems, file, frame, "valid_from").alias("valid_from"),
+            dates(problems, file, frame, "valid_to").alias("valid_to"),
+        )
+        .collect()
     )
+    problems.flush()
     problems.check(
         file, "valid_to", typed, pl.col("valid_to") < pl.col("valid_from"), "valid_to is before valid_from"
     )
-    problems.check(
-        file, "share", typed, pl.col("share_num") > pl.col("share_den"), "a share above 12/12"
-    )
+    problems.check(file, "share", typed, pl.col("share_num") > pl.col("share_den"), "a share above 12/12")
     if period is None:
         return typed
     reference = period.reference_date
@@ -362,15 +413,26 @@ def _rights(
     typed = reduce_ratio(typed, "share_num", "share_den")
     rows = typed.filter(pl.col("counted"))
     problems.check(
-        file, "party_id", rows,
+        file,
+        "party_id",
+        rows,
         pl.col("party_id").is_not_null() & pl.struct("work_id", "party_id", "role").is_duplicated(),
-        pl.format("'{}' holds the role {} of work '{}' twice on the reference date", pl.col("party_id"),
-                  pl.col("role"), pl.col("work_id")),
+        pl.format(
+            "'{}' holds the role {} of work '{}' twice on the reference date",
+            pl.col("party_id"),
+            pl.col("role"),
+            pl.col("work_id"),
+        ),
     )
-    with_publisher = rows.group_by("work_id").agg((pl.col("role") == "publisher").any().alias("has_publisher"))
+    with_publisher = rows.group_by("work_id").agg(
+        (pl.col("role") == "publisher").any().alias("has_publisher")
+    )
     rows = rows.join(with_publisher, on="work_id")
     problems.check(
-        file, "share", rows, pl.col("has_publisher") & ~pl.col("has_share"),
+        file,
+        "share",
+        rows,
+        pl.col("has_publisher") & ~pl.col("has_share"),
         "the registered share is needed in a work with a publisher",
     )
     _check_share_totals(problems, file, rows)
@@ -394,7 +456,9 @@ def _check_share_totals(problems: Problems, file: str, rows: pl.DataFrame) -> No
             pl.col("scaled").cast(pl.Int128).sum().alias("total"), pl.col(LINE).min().alias(LINE)
         )
         over = totals.filter(pl.col("total") > common)
-        over_rows = [(r[LINE], r["work_id"], Fraction(int(r["total"]), common)) for r in over.iter_rows(named=True)]
+        over_rows = [
+            (r[LINE], r["work_id"], Fraction(int(r["total"]), common)) for r in over.iter_rows(named=True)
+        ]
     else:
         sums: dict[str, Fraction] = {}
         first: dict[str, int] = {}
@@ -404,75 +468,130 @@ def _check_share_totals(problems: Problems, file: str, rows: pl.DataFrame) -> No
         over_rows = [(first[w], w, total) for w, total in sums.items() if total > 1]
     for line, work_id, total in over_rows:
         problems.add(
-            file, int(line), "share",
+            file,
+            int(line),
+            "share",
             f"registered shares of work '{work_id}' add up to {total.numerator}/{total.denominator}, above 12/12",
         )
 
 
-def _broadcast(folder: Path, problems: Problems, work_ids: pl.Series | None, rules: PrcRuleSet) -> pl.DataFrame | None:
+def _broadcast(
+    folder: Path, problems: Problems, work_ids: pl.Series | None, rules: PrcRuleSet
+) -> pl.DataFrame | None:
     file = "usage_broadcast.csv"
     frame = read_table(
-        folder, file,
-        ["work_id", "use_count", "differential_points", "station_points", "sampling_rate", "use_type", "station_kind"],
-        [], problems,
+        folder,
+        file,
+        [
+            "work_id",
+            "use_count",
+            "differential_points",
+            "station_points",
+            "sampling_rate",
+            "use_type",
+            "station_kind",
+        ],
+        [],
+        problems,
     )
     if frame is None:
         return None
-    require(problems, file, frame, ["work_id", "use_count", "differential_points", "station_points", "use_type",
-                                    "station_kind"])
+    require(
+        problems,
+        file,
+        frame,
+        ["work_id", "use_count", "differential_points", "station_points", "use_type", "station_kind"],
+    )
     if work_ids is not None:
         unknown_reference(problems, file, frame, "work_id", work_ids, "work")
     problems.check(
-        file, "station_kind", frame, ~pl.col("station_kind").str.contains(r"^[A-Za-z0-9_\-]+$"),
+        file,
+        "station_kind",
+        frame,
+        ~pl.col("station_kind").str.contains(r"^[A-Za-z0-9_\-]+$"),
         pl.format("not a station kind: '{}'", pl.col("station_kind")),
     )
-    typed = frame.select(
-        pl.col(LINE), pl.col("work_id"),
-        whole_numbers(problems, file, frame, "use_count").alias("use_count"),
-        *_ratio_columns(problems, file, frame, "differential_points", "differential"),
-        *_ratio_columns(problems, file, frame, "station_points", "station"),
-        *_ratio_columns(problems, file, frame, "sampling_rate", "sampling", default_one=True),
-        choices(problems, file, frame, "use_type", rules.broadcast_known_use_types, "use type").alias("use_type"),
-        pl.col("station_kind").str.to_lowercase().alias("station_kind"),
+    typed = (
+        frame.lazy()
+        .select(
+            pl.col(LINE),
+            pl.col("work_id"),
+            whole_numbers(problems, file, frame, "use_count").alias("use_count"),
+            *_ratio_columns(problems, file, frame, "differential_points", "differential"),
+            *_ratio_columns(problems, file, frame, "station_points", "station"),
+            *_ratio_columns(problems, file, frame, "sampling_rate", "sampling", default_one=True),
+            choices(problems, file, frame, "use_type", rules.broadcast_known_use_types, "use type").alias(
+                "use_type"
+            ),
+            pl.col("station_kind").str.to_lowercase().alias("station_kind"),
+        )
+        .collect()
     )
+    problems.flush()
     problems.check(file, "sampling_rate", typed, pl.col("sampling_num") == 0, "a sampling rate of zero")
     problems.check(
-        file, "sampling_rate", typed, pl.col("sampling_num") > pl.col("sampling_den"), "a sampling rate above 1"
+        file,
+        "sampling_rate",
+        typed,
+        pl.col("sampling_num") > pl.col("sampling_den"),
+        "a sampling rate above 1",
     )
     return typed
 
 
-def _recording(folder: Path, problems: Problems, work_ids: pl.Series | None, rules: PrcRuleSet) -> pl.DataFrame | None:
+def _recording(
+    folder: Path, problems: Problems, work_ids: pl.Series | None, rules: PrcRuleSet
+) -> pl.DataFrame | None:
     file = "usage_recording.csv"
-    frame = read_table(folder, file, ["work_id", "deemed_songs", "units", "recording_class", "purpose"], [], problems)
+    frame = read_table(
+        folder, file, ["work_id", "deemed_songs", "units", "recording_class", "purpose"], [], problems
+    )
     if frame is None:
         return None
     require(problems, file, frame, ["work_id", "deemed_songs", "units", "recording_class", "purpose"])
     if work_ids is not None:
         unknown_reference(problems, file, frame, "work_id", work_ids, "work")
-    return frame.select(
-        pl.col(LINE), pl.col("work_id"),
-        *_ratio_columns(problems, file, frame, "deemed_songs", "deemed"),
-        whole_numbers(problems, file, frame, "units").alias("units"),
-        whole_numbers(problems, file, frame, "recording_class").alias("recording_class"),
-        choices(problems, file, frame, "purpose", rules.recording_known_purposes, "purpose").alias("purpose"),
+    typed = (
+        frame.lazy()
+        .select(
+            pl.col(LINE),
+            pl.col("work_id"),
+            *_ratio_columns(problems, file, frame, "deemed_songs", "deemed"),
+            whole_numbers(problems, file, frame, "units").alias("units"),
+            whole_numbers(problems, file, frame, "recording_class").alias("recording_class"),
+            choices(problems, file, frame, "purpose", rules.recording_known_purposes, "purpose").alias(
+                "purpose"
+            ),
+        )
+        .collect()
     )
+    problems.flush()
+    return typed
 
 
 def _rental(folder: Path, problems: Problems, work_ids: pl.Series | None) -> pl.DataFrame | None:
     file = "usage_rental.csv"
-    frame = read_table(folder, file, ["work_id", "deemed_songs", "rental_count", "rental_class"], [], problems)
+    frame = read_table(
+        folder, file, ["work_id", "deemed_songs", "rental_count", "rental_class"], [], problems
+    )
     if frame is None:
         return None
     require(problems, file, frame, ["work_id", "deemed_songs", "rental_count", "rental_class"])
     if work_ids is not None:
         unknown_reference(problems, file, frame, "work_id", work_ids, "work")
-    return frame.select(
-        pl.col(LINE), pl.col("work_id"),
-        *_ratio_columns(problems, file, frame, "deemed_songs", "deemed"),
-        whole_numbers(problems, file, frame, "rental_count").alias("rental_count"),
-        whole_numbers(problems, file, frame, "rental_class").alias("rental_class"),
+    typed = (
+        frame.lazy()
+        .select(
+            pl.col(LINE),
+            pl.col("work_id"),
+            *_ratio_columns(problems, file, frame, "deemed_songs", "deemed"),
+            whole_numbers(problems, file, frame, "rental_count").alias("rental_count"),
+            whole_numbers(problems, file, frame, "rental_class").alias("rental_class"),
+        )
+        .collect()
     )
+    problems.flush()
+    return typed
 
 
 def _claims(folder: Path, problems: Problems) -> pl.DataFrame | None:
@@ -483,15 +602,34 @@ def _claims(folder: Path, problems: Problems) -> pl.DataFrame | None:
         if (folder / file).is_file():
             return None
         return pl.DataFrame(
-            {LINE: [], "claim_id": [], "party_id": [], "work_id": [], "fund": [], "use_date": [], "claimed_on": [],
-             "special_circumstances": []},
-            schema={LINE: pl.UInt32, "claim_id": pl.String, "party_id": pl.String, "work_id": pl.String,
-                    "fund": pl.String, "use_date": pl.Date, "claimed_on": pl.Date, "special_circumstances": pl.Boolean},
+            {
+                LINE: [],
+                "claim_id": [],
+                "party_id": [],
+                "work_id": [],
+                "fund": [],
+                "use_date": [],
+                "claimed_on": [],
+                "special_circumstances": [],
+            },
+            schema={
+                LINE: pl.UInt32,
+                "claim_id": pl.String,
+                "party_id": pl.String,
+                "work_id": pl.String,
+                "fund": pl.String,
+                "use_date": pl.Date,
+                "claimed_on": pl.Date,
+                "special_circumstances": pl.Boolean,
+            },
         )
     require(problems, file, frame, ["claim_id", "party_id", "work_id", "fund", "use_date", "claimed_on"])
     duplicates(problems, file, frame, "claim_id")
     return frame.select(
-        pl.col(LINE), pl.col("claim_id"), pl.col("party_id"), pl.col("work_id"),
+        pl.col(LINE),
+        pl.col("claim_id"),
+        pl.col("party_id"),
+        pl.col("work_id"),
         choices(problems, file, frame, "fund", FUNDS, "fund").alias("fund"),
         dates(problems, file, frame, "use_date").alias("use_date"),
         dates(problems, file, frame, "claimed_on").alias("claimed_on"),

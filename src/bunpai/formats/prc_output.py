@@ -48,7 +48,9 @@ def write_output(
     """
     out_dir = out_dir.absolute()
     if out_dir.exists() and not force and (not out_dir.is_dir() or any(out_dir.iterdir())):
-        raise OutputError(f"{out_dir.name}: the output folder exists and is not empty (use --force to replace it)")
+        raise OutputError(
+            f"{out_dir.name}: the output folder exists and is not empty (use --force to replace it)"
+        )
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.", suffix=".tmp", dir=out_dir.parent))
     try:

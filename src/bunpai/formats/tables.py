@@ -45,11 +45,16 @@ class InputError(Exception):
 
 
 class Problems:
-    """Collects problems, from single values or from whole columns at once."""
+    """Collects problems, from single values or from whole columns at once.
+
+    Column checks are deferred and evaluated together, one pass per frame, so that validating
+    ten million rows costs one scan rather than one per rule.
+    """
 
     def __init__(self) -> None:
         self.items: list[Problem] = []
         self._frames: list[pl.DataFrame] = []
+        self._pending: dict[int, tuple[pl.DataFrame, list[tuple[str, str, pl.Expr, pl.Expr]]]] = {}
 
     def add(self, file: str, line: int, column: str, message: str) -> None:
         self.items.append(Problem(file, line, column, message))
@@ -68,19 +73,33 @@ class Problems:
             )
         )
 
-    def check(self, file: str, column: str, frame: pl.DataFrame, bad: pl.Expr, message: str | pl.Expr) -> None:
-        """Report every row of ``frame`` where ``bad`` is true."""
+    def check(
+        self, file: str, column: str, frame: pl.DataFrame, bad: pl.Expr, message: str | pl.Expr
+    ) -> None:
+        """Report every row of ``frame`` where ``bad`` is true (evaluated at the next flush)."""
         text = message if isinstance(message, pl.Expr) else pl.lit(message)
-        rows = frame.filter(bad.fill_null(False)).select(pl.col(LINE), text.alias("__message"))
-        self.add_rows(file, column, rows, pl.col("__message"))
+        entry = self._pending.setdefault(id(frame), (frame, []))
+        entry[1].append((file, column, bad.fill_null(False), text))
+
+    def flush(self) -> None:
+        for frame, checks in self._pending.values():
+            hits = frame.lazy().select([bad.any().alias(f"c{i}") for i, (_, _, bad, _) in enumerate(checks)])
+            flags = hits.collect().row(0)
+            for hit, (file, column, bad, message) in zip(flags, checks, strict=True):
+                if hit:
+                    rows = frame.filter(bad).select(pl.col(LINE), message.alias("__message"))
+                    self.add_rows(file, column, rows, pl.col("__message"))
+        self._pending.clear()
 
     def all(self) -> list[Problem]:
+        self.flush()
         found = list(self.items)
         for frame in self._frames:
             found.extend(Problem(*row) for row in frame.iter_rows())
         return sorted(found)
 
     def __bool__(self) -> bool:
+        self.flush()
         return bool(self.items) or any(f.height for f in self._frames)
 
     def raise_if_any(self) -> None:
@@ -88,9 +107,8 @@ class Problems:
             raise InputError(self.all())
 
 
-def _decode(path: Path) -> bytes | None:
+def _decode(data: bytes) -> bytes | None:
     """The file as UTF-8 bytes: UTF-8 as is (BOM dropped), else decoded from CP932."""
-    data = path.read_bytes()
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
     try:
@@ -109,7 +127,9 @@ def _field_count_problems(name: str, data: bytes, width: int) -> list[Problem]:
     reader = csv.reader(io.StringIO(data.decode("utf-8"), newline=""))
     for number, row in enumerate(reader, start=1):
         if number > 1 and len(row) > width:
-            found.append(Problem(name, reader.line_num, "*", f"{len(row)} fields where the header has {width}"))
+            found.append(
+                Problem(name, reader.line_num, "*", f"{len(row)} fields where the header has {width}")
+            )
     return found
 
 
@@ -132,12 +152,33 @@ def read_table(
         if must_exist:
             problems.add(name, 0, "*", "file is missing")
         return None
-    data = _decode(path)
-    if data is None:
-        problems.add(name, 0, "*", "not readable as UTF-8 or Shift_JIS/CP932 text")
-        return None
+    data = path.read_bytes()
     try:
+        # Polars reads UTF-8 (with or without BOM) and refuses anything else; only then decode CP932.
         frame = pl.read_csv(io.BytesIO(data), infer_schema=False, has_header=True)
+    except pl.exceptions.ComputeError as error:
+        if "utf-8" not in str(error).lower() and "utf8" not in str(error).lower():
+            frame = None
+        else:
+            decoded = _decode(data)
+            if decoded is None:
+                problems.add(name, 0, "*", "not readable as UTF-8 or Shift_JIS/CP932 text")
+                return None
+            data = decoded
+            frame = None
+    except pl.exceptions.NoDataError:
+        problems.add(name, 1, "*", "file is empty: a header row is needed")
+        return None
+    if frame is None:
+        frame = _read_decoded(name, data, problems)
+        if frame is None:
+            return None
+    return _prepare(frame, name, data, required, optional, problems)
+
+
+def _read_decoded(name: str, data: bytes, problems: Problems) -> pl.DataFrame | None:
+    try:
+        return pl.read_csv(io.BytesIO(data), infer_schema=False, has_header=True)
     except pl.exceptions.NoDataError:
         problems.add(name, 1, "*", "file is empty: a header row is needed")
         return None
@@ -149,6 +190,11 @@ def read_table(
         else:
             problems.add(name, 0, "*", f"not a readable CSV file: {str(error).splitlines()[0]}")
         return None
+
+
+def _prepare(
+    frame: pl.DataFrame, name: str, data: bytes, required: Sequence[str], optional: Sequence[str], problems: Problems
+) -> pl.DataFrame | None:
     renamed = {c: _normalise_header(c) for c in frame.columns}
     frame = frame.rename(renamed)
     missing = [c for c in required if c not in frame.columns]
@@ -158,21 +204,38 @@ def read_table(
         return None
     keep = [c for c in (*required, *optional) if c in frame.columns]
     frame = frame.select(keep).with_row_index(LINE, offset=2)
-    return frame.with_columns([_normalise(frame, c) for c in keep])
+    if frame.height == 0 or not keep or not _may_need_normalising(data):
+        return frame
+    needs = frame.select(
+        [pl.col(c).str.contains(r"[^\x00-\x7F]").any().alias(f"wide:{c}") for c in keep]
+        + [pl.col(c).str.contains(r"^\s|\s$").any().alias(f"blank:{c}") for c in keep]
+    ).row(0, named=True)
+    changes = []
+    for column in keep:
+        wide, blank = needs[f"wide:{column}"], needs[f"blank:{column}"]
+        if not (wide or blank):
+            continue
+        expr = pl.col(column)
+        if wide:
+            expr = expr.str.replace_many(_FULL_WIDTH, _HALF_WIDTH)
+        expr = expr.str.strip_chars()
+        changes.append(pl.when(expr == "").then(None).otherwise(expr).alias(column))
+    return frame.with_columns(changes) if changes else frame
+
+
+def _may_need_normalising(data: bytes) -> bool:
+    """Whether any cell could hold full-width characters or surrounding blanks (a fast byte scan)."""
+    if np.frombuffer(data, dtype=np.uint8).max(initial=0) >= 0x80:
+        return True
+    return any(
+        token in data for token in (b" ,", b", ", b" \n", b" \r", b"\t", b'" ', b' "')
+    ) or data.startswith(b" ")
 
 
 def _normalise_header(column: str) -> str:
     import unicodedata
 
     return unicodedata.normalize("NFKC", column).strip().lower()
-
-
-def _normalise(frame: pl.DataFrame, column: str) -> pl.Expr:
-    expr = pl.col(column)
-    if frame.select(expr.str.contains(r"[^\x00-\x7F]").any()).item():
-        expr = expr.str.replace_many(_FULL_WIDTH, _HALF_WIDTH)
-    expr = expr.str.strip_chars()
-    return pl.when(expr == "").then(None).otherwise(expr).alias(column)
 
 
 # --- typed columns -------------------------------------------------------------------------
@@ -186,83 +249,84 @@ def require(problems: Problems, file: str, frame: pl.DataFrame, columns: Iterabl
 def whole_numbers(problems: Problems, file: str, frame: pl.DataFrame, column: str) -> pl.Expr:
     """Check a column of non-negative whole numbers; return the expression of its Int64 value."""
     text = pl.col(column)
-    problems.check(file, column, frame, text.str.contains(r"^-\d+$"), pl.format("negative number {}", text))
+    value = text.cast(pl.Int64, strict=False)
     problems.check(
         file,
         column,
         frame,
-        text.is_not_null() & ~text.str.contains(r"^-?\d+$"),
-        pl.format("not a whole number: '{}'", text),
+        text.is_not_null() & value.is_null(),
+        pl.when(text.str.contains(r"^\d+$"))
+        .then(pl.format("number too large: {}", text))
+        .otherwise(pl.format("not a whole number: '{}'", text)),
     )
-    problems.check(
-        file,
-        column,
-        frame,
-        text.str.contains(r"^\d{19,}$"),
-        pl.format("number too large: {}", text),
-    )
-    return pl.when(text.str.contains(r"^\d{1,18}$")).then(text.cast(pl.Int64, strict=False)).otherwise(None)
+    problems.check(file, column, frame, value < 0, pl.format("negative number {}", text))
+    return pl.when(value >= 0).then(value).otherwise(None)
 
 
 def ratios(problems: Problems, file: str, frame: pl.DataFrame, column: str) -> tuple[pl.Expr, pl.Expr]:
     """Check a column of non-negative exact ratios (``n/d`` or decimal); return numerator and denominator."""
     text = pl.col(column)
-    fraction = text.str.contains(r"^\d{1,18}/\d{1,18}$")
-    decimal = text.str.contains(r"^\d{1,18}(\.\d{1,18})?$")
+    whole = text.cast(pl.Int64, strict=False)
+    if (
+        frame.height == 0
+        or not frame.select((text.is_not_null() & (whole.is_null() | (whole < 0))).any()).item()
+    ):
+        return whole, pl.when(text.is_not_null()).then(pl.lit(1, pl.Int64)).otherwise(None)
+    # Parse once, eagerly: the parts are used by several checks and by both results.
+    parts = frame.select(
+        text.str.extract_groups(r"^(\d{1,18})(?:/(\d{1,18})|\.(\d{1,18}))?$").alias("parts"),
+        text.alias("text"),
+    ).unnest("parts")
+    int_part, den_part, frac_part = pl.col("1"), pl.col("2"), pl.col("3")
+    digits = int_part + frac_part
+    parsed = parts.select(
+        pl.when(den_part.is_not_null())
+        .then(int_part.cast(pl.Int64, strict=False))
+        .when(frac_part.is_not_null())
+        .then(digits.cast(pl.Int64, strict=False))
+        .otherwise(int_part.cast(pl.Int64, strict=False))
+        .alias("numerator"),
+        pl.when(den_part.is_not_null())
+        .then(den_part.cast(pl.Int64, strict=False))
+        .when(frac_part.is_not_null())
+        .then(frac_part.str.len_chars().replace_strict(_POW10, default=None, return_dtype=pl.Int64))
+        .when(int_part.is_not_null())
+        .then(pl.lit(1, pl.Int64))
+        .otherwise(None)
+        .alias("denominator"),
+        (pl.col("text").is_not_null() & ~pl.col("text").str.starts_with("-") & int_part.is_null()).alias(
+            "syntax"
+        ),
+        (den_part.cast(pl.Int64, strict=False) == 0).fill_null(False).alias("zero"),
+        (digits.str.len_chars() > 18).fill_null(False).alias("long"),
+    )
     problems.check(file, column, frame, text.str.starts_with("-"), pl.format("negative value {}", text))
     problems.check(
         file,
         column,
         frame,
-        text.is_not_null() & ~text.str.starts_with("-") & ~fraction & ~decimal,
+        pl.lit(parsed["syntax"]),
         pl.format("not a fraction n/d or a decimal: '{}'", text),
     )
-    problems.check(
-        file,
-        column,
-        frame,
-        fraction & (text.str.extract(r"/(\d+)$", 1).cast(pl.Int64, strict=False) == 0),
-        pl.format("zero denominator in {}", text),
-    )
-    int_part = text.str.extract(r"^(\d+)", 1)
-    frac_part = text.str.extract(r"^\d+\.(\d+)$", 1).fill_null("")
-    decimal_digits = int_part + frac_part
-    numerator = (
-        pl.when(fraction)
-        .then(text.str.extract(r"^(\d+)/", 1).cast(pl.Int64, strict=False))
-        .when(decimal)
-        .then(decimal_digits.cast(pl.Int64, strict=False))
-        .otherwise(None)
-    )
-    denominator = (
-        pl.when(fraction)
-        .then(text.str.extract(r"/(\d+)$", 1).cast(pl.Int64, strict=False))
-        .when(decimal)
-        .then(frac_part.str.len_chars().replace_strict(_POW10, default=None, return_dtype=pl.Int64))
-        .otherwise(None)
-    )
-    problems.check(
-        file,
-        column,
-        frame,
-        decimal & decimal_digits.str.len_chars().gt(18),
-        pl.format("too many digits: {}", text),
-    )
-    return numerator, denominator
+    problems.check(file, column, frame, pl.lit(parsed["zero"]), pl.format("zero denominator in {}", text))
+    problems.check(file, column, frame, pl.lit(parsed["long"]), pl.format("too many digits: {}", text))
+    return pl.lit(parsed["numerator"]), pl.lit(parsed["denominator"])
 
 
 def dates(problems: Problems, file: str, frame: pl.DataFrame, column: str) -> pl.Expr:
     """Check a column of ISO dates (``YYYY-MM-DD``; ``YYYY/MM/DD`` accepted); return the date."""
-    text = pl.col(column).str.replace_all("/", "-")
+    text = pl.col(column)
     parsed = text.str.to_date("%Y-%m-%d", strict=False)
+    if frame.height and frame.select((text.is_not_null() & parsed.is_null()).any()).item():
+        parsed = text.str.replace_all("/", "-", literal=True).str.to_date("%Y-%m-%d", strict=False)
     problems.check(
         file,
         column,
         frame,
-        pl.col(column).is_not_null() & (parsed.is_null() | ~text.str.contains(r"^\d{4}-\d{2}-\d{2}$")),
-        pl.format("not a date YYYY-MM-DD: '{}'", pl.col(column)),
+        text.is_not_null() & parsed.is_null(),
+        pl.format("not a date YYYY-MM-DD: '{}'", text),
     )
-    return pl.when(text.str.contains(r"^\d{4}-\d{2}-\d{2}$")).then(parsed).otherwise(None)
+    return parsed
 
 
 def choices(
@@ -270,13 +334,17 @@ def choices(
 ) -> pl.Expr:
     """Check a column of names from a closed list (case-insensitive); return the lower-case name."""
     values = sorted(set(allowed))
-    value = pl.col(column).str.to_lowercase()
+    value = pl.col(column)
+    if frame.height and frame.select((value.is_not_null() & ~value.is_in(values)).any()).item():
+        value = value.str.to_lowercase()
     problems.check(
         file,
         column,
         frame,
         value.is_not_null() & ~value.is_in(values),
-        pl.format("unknown {} '{}' (expected one of: {})", pl.lit(what), pl.col(column), pl.lit(", ".join(values))),
+        pl.format(
+            "unknown {} '{}' (expected one of: {})", pl.lit(what), pl.col(column), pl.lit(", ".join(values))
+        ),
     )
     return value
 

@@ -68,6 +68,7 @@ def write_period(run: PeriodRun, out_dir: Path, *, force: bool = False) -> None:
     tables: dict[str, pl.DataFrame] = {
         "statement_lines.csv": result.statement_lines,
         "payees.csv": result.payees,
+        "holders.csv": result.holders,
         "held.csv": result.held,
         "work_points.csv": result.work_points,
         "claims_result.csv": result.claims,
@@ -136,7 +137,9 @@ def print_summary(run: PeriodRun, out_dir: Path, *, top: int = 10) -> None:
     for column in ("payee / 支払先", "name / 名称", "gross / 分配額", "fee / 手数料", "net / 支払額"):
         table.add_column(column, justify="right" if "/" in column and column[0] in "gfn" else "left")
     for payee_id, gross, fee, net in payees.iter_rows():
-        table.add_row(payee_id, str(names.get(payee_id) or "(society / 外国団体)"), _yen(gross), _yen(fee), _yen(net))
+        table.add_row(
+            payee_id, str(names.get(payee_id) or "(society / 外国団体)"), _yen(gross), _yen(fee), _yen(net)
+        )
     console.print(table)
 
     claims = s["claims_by_status"]

@@ -58,7 +58,7 @@ def price_claims(
     claim_tax_rate: Fraction,
     rules: PrcRuleSet,
 ) -> list[ClaimResult]:
-    """Price every claim of the period, in the order given.
+    """Price every claim of the period (in the order they were made).
 
     ``holder_weights[(party_id, work_id)]`` is the part of the work's money that the party's
     counted rows carry (Art. 13); ``raw_points[(work_id, fund)]`` the work's points in the fund
@@ -67,7 +67,8 @@ def price_claims(
     """
     results: list[ClaimResult] = []
     seen: dict[tuple[str, str, str], str] = {}
-    for claim in claims:
+    # First come, first served: a second claim for the same share is refused whatever the file order.
+    for claim in sorted(claims, key=lambda c: (c.claimed_on, c.claim_id)):
         party = parties.get(claim.party_id)
         payee = party.payee_id if party else claim.party_id
 
@@ -89,7 +90,9 @@ def price_claims(
         if claim.claimed_on < claim.use_date:
             refuse(INVALID, "claimed before the date of use")
             continue
-        if not claim.special_circumstances and claim.claimed_on > claim_deadline(claim.use_date, rules.claim_years):
+        if not claim.special_circumstances and claim.claimed_on > claim_deadline(
+            claim.use_date, rules.claim_years
+        ):
             refuse(LATE, f"claimed more than {rules.claim_years} years after the use (Art. 22)")
             continue
         key = (claim.party_id, claim.work_id, claim.fund)

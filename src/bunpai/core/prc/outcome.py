@@ -41,6 +41,17 @@ class PayeeLine:
 
 
 @dataclass(frozen=True)
+class HolderLine:
+    """A holder's total for the period and the fee taken from it (Art. 17)."""
+
+    party_id: str
+    payee_id: str
+    gross_yen: Yen
+    fee_yen: Yen
+    net_yen: Yen
+
+
+@dataclass(frozen=True)
 class WorkPoints:
     work_id: str
     fund: str
@@ -62,6 +73,7 @@ class Outcome:
     work_points: list[WorkPoints] = field(default_factory=list)
     claims: list[ClaimResult] = field(default_factory=list)
     review: list[ReviewNote] = field(default_factory=list)
+    holders: list[HolderLine] = field(default_factory=list)
 
 
 def build_summary(
@@ -116,6 +128,7 @@ def build_summary(
     for name, value in counts.items():
         summary[f"count_{name}"] = value
     summary["claims_by_status"] = {
-        status: sum(1 for c in claims if c.status == status) for status in ("paid", "late", "too_small", "invalid")
+        status: sum(1 for c in claims if c.status == status)
+        for status in ("paid", "late", "too_small", "invalid")
     }
     return summary

@@ -39,10 +39,7 @@ def sampling_adjustment(sampling_rate: Fraction | None) -> Fraction:
 def broadcast_use_points(use: BroadcastUse) -> Fraction:
     """Art. 15 (2), (3), (5), (6): differential × use count × station × sampling adjustment."""
     return (
-        use.differential_points
-        * use.use_count
-        * use.station_points
-        * sampling_adjustment(use.sampling_rate)
+        use.differential_points * use.use_count * use.station_points * sampling_adjustment(use.sampling_rate)
     )
 
 

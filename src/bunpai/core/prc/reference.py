@@ -23,6 +23,7 @@ from bunpai.core.prc.outcome import (
     HELD_UNDETERMINED,
     HELD_UNREGISTERED,
     HeldLine,
+    HolderLine,
     Outcome,
     PayeeLine,
     ReviewNote,
@@ -110,9 +111,12 @@ def distribute(data: PeriodInput, rules: PrcRuleSet) -> Outcome:
         return total
 
     points = {key: value * basic(key[0], key[1]) for key, value in raw.items()}
-    total_points = {fund: sum((p for (w, f), p in points.items() if f == fund), Fraction(0)) for fund in FUNDS}
+    total_points = {
+        fund: sum((p for (w, f), p in points.items() if f == fund), Fraction(0)) for fund in FUNDS
+    }
     unit_prices: dict[str, Fraction | None] = {
-        fund: (split.fund_amounts[fund] / total_points[fund]) if total_points[fund] else None for fund in FUNDS
+        fund: (split.fund_amounts[fund] / total_points[fund]) if total_points[fund] else None
+        for fund in FUNDS
     }
 
     # Art. 16: amounts per work and fund, added over the funds, then split by Art. 13 rates.
@@ -156,14 +160,21 @@ def distribute(data: PeriodInput, rules: PrcRuleSet) -> Outcome:
     ]
     held.sort(key=lambda h: (h.work_id, h.role, h.reason))
 
-    by_payee: dict[str, int] = defaultdict(int)
+    # Art. 17: the fee is taken from each holder's total (各著作権者ごとに集計した分配額); a payee
+    # (a foreign society, or a publisher paying through) receives the sum of its holders' nets.
+    by_holder: dict[str, int] = defaultdict(int)
     for line in statement_lines:
-        by_payee[line.payee_id] += line.gross_yen
-    payees = []
-    for payee_id in sorted(by_payee):
-        gross = by_payee[payee_id]
+        by_holder[line.party_id] += line.gross_yen
+    by_payee: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    holders = []
+    for party_id in sorted(by_holder):
+        gross = by_holder[party_id]
         fee = admin_fee(gross, period.admin_fee_rate)
-        payees.append(PayeeLine(payee_id, gross, fee, gross - fee))
+        payee_id = parties[party_id].payee_id
+        holders.append(HolderLine(party_id, payee_id, gross, fee, gross - fee))
+        by_payee[payee_id][0] += gross
+        by_payee[payee_id][1] += fee
+    payees = [PayeeLine(p, g, f, g - f) for p, (g, f) in sorted(by_payee.items())]
 
     undistributed = floor_yen(sum((split.fund_amounts[f] for f in FUNDS if not total_points[f]), Fraction(0)))
 
@@ -212,7 +223,7 @@ def distribute(data: PeriodInput, rules: PrcRuleSet) -> Outcome:
         if (work_id, fund) in points
     ]
     review.sort(key=lambda r: (r.work_id, r.note))
-    return Outcome(summary, statement_lines, payees, held, work_points, claims, review)
+    return Outcome(summary, statement_lines, payees, held, work_points, claims, review, holders)
 
 
 def floored_items(outcome: Outcome) -> int:

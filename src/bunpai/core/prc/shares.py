@@ -90,7 +90,9 @@ def _with_publisher(
     total = kept + missing
     notes: list[str] = []
     if total == 0:
-        return WorkShares(tuple(None for _ in holdings), Fraction(0), None, ("every holder is out of copyright",))
+        return WorkShares(
+            tuple(None for _ in holdings), Fraction(0), None, ("every holder is out of copyright",)
+        )
     weights = tuple(None if out else s / total for s, out in zip(shares, left_out, strict=True))
     present = [r for r, out in zip(roles, left_out, strict=True) if not out]
     patterns = rules.patterns_for(present)
@@ -107,7 +109,9 @@ def _with_publisher(
         else:
             registered = tuple(by_role[r] for r in patterns.roles)
             if registered not in patterns.patterns:
-                shown = "-".join(str(s * 12) if (s * 12).denominator == 1 else format_ratio(s) for s in registered)
+                shown = "-".join(
+                    str(s * 12) if (s * 12).denominator == 1 else format_ratio(s) for s in registered
+                )
                 notes.append(
                     f"registered pattern {shown} (twelfths) is not one of row {patterns.row}; applied as registered"
                 )
@@ -119,7 +123,9 @@ def _without_publisher(
 ) -> WorkShares:
     present = sorted({r for r, out in zip(roles, left_out, strict=True) if not out})
     if not present:
-        return WorkShares(tuple(None for _ in holdings), Fraction(0), None, ("every holder is out of copyright",))
+        return WorkShares(
+            tuple(None for _ in holdings), Fraction(0), None, ("every holder is out of copyright",)
+        )
     notes: list[str] = []
     composition = rules.composition_for(present)
     if composition is not None:
