@@ -1,0 +1,291 @@
+"""Identification of reported lines against the works database (楽曲の特定).
+
+Order of evidence: the society's work code, then ISWC, then ISRC, then title and author names
+after normalisation (:mod:`bunpai.identify.normalise`). Candidates come from a blocking index —
+exact text keys, exact reading keys and, only when those do not settle a line, the postings of the
+reading key's character trigrams (rarest first) — so a line is compared with a few dozen works,
+never with all of them.
+
+Each candidate gets a score in [0, 1] from its title similarity and its author-name agreement; a
+line is decided
+
+* ``auto`` when the best score reaches :attr:`Thresholds.auto` and beats the next work by
+  :attr:`Thresholds.margin`,
+* ``review`` (the manual queue, best candidate first) when it reaches :attr:`Thresholds.review`,
+* ``none`` otherwise.
+
+The same title by other writers never gives ``auto`` on the title alone: without agreeing names
+a title match scores at most 0.55 (or 0.9 × title when the line names nobody and the title is
+unique in the database).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+from rapidfuzz import fuzz
+
+from bunpai.identify.normalise import name_keys, phonetic_key, text_key
+
+AUTO = "auto"
+REVIEW = "review"
+NONE = "none"
+
+_ALPHABET = 37  # 0 = separator, 1..26 = a..z, 27..36 = 0..9
+_CODES = np.zeros(256, dtype=np.int32)
+for _i, _c in enumerate("abcdefghijklmnopqrstuvwxyz0123456789", start=1):
+    _CODES[ord(_c)] = _i
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    auto: float = 0.9
+    review: float = 0.5
+    margin: float = 0.05
+    max_candidates: int = 20
+
+
+@dataclass(frozen=True)
+class WorkEntry:
+    """A work as the identification sees it."""
+
+    work_id: str
+    title: str
+    alt_titles: tuple[str, ...] = ()
+    creators: tuple[str, ...] = ()
+    iswc: str = ""
+    isrcs: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Query:
+    """What a reported line says about its work."""
+
+    title: str
+    creators: tuple[str, ...] = ()
+    work_code: str = ""
+    iswc: str = ""
+    isrc: str = ""
+
+
+@dataclass(frozen=True)
+class Candidate:
+    work_id: str
+    score: float
+    title_score: float
+    creator_score: float | None
+
+
+@dataclass(frozen=True)
+class Result:
+    decision: str
+    work_id: str | None
+    score: float
+    method: str
+    candidates: tuple[Candidate, ...] = field(default=())
+
+
+def _trigram_ids(key: str) -> np.ndarray:
+    codes = _CODES[np.frombuffer(key.encode("ascii", "ignore"), dtype=np.uint8)]
+    if codes.size < 3:
+        return np.zeros(0, dtype=np.int32)
+    grams = codes[:-2] * (_ALPHABET * _ALPHABET) + codes[1:-1] * _ALPHABET + codes[2:]
+    ok = (codes[:-2] > 0) & (codes[1:-1] > 0) & (codes[2:] > 0)
+    return np.unique(grams[ok])
+
+
+class WorkIndex:
+    """The blocking index of a works set; built once, queried per distinct line."""
+
+    def __init__(self, works: Iterable[WorkEntry], thresholds: Thresholds | None = None) -> None:
+        self.thresholds = thresholds or Thresholds()
+        self.ids: list[str] = []
+        self.text_keys: list[tuple[str, ...]] = []
+        self.phon_keys: list[tuple[str, ...]] = []
+        self.names: list[tuple[tuple[str, ...], ...]] = []
+        self.by_code: dict[str, int] = {}
+        self.by_iswc: dict[str, list[int]] = {}
+        self.by_isrc: dict[str, list[int]] = {}
+        self.by_text: dict[str, list[int]] = {}
+        self.by_phon: dict[str, list[int]] = {}
+        for index, work in enumerate(works):
+            self._add(index, work)
+        self._build_postings()
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def _add(self, index: int, work: WorkEntry) -> None:
+        self.ids.append(work.work_id)
+        self.by_code[work.work_id] = index
+        titles = (work.title, *work.alt_titles)
+        texts = tuple(dict.fromkeys(k for k in map(text_key, titles) if k))
+        phons = tuple(dict.fromkeys(k for k in map(phonetic_key, titles) if k))
+        self.text_keys.append(texts)
+        self.phon_keys.append(phons)
+        self.names.append(tuple(k for k in map(name_keys, work.creators) if k))
+        if work.iswc:
+            self.by_iswc.setdefault(work.iswc, []).append(index)
+        for isrc in work.isrcs:
+            self.by_isrc.setdefault(isrc, []).append(index)
+        for key in texts:
+            self.by_text.setdefault(key, []).append(index)
+        for key in phons:
+            self.by_phon.setdefault(key, []).append(index)
+
+    def _build_postings(self) -> None:
+        """Trigram postings of the reading keys as one sorted array with offsets (CSR)."""
+        keys: list[str] = []
+        owners: list[int] = []
+        for index, phons in enumerate(self.phon_keys):
+            for key in phons:
+                keys.append(key)
+                owners.append(index)
+        size = _ALPHABET**3
+        if not keys:
+            self.offsets = np.zeros(size + 1, dtype=np.int64)
+            self.postings = np.zeros(0, dtype=np.int32)
+            return
+        text = "\0".join(keys).encode("ascii", "ignore")
+        codes = _CODES[np.frombuffer(text, dtype=np.uint8)]
+        lengths = np.fromiter((len(k.encode("ascii", "ignore")) + 1 for k in keys), dtype=np.int64, count=len(keys))
+        owner = np.repeat(np.asarray(owners, dtype=np.int64), lengths)[: codes.size]
+        grams = codes[:-2] * (_ALPHABET * _ALPHABET) + codes[1:-1] * _ALPHABET + codes[2:]
+        ok = (codes[:-2] > 0) & (codes[1:-1] > 0) & (codes[2:] > 0)
+        pairs = np.unique(grams[ok].astype(np.int64) * (1 << 32) + owner[:-2][ok])
+        gram_of = (pairs >> 32).astype(np.int64)
+        self.postings = (pairs & 0xFFFFFFFF).astype(np.int32)
+        self.offsets = np.zeros(size + 1, dtype=np.int64)
+        np.cumsum(np.bincount(gram_of, minlength=size), out=self.offsets[1:])
+
+    # ---------------------------------------------------------------------------- candidates
+    def _trigram_candidates(self, key: str, limit: int) -> list[int]:
+        grams = _trigram_ids(key)
+        if grams.size == 0:
+            return []
+        starts = self.offsets[grams]
+        sizes = self.offsets[grams + 1] - starts
+        order = np.argsort(sizes, kind="stable")
+        chosen: list[np.ndarray] = []
+        budget = 40_000
+        used = 0
+        for g in order[:12]:
+            n = int(sizes[g])
+            if n == 0:
+                used += 1
+                continue
+            if chosen and n > budget:
+                break
+            chosen.append(self.postings[starts[g] : starts[g] + n])
+            budget -= n
+            used += 1
+        if not chosen:
+            return []
+        hits, counts = np.unique(np.concatenate(chosen), return_counts=True)
+        need = max(1, int(used * 0.4))
+        keep = counts >= need
+        hits, counts = hits[keep], counts[keep]
+        if hits.size > limit:
+            top = np.lexsort((hits, -counts))[:limit]
+            hits = hits[top]
+        return [int(h) for h in hits]
+
+    # ------------------------------------------------------------------------------- scoring
+    def _title_score(self, index: int, text: str, phon: str) -> float:
+        if text and text in self.text_keys[index]:
+            return 1.0
+        if phon and phon in self.phon_keys[index]:
+            return 0.97
+        best = 0.0
+        for key in self.phon_keys[index]:
+            best = max(best, fuzz.ratio(phon, key) / 100.0)
+        for key in self.text_keys[index]:
+            best = max(best, fuzz.ratio(text, key) / 100.0)
+        return round(best * 0.95, 4)
+
+    def _creator_score(self, index: int, names: Sequence[tuple[str, ...]]) -> float | None:
+        if not names:
+            return None
+        work_names = self.names[index]
+        if not work_names:
+            return 0.0
+        total = 0.0
+        for keys in names:
+            best = 0.0
+            for other in work_names:
+                if not set(keys).isdisjoint(other):
+                    best = 1.0
+                    break
+                for a in keys:
+                    for b in other:
+                        r = fuzz.ratio(a, b) / 100.0
+                        if r > best:
+                            best = r
+            total += best if best >= 0.8 else 0.0
+        return round(total / len(names), 4)
+
+    def _score(self, title_score: float, creator_score: float | None, unique_title: bool) -> float:
+        if creator_score is None:
+            return round(title_score * (0.9 if unique_title else 0.75), 4)
+        return round(0.55 * title_score + 0.45 * creator_score, 4)
+
+    # ------------------------------------------------------------------------------ identify
+    def identify(self, query: Query) -> Result:
+        th = self.thresholds
+        text = text_key(query.title) if query.title else ""
+        phon = phonetic_key(query.title) if query.title else ""
+        names = tuple(k for k in map(name_keys, query.creators) if k)
+        conflict = ""
+        named: set[int] = set()
+        for method, found in (
+            ("work_code", [self.by_code[query.work_code]] if query.work_code in self.by_code else []),
+            ("iswc", self.by_iswc.get(query.iswc, []) if query.iswc else []),
+            ("isrc", self.by_isrc.get(query.isrc, []) if query.isrc else []),
+        ):
+            if len(found) == 1:
+                index = found[0]
+                title_score = self._title_score(index, text, phon) if text or phon else 1.0
+                if title_score >= 0.6:
+                    creator_score = self._creator_score(index, names)
+                    candidate = Candidate(self.ids[index], 1.0, title_score, creator_score)
+                    return Result(AUTO, self.ids[index], 1.0, method, (candidate,))
+                conflict = conflict or method  # the code names a work whose title does not agree
+                named.add(index)
+        exact = set(self.by_text.get(text, ())) | set(self.by_phon.get(phon, ())) | named
+        candidates = self._rank(exact, text, phon, names)
+        if not candidates or candidates[0].score < th.auto or len(exact) > th.max_candidates:
+            more = set(self._trigram_candidates(phon, th.max_candidates * 2)) - exact
+            if more:
+                candidates = self._rank(exact | more, text, phon, names)
+        candidates = candidates[: th.max_candidates]
+        if not candidates:
+            return Result(NONE, None, 0.0, "title")
+        best = candidates[0]
+        second = candidates[1].score if len(candidates) > 1 else 0.0
+        if best.score >= th.auto and best.score - second >= th.margin and not conflict:
+            decision = AUTO
+        elif best.score >= th.review or conflict:
+            decision = REVIEW
+        else:
+            return Result(NONE, None, best.score, "title", tuple(candidates))
+        return Result(decision, best.work_id, best.score, conflict or "title", tuple(candidates))
+
+    def _rank(self, indices: Iterable[int], text: str, phon: str, names: Sequence[tuple[str, ...]]) -> list[Candidate]:
+        scored = [(i, self._title_score(i, text, phon)) for i in indices]
+        strong = sum(1 for _, t in scored if t >= 0.97)
+        out = []
+        for index, title_score in scored:
+            creator_score = self._creator_score(index, names)
+            unique = strong == 1 and title_score >= 0.97
+            out.append(
+                Candidate(self.ids[index], self._score(title_score, creator_score, unique), title_score, creator_score)
+            )
+        out.sort(key=lambda c: (-c.score, c.work_id))
+        return out
+
+    def identify_many(self, queries: Sequence[Query]) -> list[Result]:
+        """Identify every line; identical lines are identified once."""
+        seen: dict[Query, Result] = {}
+        return [seen[q] if q in seen else seen.setdefault(q, self.identify(q)) for q in queries]
