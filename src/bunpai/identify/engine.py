@@ -105,6 +105,8 @@ class WorkIndex:
         self.text_keys: list[tuple[str, ...]] = []
         self.phon_keys: list[tuple[str, ...]] = []
         self.names: list[tuple[tuple[str, ...], ...]] = []
+        self.name_sets: list[frozenset[str]] = []
+        self._name_set_cache: dict[tuple[str, ...], frozenset[str]] = {}
         self.by_code: dict[str, int] = {}
         self.by_iswc: dict[str, list[int]] = {}
         self.by_isrc: dict[str, list[int]] = {}
@@ -126,6 +128,12 @@ class WorkIndex:
         self.text_keys.append(texts)
         self.phon_keys.append(phons)
         self.names.append(tuple(k for k in map(name_keys, work.creators) if k))
+        name_set = self._name_set_cache.get(work.creators)
+        if name_set is None:
+            name_set = frozenset(k for keys in self.names[-1] for k in keys)
+            if len(self._name_set_cache) < 1_000_000:
+                self._name_set_cache[work.creators] = name_set
+        self.name_sets.append(name_set)
         if work.iswc:
             self.by_iswc.setdefault(work.iswc, []).append(index)
         for isrc in work.isrcs:
@@ -169,9 +177,9 @@ class WorkIndex:
         sizes = self.offsets[grams + 1] - starts
         order = np.argsort(sizes, kind="stable")
         chosen: list[np.ndarray] = []
-        budget = 40_000
+        budget = 12_000
         used = 0
-        for g in order[:12]:
+        for g in order[:10]:
             n = int(sizes[g])
             if n == 0:
                 used += 1
@@ -205,14 +213,20 @@ class WorkIndex:
             best = max(best, fuzz.ratio(text, key) / 100.0)
         return round(best * 0.95, 4)
 
-    def _creator_score(self, index: int, names: Sequence[tuple[str, ...]]) -> float | None:
+    def _creator_score(self, index: int, names: Sequence[tuple[str, ...]], fuzzy: bool = True) -> float | None:
         if not names:
             return None
         work_names = self.names[index]
         if not work_names:
             return 0.0
+        name_set = self.name_sets[index]
         total = 0.0
         for keys in names:
+            if not name_set.isdisjoint(keys):
+                total += 1.0
+                continue
+            if not fuzzy:
+                continue
             best = 0.0
             for other in work_names:
                 if not set(keys).isdisjoint(other):
@@ -275,9 +289,12 @@ class WorkIndex:
     def _rank(self, indices: Iterable[int], text: str, phon: str, names: Sequence[tuple[str, ...]]) -> list[Candidate]:
         scored = [(i, self._title_score(i, text, phon)) for i in indices]
         strong = sum(1 for _, t in scored if t >= 0.97)
+        # A work whose title and every name agree exactly settles the ranking: the others are
+        # scored on exact names only (fuzzy name comparisons are the expensive part).
+        settled = any(t >= 0.97 and self._creator_score(i, names, fuzzy=False) == 1.0 for i, t in scored)
         out = []
         for index, title_score in scored:
-            creator_score = self._creator_score(index, names)
+            creator_score = self._creator_score(index, names, fuzzy=not settled)
             unique = strong == 1 and title_score >= 0.97
             out.append(
                 Candidate(self.ids[index], self._score(title_score, creator_score, unique), title_score, creator_score)

@@ -132,13 +132,74 @@ def _convert(value: str) -> list[dict[str, str]]:
         return out
 
 
+@functools.lru_cache(maxsize=1 << 16)
+def _read_chunk(chunk: str) -> str:
+    """Reading of a run of kanji with the kana that follow it (okurigana), by pykakasi."""
+    return " ".join(p["hepburn"] for p in _convert(chunk)).lower()
+
+
+_KANA_TABLE: dict[str, str] = {}
+
+
+def _kana_table() -> dict[str, str]:
+    """Hiragana syllables (and contracted ones: きゃ…) to Hepburn, made once with pykakasi."""
+    if not _KANA_TABLE:
+        singles = [chr(c) for c in range(0x3041, 0x3097)]
+        smalls = "ゃゅょぁぃぅぇぉ"
+        table = {}
+        for a in singles:
+            table[a] = _read_chunk(a)
+            for b in smalls:
+                pair = a + b
+                if a not in smalls and a != "っ":
+                    table[pair] = _read_chunk(pair)
+        _KANA_TABLE.update(table)
+    return _KANA_TABLE
+
+
+_RUNS = re.compile(r"([\u3400-\u9fff\uf900-\ufaff々〆ヵヶ]+[\u3041-\u3096]{0,2})|([\u3041-\u3096\u30a1-\u30fa\u30fc]+)")
+
+
+def _romanise_wide(value: str) -> str:
+    table = _kana_table()
+    out: list[str] = []
+    last = 0
+    for match in _RUNS.finditer(value):
+        out.append(value[last : match.start()])
+        last = match.end()
+        if match.group(1):
+            out.append(" " + _read_chunk(match.group(1)) + " ")
+            continue
+        kana = match.group(2).translate(_KATAKANA)
+        i = 0
+        while i < len(kana):
+            pair = kana[i : i + 2]
+            if len(pair) == 2 and pair in table:
+                out.append(table[pair])
+                i += 2
+            elif kana[i] == "っ" and i + 1 < len(kana):
+                nxt = table.get(kana[i + 1 : i + 3]) or table.get(kana[i + 1], "")
+                out.append("t" if nxt.startswith("ch") else nxt[:1])
+                i += 1
+            elif kana[i] == "ー":
+                i += 1
+            else:
+                out.append(table.get(kana[i], kana[i]))
+                i += 1
+        out.append(" ")
+    out.append(value[last:])
+    return "".join(out)
+
+
 @functools.lru_cache(maxsize=1 << 20)
 def romanise(text: str) -> str:
     """Romanised reading with word spaces kept (kanji and kana read by pykakasi), lower case."""
     value = _ascii_fold(strip_decorations(text))
     if _HAS_WIDE.search(value):
-        value = " ".join(p["hepburn"] for p in _convert(value)).lower()
-    return value
+        value = _romanise_wide(value)
+        if _HAS_WIDE.search(value):  # other scripts: whatever pykakasi makes of them
+            value = " ".join(p["hepburn"] for p in _convert(value)).lower()
+    return " ".join(value.split())
 
 
 def fold_romaji(text: str) -> str:
