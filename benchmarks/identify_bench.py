@@ -37,7 +37,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
-from bunpai.identify.engine import AUTO, REVIEW, Query, WorkEntry, WorkIndex  # noqa: E402
+from bunpai.identify.engine import AUTO, REVIEW, Query, WorkEntry, WorkIndex
+
+
+def _words(text: str, sep: str | None = None) -> list[str]:
+    return text.split(sep)
 
 
 def _pairs(text: str) -> list[tuple[str, str]]:
@@ -71,48 +75,49 @@ PLACE = _pairs(
     "東京:とうきょう 大阪:おおさか 横浜:よこはま 札幌:さっぽろ 長崎:ながさき 津軽:つがる 博多:はかた 神戸:こうべ "
     "京都:きょうと 函館:はこだて 湘南:しょうなん 銀座:ぎんざ 新宿:しんじゅく 瀬戸内:せとうち 北国:きたぐに 佐渡:さど"
 )
-KATA = (
+KATA = _words(
     "サマー ミッドナイト スター ブルー ドリーム ラブ シャイニング ハッピー クリスタル ロンリー ファースト スウィート "
     "ムーン レイン ダンシング ゴールデン ネオン シルバー ストーリー ナイト ライト メモリー シティ ダンス ハート ロード "
     "デイズ パレード ウィンド ソング エンジェル ジャーニー"
-).split()
-EN_ADJ = (
+)
+EN_ADJ = _words(
     "Blue Midnight Golden Silver Lonely Sweet Wild Crazy Endless Broken Electric Silent Summer Little Dancing "
     "Shining Lost Velvet Neon Restless Northern Hollow Burning Frozen Secret Hidden Distant Gentle Bitter Falling"
-).split()
-EN_NOUN = (
+)
+EN_NOUN = _words(
     "Moon Rain Heart Train Road River Dream Fire Night Sky Love City Highway Angel Star Ocean Garden Letter Shadow "
     "Memory Wind Rose Sunrise Paradise Tears Horizon Lullaby Mirror Thunder Valley Island Window Harbor Candle"
-).split()
-EN_OF = "Gold Dreams Fire Love Tears Glass Stars Hope Summer Time Silence Light Babylon Avalon Memphis Dublin".split()
+)
+EN_OF = _words("Gold Dreams Fire Love Tears Glass Stars Hope Summer Time Silence Light Babylon Avalon Memphis Dublin")
 EN_END = ["", "", "", " Blues", " Song", " Waltz", " Serenade", " Boogie", " Ballad", " Again", " Tonight"]
-EN_PHRASE = (
+EN_PHRASE = _words(
     "Love Me Tonight|Take Me Home|Hold On|Don't Let Go|Call My Name|Stay With Me|Come Back to Me|Dance With Me|"
     "Remember Me|Walk Away|Say You Will|Never Say Goodbye|Run to You|Fly Away|Let It Shine|Wait for Me|All I Need|"
     "Only You|Bring Me the Night|One More Time"
-).split("|")
-JP_FAMILY = (
+    "|",
+)
+JP_FAMILY = _words(
     "佐藤 鈴木 高橋 田中 伊藤 渡辺 山本 中村 小林 加藤 吉田 山田 佐々木 山口 松本 井上 木村 林 斎藤 清水 山崎 森 池田 "
     "橋本 阿部 石川 山下 中島 石井 小川 前田 岡田 長谷川 藤田 後藤 近藤 村上 遠藤 青木 坂本 福田 太田 西村 藤井 金子 "
     "岡本 藤原 中野 三浦 原田 中川 松田 竹内 小野 田村 中山 和田 石田 上田 森田 柴田 酒井 工藤 横山 宮崎 宮本 内田 "
     "高木 安藤 谷口 大野 丸山 今井 河野 藤本 村田 武田 上野 杉山 増田 小山 大塚 平野 菅原 久保 松井 千葉 岩崎 桜井"
-).split()
-JP_GIVEN = (
+)
+JP_GIVEN = _words(
     "太郎 健 翔太 大輔 拓也 直樹 誠 浩 隆 修 健太 亮 悠人 蓮 陽翔 湊 大和 翼 和也 秀樹 花子 陽子 恵子 幸子 美穂 由美 "
     "裕子 真由美 明美 直美 愛 美咲 さくら 結衣 陽菜 葵 凛 七海 千尋 彩 優子 智子 香織 麻衣 舞 ひろし みゆき 圭 周平 "
     "あかね 一郎 次郎 三郎 正樹 達也 哲也 剛 聡 学 勇気 光 純 薫 忍 茂 豊 進 稔 実 清 明 昭 勉 敏 博"
-).split()
-EN_FIRST = (
+)
+EN_FIRST = _words(
     "James John Robert Michael William David Mary Patricia Jennifer Linda Elizabeth Susan Paul George Richard "
     "Thomas Charles Daniel Sarah Karen Emma Olivia Sophie Lucas Hans Klaus Pierre Jean Claire Marie Anna Lars Erik "
     "Giulia Marco Carlos Isabel Liam Noah Chloe Kevin Brian Laura Julia Peter Simon Mark Helen Ruth Oscar"
-).split()
-EN_LAST = (
+)
+EN_LAST = _words(
     "Smith Johnson Williams Brown Jones Miller Davis Wilson Anderson Taylor Moore Jackson Martin Thompson White "
     "Harris Clark Lewis Walker Hall Young King Wright Scott Green Baker Adams Nelson Müller Schmidt Schneider Dubois "
     "Lefebvre Moreau Rossi Bianchi García Andersson Johansson O'Brien Murphy Campbell Fischer Weber Becker Hoffmann "
     "Richter Klein Wolf Neumann Schwarz Zimmermann Braun Hartmann Lange Werner Krause Meier Lehmann"
-).split()
+)
 DECORATIONS = [
     "(TV size)",
     "-instrumental-",
