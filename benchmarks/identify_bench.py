@@ -93,7 +93,7 @@ EN_END = ["", "", "", " Blues", " Song", " Waltz", " Serenade", " Boogie", " Bal
 EN_PHRASE = _words(
     "Love Me Tonight|Take Me Home|Hold On|Don't Let Go|Call My Name|Stay With Me|Come Back to Me|Dance With Me|"
     "Remember Me|Walk Away|Say You Will|Never Say Goodbye|Run to You|Fly Away|Let It Shine|Wait for Me|All I Need|"
-    "Only You|Bring Me the Night|One More Time"
+    "Only You|Bring Me the Night|One More Time",
     "|",
 )
 JP_FAMILY = _words(
