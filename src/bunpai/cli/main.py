@@ -11,7 +11,7 @@ import sys
 from collections.abc import Sequence
 
 from bunpai import __version__
-from bunpai.cli import cwr, identify, prc
+from bunpai.cli import cwr, identify, prc, reports
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -25,6 +25,7 @@ def build_parser() -> argparse.ArgumentParser:
     prc.register(groups)
     cwr.register(groups)
     identify.register(groups)
+    reports.register(groups)
     return parser
 
 
