@@ -1,7 +1,7 @@
 """Reading audio as mono at the analysis rate (音声の読み込み).
 
-libsndfile (through ``soundfile``: WAV, FLAC, Ogg Vorbis/Opus, MP3, …) is tried first; any other
-format is decoded by ``ffmpeg`` when it is installed.
+libsndfile (through ``soundfile``: WAV, FLAC, Ogg Vorbis/Opus, MP3, …) reads most files; MP3 and
+AAC go to ``ffmpeg`` when it is installed, as does any format libsndfile does not read.
 """
 
 from __future__ import annotations
@@ -23,6 +23,9 @@ FloatArray = npt.NDArray[np.float32]
 AUDIO_SUFFIXES = frozenset(
     {".wav", ".flac", ".ogg", ".oga", ".opus", ".mp3", ".m4a", ".aac", ".aif", ".aiff", ".wma", ".mp2"}
 )
+
+# libsndfile reads MP3 but misjudges the length of some files; ffmpeg decodes them when installed.
+PREFER_FFMPEG = frozenset({".mp3", ".mp2", ".m4a", ".aac", ".wma"})
 
 
 class AudioError(Exception):
@@ -51,6 +54,9 @@ def load(path: Path) -> FloatArray:
 
 def stream(path: Path, block_s: float = 60.0) -> Iterator[FloatArray]:
     """Consecutive blocks of about ``block_s`` seconds, mono at ``SAMPLE_RATE`` (bounded memory)."""
+    if path.suffix.lower() in PREFER_FFMPEG and shutil.which("ffmpeg") is not None:
+        yield from _stream_ffmpeg(path, block_s)
+        return
     try:
         info = sf.info(str(path))
     except (sf.LibsndfileError, RuntimeError, TypeError):

@@ -4,7 +4,7 @@ For every speed hypothesis the query's pairs are mapped to the reference scale a
 hit votes for (hypothesis, recording, offset bin). The best cells are then verified: hits of the
 recording under neighbouring hypotheses are fitted with a straight line ``t_ref = speed·t_query +
 offset`` and only hits within a frame and a half of it count. A match needs ``min_score`` such
-hits spread over at least ``MIN_SPAN_S`` of the query, and must stand out (``z ≥ min_z``) from the
+hits in at least ``MIN_SECONDS`` distinct seconds of the query, and must stand out (``z ≥ min_z``) from the
 hits along parallel lines at other offsets of the same recording — chance alignments in dense
 passages raise those too, true ones do not.
 """
@@ -25,6 +25,7 @@ OFF_BIN = 8
 MIN_SCORE = 10
 MIN_Z = 6.0
 MIN_SPAN_S = 2.0
+MIN_SECONDS = 4
 INLIER_FRAMES = 1.5
 _OFF_BIAS = 1 << 21
 BACKGROUND_BANDS = 120
@@ -187,6 +188,6 @@ def _verify(
     mu = float(ring.mean())
     sd = float(np.sqrt(ring.var() + mu + 1.0))
     z = (score - mu) / sd
-    if z < min_z:
+    if z < min_z or secs < MIN_SECONDS:
         return None
     return Match(track, offset / FRAMES_PER_SECOND, speed, score, q0, q1, secs, mu, z)
