@@ -29,8 +29,11 @@ def song(seed: int, seconds: float = 40.0) -> F32:
                 continue
             tt = np.arange(m) / SR
             env = np.minimum(1.0, tt / 0.01) * np.exp(-tt * float(rng.uniform(2, 6)))
-            tone = sum(np.sin(2 * np.pi * f0 * h * tt + rng.uniform(0, 6.28)) / h**1.2 for h in range(1, 7)
-                       if f0 * h < SR / 2 - 200)
+            tone = sum(
+                np.sin(2 * np.pi * f0 * h * tt + rng.uniform(0, 6.28)) / h**1.2
+                for h in range(1, 7)
+                if f0 * h < SR / 2 - 200
+            )
             out[s : s + m] += rng.uniform(0.3, 1.0) * env * tone
         if rng.random() < 0.5:
             s = int(t * SR)

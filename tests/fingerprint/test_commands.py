@@ -7,10 +7,10 @@ from pathlib import Path
 
 import numpy as np
 import soundfile as sf
-from fingerprint import synth  # tests/fingerprint (pytest puts tests/ on the path)
 
 from bunpai.cli.main import main
 from bunpai.fingerprint.audio import resample
+from fingerprint import synth  # tests/fingerprint (pytest puts tests/ on the path)
 
 
 def write(path: Path, x: np.ndarray, rate: int = 22050) -> Path:
@@ -33,9 +33,13 @@ def test_index_match_monitor(tmp_path: Path) -> None:
     isrc = tmp_path / "isrc.csv"
     isrc.write_text("file,isrc\ntrack0.wav,JPA000000001\ntrack1.wav,JPA000000002\ntrack2.flac,JPA000000003\n")
     index = tmp_path / "index"
-    assert main(["fingerprint", "index", str(refs), "--index", str(index), "--isrc", str(isrc), "--quiet"]) == 0
+    assert (
+        main(["fingerprint", "index", str(refs), "--index", str(index), "--isrc", str(isrc), "--quiet"]) == 0
+    )
     # Adding to an existing index.
-    assert main(["fingerprint", "index", str(extra), "--index", str(index), "--isrc", str(isrc), "--quiet"]) == 0
+    assert (
+        main(["fingerprint", "index", str(extra), "--index", str(index), "--isrc", str(isrc), "--quiet"]) == 0
+    )
 
     queries = tmp_path / "queries"
     queries.mkdir()
@@ -43,7 +47,9 @@ def test_index_match_monitor(tmp_path: Path) -> None:
     write(queries / "q_fast.wav", synth.speed(songs[2][5 * synth.SR : 26 * synth.SR], 1.05))
     write(queries / "q_none.wav", synth.babble(3, 10))
     out = tmp_path / "pred.csv"
-    assert main(["fingerprint", "match", "--index", str(index), str(queries), "--out", str(out), "--quiet"]) == 0
+    assert (
+        main(["fingerprint", "match", "--index", str(index), str(queries), "--out", str(out), "--quiet"]) == 0
+    )
     pred = {r["qid"]: r for r in rows(out)}
     assert list(rows(out)[0]) == ["qid", "match_track", "offset_s", "score", "match_dur_s", "speed", "isrc"]
     assert pred["q_clean"]["match_track"] == "track1.wav"
@@ -74,11 +80,27 @@ def test_index_match_monitor(tmp_path: Path) -> None:
     det = tmp_path / "det.csv"
     usage = tmp_path / "usage.csv"
     recon = tmp_path / "recon.csv"
-    code = main([
-        "monitor", str(broadcast), "--index", str(index), "--out", str(det), "--station", "JOXX",
-        "--start", "2026-04-01T05:00:00", "--usage", str(usage), "--reported", str(reported),
-        "--reconciliation", str(recon), "--quiet",
-    ])
+    code = main(
+        [
+            "monitor",
+            str(broadcast),
+            "--index",
+            str(index),
+            "--out",
+            str(det),
+            "--station",
+            "JOXX",
+            "--start",
+            "2026-04-01T05:00:00",
+            "--usage",
+            str(usage),
+            "--reported",
+            str(reported),
+            "--reconciliation",
+            str(recon),
+            "--quiet",
+        ]
+    )
     assert code == 0
     found = rows(det)
     assert [d["recording_id"] for d in found] == ["track0.wav", "track1.wav"]
@@ -90,4 +112,8 @@ def test_index_match_monitor(tmp_path: Path) -> None:
     assert [u["isrc"] for u in lines] == ["JPA000000001", "JPA000000002"]
     assert lines[0]["date"] == "2026-04-01" and lines[0]["start_time"].startswith("05:00:1")
     status = {(r["status"], r["isrc"]) for r in rows(recon)}
-    assert status == {("matched", "JPA000000001"), ("not_reported", "JPA000000002"), ("not_heard", "JPA000000003")}
+    assert status == {
+        ("matched", "JPA000000001"),
+        ("not_reported", "JPA000000002"),
+        ("not_heard", "JPA000000003"),
+    }

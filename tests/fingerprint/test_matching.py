@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import numpy as np
 import pytest
 
@@ -26,7 +24,9 @@ def index(songs: list[np.ndarray], tmp_path_factory: pytest.TempPathFactory) -> 
     path = tmp_path_factory.mktemp("fp") / "index"
     ix = FingerprintIndex.open(path, create=True)
     for k, x in enumerate(songs):
-        ix.add(f"song{k}.wav", f"JPX00000000{k}", f"song{k}.wav", x.size / synth.SR, peaks_of(x, REFERENCE_PEAKS))
+        ix.add(
+            f"song{k}.wav", f"JPX00000000{k}", f"song{k}.wav", x.size / synth.SR, peaks_of(x, REFERENCE_PEAKS)
+        )
     ix.save()
     return FingerprintIndex.open(path)  # round trip through the disk format
 
