@@ -11,7 +11,7 @@ import sys
 from collections.abc import Sequence
 
 from bunpai import __version__
-from bunpai.cli import fingerprint, prc
+from bunpai.cli import cwr, fingerprint, prc
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -23,6 +23,7 @@ def build_parser() -> argparse.ArgumentParser:
     groups = parser.add_subparsers(dest="group", metavar="COMMAND")
     groups.required = True
     prc.register(groups)
+    cwr.register(groups)
     fingerprint.register(groups)
     return parser
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 
 
@@ -37,6 +38,16 @@ def register(groups: argparse._SubParsersAction[argparse.ArgumentParser]) -> Non
     demo.add_argument("--seed", type=int, default=2026, help="random seed (default 2026)")
     demo.set_defaults(handler=_demo)
 
+    annual = commands.add_parser(
+        "annual-report",
+        help="the yearly report to SARAH (Art. 5) / SARAHへの年次報告",
+        description="Build the Art. 5 report of a fiscal year from the result folders of its periods.",
+    )
+    annual.add_argument("run_dirs", type=Path, nargs="+", metavar="RESULT_DIR")
+    annual.add_argument("--fiscal-year", type=int, required=True, help="fiscal year (April to March) reported")
+    annual.add_argument("--out", type=Path, help="write the report (JSON) here instead of printing it")
+    annual.set_defaults(handler=_annual)
+
 
 def _run(args: argparse.Namespace) -> int:
     from bunpai.services.prc import run_period_command
@@ -47,6 +58,35 @@ def _run(args: argparse.Namespace) -> int:
 def _demo(args: argparse.Namespace) -> int:
     from bunpai.demo.prc import generate_period
 
-    summary = generate_period(args.out_dir, works=args.works, seed=args.seed)
+    try:
+        summary = generate_period(args.out_dir, works=args.works, seed=args.seed)
+    except (FileExistsError, ValueError) as error:
+        print(str(error), file=sys.stderr)
+        return 2
     print(summary)
+    return 0
+
+
+def _annual(args: argparse.Namespace) -> int:
+    import json
+
+    from bunpai.core.prc.annual import annual_report
+
+    summaries = []
+    for folder in args.run_dirs:
+        path = folder / "summary.json"
+        if not path.is_file():
+            print(f"{path}: not a result folder of bunpai prc run (summary.json missing)", file=sys.stderr)
+            return 2
+        summaries.append(json.loads(path.read_text(encoding="utf-8")))
+    try:
+        report = annual_report(args.fiscal_year, summaries)
+    except (KeyError, ValueError) as error:
+        print(f"cannot build the report: {error}", file=sys.stderr)
+        return 2
+    text = json.dumps(report, ensure_ascii=False, indent=2) + "\n"
+    if args.out:
+        args.out.write_text(text, encoding="utf-8")
+    else:
+        print(text, end="")
     return 0

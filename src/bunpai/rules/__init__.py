@@ -1,1 +1,24 @@
-"""rules"""
+"""The shipped rule sets, as versioned data files, and their loader."""
+
+from __future__ import annotations
+
+import datetime as dt
+import tomllib
+from importlib import resources
+
+from bunpai.core.rules import PrcRuleSet, prc_ruleset_from_mapping, select_ruleset
+
+
+def prc_rulesets() -> list[PrcRuleSet]:
+    """Every private recording rule set shipped with bunpai."""
+    folder = resources.files("bunpai.rules").joinpath("prc")
+    found = []
+    for entry in sorted(folder.iterdir(), key=lambda e: e.name):
+        if entry.name.endswith(".toml"):
+            found.append(prc_ruleset_from_mapping(tomllib.loads(entry.read_text(encoding="utf-8"))))
+    return found
+
+
+def prc_ruleset_for(day: dt.date) -> PrcRuleSet:
+    """The private recording rule set in force on ``day`` (a period's reference date)."""
+    return select_ruleset(prc_rulesets(), day)

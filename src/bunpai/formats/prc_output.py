@@ -1,0 +1,75 @@
+"""The output folder of ``bunpai prc run`` (docs/prc-files.md), written atomically."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import os
+import shutil
+import tempfile
+from fractions import Fraction
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+
+from bunpai.core.rules import PrcRuleSet
+
+
+class OutputError(Exception):
+    """The output folder cannot be written."""
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, Fraction):
+        return f"{value.numerator}/{value.denominator}"
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in sorted(value.items(), key=lambda kv: str(kv[0]))}
+    if isinstance(value, frozenset | set):
+        return sorted(_plain(v) for v in value)
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return value
+
+
+def ruleset_document(rules: PrcRuleSet) -> dict[str, Any]:
+    """The rule set as applied (after the period's overrides), for the record."""
+    return {k: _plain(v) for k, v in dataclasses.asdict(rules).items()}
+
+
+def write_output(
+    out_dir: Path, tables: dict[str, pl.DataFrame], documents: dict[str, Any], *, force: bool = False
+) -> None:
+    """Write every table (CSV) and document (JSON) into a temporary folder, then move it into place.
+
+    Nothing is left half-written: either ``out_dir`` holds the complete result, or it is untouched.
+    """
+    out_dir = out_dir.absolute()
+    if out_dir.exists() and not force and (not out_dir.is_dir() or any(out_dir.iterdir())):
+        raise OutputError(
+            f"{out_dir.name}: the output folder exists and is not empty (use --force to replace it)"
+        )
+    out_dir.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.", suffix=".tmp", dir=out_dir.parent))
+    try:
+        for name, frame in tables.items():
+            frame.write_csv(staging / name, line_terminator="\n")
+        for name, document in documents.items():
+            text = json.dumps(document, ensure_ascii=False, indent=2) + "\n"
+            (staging / name).write_text(text, encoding="utf-8")
+        for entry in staging.iterdir():
+            with entry.open("rb") as handle:
+                os.fsync(handle.fileno())
+        if out_dir.exists():
+            retired = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.", suffix=".old", dir=out_dir.parent))
+            retired.rmdir()
+            out_dir.rename(retired)
+            staging.rename(out_dir)
+            shutil.rmtree(retired, ignore_errors=True)
+        else:
+            staging.rename(out_dir)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise

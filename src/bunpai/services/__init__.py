@@ -1,0 +1,1 @@
+"""Services: the use cases the command line and the web call."""
