@@ -10,7 +10,7 @@ import soundfile as sf
 
 from bunpai.cli.main import main
 from bunpai.fingerprint.audio import resample
-from fingerprint import synth  # tests/fingerprint (pytest puts tests/ on the path)
+from tests.fingerprint import synth
 
 
 def write(path: Path, x: np.ndarray, rate: int = 22050) -> Path:

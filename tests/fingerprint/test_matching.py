@@ -9,7 +9,7 @@ from bunpai.fingerprint.analyse import peaks_of
 from bunpai.fingerprint.index import FingerprintIndex, HashTable
 from bunpai.fingerprint.matcher import Match, match_peaks
 from bunpai.fingerprint.spectral import QUERY_PEAKS, REFERENCE_PEAKS
-from fingerprint import synth  # tests/fingerprint (pytest puts tests/ on the path)
+from tests.fingerprint import synth
 
 N_SONGS = 6
 
