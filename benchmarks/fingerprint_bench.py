@@ -145,11 +145,11 @@ def make_query(
         seg = seg * (rms(s) / rms(seg) * 10 ** (-below / 20)) + s
     peak = float(np.abs(seg).max()) or 1.0
     seg = (seg / peak * 0.9).astype(np.float32)
-    wav = path_stem.with_suffix(".wav")
+    wav = path_stem.parent / f"{path_stem.name}.wav"
     sf.write(str(wav), seg, SR)
     mp3 = re.search(r"mp3_(\d+)", cond)
     if mp3:
-        out = path_stem.with_suffix(".mp3")
+        out = path_stem.parent / f"{path_stem.name}.mp3"
         subprocess.run(
             [
                 "ffmpeg",
@@ -198,7 +198,8 @@ def build_queries(
     with Progress(console=console, transient=True) as progress:
         task = progress.add_task("making queries / クエリ作成", total=len(jobs))
         for cond, L, k, positive in jobs:
-            qid = f"{'pos' if positive else 'neg'}_{cond.replace('+', '_')}_{int(L)}_{k:02d}"
+            tag = cond.replace("+", "_").replace(".", "")
+            qid = f"{'pos' if positive else 'neg'}_{tag}_{int(L)}_{k:02d}"
             factor = float(cond[5:]) if cond.startswith("speed") else 1.0
             if cond == "speech_alone":
                 i = int(rng.integers(0, speech.size - int(L * SR)))
