@@ -30,7 +30,18 @@ case "$cmd" in
         ensure_venv
         out=${1:-demo-output}
         rm -rf "$out"
-        "$VENV/bin/bunpai" prc demo "$out/input"
+        mkdir -p "$out"
+        # The demo's registry is a SQLite file of its own, beside its folders.
+        export BUNPAI_DATABASE_URL="sqlite:///$(cd "$out" && pwd)/registry.sqlite3"
+        # 1. a realistic period: parties, works, rights with their dates, usage, claims
+        "$VENV/bin/bunpai" prc demo "$out/generated"
+        # 2. parties, works and rights go into the registry (the works database) …
+        "$VENV/bin/bunpai" registry migrate >/dev/null
+        "$VENV/bin/bunpai" registry load-prc "$out/generated"
+        # 3. … and come back out as of the reference date, from documents received in time
+        cp -r "$out/generated" "$out/input"
+        "$VENV/bin/bunpai" registry export-prc "$out/input" --reference-date 2026-06-30
+        # 4. the distribution of the period
         "$VENV/bin/bunpai" prc run "$out/input" --out "$out/result"
         ;;
     test)
