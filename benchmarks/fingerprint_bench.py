@@ -372,7 +372,7 @@ def main() -> int:
         label = (
             cond
             if kind == "pos"
-            else ("speech alone (neg)" if kind == "speech_alone" else f"non-indexed {cond}")
+            else ("neg: speech alone" if kind == "speech_alone" else f"neg: {cond}")
         )
         cells: list[str] = []
         for s in systems:
