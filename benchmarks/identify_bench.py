@@ -366,7 +366,7 @@ def _figures(
     return (
         f"{name:<22} {100 * len(auto) / n:8.2f} % {100 * right / max(1, len(auto)):10.3f} % "
         f"{100 * len(review) / n:7.2f} % {100 * review_right / max(1, len(review)):9.1f} % "
-        f"{distinct / seconds:12,.0f}"
+        f"{distinct / seconds:12,.0f} {n / seconds:12,.0f}"
     )
 
 
@@ -394,7 +394,10 @@ def main() -> int:
     seconds = time.perf_counter() - t0
     b_got, b_dec, b_seconds = _baseline(works, queries)
     print()
-    print(f"{'':<22} {'automatic':>10} {'precision':>12} {'review':>9} {'1st right':>11} {'distinct/s':>12}")
+    print(
+        f"{'':<22} {'automatic':>10} {'precision':>12} {'review':>9} {'1st right':>11} "
+        f"{'distinct/s':>12} {'lines/s':>12}"
+    )
     print(
         _figures(
             "bunpai identify", [r.work_id for r in results], [r.decision for r in results], truth, distinct, seconds
@@ -402,7 +405,7 @@ def main() -> int:
     )
     print(_figures("baseline exact title", b_got, b_dec, truth, distinct, b_seconds))
     print()
-    print(f"identification: {seconds:.1f} s for {distinct:,} distinct lines ({len(queries):,} lines)")
+    print(f"identification: {seconds:.1f} s for {distinct:,} distinct lines ({len(queries):,} lines), one process")
     wrong = Counter(
         "unknown song" if t is None else "other work"
         for r, t in zip(results, truth, strict=True)

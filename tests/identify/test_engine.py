@@ -37,7 +37,7 @@ def index() -> WorkIndex:
         (Query("Let It Bee", ("Lennon John", "McCartney Paul")), "W4"),  # typo, swapped name order
         (Query("Let it go -instrumental-", ("Robert Lopez",)), "W5"),
         (Query("Lemmon", ("米津 玄師",)), "W8"),  # typo
-        (Query("『レモン』", ("Yonezu Kenshi",)), "W8"),
+        (Query("『レモン』", ("米津 玄師",)), "W8"),
         (Query("", (), "W6"), "W6"),  # the work code settles it
         (Query("Sakura", (), "W6"), "W6"),  # code and a title in romaji
         (Query("", (), "", "T-034.524.680-1".replace("-", "").replace(".", "")), "W1"),  # ISWC
@@ -47,6 +47,19 @@ def index() -> WorkIndex:
 def test_variants_are_identified_automatically(index: WorkIndex, query: Query, work_id: str) -> None:
     result = index.identify(query)
     assert (result.decision, result.work_id) == (AUTO, work_id), result
+
+
+def test_name_read_otherwise_than_the_dictionary_goes_to_review_with_the_work_first(index: WorkIndex) -> None:
+    # 米津玄師 is read "Yonezu Kenshi"; a dictionary reads "yonetsu genshi": no automatic decision
+    result = index.identify(Query("『レモン』", ("Yonezu Kenshi",)))
+    assert (result.decision, result.work_id) == (REVIEW, "W8")
+
+
+def test_close_spelling_of_a_name_is_not_enough_alone(index: WorkIndex) -> None:
+    typo = index.identify(Query("Let It Go", ("Robert Lopes",)))
+    assert (typo.decision, typo.work_id) == (REVIEW, "W5")
+    both = index.identify(Query("Let It Go", ("Robert Lopes", "Kristen Anderson-Lopez")))
+    assert (both.decision, both.work_id) == (AUTO, "W5")
 
 
 def test_same_title_by_unknown_writer_is_never_automatic(index: WorkIndex) -> None:
@@ -73,9 +86,12 @@ def test_arrangement_is_another_work(index: WorkIndex) -> None:
 
 
 def test_code_that_contradicts_the_title_is_reviewed_not_trusted(index: WorkIndex) -> None:
-    result = index.identify(Query("Let It Go", ("Robert Lopez",), "W8"))
+    result = index.identify(Query("Let It Go", (), "W8"))
     assert result.decision == REVIEW
     assert {c.work_id for c in result.candidates} >= {"W5", "W8"}
+    # title and names agreeing exactly with another work outweigh a mistyped code
+    typo = index.identify(Query("Let It Go", ("Robert Lopez", "Kristen Anderson-Lopez"), "W8"))
+    assert (typo.decision, typo.work_id, typo.method) == (AUTO, "W5", "title")
 
 
 def test_unknown_work_is_none(index: WorkIndex) -> None:

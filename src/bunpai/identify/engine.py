@@ -25,9 +25,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
-from rapidfuzz import fuzz
+from rapidfuzz import fuzz, process
 
-from bunpai.identify.normalise import name_keys, phonetic_key, text_key
+from bunpai.identify.normalise import name_block_key, name_keys, name_tokens, phonetic_key, text_key
 
 AUTO = "auto"
 REVIEW = "review"
@@ -105,6 +105,7 @@ class WorkIndex:
         self.text_keys: list[tuple[str, ...]] = []
         self.phon_keys: list[tuple[str, ...]] = []
         self.names: list[tuple[tuple[str, ...], ...]] = []
+        self.tokens: list[tuple[tuple[str, ...], ...]] = []
         self.name_sets: list[frozenset[str]] = []
         self._name_set_cache: dict[tuple[str, ...], frozenset[str]] = {}
         self.by_code: dict[str, int] = {}
@@ -112,6 +113,7 @@ class WorkIndex:
         self.by_isrc: dict[str, list[int]] = {}
         self.by_text: dict[str, list[int]] = {}
         self.by_phon: dict[str, list[int]] = {}
+        self.by_name: dict[str, list[int]] = {}
         for index, work in enumerate(works):
             self._add(index, work)
         self._build_postings()
@@ -128,12 +130,16 @@ class WorkIndex:
         self.text_keys.append(texts)
         self.phon_keys.append(phons)
         self.names.append(tuple(k for k in map(name_keys, work.creators) if k))
+        self.tokens.append(tuple(map(name_tokens, work.creators)))
         name_set = self._name_set_cache.get(work.creators)
         if name_set is None:
             name_set = frozenset(k for keys in self.names[-1] for k in keys)
             if len(self._name_set_cache) < 1_000_000:
                 self._name_set_cache[work.creators] = name_set
         self.name_sets.append(name_set)
+        for key in {name_block_key(c) for c in work.creators}:
+            if key:
+                self.by_name.setdefault(key, []).append(index)
         if work.iswc:
             self.by_iswc.setdefault(work.iswc, []).append(index)
         for isrc in work.isrcs:
@@ -211,46 +217,58 @@ class WorkIndex:
             best = max(best, fuzz.ratio(phon, key) / 100.0)
         for key in self.text_keys[index]:
             best = max(best, fuzz.ratio(text, key) / 100.0)
-        return round(best * 0.95, 4)
+        # Squared: one typo in a long title stays close, another word in a title template does not.
+        return round(best * best * 0.95, 4)
 
-    def _creator_score(self, index: int, names: Sequence[tuple[str, ...]], fuzzy: bool = True) -> float | None:
+    def _creator_score(
+        self,
+        index: int,
+        names: Sequence[tuple[str, ...]],
+        fuzzy: bool = True,
+        tokens: Sequence[tuple[str, ...]] = (),
+    ) -> float | None:
+        """Share of the line's names found among the work's writers.
+
+        A name counts 1 when a key agrees exactly (any order, any script), 0.75 when it is a close
+        spelling (every word close, or the whole name very close: a typo or another reading), else 0.
+        """
         if not names:
             return None
-        work_names = self.names[index]
-        if not work_names:
+        if not self.names[index]:
             return 0.0
         name_set = self.name_sets[index]
         total = 0.0
-        for keys in names:
+        for position, keys in enumerate(names):
             if not name_set.isdisjoint(keys):
                 total += 1.0
-                continue
-            if not fuzzy:
-                continue
-            best = 0.0
-            for other in work_names:
-                if not set(keys).isdisjoint(other):
-                    best = 1.0
-                    break
-                for a in keys:
-                    for b in other:
-                        r = fuzz.ratio(a, b) / 100.0
-                        if r > best:
-                            best = r
-            total += best if best >= 0.8 else 0.0
+            elif fuzzy and self._close_name(index, keys, tokens[position] if position < len(tokens) else ()):
+                total += 0.75
         return round(total / len(names), 4)
+
+    def _close_name(self, index: int, keys: tuple[str, ...], words: tuple[str, ...]) -> bool:
+        for other_words in self.tokens[index]:
+            if len(words) == 2 and len(other_words) == 2:
+                straight = min(fuzz.ratio(words[0], other_words[0]), fuzz.ratio(words[1], other_words[1]))
+                crossed = min(fuzz.ratio(words[0], other_words[1]), fuzz.ratio(words[1], other_words[0]))
+                if max(straight, crossed) >= 75:
+                    return True
+        for other in self.names[index]:
+            for a in keys:
+                for b in other:
+                    if fuzz.ratio(a, b) >= 88:
+                        return True
+        return False
 
     def _score(self, title_score: float, creator_score: float | None, unique_title: bool) -> float:
         if creator_score is None:
-            return round(title_score * (0.9 if unique_title else 0.75), 4)
-        return round(0.55 * title_score + 0.45 * creator_score, 4)
+            return round(title_score * (0.93 if unique_title else 0.75), 4)
+        return round(0.5 * title_score + 0.5 * creator_score, 4)
 
     # ------------------------------------------------------------------------------ identify
     def identify(self, query: Query) -> Result:
         th = self.thresholds
         text = text_key(query.title) if query.title else ""
-        phon = phonetic_key(query.title) if query.title else ""
-        names = tuple(k for k in map(name_keys, query.creators) if k)
+        text_hits = self.by_text.get(text, ()) if text else ()
         conflict = ""
         named: set[int] = set()
         for method, found in (
@@ -260,45 +278,107 @@ class WorkIndex:
         ):
             if len(found) == 1:
                 index = found[0]
-                title_score = self._title_score(index, text, phon) if text or phon else 1.0
-                if title_score >= 0.6:
-                    creator_score = self._creator_score(index, names)
-                    candidate = Candidate(self.ids[index], 1.0, title_score, creator_score)
+                if not text:
+                    title_score, agrees = 1.0, True
+                else:
+                    title_score = self._title_score(index, text, phonetic_key(query.title))
+                    agrees = title_score >= 0.85
+                    if not agrees and title_score >= 0.6:
+                        names, tokens = self._names(query)
+                        agrees = (self._creator_score(index, names, tokens=tokens) or 0.0) >= 0.5
+                if agrees:
+                    candidate = Candidate(self.ids[index], 1.0, title_score, None)
                     return Result(AUTO, self.ids[index], 1.0, method, (candidate,))
                 conflict = conflict or method  # the code names a work whose title does not agree
                 named.add(index)
-        exact = set(self.by_text.get(text, ())) | set(self.by_phon.get(phon, ())) | named
-        candidates = self._rank(exact, text, phon, names)
-        if not candidates or candidates[0].score < th.auto or len(exact) > th.max_candidates:
-            more = set(self._trigram_candidates(phon, th.max_candidates * 2)) - exact
+        names, tokens = self._names(query)
+        if names and text_hits:
+            # Works with this title and at least one of the line's names, found without scoring
+            # the other works of the same title one by one (and without reading the title).
+            line_keys = {k for keys in names for k in keys}
+            sets = self.name_sets
+            both = {i for i in text_hits if not sets[i].isdisjoint(line_keys)}
+            if both:
+                candidates = self._rank(both, text, "", names, tokens, strong=len(text_hits))
+                if candidates[0].score >= th.auto:
+                    return self._decide(candidates, conflict)
+        phon = phonetic_key(query.title) if query.title else ""
+        exact = set(text_hits) | set(self.by_phon.get(phon, ()))
+        pool = (exact if len(exact) <= 50 else set(sorted(exact)[:50])) | named
+        if names:
+            by_names: set[int] = set()
+            for creator in query.creators:
+                block = self.by_name.get(name_block_key(creator), ())
+                if len(block) <= 5000:
+                    by_names.update(block)
+            pool |= self._closest_titles(by_names, phon)
+        candidates = self._rank(pool, text, phon, names, tokens, strong=len(exact)) if pool else []
+        if not exact and (not candidates or candidates[0].score < th.auto):
+            more = set(self._trigram_candidates(phon, th.max_candidates * 2)) - pool
             if more:
-                candidates = self._rank(exact | more, text, phon, names)
+                candidates = self._rank(pool | more, text, phon, names, tokens)
+        return self._decide(candidates, conflict)
+
+    @staticmethod
+    def _names(query: Query) -> tuple[tuple[tuple[str, ...], ...], tuple[tuple[str, ...], ...]]:
+        keyed = [(name_keys(c), c) for c in query.creators]
+        return tuple(k for k, _ in keyed if k), tuple(name_tokens(c) for k, c in keyed if k)
+
+    def _closest_titles(self, indices: set[int], phon: str, limit: int = 10) -> set[int]:
+        """Among works sharing a name with the line, those with the closest reading keys."""
+        if not phon:
+            return set()
+        ordered = sorted(indices)
+        if len(ordered) > 5000:
+            ordered = ordered[:5000]
+        choices = [self.phon_keys[i][0] if self.phon_keys[i] else "" for i in ordered]
+        found = process.extract(phon, choices, scorer=fuzz.ratio, limit=limit, score_cutoff=50)
+        return {ordered[position] for _, _, position in found}
+
+    def _decide(self, candidates: list[Candidate], conflict: str) -> Result:
+        th = self.thresholds
         candidates = candidates[: th.max_candidates]
         if not candidates:
             return Result(NONE, None, 0.0, "title")
         best = candidates[0]
         second = candidates[1].score if len(candidates) > 1 else 0.0
-        if best.score >= th.auto and best.score - second >= th.margin and not conflict:
+        # A code that names another work blocks an automatic decision unless title and every
+        # name agree exactly with the work found (a mistyped code).
+        if best.score >= th.auto and best.score - second >= th.margin and (not conflict or best.score >= 0.97):
             decision = AUTO
         elif best.score >= th.review or conflict:
             decision = REVIEW
         else:
             return Result(NONE, None, best.score, "title", tuple(candidates))
-        return Result(decision, best.work_id, best.score, conflict or "title", tuple(candidates))
+        return Result(
+            decision, best.work_id, best.score, "title" if decision == AUTO else conflict or "title", tuple(candidates)
+        )
 
-    def _rank(self, indices: Iterable[int], text: str, phon: str, names: Sequence[tuple[str, ...]]) -> list[Candidate]:
+    def _rank(
+        self,
+        indices: Iterable[int],
+        text: str,
+        phon: str,
+        names: Sequence[tuple[str, ...]],
+        tokens: Sequence[tuple[str, ...]],
+        strong: int | None = None,
+    ) -> list[Candidate]:
         scored = [(i, self._title_score(i, text, phon)) for i in indices]
-        strong = sum(1 for _, t in scored if t >= 0.97)
+        if strong is None:
+            strong = sum(1 for _, t in scored if t >= 0.97)
         # A work whose title and every name agree exactly settles the ranking: the others are
         # scored on exact names only (fuzzy name comparisons are the expensive part).
         settled = any(t >= 0.97 and self._creator_score(i, names, fuzzy=False) == 1.0 for i, t in scored)
+        # Close spellings of names matter only beside a close title (they cannot make a weak
+        # title automatic), so they are compared only there, for the ten closest titles.
+        closest = {i for i, _ in sorted(scored, key=lambda p: (-p[1], p[0]))[:10]}
         out = []
         for index, title_score in scored:
-            creator_score = self._creator_score(index, names, fuzzy=not settled)
+            fuzzy = not settled and title_score >= 0.9 and index in closest
+            creator_score = self._creator_score(index, names, fuzzy=fuzzy, tokens=tokens)
             unique = strong == 1 and title_score >= 0.97
-            out.append(
-                Candidate(self.ids[index], self._score(title_score, creator_score, unique), title_score, creator_score)
-            )
+            score = self._score(title_score, creator_score, unique)
+            out.append(Candidate(self.ids[index], score, title_score, creator_score))
         out.sort(key=lambda c: (-c.score, c.work_id))
         return out
 

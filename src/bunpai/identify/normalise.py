@@ -23,13 +23,13 @@ from typing import Any
 
 # Words that mark a performance or an edit of the same work, not another work.
 _DECORATION_WORDS = (
-    r"tv\s*size|tv\s*ver(?:sion)?|tv\s*edit|tvサイズ|テレビサイズ|movie\s*size|full\s*size|short\s*size"
-    r"|full\s*ver(?:sion)?|short\s*ver(?:sion)?|long\s*ver(?:sion)?|single\s*ver(?:sion)?|album\s*ver(?:sion)?"
-    r"|radio\s*edit|edit\s*ver(?:sion)?|instrumental|inst\.?|off\s*vocal|offvocal|without\s*vocals?"
+    r"tv\s*size|tv\s*ver(?:sion|\.)?|tv\s*edit|tvサイズ|テレビサイズ|movie\s*size|full\s*size|short\s*size"
+    r"|full\s*ver(?:sion|\.)?|short\s*ver(?:sion|\.)?|long\s*ver(?:sion|\.)?|single\s*ver(?:sion|\.)?|album\s*ver(?:sion|\.)?"
+    r"|radio\s*edit|edit\s*ver(?:sion|\.)?|instrumental|inst\.?|off\s*vocal|offvocal|without\s*vocals?"
     r"|original\s*karaoke|karaoke|カラオケ|オリジナル・?カラオケ|インスト(?:ゥルメンタル)?|オフボーカル"
-    r"|live(?:\s*ver(?:sion)?)?|ライブ(?:・?バージョン)?|ライヴ|remaster(?:ed)?(?:\s*\d{4})?|\d{4}\s*remaster(?:ed)?"
-    r"|bgm|bgm\s*ver(?:sion)?|ショート(?:・?バージョン|サイズ)?|フル(?:・?バージョン|サイズ)?"
-    r"|op|ed|opening|ending|オープニング|エンディング|テーマ|main\s*theme|acoustic\s*ver(?:sion)?"
+    r"|live(?:\s*ver(?:sion|\.)?)?|ライブ(?:・?バージョン)?|ライヴ|remaster(?:ed)?(?:\s*\d{4})?|\d{4}\s*remaster(?:ed)?"
+    r"|bgm|bgm\s*ver(?:sion|\.)?|ショート(?:・?バージョン|サイズ)?|フル(?:・?バージョン|サイズ)?"
+    r"|op|ed|opening|ending|オープニング|エンディング|テーマ|main\s*theme|acoustic\s*ver(?:sion|\.)?"
 )
 _BRACKETED = re.compile(r"[\(\[\{「『【〈《〔]\s*(?:" + _DECORATION_WORDS + r")\s*[\)\]\}」』】〉》〕]", re.IGNORECASE)
 _DASHED = re.compile(r"[-~〜～―]\s*(?:" + _DECORATION_WORDS + r")\s*[-~〜～―]?\s*$", re.IGNORECASE)
@@ -132,63 +132,81 @@ def _convert(value: str) -> list[dict[str, str]]:
         return out
 
 
-@functools.lru_cache(maxsize=1 << 16)
+_CHUNKS: dict[str, str] = {}
+_CHUNK_LIMIT = 1 << 18
+
+
 def _read_chunk(chunk: str) -> str:
-    """Reading of a run of kanji with the kana that follow it (okurigana), by pykakasi."""
-    return " ".join(p["hepburn"] for p in _convert(chunk)).lower()
+    """Reading of a run of kanji with the kana that follow it (okurigana), by pykakasi.
+
+    Readings are remembered. A run not seen before that starts with a remembered run of two or
+    more characters ("中野野" after "中野") is read piece by piece from the remembered ones, which
+    keeps a mistyped name or title from costing a dictionary look-up of its own.
+    """
+    found = _CHUNKS.get(chunk)
+    if found is not None:
+        return found
+    pieces: list[str] = []
+    rest = chunk
+    while len(rest) > 1:
+        for end in range(len(rest) - 1, 1, -1):
+            if rest[:end] in _CHUNKS:
+                pieces.append(_CHUNKS[rest[:end]])
+                rest = rest[end:]
+                break
+        else:
+            break
+    if pieces:
+        reading = " ".join([*pieces, _read_chunk(rest)]) if rest else " ".join(pieces)
+    else:
+        reading = " ".join(p["hepburn"] for p in _convert(chunk)).lower()
+    if len(_CHUNKS) < _CHUNK_LIMIT:
+        _CHUNKS[chunk] = reading
+    return reading
 
 
-_KANA_TABLE: dict[str, str] = {}
+_SMALL = "ゃゅょぁぃぅぇぉ"
+_KANA: dict[str, Any] = {}
 
 
-def _kana_table() -> dict[str, str]:
-    """Hiragana syllables (and contracted ones: きゃ…) to Hepburn, made once with pykakasi."""
-    if not _KANA_TABLE:
-        singles = [chr(c) for c in range(0x3041, 0x3097)]
-        smalls = "ゃゅょぁぃぅぇぉ"
-        table = {}
-        for a in singles:
-            table[a] = _read_chunk(a)
-            for b in smalls:
-                pair = a + b
-                if a not in smalls and a != "っ":
-                    table[pair] = _read_chunk(pair)
-        _KANA_TABLE.update(table)
-    return _KANA_TABLE
+def _kana_tables() -> tuple[dict[int, str], dict[str, str], re.Pattern[str]]:
+    """Hiragana to Hepburn, made once with pykakasi: single syllables as a translation table,
+    contracted ones (きゃ, しょ, ふぁ…) as a dictionary with their pattern. The sokuon っ and the
+    long-vowel mark are dropped: the reading key folds doubled letters anyway."""
+    if not _KANA:
+        singles: dict[int, str] = {}
+        pairs: dict[str, str] = {}
+        for code in range(0x3041, 0x3097):
+            char = chr(code)
+            singles[code] = _read_chunk(char)
+            if char not in _SMALL and char != "っ":
+                for small in _SMALL:
+                    reading = _read_chunk(char + small)
+                    if reading != singles[code] + _read_chunk(small):
+                        pairs[char + small] = reading
+        singles[ord("っ")] = ""
+        singles[ord("ー")] = ""
+        firsts = "".join(sorted({p[0] for p in pairs}))
+        _KANA["singles"] = singles
+        _KANA["pairs"] = pairs
+        _KANA["pattern"] = re.compile(f"[{firsts}][{_SMALL}]")
+    return _KANA["singles"], _KANA["pairs"], _KANA["pattern"]
 
 
-_RUNS = re.compile(r"([\u3400-\u9fff\uf900-\ufaff々〆ヵヶ]+[\u3041-\u3096]{0,2})|([\u3041-\u3096\u30a1-\u30fa\u30fc]+)")
+_RUNS = re.compile(r"([\u3400-\u9fff\uf900-\ufaff々〆ヵヶ]+[\u3041-\u3096]?)|([\u3041-\u3096\u30a1-\u30fa\u30fc]+)")
+
+
+def _romanise_run(match: re.Match[str]) -> str:
+    if match.group(1):
+        return " " + _read_chunk(match.group(1)) + " "
+    singles, pairs, pattern = _kana_tables()
+    kana = match.group(2).translate(_KATAKANA)
+    kana = pattern.sub(lambda m: pairs.get(m.group(), m.group()), kana)
+    return " " + kana.translate(singles) + " "
 
 
 def _romanise_wide(value: str) -> str:
-    table = _kana_table()
-    out: list[str] = []
-    last = 0
-    for match in _RUNS.finditer(value):
-        out.append(value[last : match.start()])
-        last = match.end()
-        if match.group(1):
-            out.append(" " + _read_chunk(match.group(1)) + " ")
-            continue
-        kana = match.group(2).translate(_KATAKANA)
-        i = 0
-        while i < len(kana):
-            pair = kana[i : i + 2]
-            if len(pair) == 2 and pair in table:
-                out.append(table[pair])
-                i += 2
-            elif kana[i] == "っ" and i + 1 < len(kana):
-                nxt = table.get(kana[i + 1 : i + 3]) or table.get(kana[i + 1], "")
-                out.append("t" if nxt.startswith("ch") else nxt[:1])
-                i += 1
-            elif kana[i] == "ー":
-                i += 1
-            else:
-                out.append(table.get(kana[i], kana[i]))
-                i += 1
-        out.append(" ")
-    out.append(value[last:])
-    return "".join(out)
+    return _RUNS.sub(_romanise_run, value)
 
 
 @functools.lru_cache(maxsize=1 << 20)
@@ -236,6 +254,19 @@ def name_keys(name: str) -> tuple[str, ...]:
     return tuple(sorted(keys))
 
 
+@functools.lru_cache(maxsize=1 << 20)
+def name_tokens(name: str) -> tuple[str, ...]:
+    """The folded words of a name, sorted (for comparing close spellings word by word)."""
+    words = [fold_romaji(w) for w in re.split(r"[\s,・･]+", romanise(nfkc(name).strip())) if w]
+    return tuple(sorted(w for w in words if w))
+
+
+@functools.lru_cache(maxsize=1 << 20)
+def name_block_key(name: str) -> str:
+    """One key per name for the name postings: its folded words, sorted and joined."""
+    return "".join(name_tokens(name))
+
+
 def split_names(text: str) -> tuple[str, ...]:
     """Names of a list field: ``|``, ``/``, ``、`` or ``;`` separate them."""
     value = nfkc(text).strip()
@@ -246,7 +277,9 @@ def split_names(text: str) -> tuple[str, ...]:
 
 __all__ = [
     "fold_romaji",
+    "name_block_key",
     "name_keys",
+    "name_tokens",
     "nfkc",
     "phonetic_key",
     "romanise",
