@@ -183,9 +183,9 @@ class WorkIndex:
         sizes = self.offsets[grams + 1] - starts
         order = np.argsort(sizes, kind="stable")
         chosen: list[np.ndarray] = []
-        budget = 12_000
+        budget = 6_000
         used = 0
-        for g in order[:10]:
+        for g in order[:8]:
             n = int(sizes[g])
             if n == 0:
                 used += 1
@@ -218,7 +218,7 @@ class WorkIndex:
         for key in self.text_keys[index]:
             best = max(best, fuzz.ratio(text, key) / 100.0)
         # Squared: one typo in a long title stays close, another word in a title template does not.
-        return round(best * best * 0.95, 4)
+        return best * best * 0.95
 
     def _creator_score(
         self,
@@ -243,7 +243,7 @@ class WorkIndex:
                 total += 1.0
             elif fuzzy and self._close_name(index, keys, tokens[position] if position < len(tokens) else ()):
                 total += 0.75
-        return round(total / len(names), 4)
+        return total / len(names)
 
     def _close_name(self, index: int, keys: tuple[str, ...], words: tuple[str, ...]) -> bool:
         for other_words in self.tokens[index]:
@@ -304,12 +304,12 @@ class WorkIndex:
                     return self._decide(candidates, conflict)
         phon = phonetic_key(query.title) if query.title else ""
         exact = set(text_hits) | set(self.by_phon.get(phon, ()))
-        pool = (exact if len(exact) <= 50 else set(sorted(exact)[:50])) | named
+        pool = (exact if len(exact) <= 20 else set(sorted(exact)[:20])) | named
         if names:
             by_names: set[int] = set()
             for creator in query.creators:
                 block = self.by_name.get(name_block_key(creator), ())
-                if len(block) <= 5000:
+                if len(block) <= 2000:
                     by_names.update(block)
             pool |= self._closest_titles(by_names, phon)
         candidates = self._rank(pool, text, phon, names, tokens, strong=len(exact)) if pool else []
@@ -378,7 +378,14 @@ class WorkIndex:
             creator_score = self._creator_score(index, names, fuzzy=fuzzy, tokens=tokens)
             unique = strong == 1 and title_score >= 0.97
             score = self._score(title_score, creator_score, unique)
-            out.append(Candidate(self.ids[index], score, title_score, creator_score))
+            out.append(
+                Candidate(
+                    self.ids[index],
+                    score,
+                    round(title_score, 4),
+                    None if creator_score is None else round(creator_score, 4),
+                )
+            )
         out.sort(key=lambda c: (-c.score, c.work_id))
         return out
 

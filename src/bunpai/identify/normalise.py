@@ -68,9 +68,14 @@ def nfkc(text: str) -> str:
     return unicodedata.normalize("NFKC", text)
 
 
+_MAYBE_DECORATED = re.compile(r"[\(\[\{「『【〈《〔\-~〜～―]|\s\S+\s*$")
+
+
 def strip_decorations(text: str) -> str:
     """The title without performance decorations ("(TV size)", "-instrumental-", …); NFKC first."""
     value = nfkc(text).strip()
+    if not _MAYBE_DECORATED.search(value):
+        return value
     for _ in range(3):  # "Title (TV size) -instrumental-"
         stripped = _BRACKETED.sub(" ", value)
         stripped = _DASHED.sub("", stripped.rstrip())
@@ -245,20 +250,25 @@ def name_keys(name: str) -> tuple[str, ...]:
     if not value:
         return ()
     keys = {text_key(value)}
-    words = [w for w in re.split(r"[\s,・･]+", romanise(value)) if w]
+    words = _folded_words(value)
     if words:
-        keys.add(fold_romaji("".join(words)))
-        keys.add(fold_romaji("".join(reversed(words))))
-        keys.add(fold_romaji("".join(sorted(words))))
+        keys.add("".join(words))
+        keys.add("".join(reversed(words)))
+        keys.add("".join(sorted(words)))
     keys.discard("")
     return tuple(sorted(keys))
 
 
 @functools.lru_cache(maxsize=1 << 20)
+def _folded_words(name: str) -> tuple[str, ...]:
+    folded = (fold_romaji(w) for w in re.split(r"[\s,・･]+", romanise(nfkc(name).strip())))
+    return tuple(w for w in folded if w)
+
+
+@functools.lru_cache(maxsize=1 << 20)
 def name_tokens(name: str) -> tuple[str, ...]:
     """The folded words of a name, sorted (for comparing close spellings word by word)."""
-    words = [fold_romaji(w) for w in re.split(r"[\s,・･]+", romanise(nfkc(name).strip())) if w]
-    return tuple(sorted(w for w in words if w))
+    return tuple(sorted(_folded_words(name)))
 
 
 @functools.lru_cache(maxsize=1 << 20)
