@@ -19,7 +19,7 @@ def register(groups: argparse._SubParsersAction[argparse.ArgumentParser]) -> Non
     commands.required = True
 
     load = commands.add_parser("load", help="store, validate and identify a report file / 報告ファイルの受付")
-    load.add_argument("file", type=Path, metavar="FILE")
+    load.add_argument("files", type=Path, nargs="+", metavar="FILE")
     load.add_argument("--station", required=True)
     load.add_argument("--month", required=True, metavar="YYYY-MM")
     load.add_argument("--licensee", help="the licence holder (default: the station)")
@@ -31,7 +31,9 @@ def register(groups: argparse._SubParsersAction[argparse.ArgumentParser]) -> Non
 
     decide = commands.add_parser("decide", help="decide a queue item / 待ち行列の項目を決定")
     decide.add_argument("item", type=int, metavar="ITEM")
-    decide.add_argument("--action", required=True, choices=["work", "new_work", "other_manager", "public_domain"])
+    decide.add_argument(
+        "--action", required=True, choices=["work", "new_work", "other_manager", "public_domain", "unidentified"]
+    )
     decide.add_argument("--work", metavar="WORK_CODE", help="the work (action work)")
     decide.add_argument("--production", type=int, help="the AV production of a programme item")
     decide.add_argument("--by", default=getpass.getuser())
@@ -53,23 +55,27 @@ def _db() -> None:
 def _load(args: argparse.Namespace) -> int:
     _db()
     from bunpai.intake.models import ReportProblem
-    from bunpai.services.intake import load_report
+    from bunpai.services.intake import load_report, registry_index
 
-    try:
-        result = load_report(args.file, args.station, args.month, args.licensee, by=getpass.getuser())
-    except OSError as exc:
-        print(f"bunpai reports load: {exc.strerror or exc}: {args.file}", file=sys.stderr)
-        return 2
-    for p in ReportProblem.objects.filter(report_id=result.report_id).order_by("line", "field"):
-        print(f"{args.file.name}:{p.line}: {p.field}: {p.reason}", file=sys.stderr)
-    if result.status == "unchanged":
-        print(f"{args.file.name}: already received (report {result.report_id}); nothing changed / 受付済み")
-        return 0
-    replaced = f", replaces report {result.replaced} / 差し替え" if result.replaced else ""
-    outcomes = ", ".join(f"{k} {v}" for k, v in result.outcomes.items())
-    print(f"{args.file.name}: report {result.report_id}: {result.good} lines kept, {result.bad} rejected{replaced}")
-    print(f"  {outcomes}")
-    return 0
+    index = registry_index()
+    code = 0
+    for path in args.files:
+        try:
+            result = load_report(path, args.station, args.month, args.licensee, by=getpass.getuser(), index=index)
+        except OSError as exc:
+            print(f"bunpai reports load: {exc.strerror or exc}: {path}", file=sys.stderr)
+            code = 2
+            continue
+        if result.status == "unchanged":
+            print(f"{path.name}: already received (report {result.report_id}); nothing changed / 受付済み")
+            continue
+        for p in ReportProblem.objects.filter(report_id=result.report_id).order_by("line", "field"):
+            print(f"{path.name}:{p.line}: {p.field}: {p.reason}", file=sys.stderr)
+        replaced = f", replaces report {result.replaced} / 差し替え" if result.replaced else ""
+        outcomes = ", ".join(f"{k} {v}" for k, v in result.outcomes.items())
+        print(f"{path.name}: report {result.report_id}: {result.good} lines kept, {result.bad} rejected{replaced}")
+        print(f"  {outcomes}")
+    return code
 
 
 def _queue(args: argparse.Namespace) -> int:

@@ -142,11 +142,13 @@ class RememberedDecision(models.Model):
     NEW_WORK = "new_work"
     OTHER_MANAGER = OTHER_MANAGER
     PUBLIC_DOMAIN = PUBLIC_DOMAIN
+    UNIDENTIFIED = UNIDENTIFIED
     ACTIONS = [
         (WORK, "this registered work"),
         (NEW_WORK, "a new work registered for it"),
         (OTHER_MANAGER, "a work of another manager"),
         (PUBLIC_DOMAIN, "public domain"),
+        (UNIDENTIFIED, "cannot be identified (its money is held)"),
     ]
     line_key = models.CharField(max_length=64, unique=True)
     action = models.CharField(max_length=13, choices=ACTIONS)

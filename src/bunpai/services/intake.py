@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
@@ -60,8 +60,15 @@ def line_key(kind: str, values: dict[str, str], year: int | None = None) -> str:
 
 # ------------------------------------------------------------------------------------ registry
 def registry_index() -> tuple[WorkIndex, dict[str, int]]:
-    """The identification index of the registry's works, and work code → primary key."""
-    db = current_alias()
+    """The identification index of the registry's works, and work code → primary key.
+
+    Built from the database each time it is asked for; a caller loading several files passes the
+    same index to each :func:`load_report`.
+    """
+    return _build_registry_index(current_alias())
+
+
+def _build_registry_index(db: str) -> tuple[WorkIndex, dict[str, int]]:
     works = list(sm.Work.objects.using(db).values_list("id", "society_code", "title", "iswc").order_by("id"))
     alt: dict[int, list[str]] = {}
     for work_id, title in sm.AlternativeTitle.objects.using(db).values_list("work_id", "title").order_by("id"):
@@ -210,24 +217,37 @@ def _outcomes(report_id: int) -> dict[str, int]:
 
 
 # ---------------------------------------------------------------------------------- programmes
-def _find_production(title: str, year: int | None) -> sm.AVProduction | None:
+def _productions_by_title() -> dict[str, list[sm.AVProduction]]:
+    """AV productions by the text key of each of their titles (one pass over the productions)."""
     db = current_alias()
-    key = text_key(title)
-    found = []
+    found: dict[str, list[sm.AVProduction]] = {}
     for production in sm.AVProduction.objects.using(db).prefetch_related("titles").order_by("id"):
-        keys = {text_key(production.title), *(text_key(t.title) for t in production.titles.all())}
-        if key in keys and (year is None or production.year in (None, year)):
-            found.append(production)
+        for key in {text_key(production.title), *(text_key(t.title) for t in production.titles.all())}:
+            found.setdefault(key, []).append(production)
+    return found
+
+
+def _find_production(
+    by_title: dict[str, list[sm.AVProduction]], title: str, year: int | None
+) -> sm.AVProduction | None:
+    found = [p for p in by_title.get(text_key(title), []) if year is None or p.year in (None, year)]
     return found[0] if len(found) == 1 else None
 
 
-def _expand_programmes(report: im.ReportFile, lines: Iterable[im.ReportLine]) -> None:
+def _expand_programmes(report: im.ReportFile, lines: Sequence[im.ReportLine]) -> None:
     db = current_alias()
+    if not lines:
+        return
     remembered = _remembered([line.line_key for line in lines])
+    by_title = _productions_by_title()
     for line in lines:
         decision = remembered.get(line.line_key)
         production = decision.production if decision is not None and decision.production_id else None
-        production = production or _find_production(line.title, line.year)
+        production = production or _find_production(by_title, line.title, line.year)
+        if production is None and decision is not None:
+            line.outcome, line.decision = decision.action, "manual"
+            line.save(using=db, update_fields=["outcome", "decision"])
+            continue
         if production is None:
             line.outcome = im.QUEUED
             line.decision = "none"
