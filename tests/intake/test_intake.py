@@ -138,3 +138,25 @@ def test_a_month_of_reports(registry_db: str, tmp_path) -> None:  # type: ignore
     assert (share.own_seconds, share.managed_seconds) == (120, 165)  # the first file no longer counts
     assert share.share == Fraction(120, 165)
     assert intake.usage_share("TBS HD", 2025).managed_seconds == 0
+
+
+def test_a_new_work_decided_once_is_used_in_later_months(registry_db: str, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from bunpai.intake import models as im
+    from bunpai.services import intake
+
+    _registry()
+    line = "work,{when},Music,新しい歌,,新人 作家,200,featured,yes,,\n"
+    june = tmp_path / "june.csv"
+    june.write_text(HEADER + line.format(when="2026-06-10 12:00"), encoding="utf-8")
+    intake.load_report(june, "CX", "2026-06")
+    (item,) = intake.queue()
+    assert item["title"] == "新しい歌" and item["lines"] == 1
+    assert intake.decide(item["id"], "new_work", by="kato") == 1
+    july = tmp_path / "july.csv"
+    july.write_text(HEADER + line.format(when="2026-07-02 12:00") * 2, encoding="utf-8")
+    result = intake.load_report(july, "CX", "2026-07")
+    assert result.replaced is None  # another month: nothing replaced
+    rows = im.ReportLine.objects.using(registry_db).filter(report_id=result.report_id)
+    assert {(r.outcome, r.decision, r.work.title) for r in rows} == {(im.THIS_SOCIETY, "manual", "新しい歌")}
+    assert intake.queue() == []
+    assert intake.usage_share("CX", 2026).own_seconds == 600

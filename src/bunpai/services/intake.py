@@ -432,8 +432,10 @@ def decide(
         elif action == im.RememberedDecision.NEW_WORK:
             title = new_work_title or item.title
             code = f"NEW-{item.line_key[:12].upper()}"
+            from bunpai.services.registry import normalise_text
+
             work = sm.Work.objects.using(db).create(
-                society_code=code, title=title[:255], normalised_title=text_key(title)[:255]
+                society_code=code, title=title[:255], normalised_title=normalise_text(title)[:255]
             )
         decision = im.RememberedDecision.objects.using(db).create(
             line_key=item.line_key,
