@@ -22,7 +22,7 @@ REGISTRY_VIEW = [
     for model in ("party", "membership", "share", "work", "document", "society", "conflict", "alternativetitle")
 ]
 ROLE_PERMISSIONS: dict[str, list[str]] = {
-    "registry_editor": ["web.back_office", "web.view_audit", *REGISTRY_EDIT, *REGISTRY_VIEW],
+    "registry_editor": ["web.back_office", "web.view_audit", "web.view_auditentry", *REGISTRY_EDIT, *REGISTRY_VIEW],
     "distribution_runner": [
         "web.back_office",
         "web.run_distribution",
@@ -63,7 +63,10 @@ def ensure_roles(using: str = "default") -> None:
 
 
 def on_post_migrate(sender: Any, using: str = "default", **kwargs: Any) -> None:
-    ensure_roles(using=using)
+    from bunpai.store import using as route_to
+
+    with route_to(using):  # the registry's router sends every query to the routed database
+        ensure_roles(using=using)
 
 
 def create_user(username: str, password: str | None, role: str, *, email: str = "", using: str = "default") -> Any:
