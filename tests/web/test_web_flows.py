@@ -112,8 +112,10 @@ def test_a_filed_claim_is_accepted_and_distributed_in_the_next_run(world: World)
         return data
 
     refused = claimant.post("/claimant/claims/new/", files(identity=b"MZ not a document"))
-    assert refused.status_code == 200 and "PDF, PNG or JPEG" in refused.content.decode()
-    missing = claimant.post("/claimant/claims/new/", {"work_code": "NOPE", "fund": "recording", "use_date": "2025-01-01"})
+    assert refused.status_code == 200 and "PDF・PNG・JPEG のいずれか" in refused.content.decode()
+    missing = claimant.post(
+        "/claimant/claims/new/", {"work_code": "NOPE", "fund": "recording", "use_date": "2025-01-01"}
+    )
     assert missing.status_code == 200 and Claim.objects.filter(claimant=world.users["claimant2"]).count() == 0
     response = claimant.post("/claimant/claims/new/", files())
     assert response.status_code == 302
