@@ -11,7 +11,7 @@ import sys
 from collections.abc import Sequence
 
 from bunpai import __version__
-from bunpai.cli import cwr, fingerprint, identify, prc, reports
+from bunpai.cli import cwr, fingerprint, identify, prc, reports, web
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -27,6 +27,7 @@ def build_parser() -> argparse.ArgumentParser:
     fingerprint.register(groups)
     identify.register(groups)
     reports.register(groups)
+    web.register(groups)
     return parser
 
 
