@@ -160,3 +160,18 @@ def test_a_new_work_decided_once_is_used_in_later_months(registry_db: str, tmp_p
     assert {(r.outcome, r.decision, r.work.title) for r in rows} == {(im.THIS_SOCIETY, "manual", "新しい歌")}
     assert intake.queue() == []
     assert intake.usage_share("CX", 2026).own_seconds == 600
+
+
+def test_queue_leaves_out_items_of_replaced_reports(registry_db: str, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from bunpai.services import intake
+
+    _registry()
+    first = tmp_path / "a.csv"
+    first.write_text(HEADER + "work,2026-06-10 12:00,M,Mystery Song,,Someone,60,featured,yes,,\n", encoding="utf-8")
+    intake.load_report(first, "TX", "2026-06")
+    assert [i["title"] for i in intake.queue()] == ["Mystery Song"]
+    fixed = tmp_path / "b.csv"
+    fixed.write_text(HEADER + "work,2026-06-10 12:00,M,Lemon,,Lennon John,60,featured,yes,,\n", encoding="utf-8")
+    intake.load_report(fixed, "TX", "2026-06")
+    assert intake.queue() == []
+    assert [i["lines"] for i in intake.queue(include_idle=True)] == [0]

@@ -17,7 +17,6 @@ compute a licensee's usage share.
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -365,8 +364,10 @@ def _enqueue(line: im.ReportLine, candidates: list[dict[str, Any]]) -> None:
 
 
 # ---------------------------------------------------------------------------------------- queue
-def queue(status: str = im.QueueItem.OPEN) -> list[dict[str, Any]]:
-    """Queue items (open by default), each with its best candidates and how many lines wait on it."""
+def queue(status: str = im.QueueItem.OPEN, include_idle: bool = False) -> list[dict[str, Any]]:
+    """Queue items (open by default), each with its best candidates and how many lines of current
+    reports wait on it; open items no current line waits on (their report was replaced by a
+    corrected one) are left out unless ``include_idle``."""
     db = current_alias()
     items = list(im.QueueItem.objects.using(db).filter(status=status).order_by("created_at", "id"))
     counts: dict[str, int] = {}
@@ -381,6 +382,8 @@ def queue(status: str = im.QueueItem.OPEN) -> list[dict[str, Any]]:
         .filter(society_code__in={c["work"] for i in items for c in i.candidates})
         .values_list("society_code", "title")
     )
+    if status == im.QueueItem.OPEN and not include_idle:
+        items = [i for i in items if counts.get(i.line_key)]
     return [
         {
             "id": i.pk,
@@ -480,18 +483,16 @@ class UsageShare:
 
 def usage_share(licensee: str, fiscal_year: int) -> UsageShare:
     """Seconds of this society's works ÷ seconds of all managed works (this society's and other
-    managers'), from the current reports of ``licensee`` broadcast in fiscal year April–March.
+    managers'), from the current reports of ``licensee`` for the months of fiscal year April–March
+    (every line's broadcast time lies in its report's month).
     Public-domain, unidentified and queued lines count in neither."""
     db = current_alias()
-    jst = dt.timezone(dt.timedelta(hours=9))
-    start = dt.datetime(fiscal_year, 4, 1, tzinfo=jst)
-    end = dt.datetime(fiscal_year + 1, 4, 1, tzinfo=jst)
+    months = [f"{fiscal_year}-{m:02d}" for m in range(4, 13)] + [f"{fiscal_year + 1}-{m:02d}" for m in range(1, 4)]
     base = im.ReportLine.objects.using(db).filter(
         report__licensee=licensee,
         report__status=im.ReportFile.CURRENT,
+        report__month__in=months,
         kind=im.ReportLine.WORK,
-        broadcast_at__gte=start,
-        broadcast_at__lt=end,
     )
     own = base.filter(outcome=im.THIS_SOCIETY).aggregate(s=Sum("duration"))["s"] or 0
     managed = base.filter(outcome__in=[im.THIS_SOCIETY, im.OTHER_MANAGER]).aggregate(s=Sum("duration"))["s"] or 0
