@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from bunpai.identify.engine import AUTO, NONE, REVIEW, Query, WorkEntry, WorkIndex
 
@@ -123,3 +125,29 @@ def test_blocking_never_compares_all_pairs() -> None:
     result = index.identify(Query("Title nunber 1234 of many", ("Writer 1234",)))
     assert result.work_id == "X1234" and result.decision == AUTO
     assert len(result.candidates) <= index.thresholds.max_candidates
+
+
+_WORDS = ["夜", "さくら", "サクラ", "Love", "Song", "東京", "とうきょう", "Tokyo", "海", "うみ", "(TV size)", "Blue"]
+_NAMES = ["山田 太郎", "Yamada Taro", "鈴木 花子", "John Lennon", "Lennon John", "ヤマダ タロウ", "Mary Smith"]
+
+
+@st.composite
+def _works_and_query(draw: st.DrawFn) -> tuple[list[WorkEntry], Query]:
+    titles = st.lists(st.sampled_from(_WORDS), min_size=1, max_size=3).map(" ".join)
+    names = st.lists(st.sampled_from(_NAMES), max_size=2, unique=True).map(tuple)
+    count = draw(st.integers(1, 25))
+    works = [WorkEntry(f"W{i:03d}", draw(titles), (), draw(names)) for i in range(count)]
+    query = Query(draw(titles), draw(names), draw(st.sampled_from(["", "W000", "W999"])))
+    return works, query
+
+
+@settings(max_examples=150, deadline=None)
+@given(_works_and_query())
+def test_decisions_do_not_depend_on_the_order_of_the_works(case: tuple[list[WorkEntry], Query]) -> None:
+    works, query = case
+    forward = WorkIndex(works).identify(query)
+    backward = WorkIndex(list(reversed(works))).identify(query)
+    assert (forward.decision, forward.work_id, forward.score) == (backward.decision, backward.work_id, backward.score)
+    assert [c.work_id for c in forward.candidates] == [c.work_id for c in backward.candidates]
+    if forward.decision == AUTO:  # an automatic decision names a work whose title or code agrees
+        assert forward.score >= 0.9
