@@ -135,7 +135,7 @@ _NAMES = ["山田 太郎", "Yamada Taro", "鈴木 花子", "John Lennon", "Lenno
 def _works_and_query(draw: st.DrawFn) -> tuple[list[WorkEntry], Query]:
     titles = st.lists(st.sampled_from(_WORDS), min_size=1, max_size=3).map(" ".join)
     names = st.lists(st.sampled_from(_NAMES), max_size=2, unique=True).map(tuple)
-    count = draw(st.integers(1, 25))
+    count = draw(st.integers(1, 40))
     works = [WorkEntry(f"W{i:03d}", draw(titles), (), draw(names)) for i in range(count)]
     query = Query(draw(titles), draw(names), draw(st.sampled_from(["", "W000", "W999"])))
     return works, query

@@ -114,6 +114,8 @@ class WorkIndex:
         self.by_text: dict[str, list[int]] = {}
         self.by_phon: dict[str, list[int]] = {}
         self.by_name: dict[str, list[int]] = {}
+        self._block_readings: dict[str, list[str]] = {}
+        self._rank_of_id: np.ndarray | None = None
         for index, work in enumerate(works):
             self._add(index, work)
         self._build_postings()
@@ -202,9 +204,20 @@ class WorkIndex:
         keep = counts >= need
         hits, counts = hits[keep], counts[keep]
         if hits.size > limit:
-            top = np.lexsort((hits, -counts))[:limit]
+            # Ties are broken by work id, never by position in the index: the same works in
+            # another order give the same candidates.
+            top = np.lexsort((self._id_rank()[hits], -counts))[:limit]
             hits = hits[top]
         return [int(h) for h in hits]
+
+    def _id_rank(self) -> np.ndarray:
+        """Each work's rank in the order of work ids (made on first use)."""
+        if self._rank_of_id is None:
+            order = np.argsort(np.asarray(self.ids, dtype=object), kind="stable")
+            rank = np.empty(len(self.ids), dtype=np.int64)
+            rank[order] = np.arange(len(self.ids))
+            self._rank_of_id = rank
+        return self._rank_of_id
 
     # ------------------------------------------------------------------------------- scoring
     def _title_score(self, index: int, text: str, phon: str) -> float:
@@ -304,16 +317,14 @@ class WorkIndex:
                     return self._decide(candidates, conflict)
         phon = phonetic_key(query.title) if query.title else ""
         exact = set(text_hits) | set(self.by_phon.get(phon, ()))
-        pool = (exact if len(exact) <= 20 else set(sorted(exact)[:20])) | named
-        if names:
-            by_names: set[int] = set()
+        ids = self.ids
+        pool = (exact if len(exact) <= 20 else set(sorted(exact, key=ids.__getitem__)[:20])) | named
+        if names and phon:
             for creator in query.creators:
-                block = self.by_name.get(name_block_key(creator), ())
-                if len(block) <= 2000:
-                    by_names.update(block)
-            pool |= self._closest_titles(by_names, phon)
+                pool |= self._closest_titles(name_block_key(creator), phon)
         candidates = self._rank(pool, text, phon, names, tokens, strong=len(exact)) if pool else []
-        if not exact and (not candidates or candidates[0].score < th.auto):
+        close = any(c.title_score >= 0.7 for c in candidates)
+        if not exact and not close and (not candidates or candidates[0].score < th.auto):
             more = set(self._trigram_candidates(phon, th.max_candidates * 2)) - pool
             if more:
                 candidates = self._rank(pool | more, text, phon, names, tokens)
@@ -324,16 +335,19 @@ class WorkIndex:
         keyed = [(name_keys(c), c) for c in query.creators]
         return tuple(k for k, _ in keyed if k), tuple(name_tokens(c) for k, c in keyed if k)
 
-    def _closest_titles(self, indices: set[int], phon: str, limit: int = 10) -> set[int]:
-        """Among works sharing a name with the line, those with the closest reading keys."""
-        if not phon:
+    def _closest_titles(self, block_key: str, phon: str, limit: int = 10) -> set[int]:
+        """Among the works of one writer (name postings), those with the closest reading keys."""
+        block = self.by_name.get(block_key)
+        if not block or len(block) > 5000:
             return set()
-        ordered = sorted(indices)
-        if len(ordered) > 5000:
-            ordered = ordered[:5000]
-        choices = [self.phon_keys[i][0] if self.phon_keys[i] else "" for i in ordered]
-        found = process.extract(phon, choices, scorer=fuzz.ratio, limit=limit, score_cutoff=50)
-        return {ordered[position] for _, _, position in found}
+        choices = self._block_readings.get(block_key)
+        if choices is None:
+            choices = [self.phon_keys[i][0] if self.phon_keys[i] else "" for i in block]
+            self._block_readings[block_key] = choices
+        found = process.extract(phon, choices, scorer=fuzz.ratio, limit=limit * 5, score_cutoff=60)
+        ids = self.ids
+        ranked = sorted(found, key=lambda f: (-f[1], ids[block[f[2]]]))
+        return {block[position] for _, _, position in ranked[:limit]}
 
     def _decide(self, candidates: list[Candidate], conflict: str) -> Result:
         th = self.thresholds
@@ -371,7 +385,7 @@ class WorkIndex:
         settled = any(t >= 0.97 and self._creator_score(i, names, fuzzy=False) == 1.0 for i, t in scored)
         # Close spellings of names matter only beside a close title (they cannot make a weak
         # title automatic), so they are compared only there, for the ten closest titles.
-        closest = {i for i, _ in sorted(scored, key=lambda p: (-p[1], p[0]))[:10]}
+        closest = {i for i, _ in sorted(scored, key=lambda p: (-p[1], self.ids[p[0]]))[:10]}
         out = []
         for index, title_score in scored:
             fuzzy = not settled and title_score >= 0.9 and index in closest
