@@ -11,7 +11,7 @@ import sys
 from collections.abc import Sequence
 
 from bunpai import __version__
-from bunpai.cli import cwr, prc
+from bunpai.cli import broadcast, cwr, prc
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -24,6 +24,7 @@ def build_parser() -> argparse.ArgumentParser:
     groups.required = True
     prc.register(groups)
     cwr.register(groups)
+    broadcast.register(groups)
     return parser
 
 
