@@ -171,28 +171,54 @@ def distribute_frames(
     if d_s > _INT64_LIMIT or d_m > _INT64_LIMIT or d_t > _INT64_LIMIT:
         raise FastPathUnavailable("point denominators too large")
 
-    taking = (
-        frames.usage.filter(pl.col("outcome").is_in(["managed", "unidentified"]))
-        .join(stations.lazy(), on="station_id", how="inner")
-        .with_columns(
-            (
-                _time_points_expr(frames, d_t).cast(pl.Int128)
-                * pl.col("method").replace_strict(methods, return_dtype=pl.Int64)
-                * pl.col("s_int")
-                * pl.col("sampling_den")
-            ).alias("p_num")
+    station_type = frames.usage.collect_schema()["station_id"]
+    stations = stations.with_columns(pl.col("station_id").cast(station_type, strict=False))
+    top_m = max(methods.values(), default=0)
+    top_s = int(stations["s_int"].max() or 0)  # type: ignore[arg-type]
+
+    def reduce(wide: bool) -> tuple[pl.DataFrame, pl.DataFrame]:
+        time_points = _time_points_expr(frames, d_t)
+        taking = (
+            frames.usage.filter(pl.col("outcome").is_in(["managed", "unidentified"]))
+            .join(stations.lazy(), on="station_id", how="inner")
+            .with_columns(time_points.alias("t"))
+            .with_columns(
+                (
+                    (pl.col("t").cast(pl.Int128) if wide else pl.col("t"))
+                    * pl.col("method").replace_strict(methods, return_dtype=pl.Int64)
+                    * pl.col("s_int")
+                    * pl.col("sampling_den")
+                ).alias("p_num")
+            )
         )
-    )
-    managed = (
-        taking.filter(pl.col("outcome") == "managed")
-        .group_by("fund_group", "work_id", "recorded", "sampling_num")
-        .agg(pl.col("p_num").sum())
-        .collect(engine="streaming")
-    )
-    unidentified = (
-        taking.filter(pl.col("outcome") == "unidentified")
-        .select("line_id", "station_id", "fund_group", "recorded", "sampling_num", "p_num")
-        .collect(engine="streaming")
+        managed = (
+            taking.filter(pl.col("outcome") == "managed")
+            .group_by("fund_group", "work_id", "recorded", "sampling_num")
+            .agg(
+                pl.col("p_num").sum(),
+                pl.len().alias("n"),
+                pl.col("t").max().alias("t_max"),
+                pl.col("sampling_den").max().alias("den_max"),
+            )
+            .collect(engine="streaming")
+        )
+        unidentified = (
+            taking.filter(pl.col("outcome") == "unidentified")
+            .select("line_id", "station_id", "fund_group", "recorded", "sampling_num", "p_num", "t", "sampling_den")
+            .collect(engine="streaming")
+        )
+        return managed, unidentified
+
+    # 64-bit sums unless a line's points or a sum could pass 2⁶³ (then again in 128 bits).
+    managed, unidentified = reduce(wide=False)
+    t_max = max(int(managed["t_max"].max() or 0), int(unidentified["t"].max() or 0))  # type: ignore[arg-type]
+    den_max = max(int(managed["den_max"].max() or 0), int(unidentified["sampling_den"].max() or 0))  # type: ignore[arg-type]
+    n_max = max(int(managed["n"].max() or 0), 1)  # type: ignore[arg-type]
+    if t_max * top_m * top_s * den_max * n_max > _INT64_LIMIT:
+        managed, unidentified = reduce(wide=True)
+    managed = managed.with_columns(pl.col("work_id").cast(pl.String), pl.col("p_num").cast(pl.Int128))
+    unidentified = unidentified.with_columns(
+        pl.col("line_id").cast(pl.String), pl.col("station_id").cast(pl.String), pl.col("p_num").cast(pl.Int128)
     )
     d_r = _lcm(pl.concat([managed["sampling_num"], unidentified["sampling_num"]]).unique().to_list())
     if d_r > _INT64_LIMIT:
@@ -288,8 +314,16 @@ def distribute_frames(
         .with_columns((pl.col("F") * pl.col("raw") * pl.col("s")).alias("exact"))
         .filter(pl.col("exact") > 0)
         .with_columns((pl.col("exact") // pl.col("PT")).cast(pl.Int64).alias("gross_yen"))
-        .sort("party_id", "work_id", "fund_group", "right")
     )
+    # Sorted by (party, work, group, right) through integer ranks: each distinct text is sorted once.
+    work_rank = usage_w.select("work_id").unique().sort("work_id").with_row_index("wr")
+    group_rank = {g: i for i, g in enumerate(sorted({g.group_id for g in quarter.groups}))}
+    order_keys = [
+        pl.col("fund_group").replace_strict(group_rank, return_dtype=pl.Int64),
+        pl.col("right").replace_strict({r: i for i, r in enumerate(sorted(RIGHTS))}, return_dtype=pl.Int64),
+    ]
+    party_rank = lines.select("party_id").unique().sort("party_id").with_row_index("pr")
+    lines = lines.join(party_rank, on="party_id").join(work_rank, on="work_id").sort(["pr", "wr", *order_keys])
     statement_lines = lines.select(
         "party_id",
         "payee_id",
@@ -334,8 +368,10 @@ def distribute_frames(
     )
     held = pl.concat([held_l.cast(HELD_SCHEMA), held_u.cast(HELD_SCHEMA)]).sort("kind", "key", "fund_group", "right")  # type: ignore[arg-type]
 
-    work_points = usage_w.sort("work_id", "fund_group", "right").select(
-        "work_id", "fund_group", "right", pl.col("weighted")
+    work_points = (
+        usage_w.join(work_rank, on="work_id")
+        .sort(["wr", *order_keys])
+        .select("work_id", "fund_group", "right", pl.col("weighted"))
     )
     work_points = work_points.select(
         "work_id", "fund_group", "right", _ratio_texts(work_points["weighted"], d_points * d_share).alias("points")
@@ -440,7 +476,9 @@ def quarter_input_from_frames(frames: BroadcastFrames) -> QuarterInput:
             recorded=bool(u["recorded"]),
             sampling_rate=Fraction(int(u["sampling_num"]), int(u["sampling_den"])),
         )
-        for u in frames.usage.collect().iter_rows(named=True)
+        for u in frames.usage.with_columns(pl.col("line_id", "station_id", "work_id").cast(pl.String))
+        .collect()
+        .iter_rows(named=True)
     ]
     return QuarterInput(frames.quarter, parties, stations, rights, usage)
 

@@ -314,6 +314,29 @@ def read_period(folder: Path, problems: Problems, rules_for: Any) -> tuple[Quart
     return quarter, rules
 
 
+def _source(folder: Path, stem: str) -> str:
+    """``stem.csv`` as the contract says, or ``stem.parquet`` when only that is present."""
+    if not (folder / f"{stem}.csv").is_file() and (folder / f"{stem}.parquet").is_file():
+        return f"{stem}.parquet"
+    return f"{stem}.csv"
+
+
+def _read(
+    folder: Path, file: str, required: list[str], optional: tuple[str, ...] | list[str], problems: Problems
+) -> pl.DataFrame | None:
+    """A CSV table (:func:`read_table`), or a Parquet table read as the same text columns (row N = line N)."""
+    if not file.endswith(".parquet"):
+        return read_table(folder, file, required, optional, problems)
+    frame = pl.read_parquet(folder / file)
+    missing = [c for c in required if c not in frame.columns]
+    for column in missing:
+        problems.add(file, 1, column, "missing column")
+    if missing:
+        return None
+    keep = [c for c in (*required, *optional) if c in frame.columns]
+    return frame.select([pl.col(c).cast(pl.String) for c in keep]).with_row_index(LINE, offset=1)
+
+
 def _percent_as_fraction(frame: pl.DataFrame, column: str) -> pl.DataFrame:
     """``50%`` / ``12.5%`` written as the exact fractions ``50/100`` / ``125/1000`` (vectorised)."""
     text = pl.col(column)
@@ -328,8 +351,8 @@ def _percent_as_fraction(frame: pl.DataFrame, column: str) -> pl.DataFrame:
 
 
 def _parties(folder: Path, problems: Problems) -> pl.DataFrame | None:
-    file = "parties.csv"
-    frame = read_table(folder, file, ["party_id", "name", "category", "society"], PARTY_OPTIONAL, problems)
+    file = _source(folder, "parties")
+    frame = _read(folder, file, ["party_id", "name", "category", "society"], PARTY_OPTIONAL, problems)
     if frame is None:
         return None
     require(problems, file, frame, ["party_id", "category"])
@@ -370,8 +393,8 @@ def _parties(folder: Path, problems: Problems) -> pl.DataFrame | None:
 
 
 def _stations(folder: Path, problems: Problems, groups: list[str] | None) -> pl.DataFrame | None:
-    file = "stations.csv"
-    frame = read_table(folder, file, ["station_id", "fund_group", "station_points"], [], problems)
+    file = _source(folder, "stations")
+    frame = _read(folder, file, ["station_id", "fund_group", "station_points"], [], problems)
     if frame is None:
         return None
     require(problems, file, frame, ["station_id", "fund_group", "station_points"])
@@ -391,8 +414,8 @@ def _stations(folder: Path, problems: Problems, groups: list[str] | None) -> pl.
 def _rights(
     folder: Path, problems: Problems, party_ids: pl.Series | None, quarter: Quarter | None
 ) -> pl.DataFrame | None:
-    file = "rights.csv"
-    frame = read_table(
+    file = _source(folder, "rights")
+    frame = _read(
         folder,
         file,
         ["work_id", "party_id", "role", "right", "share", "submitted_on", "valid_from", "valid_to"],
@@ -598,10 +621,12 @@ def scan_usage_parquet(source: Path) -> pl.LazyFrame:
     pattern = str(source / "**" / "*.parquet") if source.is_dir() else str(source)
     lazy = pl.scan_parquet(pattern, hive_partitioning=source.is_dir())
     names = lazy.collect_schema().names()
+    # Identifiers keep their stored type (often integers): the engine groups on them as they are
+    # and turns them into text only after the reduction.
     columns = [
-        pl.col("line_id").cast(pl.String),
-        pl.col("station_id").cast(pl.String),
-        pl.col("work_id").cast(pl.String),
+        pl.col("line_id"),
+        pl.col("station_id"),
+        pl.col("work_id"),
         pl.col("outcome").cast(pl.String),
         pl.col("duration_s").cast(pl.Int64),
         pl.col("method").cast(pl.String),
@@ -648,9 +673,9 @@ def _usage_parquet_problems(
             ("method", taking_part & ~pl.col("method").is_in(methods).fill_null(False), "unknown usage method")
         )
     if station_ids is not None:
-        checks.append(
-            ("station_id", ~pl.col("station_id").is_in(station_ids.implode()).fill_null(False), "unknown station")
-        )
+        dtype = usage.collect_schema()["station_id"]
+        known = station_ids.cast(dtype, strict=False).drop_nulls()
+        checks.append(("station_id", ~pl.col("station_id").is_in(known.implode()).fill_null(False), "unknown station"))
     counts = usage.select([bad.fill_null(False).sum().alias(f"c{i}") for i, (_, bad, _) in enumerate(checks)]).collect(
         engine="streaming"
     )
