@@ -28,6 +28,19 @@ def register(groups: argparse._SubParsersAction[argparse.ArgumentParser]) -> Non
     run.add_argument("--row-by-row", action="store_true", help="use the row-by-row reference (slow; for audit)")
     run.set_defaults(handler=_run)
 
+    statements = commands.add_parser(
+        "statements",
+        help="statements, CRD and Zengin files of a quarter / 分配明細・CRD・全銀ファイル",
+        description="Per-payee statements (CSV and PDF), a CRD file per foreign society and a Zengin transfer "
+        "file for the domestic payees, from RESULT_DIR (bunpai broadcast run) and its INPUT_DIR.",
+    )
+    statements.add_argument("result_dir", type=Path, metavar="RESULT_DIR")
+    statements.add_argument("--input", type=Path, required=True, metavar="INPUT_DIR", help="the run's input folder")
+    statements.add_argument("--out", type=Path, required=True, metavar="DIR")
+    statements.add_argument("--force", action="store_true", help="replace DIR if it exists")
+    statements.add_argument("--no-pdf", action="store_true", help="CSV statements only")
+    statements.set_defaults(handler=_statements)
+
 
 def _run(args: argparse.Namespace) -> int:
     from bunpai.services.broadcast import run_quarter_command
@@ -35,3 +48,31 @@ def _run(args: argparse.Namespace) -> int:
     return run_quarter_command(
         args.input_dir, args.out, force=args.force, quiet=args.quiet, top=args.top, row_by_row=args.row_by_row
     )
+
+
+def _statements(args: argparse.Namespace) -> int:
+    import sys
+
+    from bunpai.formats.tables import InputError
+    from bunpai.services.broadcast_payments import build_statements
+
+    try:
+        result = build_statements(args.result_dir, args.input, args.out, force=args.force, pdf=not args.no_pdf)
+    except InputError as error:
+        for problem in error.problems:
+            print(str(problem), file=sys.stderr)
+        print(f"{len(error.problems)} problem(s): nothing written / 出力は作成していません。", file=sys.stderr)
+        return 2
+    except FileExistsError as error:
+        print(str(error), file=sys.stderr)
+        return 4
+    paid = sum(p.payable_yen for p in result.payments)
+    tax = sum(p.withholding_yen for p in result.payments)
+    print(
+        f"{len(result.payments)} statement(s) / 分配明細, {len(result.crd_files)} CRD file(s), "
+        f"{result.zengin_transfers} Zengin transfer(s); paid / 支払額 ¥{paid:,}, withheld / 源泉徴収 ¥{tax:,} "
+        f"→ {result.written}"
+    )
+    for note in result.notes:
+        print(f"note: {note}")
+    return 0

@@ -175,12 +175,23 @@ def distribute_frames(
     stations = stations.with_columns(pl.col("station_id").cast(station_type, strict=False))
     top_m = max(methods.values(), default=0)
     top_s = int(stations["s_int"].max() or 0)  # type: ignore[arg-type]
+    group_ids = sorted({g.group_id for g in frames.quarter.groups})
+    stations = stations.with_columns(
+        pl.col("fund_group").replace_strict({g: i for i, g in enumerate(group_ids)}, return_dtype=pl.Int32).alias("g")
+    )
+    # The sampling numerators (a handful of values) give D_r before the reduction, so that the
+    # reduction groups by (group, work) only.
+    sampled = frames.usage.select(pl.col("sampling_num").unique()).collect(engine="streaming")["sampling_num"]
+    d_r = _lcm([int(v) for v in sampled.drop_nulls().to_list() if v])
+    if d_r > _INT64_LIMIT:
+        raise FastPathUnavailable("sampling denominators too large")
+    d_points = d_t * d_m * d_s * d_r
 
     def reduce(wide: bool) -> tuple[pl.DataFrame, pl.DataFrame]:
         time_points = _time_points_expr(frames, d_t)
         taking = (
             frames.usage.filter(pl.col("outcome").is_in(["managed", "unidentified"]))
-            .join(stations.lazy(), on="station_id", how="inner")
+            .join(stations.lazy().select("station_id", "g", "s_int"), on="station_id", how="inner")
             .with_columns(time_points.alias("t"))
             .with_columns(
                 (
@@ -188,54 +199,63 @@ def distribute_frames(
                     * pl.col("method").replace_strict(methods, return_dtype=pl.Int64)
                     * pl.col("s_int")
                     * pl.col("sampling_den")
-                ).alias("p_num")
+                    * (d_r // pl.col("sampling_num"))
+                ).alias("p")
             )
         )
-        managed = (
+        managed_plan = (
             taking.filter(pl.col("outcome") == "managed")
-            .group_by("fund_group", "work_id", "recorded", "sampling_num")
+            .group_by("g", "work_id")
             .agg(
-                pl.col("p_num").sum(),
+                pl.col("p").sum().alias("performing"),
+                pl.col("p").filter(pl.col("recorded")).sum().alias("mechanical"),
                 pl.len().alias("n"),
+                pl.col("recorded").sum().alias("n_recorded"),
                 pl.col("t").max().alias("t_max"),
-                pl.col("sampling_den").max().alias("den_max"),
+                (pl.col("sampling_den") * (d_r // pl.col("sampling_num"))).max().alias("r_max"),
             )
-            .collect(engine="streaming")
         )
-        unidentified = (
-            taking.filter(pl.col("outcome") == "unidentified")
-            .select("line_id", "station_id", "fund_group", "recorded", "sampling_num", "p_num", "t", "sampling_den")
-            .collect(engine="streaming")
+        unidentified_plan = taking.filter(pl.col("outcome") == "unidentified").select(
+            "line_id",
+            "station_id",
+            "g",
+            "recorded",
+            "p",
+            "t",
+            (pl.col("sampling_den") * (d_r // pl.col("sampling_num"))).alias("r"),
         )
+        managed, unidentified = pl.collect_all([managed_plan, unidentified_plan], engine="streaming")
         return managed, unidentified
 
     # 64-bit sums unless a line's points or a sum could pass 2⁶³ (then again in 128 bits).
     managed, unidentified = reduce(wide=False)
     t_max = max(int(managed["t_max"].max() or 0), int(unidentified["t"].max() or 0))  # type: ignore[arg-type]
-    den_max = max(int(managed["den_max"].max() or 0), int(unidentified["sampling_den"].max() or 0))  # type: ignore[arg-type]
+    r_max = max(int(managed["r_max"].max() or 0), int(unidentified["r"].max() or 0))  # type: ignore[arg-type]
     n_max = max(int(managed["n"].max() or 0), 1)  # type: ignore[arg-type]
-    if t_max * top_m * top_s * den_max * n_max > _INT64_LIMIT:
+    if t_max * top_m * top_s * r_max * n_max > _INT64_LIMIT:
         managed, unidentified = reduce(wide=True)
-    managed = managed.with_columns(pl.col("work_id").cast(pl.String), pl.col("p_num").cast(pl.Int128))
-    unidentified = unidentified.with_columns(
-        pl.col("line_id").cast(pl.String), pl.col("station_id").cast(pl.String), pl.col("p_num").cast(pl.Int128)
+    managed = managed.with_columns(
+        pl.col("work_id").cast(pl.String),
+        pl.col("g").replace_strict(dict(enumerate(group_ids)), return_dtype=pl.String).alias("fund_group"),
     )
-    d_r = _lcm(pl.concat([managed["sampling_num"], unidentified["sampling_num"]]).unique().to_list())
-    if d_r > _INT64_LIMIT:
-        raise FastPathUnavailable("sampling denominators too large")
-    d_points = d_t * d_m * d_s * d_r
-    scale_r = (pl.lit(d_r, pl.Int128) // pl.col("sampling_num")).cast(pl.Int128)
-    managed = managed.with_columns((pl.col("p_num") * scale_r).alias("p"))
-    by_right = []
-    for right in RIGHTS:
-        part = managed if right == "performing" else managed.filter(pl.col("recorded"))
-        by_right.append(
-            part.group_by("fund_group", "work_id")
-            .agg(pl.col("p").sum().alias("raw"))
-            .with_columns(pl.lit(right).alias("right"))
-        )
-    usage_w = pl.concat(by_right).select("fund_group", "right", "work_id", "raw")
-    unid = unidentified.with_columns((pl.col("p_num") * scale_r).alias("p"))
+    unidentified = unidentified.with_columns(
+        pl.col("line_id").cast(pl.String),
+        pl.col("station_id").cast(pl.String),
+        pl.col("p").cast(pl.Int128),
+        pl.col("g").replace_strict(dict(enumerate(group_ids)), return_dtype=pl.String).alias("fund_group"),
+    )
+    usage_w = pl.concat(
+        [
+            managed.filter((pl.col("n_recorded") > 0) if right == "mechanical" else pl.lit(True)).select(
+                "fund_group",
+                pl.lit(right).alias("right"),
+                "work_id",
+                pl.col(right).fill_null(0).cast(pl.Int128).alias("raw"),
+            )
+            for right in RIGHTS
+        ]
+    )
+    unid = unidentified
     unid_w = pl.concat(
         [
             unid.with_columns(pl.lit("performing").alias("right")),

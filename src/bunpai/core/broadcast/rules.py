@@ -154,6 +154,7 @@ class BroadcastRuleSet:
     licence_rates: Mapping[str, Fraction]
     licence_minimum_yen: Mapping[str, Yen]
     crd: Mapping[str, str]
+    payments: Mapping[str, str] = field(default_factory=dict)
     example: bool = True
     example_values: Mapping[str, str] = field(default_factory=dict)
 
@@ -224,6 +225,7 @@ def broadcast_ruleset_from_mapping(data: Mapping[str, Any]) -> BroadcastRuleSet:
             licence_rates={str(k): _ratio(v) for k, v in licence["rates"].items()},
             licence_minimum_yen={str(k): int(v) for k, v in licence.get("minimum_yen", {}).items()},
             crd={str(k): str(v) for k, v in data["crd"].items()},
+            payments={str(k): str(v) for k, v in data.get("payments", {}).items()},
             example=bool(meta.get("example", True)),
             example_values={str(k): str(v) for k, v in data.get("example_values", {}).items()},
         )
