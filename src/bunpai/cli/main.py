@@ -11,7 +11,7 @@ import sys
 from collections.abc import Sequence
 
 from bunpai import __version__
-from bunpai.cli import broadcast, cwr, prc
+from bunpai.cli import broadcast, cwr, prc, trace
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -25,6 +25,7 @@ def build_parser() -> argparse.ArgumentParser:
     prc.register(groups)
     cwr.register(groups)
     broadcast.register(groups)
+    trace.register(groups)
     return parser
 
 
