@@ -234,92 +234,108 @@ def distribute_frames(
     n_max = max(int(managed["n"].max() or 0), 1)  # type: ignore[arg-type]
     if t_max * top_m * top_s * r_max * n_max > _INT64_LIMIT:
         managed, unidentified = reduce(wide=True)
-    managed = managed.with_columns(
-        pl.col("work_id").cast(pl.String),
-        pl.col("g").replace_strict(dict(enumerate(group_ids)), return_dtype=pl.String).alias("fund_group"),
-    )
-    unidentified = unidentified.with_columns(
-        pl.col("line_id").cast(pl.String),
-        pl.col("station_id").cast(pl.String),
-        pl.col("p").cast(pl.Int128),
-        pl.col("g").replace_strict(dict(enumerate(group_ids)), return_dtype=pl.String).alias("fund_group"),
-    )
+    # From here every key is an integer: g (fund group), r (right: 0 mechanical, 1 performing, their
+    # text order), w (rank of the work id), p (rank of the party id), q (rank of the payee id).
+    # Texts are gathered only for the output, so sorting and joining never touch strings twice.
+    right_names = sorted(RIGHTS)
+    managed = managed.with_columns(pl.col("work_id").cast(pl.String))
+    work_ids = managed["work_id"].unique().sort()
+    work_index = pl.DataFrame({"work_id": work_ids}).with_row_index("w").with_columns(pl.col("w").cast(pl.Int64))
+    managed = managed.join(work_index, on="work_id").drop("work_id")
     usage_w = pl.concat(
         [
             managed.filter((pl.col("n_recorded") > 0) if right == "mechanical" else pl.lit(True)).select(
-                "fund_group",
-                pl.lit(right).alias("right"),
-                "work_id",
+                "g",
+                pl.lit(right_names.index(right), pl.Int8).alias("r"),
+                "w",
                 pl.col(right).fill_null(0).cast(pl.Int128).alias("raw"),
             )
             for right in RIGHTS
         ]
     )
-    unid = unidentified
+    unid = unidentified.with_columns(
+        pl.col("line_id").cast(pl.String), pl.col("station_id").cast(pl.String), pl.col("p").cast(pl.Int128)
+    )
     unid_w = pl.concat(
         [
-            unid.with_columns(pl.lit("performing").alias("right")),
-            unid.filter(pl.col("recorded")).with_columns(pl.lit("mechanical").alias("right")),
+            unid.with_columns(pl.lit(right_names.index("performing"), pl.Int8).alias("r")),
+            unid.filter(pl.col("recorded")).with_columns(pl.lit(right_names.index("mechanical"), pl.Int8).alias("r")),
         ]
-    ).select("line_id", "station_id", "fund_group", "right", "p")
+    ).select("line_id", "station_id", "g", "r", "p")
 
     # Shares of the works used, counted on the reference date, as integers over S.
     say("shares / 分配率")
-    used_works = usage_w.select("work_id").unique()
-    rights = frames.rights.filter(pl.col("counted")).join(used_works, on="work_id", how="semi")
+    rights = frames.rights.filter(pl.col("counted")).join(work_index.select("work_id"), on="work_id", how="semi")
     rights = _resolve_default_shares(rights, table)
     d_share = _lcm(rights["share_den"].unique().to_list()) if rights.height else 1
     if d_share > 2**40:
         raise FastPathUnavailable("share denominators too large")
-    parties = frames.parties.select("party_id", "paid", "payee_id")
-    rights = rights.join(parties, on="party_id", how="left").with_columns(
-        (pl.col("share_num") * (d_share // pl.col("share_den"))).cast(pl.Int64).alias("s")
+    payee_ids = frames.parties["payee_id"].unique().sort()
+    party_index = (
+        frames.parties.select("party_id", "paid", "payee_id")
+        .sort("party_id")
+        .with_row_index("p")
+        .with_columns(pl.col("p").cast(pl.Int64))
+        .join(
+            pl.DataFrame({"payee_id": payee_ids}).with_row_index("q").with_columns(pl.col("q").cast(pl.Int64)),
+            on="payee_id",
+        )
     )
-    per_work = rights.group_by("work_id", "right").agg(
+    rights = (
+        rights.join(work_index, on="work_id")
+        .join(party_index.select("party_id", "p", "paid"), on="party_id", how="left")
+        .select(
+            "w",
+            pl.col("right").replace_strict({r: i for i, r in enumerate(right_names)}, return_dtype=pl.Int8).alias("r"),
+            "p",
+            "paid",
+            (pl.col("share_num") * (d_share // pl.col("share_den"))).cast(pl.Int64).alias("s"),
+        )
+    )
+    per_work = rights.group_by("w", "r").agg(
         pl.col("s").sum().alias("total"),
-        pl.col("s")
-        .filter(pl.col("party_id").is_not_null() & ~pl.col("paid").fill_null(False))
-        .sum()
-        .alias("nonmember"),
-        pl.col("s").filter(pl.col("party_id").is_null()).sum().alias("empty"),
+        pl.col("s").filter(pl.col("p").is_not_null() & ~pl.col("paid").fill_null(False)).sum().alias("nonmember"),
+        pl.col("s").filter(pl.col("p").is_null()).sum().alias("empty"),
     )
     per_work = per_work.select(
-        "work_id",
-        "right",
+        "w",
+        "r",
         (d_share - pl.col("nonmember")).alias("basic"),
         (d_share - pl.col("total") + pl.col("empty")).alias("undetermined"),
     )
     holders = (
-        rights.filter(pl.col("party_id").is_not_null() & pl.col("paid") & (pl.col("s") > 0))
-        .group_by("work_id", "right", "party_id")
-        .agg(pl.col("s").sum(), pl.col("payee_id").first())
+        rights.filter(pl.col("p").is_not_null() & pl.col("paid") & (pl.col("s") > 0))
+        .group_by("w", "r", "p")
+        .agg(pl.col("s").sum())
     )
 
     # Fund totals: PT = Σ raw × basic + S × Σ unidentified points (over D × S).
     say("allocation / 分配計算")
-    usage_w = usage_w.join(per_work, on=["work_id", "right"], how="left").with_columns(
+    usage_w = usage_w.join(per_work, on=["w", "r"], how="left").with_columns(
         pl.col("basic").fill_null(d_share), pl.col("undetermined").fill_null(d_share)
     )
     usage_w = usage_w.with_columns((pl.col("raw") * pl.col("basic")).alias("weighted"))
-    totals: dict[tuple[str, str], int] = {}
-    for group_id, right, value in usage_w.group_by("fund_group", "right").agg(pl.col("weighted").sum()).iter_rows():
-        totals[(group_id, right)] = int(value)
-    for group_id, right, value in unid_w.group_by("fund_group", "right").agg(pl.col("p").sum()).iter_rows():
-        totals[(group_id, right)] = totals.get((group_id, right), 0) + int(value) * d_share
+    totals: dict[tuple[int, int], int] = {}
+    for g, r, value in usage_w.group_by("g", "r").agg(pl.col("weighted").sum()).iter_rows():
+        totals[(g, r)] = int(value)
+    for g, r, value in unid_w.group_by("g", "r").agg(pl.col("p").sum()).iter_rows():
+        totals[(g, r)] = totals.get((g, r), 0) + int(value) * d_share
+    group_of = {g: i for i, g in enumerate(group_ids)}
     funds: list[FundResult] = []
     fund_rows = []
     for group in quarter.groups:
         split = split_group(group)
         for right in RIGHTS:
             part, carry_in = split[right]
-            total = totals.get((group.group_id, right), 0)
+            key = (group_of[group.group_id], right_names.index(right))
+            total = totals.get(key, 0)
             funds.append(
                 FundResult(group.group_id, right, part, carry_in, part + carry_in, Fraction(total, d_points * d_share))
             )
             if total:
-                fund_rows.append((group.group_id, right, part + carry_in, total))
+                fund_rows.append((*key, part + carry_in, total))
     fund_frame = pl.DataFrame(
-        fund_rows, schema={"fund_group": pl.String, "right": pl.String, "F": pl.Int128, "PT": pl.Int128}, orient="row"
+        fund_rows, schema={"g": pl.Int32, "r": pl.Int8, "F": pl.Int128, "PT": pl.Int128}, orient="row"
     )
     top_raw = int(usage_w["raw"].max() or 0) if usage_w.height else 0  # type: ignore[arg-type]
     top_unid = int(unid_w["p"].max() or 0) if unid_w.height else 0  # type: ignore[arg-type]
@@ -327,97 +343,119 @@ def distribute_frames(
     if max(top_raw, top_unid) * max(top_fund, 1) * d_share * d_share >= _INT128_SAFE:
         raise FastPathUnavailable("amounts too large for 128-bit arithmetic")
 
+    group_names = pl.Series(group_ids, dtype=pl.String)
+    rights_text = pl.Series(right_names, dtype=pl.String)
+    party_ids = party_index.sort("p")["party_id"]
+    payee_of_party = party_index.sort("p")["q"]
+
+    def texts(frame: pl.DataFrame) -> list[pl.Series]:
+        return [
+            group_names.gather(frame["g"].cast(pl.Int64)).alias("fund_group"),
+            rights_text.gather(frame["r"].cast(pl.Int64)).alias("right"),
+        ]
+
     lines = (
-        usage_w.select("fund_group", "right", "work_id", "raw")
-        .join(holders, on=["work_id", "right"], how="inner")
-        .join(fund_frame, on=["fund_group", "right"], how="inner")
+        usage_w.select("g", "r", "w", "raw")
+        .join(holders, on=["w", "r"], how="inner")
+        .join(fund_frame, on=["g", "r"], how="inner")
         .with_columns((pl.col("F") * pl.col("raw") * pl.col("s")).alias("exact"))
         .filter(pl.col("exact") > 0)
-        .with_columns((pl.col("exact") // pl.col("PT")).cast(pl.Int64).alias("gross_yen"))
+        .select("p", "w", "g", "r", "raw", "s", (pl.col("exact") // pl.col("PT")).cast(pl.Int64).alias("gross_yen"))
     )
-    # Sorted by (party, work, group, right) through integer ranks: each distinct text is sorted once.
-    work_rank = usage_w.select("work_id").unique().sort("work_id").with_row_index("wr")
-    group_rank = {g: i for i, g in enumerate(sorted({g.group_id for g in quarter.groups}))}
-    order_keys = [
-        pl.col("fund_group").replace_strict(group_rank, return_dtype=pl.Int64),
-        pl.col("right").replace_strict({r: i for i, r in enumerate(sorted(RIGHTS))}, return_dtype=pl.Int64),
-    ]
-    party_rank = lines.select("party_id").unique().sort("party_id").with_row_index("pr")
-    lines = lines.join(party_rank, on="party_id").join(work_rank, on="work_id").sort(["pr", "wr", *order_keys])
-    statement_lines = lines.select(
-        "party_id",
-        "payee_id",
-        "work_id",
-        "fund_group",
-        "right",
-        _ratio_texts(lines["raw"] * lines["s"], d_points * d_share).alias("points"),
-        "gross_yen",
-        _ratio_texts(lines["s"].cast(pl.Int128), d_share).alias("share"),
+    n_works, n_groups = max(work_ids.len(), 1), max(len(group_ids), 1)
+    if party_ids.len() * n_works * n_groups * 2 < _INT64_LIMIT:  # one integer key sorts faster than four
+        order = ((pl.col("p") * n_works + pl.col("w")) * n_groups + pl.col("g")) * 2 + pl.col("r")
+        lines = lines.sort(order)
+    else:
+        lines = lines.sort("p", "w", "g", "r")
+    statement_lines = pl.DataFrame(
+        [
+            party_ids.gather(lines["p"]).alias("party_id"),
+            payee_ids.gather(payee_of_party.gather(lines["p"])).alias("payee_id"),
+            work_ids.gather(lines["w"]).alias("work_id"),
+            *texts(lines),
+            _ratio_texts(lines["raw"] * lines["s"], d_points * d_share).alias("points"),
+            lines["gross_yen"],
+            _ratio_texts(lines["s"].cast(pl.Int128), d_share).alias("share"),
+        ]
     )
 
     undetermined = (
         usage_w.filter(pl.col("undetermined") > 0)
-        .join(fund_frame, on=["fund_group", "right"], how="inner")
+        .join(fund_frame, on=["g", "r"], how="inner")
         .with_columns((pl.col("F") * pl.col("raw") * pl.col("undetermined")).alias("exact"))
         .filter(pl.col("exact") > 0)
+        .sort("w", "g", "r")
     )
-    held_u = undetermined.select(
-        pl.lit(HELD_UNDETERMINED).alias("kind"),
-        pl.col("work_id").alias("key"),
-        "fund_group",
-        "right",
-        (pl.col("exact") // pl.col("PT")).cast(pl.Int64).alias("gross_yen"),
-        _ratio_texts(undetermined["raw"] * undetermined["undetermined"], d_points * d_share).alias("points"),
-        _ratio_texts(undetermined["undetermined"].cast(pl.Int128), d_share).alias("share"),
-        pl.lit(None, pl.String).alias("station_id"),
+    held_u = pl.DataFrame(
+        [
+            pl.Series("kind", [HELD_UNDETERMINED] * undetermined.height, dtype=pl.String),
+            work_ids.gather(undetermined["w"]).alias("key"),
+            *texts(undetermined),
+            (undetermined["exact"] // undetermined["PT"]).cast(pl.Int64).alias("gross_yen"),
+            _ratio_texts(undetermined["raw"] * undetermined["undetermined"], d_points * d_share).alias("points"),
+            _ratio_texts(undetermined["undetermined"].cast(pl.Int128), d_share).alias("share"),
+            pl.Series("station_id", [None] * undetermined.height, dtype=pl.String),
+        ]
     )
     unidentified_held = (
-        unid_w.join(fund_frame, on=["fund_group", "right"], how="inner")
+        unid_w.join(fund_frame, on=["g", "r"], how="inner")
         .with_columns((pl.col("F") * pl.col("p") * d_share).alias("exact"))
         .filter(pl.col("exact") > 0)
+        .sort("line_id", "g", "r")
     )
-    held_l = unidentified_held.select(
-        pl.lit(HELD_UNIDENTIFIED).alias("kind"),
-        pl.col("line_id").alias("key"),
-        "fund_group",
-        "right",
-        (pl.col("exact") // pl.col("PT")).cast(pl.Int64).alias("gross_yen"),
-        _ratio_texts(unidentified_held["p"], d_points).alias("points"),
-        pl.lit("1/1").alias("share"),
-        "station_id",
+    held_l = pl.DataFrame(
+        [
+            pl.Series("kind", [HELD_UNIDENTIFIED] * unidentified_held.height, dtype=pl.String),
+            unidentified_held["line_id"].alias("key"),
+            *texts(unidentified_held),
+            (unidentified_held["exact"] // unidentified_held["PT"]).cast(pl.Int64).alias("gross_yen"),
+            _ratio_texts(unidentified_held["p"], d_points).alias("points"),
+            pl.Series("share", ["1/1"] * unidentified_held.height, dtype=pl.String),
+            unidentified_held["station_id"],
+        ]
     )
-    held = pl.concat([held_l.cast(HELD_SCHEMA), held_u.cast(HELD_SCHEMA)]).sort("kind", "key", "fund_group", "right")  # type: ignore[arg-type]
+    # Sorted as (kind, key, fund group, right): "undetermined" comes before "unidentified".
+    held = pl.concat([held_u.cast(HELD_SCHEMA), held_l.cast(HELD_SCHEMA)])  # type: ignore[arg-type]
 
-    work_points = (
-        usage_w.join(work_rank, on="work_id")
-        .sort(["wr", *order_keys])
-        .select("work_id", "fund_group", "right", pl.col("weighted"))
-    )
-    work_points = work_points.select(
-        "work_id", "fund_group", "right", _ratio_texts(work_points["weighted"], d_points * d_share).alias("points")
+    points_sorted = usage_w.sort("w", "g", "r")
+    work_points = pl.DataFrame(
+        [
+            work_ids.gather(points_sorted["w"]).alias("work_id"),
+            *texts(points_sorted),
+            _ratio_texts(points_sorted["weighted"], d_points * d_share).alias("points"),
+        ]
     )
 
     # Fund results: lines, held and items floored per fund.
-    sums: dict[tuple[str, str], list[int]] = {}
-    for frame, slot in ((statement_lines, 0), (held, 1)):
-        for group_id, right, gross, count in (
-            frame.group_by("fund_group", "right").agg(pl.col("gross_yen").sum(), pl.len()).iter_rows()
-        ):
-            entry = sums.setdefault((group_id, right), [0, 0, 0])
+    sums: dict[tuple[int, int], list[int]] = {}
+    for frame, slot in (
+        (lines, 0),
+        (undetermined.with_columns((pl.col("exact") // pl.col("PT")).alias("gross_yen")), 1),
+        (unidentified_held.with_columns((pl.col("exact") // pl.col("PT")).alias("gross_yen")), 1),
+    ):
+        for g, r, gross, count in frame.group_by("g", "r").agg(pl.col("gross_yen").sum(), pl.len()).iter_rows():
+            entry = sums.setdefault((g, r), [0, 0, 0])
             entry[slot] += int(gross)
             entry[2] += int(count)
+    empty = [0, 0, 0]
     funds = [
         replace(
             f,
-            lines_total_yen=sums.get((f.fund_group, f.right), [0, 0, 0])[0],
-            held_total_yen=sums.get((f.fund_group, f.right), [0, 0, 0])[1],
-            floored_items=sums.get((f.fund_group, f.right), [0, 0, 0])[2],
+            lines_total_yen=sums.get((group_of[f.fund_group], right_names.index(f.right)), empty)[0],
+            held_total_yen=sums.get((group_of[f.fund_group], right_names.index(f.right)), empty)[1],
+            floored_items=sums.get((group_of[f.fund_group], right_names.index(f.right)), empty)[2],
         )
         for f in funds
     ]
 
     say("payees / 支払先")
-    payees = _payees(statement_lines, frames)
+    payees = _payees(
+        lines.select("g", "gross_yen").with_columns(payee_of_party.gather(lines["p"]).alias("q")),
+        payee_ids,
+        group_ids,
+        frames,
+    )
     counts = {
         "statement_lines": statement_lines.height,
         "payees": payees.height,
@@ -428,27 +466,30 @@ def distribute_frames(
     return EngineResult(summary, statement_lines, payees, held, work_points)
 
 
-def _payees(statement_lines: pl.DataFrame, frames: BroadcastFrames) -> pl.DataFrame:
+def _payees(lines: pl.DataFrame, payee_ids: pl.Series, group_ids: list[str], frames: BroadcastFrames) -> pl.DataFrame:
     """Contract step 6: gross per payee, ``floor(Σ gross × rate)`` fee, net, payment date."""
     quarter = frames.quarter
-    rates = {g.group_id: quarter.fee_rate_of(g.group_id) for g in quarter.groups}
-    common = _lcm([r.denominator for r in rates.values()])
-    scaled = {g: int(r * common) for g, r in rates.items()}
-    by_group = statement_lines.group_by("payee_id", "fund_group").agg(pl.col("gross_yen").sum())
+    rates = [quarter.fee_rate_of(g) for g in group_ids]
+    common = _lcm([r.denominator for r in rates])
+    scaled = {i: int(r * common) for i, r in enumerate(rates)}
     societies = frames.parties.filter(pl.col("category") == "foreign")["society"].drop_nulls().unique()
     payees = (
-        by_group.with_columns(
-            (
-                pl.col("gross_yen").cast(pl.Int128)
-                * pl.col("fund_group").replace_strict(scaled, return_dtype=pl.Int128)
-            ).alias("fee_scaled")
+        lines.group_by("q", "g")
+        .agg(pl.col("gross_yen").sum())
+        .with_columns(
+            (pl.col("gross_yen").cast(pl.Int128) * pl.col("g").replace_strict(scaled, return_dtype=pl.Int128)).alias(
+                "fee_scaled"
+            )
         )
-        .group_by("payee_id")
+        .group_by("q")
         .agg(pl.col("gross_yen").sum(), pl.col("fee_scaled").sum())
-        .with_columns((pl.col("fee_scaled") // common).cast(pl.Int64).alias("fee_yen"))
+        .sort("q")
+    )
+    payees = payees.with_columns(payee_ids.gather(payees["q"]).alias("payee_id"))
+    payees = (
+        payees.with_columns((pl.col("fee_scaled") // common).cast(pl.Int64).alias("fee_yen"))
         .with_columns((pl.col("gross_yen") - pl.col("fee_yen")).alias("net_yen"))
         .with_columns(pl.col("payee_id").is_in(societies.implode()).alias("foreign"))
-        .sort("payee_id")
     )
     return payees.select(
         "payee_id",
