@@ -326,7 +326,7 @@ def _read(
 ) -> pl.DataFrame | None:
     """A CSV table (:func:`read_table`), or a Parquet table read as the same text columns (row N = line N)."""
     if not file.endswith(".parquet"):
-        return read_table(folder, file, required, optional, problems)
+        return _empty_as_null(read_table(folder, file, required, optional, problems))
     frame = pl.read_parquet(folder / file)
     missing = [c for c in required if c not in frame.columns]
     for column in missing:
@@ -335,6 +335,16 @@ def _read(
         return None
     keep = [c for c in (*required, *optional) if c in frame.columns]
     return frame.select([pl.col(c).cast(pl.String) for c in keep]).with_row_index(LINE, offset=1)
+
+
+def _empty_as_null(frame: pl.DataFrame | None) -> pl.DataFrame | None:
+    """A quoted empty cell (``""``) is an empty cell too: not given."""
+    if frame is None:
+        return None
+    columns = [c for c in frame.columns if c != LINE and frame.schema[c] == pl.String]
+    if not columns or not frame.select(pl.any_horizontal([pl.col(c) == "" for c in columns]).any()).item():
+        return frame
+    return frame.with_columns([pl.when(pl.col(c) == "").then(None).otherwise(pl.col(c)).alias(c) for c in columns])
 
 
 def _percent_as_fraction(frame: pl.DataFrame, column: str) -> pl.DataFrame:
@@ -545,12 +555,14 @@ def _usage_csv(
     folder: Path, problems: Problems, station_ids: pl.Series | None, methods: list[str] | None
 ) -> pl.DataFrame | None:
     file = USAGE_FILE
-    frame = read_table(
-        folder,
-        file,
-        ["line_id", "station_id", "work_id", "outcome", "duration_s", "method", "recorded", "sampling_rate"],
-        [],
-        problems,
+    frame = _empty_as_null(
+        read_table(
+            folder,
+            file,
+            ["line_id", "station_id", "work_id", "outcome", "duration_s", "method", "recorded", "sampling_rate"],
+            [],
+            problems,
+        )
     )
     if frame is None:
         return None
