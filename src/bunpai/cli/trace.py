@@ -20,6 +20,7 @@ def register(groups: argparse._SubParsersAction[argparse.ArgumentParser]) -> Non
     parser.add_argument("--payee", required=True, help="payee id (a party, or a foreign society's code)")
     parser.add_argument("--work", required=True, help="work id")
     parser.add_argument("--json", action="store_true", help="print the trace as JSON")
+    parser.add_argument("--limit", type=int, default=20, help="usage lines shown per statement line (default 20)")
     parser.set_defaults(handler=_trace)
 
 
@@ -54,7 +55,7 @@ def _trace(args: argparse.Namespace) -> int:
         table = Table(title=f"{s.party_id} · {s.fund_group} · {s.right}: ¥{s.statement_gross_yen:,}")
         for column in ("line", "station", "seconds", "time", "method", "m.pts", "st.pts", "sampling", "points"):
             table.add_column(column, justify="left" if column in ("line", "station", "method") else "right")
-        for line in s.lines:
+        for line in s.lines[: max(args.limit, 0)]:
             table.add_row(
                 line.line_id,
                 line.station_id,
@@ -67,6 +68,8 @@ def _trace(args: argparse.Namespace) -> int:
                 format_ratio(line.points),
             )
         console.print(table)
+        if len(s.lines) > args.limit:
+            console.print(f"  … {len(s.lines) - args.limit:,} more usage line(s) (--limit, or --json for all)")
         console.print(
             f"  Σ points of the work / 作品点数 {format_ratio(s.raw_points)} (basic points / 基本点数 "
             f"{format_ratio(s.basic_points)} count in the fund's total); share of {s.party_id} / 取分 "
