@@ -74,6 +74,7 @@ def setup(databases: Mapping[str, str] | None = None) -> None:
             "django.contrib.sessions",
             "django.contrib.messages",
             "bunpai.store.apps.RegistryConfig",
+            "bunpai.broadcast.apps.BroadcastConfig",
         ],
         MIDDLEWARE=[
             "django.contrib.sessions.middleware.SessionMiddleware",
