@@ -2,7 +2,8 @@
 # Set-up and the two everyday commands of the checkout.
 #   bash dev.sh demo   – create .venv if missing, then run a demo private recording period
 #   bash dev.sh broadcast-demo – a demo broadcast quarter: run, statements, CRD, Zengin, a trace
-#   bash dev.sh test   – create .venv if missing, then ruff, mypy and pytest
+#   bash dev.sh test   – create .venv if missing (and Chromium for the browser tests), then ruff, mypy and pytest
+#   bash dev.sh web    – the demo site with demo users of each role on http://127.0.0.1:8000
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -21,6 +22,28 @@ ensure_venv() {
         "$VENV/bin/python" -m pip install --quiet --upgrade pip
         "$VENV/bin/python" -m pip install --quiet -c constraints.txt -e ".[dev]"
         echo "$want" > "$stamp"
+    fi
+}
+
+# The browser tests drive Debian's Chromium (a browser download of Playwright's own does not work
+# everywhere). Install it when it is missing and apt-get is there (as root, or through sudo).
+ensure_chromium() {
+    if [ -x /usr/bin/chromium ] || [ -n "${BUNPAI_CHROMIUM:-}" ]; then
+        return 0
+    fi
+    local sudo=""
+    if [ "$(id -u)" != 0 ]; then
+        if command -v sudo >/dev/null 2>&1; then sudo="sudo"; else
+            echo "chromium is missing and this user cannot install it: run 'apt-get install -y chromium' as root" >&2
+            return 0  # the browser tests then fail with the same message
+        fi
+    fi
+    if command -v apt-get >/dev/null 2>&1; then
+        echo "installing chromium for the browser tests (apt-get)…" >&2
+        $sudo env DEBIAN_FRONTEND=noninteractive apt-get update -qq >/dev/null
+        $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+    else
+        echo "chromium is missing and apt-get is not available: install Chromium, or set BUNPAI_CHROMIUM" >&2
     fi
 }
 
@@ -63,6 +86,7 @@ case "$cmd" in
         ;;
     test)
         ensure_venv
+        ensure_chromium
         "$VENV/bin/ruff" check src tests benchmarks
         "$VENV/bin/mypy"
         "$VENV/bin/pytest" "$@"
@@ -70,8 +94,12 @@ case "$cmd" in
     setup)
         ensure_venv
         ;;
+    web)
+        ensure_venv
+        "$VENV/bin/bunpai" web demo "$@"
+        ;;
     *)
-        echo "usage: bash dev.sh demo|broadcast-demo|test|setup" >&2
+        echo "usage: bash dev.sh demo|broadcast-demo|test|setup|web" >&2
         exit 2
         ;;
 esac

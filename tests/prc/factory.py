@@ -7,31 +7,7 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
-COLUMNS = {
-    "parties.csv": ["party_id", "name", "category", "society", "withholding"],
-    "works.csv": ["work_id", "title", "music_expired", "lyrics_expired"],
-    "rights.csv": ["work_id", "party_id", "role", "share", "submitted_on", "valid_from", "valid_to"],
-    "usage_broadcast.csv": [
-        "work_id",
-        "use_count",
-        "differential_points",
-        "station_points",
-        "sampling_rate",
-        "use_type",
-        "station_kind",
-    ],
-    "usage_recording.csv": ["work_id", "deemed_songs", "units", "recording_class", "purpose"],
-    "usage_rental.csv": ["work_id", "deemed_songs", "rental_count", "rental_class"],
-    "claims.csv": [
-        "claim_id",
-        "party_id",
-        "work_id",
-        "fund",
-        "use_date",
-        "claimed_on",
-        "special_circumstances",
-    ],
-}
+from bunpai.formats.prc_input import COLUMNS
 
 PERIOD = {
     "period": '"2026-09"',
@@ -53,9 +29,7 @@ def write_csv(path: Path, columns: list[str], rows: Iterable[Mapping[str, Any]])
             writer.writerow(["" if row.get(c) is None else str(row.get(c)) for c in columns + extra])
 
 
-def write_period(
-    path: Path, values: Mapping[str, str] | None = None, carry: Mapping[str, int] | None = None
-) -> None:
+def write_period(path: Path, values: Mapping[str, str] | None = None, carry: Mapping[str, int] | None = None) -> None:
     merged = dict(PERIOD)
     merged.update(values or {})
     lines = [f"{k} = {v}" for k, v in merged.items() if v is not None]

@@ -11,7 +11,7 @@ import sys
 from collections.abc import Sequence
 
 from bunpai import __version__
-from bunpai.cli import broadcast, cwr, prc, trace
+from bunpai.cli import broadcast, cwr, fingerprint, prc, trace, web
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -26,6 +26,8 @@ def build_parser() -> argparse.ArgumentParser:
     cwr.register(groups)
     broadcast.register(groups)
     trace.register(groups)
+    fingerprint.register(groups)
+    web.register(groups)
     return parser
 
 

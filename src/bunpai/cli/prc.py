@@ -48,6 +48,17 @@ def register(groups: argparse._SubParsersAction[argparse.ArgumentParser]) -> Non
     annual.add_argument("--out", type=Path, help="write the report (JSON) here instead of printing it")
     annual.set_defaults(handler=_annual)
 
+    trace = commands.add_parser(
+        "trace",
+        help="the usage lines, points and rules behind a statement line / 分配額の根拠",
+        description="Show, for a holder and a work, the usage lines, points, share and unit prices behind the yen.",
+    )
+    trace.add_argument("input_dir", type=Path, metavar="INPUT_DIR")
+    trace.add_argument("result_dir", type=Path, metavar="RESULT_DIR")
+    trace.add_argument("--party", required=True, help="party_id of the holder")
+    trace.add_argument("--work", required=True, help="work_id")
+    trace.set_defaults(handler=_trace)
+
 
 def _run(args: argparse.Namespace) -> int:
     from bunpai.services.prc import run_period_command
@@ -90,3 +101,20 @@ def _annual(args: argparse.Namespace) -> int:
     else:
         print(text, end="")
     return 0
+
+
+def _trace(args: argparse.Namespace) -> int:
+    from bunpai.formats.tables import InputError
+    from bunpai.services.prc_trace import TraceError, describe, trace_line
+
+    try:
+        trace = trace_line(args.input_dir, args.result_dir, args.party, args.work)
+    except InputError as error:
+        for problem in error.problems:
+            print(str(problem), file=sys.stderr)
+        return 2
+    except (TraceError, FileNotFoundError) as error:
+        print(f"cannot trace: {error}", file=sys.stderr)
+        return 2
+    print("\n".join(describe(trace)))
+    return 0 if trace.recorded_gross_yen in (None, trace.gross_yen) else 1

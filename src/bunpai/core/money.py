@@ -34,12 +34,12 @@ def parse_ratio(text: str) -> Fraction:
     """
     value = normalise_text(text).replace(",", "")
     if value.startswith("-"):
-        raise MoneyError(f"negative value {text!r}")
+        raise MoneyError(f"negative value {text}")
     match = _FRACTION.match(value)
     if match:
         numerator, denominator = int(match.group(1)), int(match.group(2))
         if denominator == 0:
-            raise MoneyError(f"zero denominator in {text!r}")
+            raise MoneyError(f"zero denominator in {text}")
         return Fraction(numerator, denominator)
     match = _DECIMAL.match(value)
     if match:
@@ -47,7 +47,7 @@ def parse_ratio(text: str) -> Fraction:
     match = _PERCENT.match(value)
     if match:
         return Fraction(match.group(1)) / 100
-    raise MoneyError(f"not a fraction n/d or a decimal: {text!r}")
+    raise MoneyError(f"not a fraction n/d or a decimal: '{text}'")
 
 
 def parse_yen(text: str | int) -> Yen:

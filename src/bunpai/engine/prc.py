@@ -446,18 +446,7 @@ def _price_claims(
                 raw_points[(work_id, fund)] = Fraction(int(raws[fund][w]), denominators[fund])
     parties = {p.party_id: p for p in parties_from_frame(frames.parties.join(claimants, on="party_id", how="semi"))}
     known = frames.works.join(claimants, on="work_id", how="semi")["work_id"].to_list()
-    claims = [
-        Claim(
-            claim_id=c["claim_id"],
-            party_id=c["party_id"],
-            work_id=c["work_id"],
-            fund=c["fund"],
-            use_date=c["use_date"],
-            claimed_on=c["claimed_on"],
-            special_circumstances=bool(c["special_circumstances"]),
-        )
-        for c in frames.claims.iter_rows(named=True)
-    ]
+    claims = claims_from_frame(frames.claims)
     results = price_claims(
         claims,
         parties=parties,
@@ -488,6 +477,21 @@ def parties_from_frame(frame: pl.DataFrame) -> list[Party]:
             )
         )
     return parties
+
+
+def claims_from_frame(frame: pl.DataFrame) -> list[Claim]:
+    return [
+        Claim(
+            claim_id=c["claim_id"],
+            party_id=c["party_id"],
+            work_id=c["work_id"],
+            fund=c["fund"],
+            use_date=c["use_date"],
+            claimed_on=c["claimed_on"],
+            special_circumstances=bool(c["special_circumstances"]),
+        )
+        for c in frame.iter_rows(named=True)
+    ]
 
 
 def works_from_frame(frame: pl.DataFrame) -> list[Work]:
@@ -649,18 +653,7 @@ def period_input_from_frames(frames: PrcFrames) -> PeriodInput:
         )
         for u in frames.rental.iter_rows(named=True)
     ]
-    claims = [
-        Claim(
-            claim_id=c["claim_id"],
-            party_id=c["party_id"],
-            work_id=c["work_id"],
-            fund=c["fund"],
-            use_date=c["use_date"],
-            claimed_on=c["claimed_on"],
-            special_circumstances=bool(c["special_circumstances"]),
-        )
-        for c in frames.claims.iter_rows(named=True)
-    ]
+    claims = claims_from_frame(frames.claims)
     return PeriodInput(
         period=frames.period,
         parties=parties_from_frame(frames.parties),

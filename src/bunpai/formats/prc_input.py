@@ -36,6 +36,26 @@ from bunpai.formats.tables import (
 )
 
 PERIOD_FILE = "period.toml"
+
+COLUMNS: dict[str, list[str]] = {
+    "parties.csv": ["party_id", "name", "category", "society", "withholding"],
+    "works.csv": ["work_id", "title", "music_expired", "lyrics_expired"],
+    "rights.csv": ["work_id", "party_id", "role", "share", "submitted_on", "valid_from", "valid_to"],
+    "usage_broadcast.csv": [
+        "work_id",
+        "use_count",
+        "differential_points",
+        "station_points",
+        "sampling_rate",
+        "use_type",
+        "station_kind",
+    ],
+    "usage_recording.csv": ["work_id", "deemed_songs", "units", "recording_class", "purpose"],
+    "usage_rental.csv": ["work_id", "deemed_songs", "rental_count", "rental_class"],
+    "claims.csv": ["claim_id", "party_id", "work_id", "fund", "use_date", "claimed_on", "special_circumstances"],
+}
+"""The columns of each input file (docs/prc-files.md); extra columns are ignored."""
+OPTIONAL_COLUMNS: dict[str, list[str]] = {"parties.csv": ["excluded_funds", "paid_through"]}
 FUND_BITS = {"broadcast": 1, "recording": 2, "rental": 4}
 ALL_FUNDS_MASK = 7
 
@@ -184,9 +204,7 @@ def read_period(folder: Path, problems: Problems) -> tuple[Period | None, dict[s
         "claim_fee_yen": yen("claim_fee_yen", data.get("claim_fee_yen", 0)),
         "claim_tax_rate": ratio("claim_tax_rate", data.get("claim_tax_rate", "0")),
         "fraction": yen("carry_in.fraction_yen", carry.get("fraction_yen", 0)),
-        "balance": yen(
-            "carry_in.nonmember_balance_yen", carry.get("nonmember_balance_yen", 0), negative=True
-        ),
+        "balance": yen("carry_in.nonmember_balance_yen", carry.get("nonmember_balance_yen", 0), negative=True),
     }
     if not ok or reference is None or any(v is None for v in values.values()):
         return None, overrides
@@ -224,9 +242,7 @@ def _ratio_columns(
     return [numerator.alias(f"{prefix}_num"), denominator.alias(f"{prefix}_den")]
 
 
-def read_input(
-    folder: Path, rules: PrcRuleSet | None = None, rules_for: Any = None
-) -> tuple[PrcFrames, PrcRuleSet]:
+def read_input(folder: Path, rules: PrcRuleSet | None = None, rules_for: Any = None) -> tuple[PrcFrames, PrcRuleSet]:
     """Read and validate a whole input folder. ``rules_for(date)`` picks the rule set by reference date."""
     problems = Problems()
     if not folder.is_dir():
@@ -279,8 +295,8 @@ def _parties(folder: Path, problems: Problems) -> pl.DataFrame | None:
     frame = read_table(
         folder,
         file,
-        ["party_id", "name", "category", "society", "withholding"],
-        ["excluded_funds", "paid_through"],
+        COLUMNS[file],
+        OPTIONAL_COLUMNS.get(file, []),
         problems,
     )
     if frame is None:
@@ -340,7 +356,7 @@ def _parties(folder: Path, problems: Problems) -> pl.DataFrame | None:
 
 def _works(folder: Path, problems: Problems) -> pl.DataFrame | None:
     file = "works.csv"
-    frame = read_table(folder, file, ["work_id", "title", "music_expired", "lyrics_expired"], [], problems)
+    frame = read_table(folder, file, COLUMNS[file], OPTIONAL_COLUMNS.get(file, []), problems)
     if frame is None:
         return None
     require(problems, file, frame, ["work_id"])
@@ -366,8 +382,8 @@ def _rights(
     frame = read_table(
         folder,
         file,
-        ["work_id", "party_id", "role", "share", "submitted_on", "valid_from", "valid_to"],
-        [],
+        COLUMNS[file],
+        OPTIONAL_COLUMNS.get(file, []),
         problems,
     )
     if frame is None:
@@ -393,9 +409,7 @@ def _rights(
         .collect()
     )
     problems.flush()
-    problems.check(
-        file, "valid_to", typed, pl.col("valid_to") < pl.col("valid_from"), "valid_to is before valid_from"
-    )
+    problems.check(file, "valid_to", typed, pl.col("valid_to") < pl.col("valid_from"), "valid_to is before valid_from")
     problems.check(file, "share", typed, pl.col("share_num") > pl.col("share_den"), "a share above 12/12")
     if period is None:
         return typed
@@ -407,9 +421,7 @@ def _rights(
         & (pl.col("submitted_on") <= cutoff)
     )
     typed = typed.with_columns(counted.fill_null(False).alias("counted"))
-    typed = typed.with_columns(
-        pl.col("share_num").fill_null(0), pl.col("share_den").fill_null(1).replace(0, 1)
-    )
+    typed = typed.with_columns(pl.col("share_num").fill_null(0), pl.col("share_den").fill_null(1).replace(0, 1))
     typed = reduce_ratio(typed, "share_num", "share_den")
     rows = typed.filter(pl.col("counted"))
     problems.check(
@@ -424,9 +436,7 @@ def _rights(
             pl.col("work_id"),
         ),
     )
-    with_publisher = rows.group_by("work_id").agg(
-        (pl.col("role") == "publisher").any().alias("has_publisher")
-    )
+    with_publisher = rows.group_by("work_id").agg((pl.col("role") == "publisher").any().alias("has_publisher"))
     rows = rows.join(with_publisher, on="work_id")
     problems.check(
         file,
@@ -456,9 +466,7 @@ def _check_share_totals(problems: Problems, file: str, rows: pl.DataFrame) -> No
             pl.col("scaled").cast(pl.Int128).sum().alias("total"), pl.col(LINE).min().alias(LINE)
         )
         over = totals.filter(pl.col("total") > common)
-        over_rows = [
-            (r[LINE], r["work_id"], Fraction(int(r["total"]), common)) for r in over.iter_rows(named=True)
-        ]
+        over_rows = [(r[LINE], r["work_id"], Fraction(int(r["total"]), common)) for r in over.iter_rows(named=True)]
     else:
         sums: dict[str, Fraction] = {}
         first: dict[str, int] = {}
@@ -475,23 +483,13 @@ def _check_share_totals(problems: Problems, file: str, rows: pl.DataFrame) -> No
         )
 
 
-def _broadcast(
-    folder: Path, problems: Problems, work_ids: pl.Series | None, rules: PrcRuleSet
-) -> pl.DataFrame | None:
+def _broadcast(folder: Path, problems: Problems, work_ids: pl.Series | None, rules: PrcRuleSet) -> pl.DataFrame | None:
     file = "usage_broadcast.csv"
     frame = read_table(
         folder,
         file,
-        [
-            "work_id",
-            "use_count",
-            "differential_points",
-            "station_points",
-            "sampling_rate",
-            "use_type",
-            "station_kind",
-        ],
-        [],
+        COLUMNS[file],
+        OPTIONAL_COLUMNS.get(file, []),
         problems,
     )
     if frame is None:
@@ -520,9 +518,7 @@ def _broadcast(
             *_ratio_columns(problems, file, frame, "differential_points", "differential"),
             *_ratio_columns(problems, file, frame, "station_points", "station"),
             *_ratio_columns(problems, file, frame, "sampling_rate", "sampling", default_one=True),
-            choices(problems, file, frame, "use_type", rules.broadcast_known_use_types, "use type").alias(
-                "use_type"
-            ),
+            choices(problems, file, frame, "use_type", rules.broadcast_known_use_types, "use type").alias("use_type"),
             pl.col("station_kind").str.to_lowercase().alias("station_kind"),
         )
         .collect()
@@ -539,13 +535,9 @@ def _broadcast(
     return typed
 
 
-def _recording(
-    folder: Path, problems: Problems, work_ids: pl.Series | None, rules: PrcRuleSet
-) -> pl.DataFrame | None:
+def _recording(folder: Path, problems: Problems, work_ids: pl.Series | None, rules: PrcRuleSet) -> pl.DataFrame | None:
     file = "usage_recording.csv"
-    frame = read_table(
-        folder, file, ["work_id", "deemed_songs", "units", "recording_class", "purpose"], [], problems
-    )
+    frame = read_table(folder, file, COLUMNS[file], OPTIONAL_COLUMNS.get(file, []), problems)
     if frame is None:
         return None
     require(problems, file, frame, ["work_id", "deemed_songs", "units", "recording_class", "purpose"])
@@ -559,9 +551,7 @@ def _recording(
             *_ratio_columns(problems, file, frame, "deemed_songs", "deemed"),
             whole_numbers(problems, file, frame, "units").alias("units"),
             whole_numbers(problems, file, frame, "recording_class").alias("recording_class"),
-            choices(problems, file, frame, "purpose", rules.recording_known_purposes, "purpose").alias(
-                "purpose"
-            ),
+            choices(problems, file, frame, "purpose", rules.recording_known_purposes, "purpose").alias("purpose"),
         )
         .collect()
     )
@@ -571,9 +561,7 @@ def _recording(
 
 def _rental(folder: Path, problems: Problems, work_ids: pl.Series | None) -> pl.DataFrame | None:
     file = "usage_rental.csv"
-    frame = read_table(
-        folder, file, ["work_id", "deemed_songs", "rental_count", "rental_class"], [], problems
-    )
+    frame = read_table(folder, file, COLUMNS[file], OPTIONAL_COLUMNS.get(file, []), problems)
     if frame is None:
         return None
     require(problems, file, frame, ["work_id", "deemed_songs", "rental_count", "rental_class"])
@@ -596,8 +584,7 @@ def _rental(folder: Path, problems: Problems, work_ids: pl.Series | None) -> pl.
 
 def _claims(folder: Path, problems: Problems) -> pl.DataFrame | None:
     file = "claims.csv"
-    columns = ["claim_id", "party_id", "work_id", "fund", "use_date", "claimed_on", "special_circumstances"]
-    frame = read_table(folder, file, columns, [], problems, must_exist=False)
+    frame = read_table(folder, file, COLUMNS[file], OPTIONAL_COLUMNS.get(file, []), problems, must_exist=False)
     if frame is None:
         if (folder / file).is_file():
             return None

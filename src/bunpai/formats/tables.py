@@ -16,11 +16,15 @@ from pathlib import Path
 import numpy as np
 import polars as pl
 
+from bunpai.core.money import MoneyError, parse_ratio
+
 LINE = "__line"
 
 _FULL_WIDTH = [chr(c) for c in range(0xFF01, 0xFF5F)] + ["\u3000"]
 _HALF_WIDTH = [chr(c - 0xFEE0) for c in range(0xFF01, 0xFF5F)] + [" "]
 _POW10 = {n: 10**n for n in range(19)}
+_FEW_VALUES = 10_000
+_INT64_MAX = 2**63 - 1
 
 
 @dataclass(frozen=True, order=True)
@@ -272,6 +276,9 @@ def ratios(problems: Problems, file: str, frame: pl.DataFrame, column: str) -> t
         or not frame.select((text.is_not_null() & (whole.is_null() | (whole < 0))).any()).item()
     ):
         return whole, pl.when(text.is_not_null()).then(pl.lit(1, pl.Int64)).otherwise(None)
+    distinct = frame.select(text.drop_nulls().unique()).to_series()
+    if distinct.len() <= _FEW_VALUES:
+        return _few_ratios(problems, file, frame, column, distinct.to_list())
     # Parse once, eagerly: the parts are used by several checks and by both results.
     parts = frame.select(
         text.str.extract_groups(r"^(\d{1,18})(?:/(\d{1,18})|\.(\d{1,18}))?$").alias("parts"),
@@ -311,6 +318,39 @@ def ratios(problems: Problems, file: str, frame: pl.DataFrame, column: str) -> t
     problems.check(file, column, frame, pl.lit(parsed["zero"]), pl.format("zero denominator in {}", text))
     problems.check(file, column, frame, pl.lit(parsed["long"]), pl.format("too many digits: {}", text))
     return pl.lit(parsed["numerator"]), pl.lit(parsed["denominator"])
+
+
+def _few_ratios(
+    problems: Problems, file: str, frame: pl.DataFrame, column: str, values: list[str]
+) -> tuple[pl.Expr, pl.Expr]:
+    """Ratios of a column with few distinct values: each value parsed once by the core's parser."""
+    numerators: dict[str, int] = {}
+    denominators: dict[str, int] = {}
+    errors: dict[str, str] = {}
+    for value in values:
+        try:
+            ratio = parse_ratio(value)
+        except MoneyError as error:
+            errors[value] = str(error)
+            continue
+        if max(ratio.numerator, ratio.denominator) > _INT64_MAX:
+            errors[value] = f"too many digits: {value}"
+            continue
+        numerators[value] = ratio.numerator
+        denominators[value] = ratio.denominator
+    text = pl.col(column)
+    if errors:
+        problems.check(
+            file,
+            column,
+            frame,
+            text.is_in(sorted(errors)),
+            text.replace_strict(errors, default=None, return_dtype=pl.String),
+        )
+    return (
+        text.replace_strict(numerators, default=None, return_dtype=pl.Int64),
+        text.replace_strict(denominators, default=None, return_dtype=pl.Int64),
+    )
 
 
 def dates(problems: Problems, file: str, frame: pl.DataFrame, column: str) -> pl.Expr:
