@@ -129,3 +129,14 @@ def test_withholding_rates_are_rule_set_data() -> None:
     assert rule.tax(1_500_000) == 102_100 + 102_100  # 20.42 % above one million
     custom = Withholding(frozenset({"individual"}), ((100, Fraction(1, 10)),), Fraction(1, 5))
     assert custom.tax(150) == 10 + 10
+
+
+def test_statements_are_byte_identical_when_made_again(quarter: tuple[Path, Path], tmp_path: Path) -> None:
+    folder, result = quarter
+    first, second = tmp_path / "one", tmp_path / "two"
+    assert main(["broadcast", "statements", str(result), "--input", str(folder), "--out", str(first)]) == 0
+    assert main(["broadcast", "statements", str(result), "--input", str(folder), "--out", str(second)]) == 0
+    files = sorted(p.relative_to(first) for p in first.rglob("*") if p.is_file())
+    assert files == sorted(p.relative_to(second) for p in second.rglob("*") if p.is_file())
+    for name in files:
+        assert (first / name).read_bytes() == (second / name).read_bytes(), name
