@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Set-up and the two everyday commands of the checkout.
 #   bash dev.sh demo   – create .venv if missing, then run a demo private recording period
+#   bash dev.sh broadcast-demo – a demo broadcast quarter: run, statements, CRD, Zengin, a trace
 #   bash dev.sh test   – create .venv if missing (and Chromium for the browser tests), then ruff, mypy and pytest
 #   bash dev.sh web    – the demo site with demo users of each role on http://127.0.0.1:8000
 set -euo pipefail
@@ -67,6 +68,22 @@ case "$cmd" in
         # 4. the distribution of the period
         "$VENV/bin/bunpai" prc run "$out/input" --out "$out/result"
         ;;
+    broadcast-demo)
+        ensure_venv
+        out=${1:-demo-output/broadcast}
+        rm -rf "$out"
+        mkdir -p "$out"
+        # 1. a generated quarter: fund groups, stations, parties with bank accounts, shares, usage lines
+        "$VENV/bin/bunpai" broadcast demo "$out/input"
+        # 2. the quarter's distribution, its conservation shown
+        "$VENV/bin/bunpai" broadcast run "$out/input" --out "$out/result"
+        # 3. statements (CSV, PDF), CRD files for foreign societies, the Zengin transfer file
+        "$VENV/bin/bunpai" broadcast statements "$out/result" --input "$out/input" --out "$out/statements"
+        # 4. the yen of the largest statement line traced back to its usage lines and rules
+        top=$("$VENV/bin/python" -c "import polars as pl,sys; t=pl.read_csv(sys.argv[1], infer_schema=False).sort(pl.col('gross_yen').cast(pl.Int64), descending=True).row(0, named=True); print(t['payee_id'], t['work_id'])" "$out/result/statement_lines.csv")
+        set -- $top
+        "$VENV/bin/bunpai" trace "$out/result" --input "$out/input" --payee "$1" --work "$2" --limit 8
+        ;;
     test)
         ensure_venv
         ensure_chromium
@@ -82,7 +99,7 @@ case "$cmd" in
         "$VENV/bin/bunpai" web demo "$@"
         ;;
     *)
-        echo "usage: bash dev.sh demo|test|setup|web" >&2
+        echo "usage: bash dev.sh demo|broadcast-demo|test|setup|web" >&2
         exit 2
         ;;
 esac

@@ -11,7 +11,7 @@ import sys
 from collections.abc import Sequence
 
 from bunpai import __version__
-from bunpai.cli import cwr, fingerprint, identify, prc, reports, web
+from bunpai.cli import broadcast, cwr, fingerprint, identify, prc, reports, trace, web
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -24,6 +24,8 @@ def build_parser() -> argparse.ArgumentParser:
     groups.required = True
     prc.register(groups)
     cwr.register(groups)
+    broadcast.register(groups)
+    trace.register(groups)
     fingerprint.register(groups)
     identify.register(groups)
     reports.register(groups)
