@@ -102,21 +102,49 @@ def test_unknown_work_is_none(index: WorkIndex) -> None:
 
 
 def test_identical_lines_are_identified_once(index: WorkIndex) -> None:
-    calls = []
-    original = index.identify
+    calls: list[Query] = []
+    passed: list[Query] = []
+    original, first_pass = index.identify, index._first_pass
 
     def counting(query: Query):  # type: ignore[no-untyped-def]
         calls.append(query)
         return original(query)
 
+    def counting_pass(queries):  # type: ignore[no-untyped-def]
+        passed.extend(queries)
+        return first_pass(queries)
+
     index.identify = counting  # type: ignore[method-assign]
+    index._first_pass = counting_pass  # type: ignore[method-assign]
     try:
         lines = [Query("Lemon", ("米津玄師",))] * 5 + [Query("さくら")] * 3
         results = index.identify_many(lines)
     finally:
         del index.identify
-    assert len(calls) == 2
-    assert [r.work_id for r in results[:5]] == ["W8"] * 5
+        del index._first_pass
+    assert passed == [Query("Lemon", ("米津玄師",)), Query("さくら")]
+    # the exact title and name settle the first line in the columnar pass, the other is scored once
+    assert calls == [Query("さくら")]
+    assert [r.work_id for r in results] == ["W8"] * 5 + ["W6"] * 3
+
+
+def test_first_pass_decides_as_the_scorer_does(index: WorkIndex) -> None:
+    lines = [
+        Query("Lemon", ("米津玄師",)),  # exact title and name
+        Query("夜に駆ける", ("Ayase",)),  # one of two works of this title, by its writer
+        Query("夜に駆ける", ("鈴木一郎",)),  # nobody's name: left to the scorer
+        Query("Let It Be", ("Paul McCartney", "John Lennon")),
+        Query("さくら", ("森山直太朗",)),  # two works with this name: W6 and its arrangement's title differs
+        Query("Let It Go", (), "W8"),  # a code whose title disagrees: left to the scorer
+        Query("Lemon", (), "W8"),  # code and title agree
+        Query("", (), "W6"),
+    ]
+    settled = index._first_pass(lines)
+    assert set(settled) == {0, 1, 3, 4, 6, 7}
+    for position, query in enumerate(lines):
+        if position in settled:
+            assert settled[position] == index.identify(query)
+    assert [index.identify(q) for q in lines] == index.identify_many(lines)
 
 
 def test_blocking_never_compares_all_pairs() -> None:

@@ -21,10 +21,12 @@ unique in the database).
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
+import polars as pl
 from rapidfuzz import fuzz, process
 
 from bunpai.identify.normalise import name_block_key, name_keys, name_tokens, phonetic_key, text_key
@@ -116,9 +118,21 @@ class WorkIndex:
         self.by_name: dict[str, list[int]] = {}
         self._block_readings: dict[str, list[str]] = {}
         self._rank_of_id: np.ndarray | None = None
-        for index, work in enumerate(works):
-            self._add(index, work)
-        self._build_postings()
+        self._tables: tuple[pl.DataFrame, pl.DataFrame] | None = None
+        # The index is millions of small long-lived objects: the cyclic collector is paused while
+        # they are made and they are then moved out of its generations (gc.freeze), so that full
+        # collections during identification do not walk them again and again.
+        paused = gc.isenabled()
+        gc.disable()
+        try:
+            for index, work in enumerate(works):
+                self._add(index, work)
+            self._build_postings()
+            self._key_tables()
+        finally:
+            if paused:
+                gc.enable()
+        gc.freeze()
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -404,6 +418,136 @@ class WorkIndex:
         return out
 
     def identify_many(self, queries: Sequence[Query]) -> list[Result]:
-        """Identify every line; identical lines are identified once."""
-        seen: dict[Query, Result] = {}
-        return [seen[q] if q in seen else seen.setdefault(q, self.identify(q)) for q in queries]
+        """Identify every line; identical lines are identified once.
+
+        The distinct lines first go through a columnar pass (:meth:`_first_pass`) that settles the
+        easy ones with hash joins; only the others are scored one by one by :meth:`identify`. Both
+        give the same decision for a line.
+        """
+        distinct = list(dict.fromkeys(queries))
+        settled = self._first_pass(distinct)
+        seen = {q: settled[i] if i in settled else self.identify(q) for i, q in enumerate(distinct)}
+        return [seen[q] for q in queries]
+
+    # ---------------------------------------------------------------------------- first pass
+    def _key_tables(self) -> tuple[pl.DataFrame, pl.DataFrame]:
+        """The works' text keys and work ids as tables (for the first pass)."""
+        if self._tables is None:
+            lengths = [len(keys) for keys in self.text_keys]
+            texts = pl.DataFrame(
+                {
+                    "idx": np.repeat(np.arange(len(self.ids), dtype=np.int64), lengths),
+                    "tkey": [k for keys in self.text_keys for k in keys],
+                },
+                schema={"idx": pl.Int64, "tkey": pl.String},
+            )
+            codes = pl.DataFrame(
+                {"code": list(self.by_code), "idx": list(self.by_code.values())},
+                schema={"code": pl.String, "idx": pl.Int64},
+            )
+            self._tables = (texts, codes)
+        return self._tables
+
+    def _first_pass(self, queries: Sequence[Query]) -> dict[int, Result]:
+        """Decide the easy lines with hash joins against the works' key tables.
+
+        * a work code naming a work whose text key the title has (or a line without a title);
+        * no code, ISWC or ISRC naming one work, and works with the line's exact title key of
+          which one or more have every name of the line exactly: the decision :meth:`identify`
+          makes from the same works scored on exact names.
+
+        Returns the results by position in ``queries``; every other line is left to the scorer.
+        """
+        if not queries or not self.ids:
+            return {}
+        th = self.thresholds
+        tkeys = [text_key(q.title) if q.title else "" for q in queries]
+        texts, codes = self._key_tables()
+        lines = pl.DataFrame(
+            {
+                "line": np.arange(len(queries), dtype=np.int64),
+                "tkey": tkeys,
+                "code": [q.work_code for q in queries],
+            },
+            schema={"line": pl.Int64, "tkey": pl.String, "code": pl.String},
+        )
+        out: dict[int, Result] = {}
+        # 1. The work code, with a title that agrees exactly (or no title).
+        coded = lines.filter(pl.col("code") != "").join(codes, on="code", how="inner")
+        agreeing = pl.concat(
+            [
+                coded.filter(pl.col("tkey") == "").select("line", "idx"),
+                coded.join(texts, on=["idx", "tkey"], how="semi").select("line", "idx"),
+            ]
+        ).unique("line")
+        ids = self.ids
+        for line, idx in agreeing.iter_rows():
+            work_id = ids[idx]
+            out[line] = Result(AUTO, work_id, 1.0, "work_code", (Candidate(work_id, 1.0, 1.0, None),))
+        # 2. Exact title key and exact names, for lines no code, ISWC or ISRC settles.
+        coded_lines = set(coded.get_column("line").to_list())
+        rows: list[tuple[int, int, str]] = []
+        counts: dict[int, int] = {}
+        for line, query in enumerate(queries):
+            if (
+                not query.creators
+                or not tkeys[line]
+                or line in coded_lines
+                or (query.iswc and query.iswc in self.by_iswc)
+                or (query.isrc and query.isrc in self.by_isrc)
+            ):
+                continue
+            position = 0
+            for creator in query.creators:
+                keys = name_keys(creator)
+                if keys:
+                    rows.extend((line, position, k) for k in keys)
+                    position += 1
+            counts[line] = position
+        if not rows:
+            return out
+        names = pl.DataFrame(rows, schema={"line": pl.Int64, "pos": pl.Int64, "nkey": pl.String}, orient="row")
+        hits = lines.filter(pl.col("line").is_in(list(counts))).select("line", "tkey").join(texts, on="tkey")
+        if hits.is_empty():
+            return out
+        pairs = hits.select("line", "idx")
+        work_names = self._name_table(pairs.get_column("idx").unique().to_numpy())
+        matched = (
+            pairs.join(work_names, on="idx")
+            .join(names, on=["line", "nkey"])
+            .group_by("line", "idx")
+            .agg(pl.col("pos").n_unique().alias("found"))
+        )
+        need = pl.DataFrame(
+            {"line": list(counts), "n": list(counts.values())}, schema={"line": pl.Int64, "n": pl.Int64}
+        )
+        matched = matched.join(need, on="line")
+        complete = matched.filter(pl.col("found") == pl.col("n")).get_column("line").unique()
+        matched = matched.filter(pl.col("line").is_in(complete.implode()))
+        per_line: dict[int, list[tuple[int, int, int]]] = {}
+        for line, idx, found, n in matched.iter_rows():
+            per_line.setdefault(line, []).append((idx, found, n))
+        for line, found_works in per_line.items():
+            candidates = []
+            for idx, found, n in found_works:
+                creator_score = found / n
+                candidates.append(
+                    Candidate(ids[idx], self._score(1.0, creator_score, False), 1.0, round(creator_score, 4))
+                )
+            candidates.sort(key=lambda c: (-c.score, c.work_id))
+            if candidates[0].score >= th.auto:
+                out[line] = self._decide(candidates, "")
+        return out
+
+    def _name_table(self, indices: np.ndarray) -> pl.DataFrame:
+        """The exact name keys of some works as a table (work, key)."""
+        sets = self.name_sets
+        chosen = [int(i) for i in indices]
+        lengths = [len(sets[i]) for i in chosen]
+        return pl.DataFrame(
+            {
+                "idx": np.repeat(np.asarray(chosen, dtype=np.int64), lengths),
+                "nkey": [k for i in chosen for k in sets[i]],
+            },
+            schema={"idx": pl.Int64, "nkey": pl.String},
+        )
