@@ -70,6 +70,17 @@ def test_same_title_by_unknown_writer_is_never_automatic(index: WorkIndex) -> No
     assert {c.work_id for c in result.candidates[:2]} == {"W1", "W2"}
 
 
+def test_exact_title_and_one_exact_writer_settle_a_title_other_works_share(index: WorkIndex) -> None:
+    # the second name is the performer's: Ayase is the writer of only one of the two works
+    result = index.identify(Query("夜に駆ける", ("Ayase", "YOASOBI")))
+    assert (result.decision, result.work_id) == (AUTO, "W1")
+    assert index.identify_many([Query("夜に駆ける", ("Ayase", "YOASOBI"))]) == [result]
+    # each work has one of the line's names: nothing settles it
+    both = index.identify(Query("夜に駆ける", ("Ayase", "山田 太郎")))
+    assert both.decision == REVIEW
+    assert {c.work_id for c in both.candidates} == {"W1", "W2"}
+
+
 def test_title_shared_by_two_works_without_names_goes_to_review(index: WorkIndex) -> None:
     result = index.identify(Query("夜に駆ける"))
     assert result.decision == REVIEW and result.work_id in {"W1", "W2"}

@@ -16,7 +16,9 @@ line is decided
 
 The same title by other writers never gives ``auto`` on the title alone: without agreeing names
 a title match scores at most 0.55 (or 0.9 × title when the line names nobody and the title is
-unique in the database).
+unique in the database). An exact title with one of the line's names exactly is ``auto`` (score
+:attr:`Thresholds.auto`) when it is the only work of that title with any of the line's names,
+even if the line's other names do not agree.
 """
 
 from __future__ import annotations
@@ -329,6 +331,12 @@ class WorkIndex:
                 candidates = self._rank(both, text, "", names, tokens, strong=len(text_hits))
                 if candidates[0].score >= th.auto:
                     return self._decide(candidates, conflict)
+                if len(both) == 1 and not conflict and th.auto <= 1.0:
+                    # The one work of this title with a writer the line names exactly (the other
+                    # name mistyped, or a performer's): the title and that writer settle it.
+                    best = candidates[0]
+                    lifted = Candidate(best.work_id, th.auto, best.title_score, best.creator_score)
+                    return Result(AUTO, best.work_id, th.auto, "title", (lifted,))
         phon = phonetic_key(query.title) if query.title else ""
         exact = set(text_hits) | set(self.by_phon.get(phon, ()))
         ids = self.ids
