@@ -56,7 +56,7 @@ def test_clean_excerpt_found_with_offset(index: FingerprintIndex, songs: list[np
     assert abs(m.speed - 1.0) < 0.005
 
 
-@pytest.mark.parametrize("factor", [0.95, 0.98, 1.02, 1.05])
+@pytest.mark.parametrize("factor", [0.95, 0.975, 0.98, 1.02, 1.035, 1.05])
 def test_speed_change(index: FingerprintIndex, songs: list[np.ndarray], factor: float) -> None:
     q = synth.speed(excerpt(songs[1], 10.0, 15 * factor), factor)
     m = best(index, q)

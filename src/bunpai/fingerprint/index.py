@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import os
 import tempfile
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -31,6 +31,7 @@ from bunpai.fingerprint.spectral import (
 FORMAT = "bunpai-fingerprint-index"
 VERSION = 1
 STOP_FACTOR = 4.0
+LAYOUT_MARGIN = 8192  # frames (about 190 s) before each recording in a vote layout
 U_SCALE = 8  # stored frequency resolution: 1/8 of a log-frequency bin
 
 
@@ -187,6 +188,8 @@ class HashTable:
     starts: npt.NDArray[np.int64]
     track: npt.NDArray[np.int32]
     t: npt.NDArray[np.int32]
+    track_frames: npt.NDArray[np.int64]  # last anchor frame of each recording
+    _layout: Layout | None = field(default=None, repr=False, compare=False)
 
     @classmethod
     def build(cls, all_peaks: list[Peaks]) -> HashTable:
@@ -215,10 +218,47 @@ class HashTable:
         order = np.argsort(key, kind="stable")
         key = key[order]
         starts = np.searchsorted(key, np.arange(hashing.N_KEYS + 1, dtype=np.int64)).astype(np.int64)
-        return cls(starts, track[order], t[order].astype(np.int32))
+        frames = np.zeros(len(all_peaks), np.int64)
+        np.maximum.at(frames, track, t)
+        return cls(starts, track[order], t[order].astype(np.int32), frames)
 
     def __len__(self) -> int:
         return int(self.track.size)
+
+    def layout(self, margin: int) -> Layout:
+        """The entries' frames in a layout of all recordings one after another (see ``Layout``)."""
+        margin = max(margin, LAYOUT_MARGIN)
+        if self._layout is None or self._layout.margin < margin:
+            self._layout = Layout.build(self, margin)
+        return self._layout
+
+
+@dataclass
+class Layout:
+    """All recordings one after another, each after ``margin`` empty frames.
+
+    ``g`` holds each table entry's frame in the layout, ``first`` the layout frame of each
+    recording's start. A query aligned at reference frame ``o`` of recording ``k`` votes for layout
+    frame ``first[k] + o``, which stays within the recording's own stretch for ``o > -margin``.
+    """
+
+    margin: int
+    first: npt.NDArray[np.int64]
+    g: npt.NDArray[np.int64]
+    frames: int
+
+    @classmethod
+    def build(cls, table: HashTable, margin: int) -> Layout:
+        lengths = table.track_frames + 1 + margin
+        first = np.concatenate([[0], np.cumsum(lengths)[:-1]]).astype(np.int64) + margin
+        frames = int(lengths.sum())
+        g = first[table.track] + table.t
+        return cls(margin, first, g.astype(np.int32 if frames < 2**31 else np.int64), frames)
+
+    def locate(self, frame: int) -> tuple[int, int]:
+        """(recording, reference frame) of a layout frame."""
+        k = max(0, int(np.searchsorted(self.first - self.margin, frame, side="right")) - 1)
+        return k, frame - int(self.first[k])
 
 
 def seconds(frames: float) -> float:
