@@ -30,6 +30,8 @@ OFF_BIN = 8
 MIN_SCORE = 12
 MIN_Z = 8.0
 MIN_SPAN_S = 2.0
+SPAN_MIN_HITS = 2
+SPAN_MAX_GAP_S = 3
 MIN_SECONDS = 4
 INLIER_FRAMES = 1.5
 BACKGROUND_BANDS = 120
@@ -194,6 +196,31 @@ def match_peaks(
     return results[:max_results]
 
 
+def _span(times: npt.NDArray[np.float64], background: float) -> tuple[float, float]:
+    """First and last anchor of the playback on the line, leaving out chance hits that fall on it.
+
+    ``background`` is the expected number of chance hits on the line per second. The playback spans
+    seconds holding at least ``SPAN_MIN_HITS`` hits and several times the background, with no more
+    than ``SPAN_MAX_GAP_S`` seconds between them; chance hits on the line beyond the end of a
+    playback (or before its start) are sparser.
+    """
+    t = times / FRAMES_PER_SECOND
+    sec = np.floor(t).astype(np.int64)
+    sec -= sec.min()
+    per_second = np.bincount(sec)
+    dense = np.flatnonzero(per_second >= max(SPAN_MIN_HITS, 4.0 * background))
+    if dense.size == 0:
+        return float(t.min()), float(t.max())
+    # Runs of dense seconds at most SPAN_MAX_GAP_S apart; the run holding the most hits is the playback.
+    cut = np.flatnonzero(np.diff(dense) > SPAN_MAX_GAP_S + 1)
+    firsts = dense[np.concatenate([[0], cut + 1])]
+    lasts = dense[np.concatenate([cut, [dense.size - 1]])]
+    total = np.cumsum(np.concatenate([[0], per_second]))
+    best = int(np.argmax(total[lasts + 1] - total[firsts]))
+    inside = (sec >= firsts[best]) & (sec <= lasts[best])
+    return float(t[inside].min()), float(t[inside].max())
+
+
 def _verify(
     hits: _Hits,
     speeds: npt.NDArray[np.float64],
@@ -234,9 +261,7 @@ def _verify(
     score = int(np.unique(pair[inl]).size)
     if score < min_score:
         return None
-    q0 = float(tq[inl].min()) / FRAMES_PER_SECOND
-    q1 = float(tq[inl].max()) / FRAMES_PER_SECOND
-    if q1 - q0 < MIN_SPAN_S:
+    if np.ptp(tq[inl]) / FRAMES_PER_SECOND < MIN_SPAN_S:
         return None
     secs = int(np.unique(np.floor(tq[inl] / FRAMES_PER_SECOND)).size)
     # Local background: hits along parallel lines at other offsets (within about ±8 s).
@@ -251,4 +276,6 @@ def _verify(
     z = (score - mu) / sd
     if z < min_z or secs < MIN_SECONDS:
         return None
+    span_frames = max(1.0, float(np.ptp(tq)))
+    q0, q1 = _span(tq[inl], mu * FRAMES_PER_SECOND / span_frames)
     return Match(track, offset / FRAMES_PER_SECOND, speed, score, q0, q1, secs, mu, z)

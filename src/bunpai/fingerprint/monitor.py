@@ -118,4 +118,16 @@ def merge(raw: list[Detection], params: MonitorParams = MonitorParams()) -> list
                 break
         else:
             out.append(Detection(d.track, d.start_s, d.end_s, d.ref_offset_s, d.speed, d.score))
-    return out
+    # A passage repeated within a recording also matches at the other alignment while the recording
+    # plays: such a detection lies within a stronger one of the same recording and is dropped.
+    kept: list[Detection] = []
+    for d in out:
+        if not any(
+            o is not d
+            and o.track == d.track
+            and o.score > d.score
+            and min(o.end_s, d.end_s) - max(o.start_s, d.start_s) >= 0.5 * (d.end_s - d.start_s)
+            for o in out
+        ):
+            kept.append(d)
+    return kept
