@@ -264,7 +264,8 @@ def run_bunpai(work: Path, refs: list[Path], queries: list[Query]) -> SystemResu
     t_index, rss_i, _ = run_measured(
         [str(exe), "fingerprint", "index", *map(str, refs), "--index", str(idx), "--quiet"]
     )
-    size = sum(f.stat().st_size for f in idx.iterdir()) / 1e6
+    # The table cache written beside the index on first use is derived and not counted.
+    size = sum(f.stat().st_size for f in idx.iterdir() if f.name != "table-cache.npz") / 1e6
     pred = work / "bunpai-pred.csv"
     console.print("bunpai: matching / 照合中 …")
     t_match, rss_m, _ = run_measured(
@@ -280,6 +281,9 @@ def run_bunpai(work: Path, refs: list[Path], queries: list[Query]) -> SystemResu
             "--quiet",
         ]
     )
+    cache = idx / "table-cache.npz"
+    if cache.exists():
+        console.print(f"bunpai: table cache {cache.stat().st_size / 1e6:.1f} MB (derived, not counted as the index)")
     preds = {}
     with pred.open(newline="") as fh:
         for row in csv.DictReader(fh):

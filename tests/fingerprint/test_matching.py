@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 
@@ -94,3 +96,24 @@ def test_speech_alone_and_noise_alone_are_not_matched(index: FingerprintIndex) -
     assert best(index, synth.babble(5, 20)) is None
     assert best(index, synth.white(9, 20 * synth.SR)) is None
     assert best(index, np.zeros(10 * synth.SR, np.float32)) is None
+
+
+def test_table_cache_is_used_and_follows_the_recordings(songs: list[np.ndarray], tmp_path: Path) -> None:
+    from bunpai.fingerprint.index import TABLE_CACHE
+
+    path = tmp_path / "index"
+    ix = FingerprintIndex.open(path, create=True)
+    ix.add("a.wav", "", "a.wav", 40.0, peaks_of(songs[0], REFERENCE_PEAKS))
+    ix.save()
+    first = FingerprintIndex.open(path).table()
+    assert (path / TABLE_CACHE).exists()
+    cached = FingerprintIndex.open(path).table()
+    assert np.array_equal(cached.starts, first.starts) and np.array_equal(cached.t, first.t)
+    assert FingerprintIndex.open(path).disk_bytes() < FingerprintIndex.open(path).disk_bytes(with_cache=True)
+    ix = FingerprintIndex.open(path)
+    ix.add("b.wav", "", "b.wav", 40.0, peaks_of(songs[1], REFERENCE_PEAKS))
+    ix.save()
+    both = FingerprintIndex.open(path).table()
+    assert len(both) > len(first) and both.track_frames.size == 2
+    again = FingerprintIndex.open(path).table()
+    assert np.array_equal(again.track, both.track)

@@ -4,11 +4,13 @@ On disk an index is a folder: ``index.json`` lists the recordings (id, ISRC, sou
 duration, which shard holds its peaks) and each ``shard-NNNN.npz`` holds the peaks of the recordings
 added in one run, delta-coded and compressed (about 100 bytes per second of audio). Adding recordings
 writes a new shard and rewrites ``index.json`` atomically; existing shards are never rewritten. The
-hash table is derived from the peaks when the index is opened.
+hash table is derived from the peaks; it is cached in ``table-cache.npz`` (about 3 MB per hour of
+audio, rebuilt when the recordings change, safe to delete), which is not counted as the index.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import tempfile
@@ -32,6 +34,7 @@ FORMAT = "bunpai-fingerprint-index"
 VERSION = 1
 STOP_FACTOR = 4.0
 LAYOUT_MARGIN = 8192  # frames (about 190 s) before each recording in a vote layout
+TABLE_CACHE = "table-cache.npz"
 U_SCALE = 8  # stored frequency resolution: 1/8 of a log-frequency bin
 
 
@@ -172,13 +175,36 @@ class FingerprintIndex:
     def total_duration_s(self) -> float:
         return float(sum(r.duration_s for r in self.recordings))
 
-    def disk_bytes(self) -> int:
-        return sum(f.stat().st_size for f in self.path.iterdir() if f.is_file())
+    def disk_bytes(self, with_cache: bool = False) -> int:
+        """Bytes of the index on disk; the table cache (derived, can be deleted) only if asked."""
+        return sum(
+            f.stat().st_size
+            for f in self.path.iterdir()
+            if f.is_file() and (with_cache or f.name != TABLE_CACHE)
+        )
 
     def table(self) -> HashTable:
+        """The hash table, read from the folder's cache when it was built from the same recordings."""
         if self._table is None:
-            self._table = HashTable.build(self._peaks)
+            cache = self.path / TABLE_CACHE
+            stamp = self._stamp()
+            if not self._pending:
+                self._table = HashTable.load(cache, stamp)
+            if self._table is None:
+                self._table = HashTable.build(self._peaks)
+                if not self._pending:
+                    self._table.store(cache, stamp)
         return self._table
+
+    def _stamp(self) -> str:
+        """What the table is derived from: format, parameters and the recordings with their shards."""
+        what = {
+            "version": VERSION,
+            "params": _params(),
+            "stop": STOP_FACTOR,
+            "recordings": [asdict(r) for r in self.recordings],
+        }
+        return hashlib.sha256(json.dumps(what, sort_keys=True).encode()).hexdigest()
 
 
 @dataclass
@@ -224,6 +250,39 @@ class HashTable:
 
     def __len__(self) -> int:
         return int(self.track.size)
+
+    def store(self, path: Path, stamp: str) -> None:
+        """Write the table beside the index (uncompressed: reading it is faster than building it).
+
+        Best effort: an index on read-only storage simply builds its table on every open."""
+        counts = np.diff(self.starts)
+        try:
+            fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".table.", suffix=".npz")
+            with os.fdopen(fd, "wb") as fh:
+                np.savez(
+                    fh,
+                    stamp=np.array(stamp),
+                    counts=counts.astype(np.uint16 if counts.max(initial=0) < 2**16 else np.uint32),
+                    track=self.track.astype(np.uint16 if self.track_frames.size < 2**16 else np.int32),
+                    t=self.t,
+                    track_frames=self.track_frames,
+                )
+            os.replace(tmp, path)
+        except OSError:
+            return
+
+    @classmethod
+    def load(cls, path: Path, stamp: str) -> HashTable | None:
+        """The cached table, or None when missing, unreadable or built from other recordings."""
+        try:
+            with np.load(path) as data:
+                if str(data["stamp"]) != stamp:
+                    return None
+                counts = data["counts"].astype(np.int64)
+                starts = np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
+                return cls(starts, data["track"].astype(np.int32), data["t"], data["track_frames"])
+        except (OSError, KeyError, ValueError):
+            return None
 
     def layout(self, margin: int) -> Layout:
         """The entries' frames in a layout of all recordings one after another (see ``Layout``)."""
