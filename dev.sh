@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Set-up and the two everyday commands of the checkout.
 #   bash dev.sh demo   – create .venv if missing, then run a demo private recording period
-#   bash dev.sh test   – create .venv if missing, then ruff, mypy and pytest
+#   bash dev.sh broadcast-demo – a demo broadcast quarter: run, statements, CRD, Zengin, a trace
+#   bash dev.sh test   – create .venv if missing (and Chromium for the browser tests), then ruff, mypy and pytest
+#   bash dev.sh web    – the demo site with demo users of each role on http://127.0.0.1:8000
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -20,6 +22,28 @@ ensure_venv() {
         "$VENV/bin/python" -m pip install --quiet --upgrade pip
         "$VENV/bin/python" -m pip install --quiet -c constraints.txt -e ".[dev]"
         echo "$want" > "$stamp"
+    fi
+}
+
+# The browser tests drive Debian's Chromium (a browser download of Playwright's own does not work
+# everywhere). Install it when it is missing and apt-get is there (as root, or through sudo).
+ensure_chromium() {
+    if [ -x /usr/bin/chromium ] || [ -n "${BUNPAI_CHROMIUM:-}" ]; then
+        return 0
+    fi
+    local sudo=""
+    if [ "$(id -u)" != 0 ]; then
+        if command -v sudo >/dev/null 2>&1; then sudo="sudo"; else
+            echo "chromium is missing and this user cannot install it: run 'apt-get install -y chromium' as root" >&2
+            return 0  # the browser tests then fail with the same message
+        fi
+    fi
+    if command -v apt-get >/dev/null 2>&1; then
+        echo "installing chromium for the browser tests (apt-get)…" >&2
+        $sudo env DEBIAN_FRONTEND=noninteractive apt-get update -qq >/dev/null
+        $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+    else
+        echo "chromium is missing and apt-get is not available: install Chromium, or set BUNPAI_CHROMIUM" >&2
     fi
 }
 
@@ -44,8 +68,25 @@ case "$cmd" in
         # 4. the distribution of the period
         "$VENV/bin/bunpai" prc run "$out/input" --out "$out/result"
         ;;
+    broadcast-demo)
+        ensure_venv
+        out=${1:-demo-output/broadcast}
+        rm -rf "$out"
+        mkdir -p "$out"
+        # 1. a generated quarter: fund groups, stations, parties with bank accounts, shares, usage lines
+        "$VENV/bin/bunpai" broadcast demo "$out/input"
+        # 2. the quarter's distribution, its conservation shown
+        "$VENV/bin/bunpai" broadcast run "$out/input" --out "$out/result"
+        # 3. statements (CSV, PDF), CRD files for foreign societies, the Zengin transfer file
+        "$VENV/bin/bunpai" broadcast statements "$out/result" --input "$out/input" --out "$out/statements"
+        # 4. the yen of the largest statement line traced back to its usage lines and rules
+        top=$("$VENV/bin/python" -c "import polars as pl,sys; t=pl.read_csv(sys.argv[1], infer_schema=False).sort(pl.col('gross_yen').cast(pl.Int64), descending=True).row(0, named=True); print(t['payee_id'], t['work_id'])" "$out/result/statement_lines.csv")
+        set -- $top
+        "$VENV/bin/bunpai" trace "$out/result" --input "$out/input" --payee "$1" --work "$2" --limit 8
+        ;;
     test)
         ensure_venv
+        ensure_chromium
         "$VENV/bin/ruff" check src tests benchmarks
         "$VENV/bin/mypy"
         "$VENV/bin/pytest" "$@"
@@ -53,8 +94,12 @@ case "$cmd" in
     setup)
         ensure_venv
         ;;
+    web)
+        ensure_venv
+        "$VENV/bin/bunpai" web demo "$@"
+        ;;
     *)
-        echo "usage: bash dev.sh demo|test|setup" >&2
+        echo "usage: bash dev.sh demo|broadcast-demo|test|setup|web" >&2
         exit 2
         ;;
 esac

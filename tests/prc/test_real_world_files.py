@@ -61,3 +61,15 @@ def test_undecodable_bytes_are_refused_with_the_file_named(tmp_path: Path, capsy
     (broken / "works.csv").write_bytes(b"work_id,title,music_expired,lyrics_expired\nW1,\xff\xfe\x80\x81,,\n")
     assert main(["prc", "run", str(broken), "--out", str(tmp_path / "out"), "--quiet"]) == 2
     assert not (tmp_path / "out").exists()
+
+
+def test_quoted_empty_cells_are_empty(tmp_path: Path) -> None:
+    plain = _summary(EXAMPLE, tmp_path / "plain")
+    quoted = tmp_path / "quoted"
+    shutil.copytree(EXAMPLE, quoted)
+    rights = (EXAMPLE / "rights.csv").read_text(encoding="utf-8").replace(",,", ',"",')
+    (quoted / "rights.csv").write_text(rights, encoding="utf-8")
+    usage = (EXAMPLE / "usage_broadcast.csv").read_text(encoding="utf-8").replace(",,", ',"",')
+    (quoted / "usage_broadcast.csv").write_text(usage, encoding="utf-8")
+    assert ',"",' in rights and ',"",' in usage
+    assert _summary(quoted, tmp_path / "quoted-out") == plain

@@ -11,7 +11,7 @@ import sys
 from collections.abc import Sequence
 
 from bunpai import __version__
-from bunpai.cli import cwr, fingerprint, prc
+from bunpai.cli import broadcast, cwr, fingerprint, prc, trace, web
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -24,7 +24,10 @@ def build_parser() -> argparse.ArgumentParser:
     groups.required = True
     prc.register(groups)
     cwr.register(groups)
+    broadcast.register(groups)
+    trace.register(groups)
     fingerprint.register(groups)
+    web.register(groups)
     return parser
 
 

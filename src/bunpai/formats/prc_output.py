@@ -34,8 +34,8 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def ruleset_document(rules: PrcRuleSet) -> dict[str, Any]:
-    """The rule set as applied (after the period's overrides), for the record."""
+def ruleset_document(rules: PrcRuleSet | Any) -> dict[str, Any]:
+    """The rule set as applied (after the period's overrides), for the record (any rule-set dataclass)."""
     return {k: _plain(v) for k, v in dataclasses.asdict(rules).items()}
 
 

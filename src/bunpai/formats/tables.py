@@ -213,11 +213,12 @@ def _prepare(
     needs = frame.select(
         [pl.col(c).str.contains(r"[^\x00-\x7F]").any().alias(f"wide:{c}") for c in keep]
         + [pl.col(c).str.contains(r"^\s|\s$").any().alias(f"blank:{c}") for c in keep]
+        + [(pl.col(c) == "").any().alias(f"empty:{c}") for c in keep]
     ).row(0, named=True)
     changes = []
     for column in keep:
-        wide, blank = needs[f"wide:{column}"], needs[f"blank:{column}"]
-        if not (wide or blank):
+        wide, blank, empty = needs[f"wide:{column}"], needs[f"blank:{column}"], needs[f"empty:{column}"]
+        if not (wide or blank or empty):
             continue
         expr = pl.col(column)
         if wide:
@@ -228,12 +229,12 @@ def _prepare(
 
 
 def _may_need_normalising(data: bytes) -> bool:
-    """Whether any cell could hold full-width characters or surrounding blanks (a fast byte scan)."""
+    """Whether a cell could hold full-width characters, surrounding blanks or a quoted empty value
+    (a fast byte scan)."""
     if np.frombuffer(data, dtype=np.uint8).max(initial=0) >= 0x80:
         return True
-    return any(
-        token in data for token in (b" ,", b", ", b" \n", b" \r", b"\t", b'" ', b' "')
-    ) or data.startswith(b" ")
+    tokens = (b" ,", b", ", b" \n", b" \r", b"\t", b'" ', b' "', b'""')
+    return any(token in data for token in tokens) or data.startswith(b" ")
 
 
 def _normalise_header(column: str) -> str:

@@ -53,6 +53,29 @@ def database_config(url: str) -> dict[str, Any]:
     return config
 
 
+def secret_key() -> str:
+    """``$BUNPAI_SECRET_KEY``, else a random key generated once into the data directory (mode 0600)."""
+    explicit = os.environ.get("BUNPAI_SECRET_KEY", "").strip()
+    if explicit:
+        return explicit
+    path = data_dir() / "secret_key"
+    try:
+        return path.read_text(encoding="ascii").strip()
+    except FileNotFoundError:
+        pass
+    import secrets
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_urlsafe(50)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:  # another process wrote it first
+        return path.read_text(encoding="ascii").strip()
+    with os.fdopen(fd, "w", encoding="ascii") as f:
+        f.write(key + "\n")
+    return key
+
+
 def setup(databases: Mapping[str, str] | None = None) -> None:
     """Configure Django for the registry (once per process) and load the app.
 
@@ -64,9 +87,11 @@ def setup(databases: Mapping[str, str] | None = None) -> None:
     if settings.configured:
         return
     urls = dict(databases or {"default": database_url()})
+    from bunpai.web.settings import web_settings
+
     settings.configure(
         DEBUG=False,
-        SECRET_KEY=os.environ.get("BUNPAI_SECRET_KEY", "bunpai-registry-local-only"),
+        SECRET_KEY=secret_key(),
         INSTALLED_APPS=[
             "django.contrib.admin",
             "django.contrib.auth",
@@ -74,11 +99,19 @@ def setup(databases: Mapping[str, str] | None = None) -> None:
             "django.contrib.sessions",
             "django.contrib.messages",
             "bunpai.store.apps.RegistryConfig",
+            "bunpai.broadcast.apps.BroadcastConfig",
+            "bunpai.web.apps.WebConfig",
         ],
         MIDDLEWARE=[
+            "django.middleware.security.SecurityMiddleware",
             "django.contrib.sessions.middleware.SessionMiddleware",
+            "django.middleware.locale.LocaleMiddleware",
+            "django.middleware.common.CommonMiddleware",
+            "django.middleware.csrf.CsrfViewMiddleware",
             "django.contrib.auth.middleware.AuthenticationMiddleware",
             "django.contrib.messages.middleware.MessageMiddleware",
+            "django.middleware.clickjacking.XFrameOptionsMiddleware",
+            "bunpai.web.middleware.SecurityHeadersMiddleware",
         ],
         TEMPLATES=[
             {
@@ -87,19 +120,22 @@ def setup(databases: Mapping[str, str] | None = None) -> None:
                 "OPTIONS": {
                     "context_processors": [
                         "django.template.context_processors.request",
+                        "django.template.context_processors.i18n",
                         "django.contrib.auth.context_processors.auth",
                         "django.contrib.messages.context_processors.messages",
+                        "bunpai.web.context.navigation",
                     ]
                 },
             }
         ],
-        ROOT_URLCONF="bunpai.store.urls",
+        ROOT_URLCONF="bunpai.web.urls",
         DATABASES={alias: database_config(url) for alias, url in urls.items()},
         DATABASE_ROUTERS=["bunpai.store.routers.ContextRouter"],
         DEFAULT_AUTO_FIELD="django.db.models.BigAutoField",
         USE_TZ=True,
         TIME_ZONE="Asia/Tokyo",
         STATIC_URL="static/",
+        **web_settings(data_dir()),
     )
     django.setup()
 

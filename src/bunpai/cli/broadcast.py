@@ -1,0 +1,102 @@
+"""`bunpai broadcast …`: the quarterly broadcast distribution (放送等使用料の分配) and what follows it."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+
+def register(groups: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    broadcast = groups.add_parser(
+        "broadcast",
+        help="broadcast distribution / 放送等使用料の分配",
+        description="Broadcast licences, the quarterly distribution, statements and payments (放送等使用料).",
+    )
+    commands = broadcast.add_subparsers(dest="command", metavar="COMMAND")
+    commands.required = True
+
+    run = commands.add_parser(
+        "run",
+        help="distribute one quarter from an input folder / 入力フォルダから四半期分を分配",
+        description="Distribute one quarter: read INPUT_DIR (see docs/broadcast-files.md), write OUTPUT_DIR.",
+    )
+    run.add_argument("input_dir", type=Path, metavar="INPUT_DIR")
+    run.add_argument("--out", type=Path, required=True, metavar="OUTPUT_DIR")
+    run.add_argument("--force", action="store_true", help="replace OUTPUT_DIR if it exists")
+    run.add_argument("--quiet", action="store_true", help="print no summary")
+    run.add_argument("--top", type=int, default=10, help="payees shown in the summary (default 10)")
+    run.add_argument("--row-by-row", action="store_true", help="use the row-by-row reference (slow; for audit)")
+    run.set_defaults(handler=_run)
+
+    demo = commands.add_parser(
+        "demo",
+        help="generate a realistic demo quarter / デモ用の四半期データを生成",
+        description="Write a realistic, generated broadcast input folder to OUTPUT_DIR.",
+    )
+    demo.add_argument("out_dir", type=Path, metavar="OUTPUT_DIR")
+    demo.add_argument("--works", type=int, default=3000, help="number of works (default 3000)")
+    demo.add_argument("--lines", type=int, default=60000, help="usage lines (default 60000)")
+    demo.add_argument("--seed", type=int, default=2026, help="random seed (default 2026)")
+    demo.set_defaults(handler=_demo)
+
+    statements = commands.add_parser(
+        "statements",
+        help="statements, CRD and Zengin files of a quarter / 分配明細・CRD・全銀ファイル",
+        description="Per-payee statements (CSV and PDF), a CRD file per foreign society and a Zengin transfer "
+        "file for the domestic payees, from RESULT_DIR (bunpai broadcast run) and its INPUT_DIR.",
+    )
+    statements.add_argument("result_dir", type=Path, metavar="RESULT_DIR")
+    statements.add_argument("--input", type=Path, required=True, metavar="INPUT_DIR", help="the run's input folder")
+    statements.add_argument("--out", type=Path, required=True, metavar="DIR")
+    statements.add_argument("--force", action="store_true", help="replace DIR if it exists")
+    statements.add_argument("--no-pdf", action="store_true", help="CSV statements only")
+    statements.set_defaults(handler=_statements)
+
+
+def _run(args: argparse.Namespace) -> int:
+    from bunpai.services.broadcast import run_quarter_command
+
+    return run_quarter_command(
+        args.input_dir, args.out, force=args.force, quiet=args.quiet, top=args.top, row_by_row=args.row_by_row
+    )
+
+
+def _statements(args: argparse.Namespace) -> int:
+    import sys
+
+    from bunpai.formats.tables import InputError
+    from bunpai.services.broadcast_payments import build_statements
+
+    try:
+        result = build_statements(args.result_dir, args.input, args.out, force=args.force, pdf=not args.no_pdf)
+    except InputError as error:
+        for problem in error.problems:
+            print(str(problem), file=sys.stderr)
+        print(f"{len(error.problems)} problem(s): nothing written / 出力は作成していません。", file=sys.stderr)
+        return 2
+    except FileExistsError as error:
+        print(str(error), file=sys.stderr)
+        return 4
+    paid = sum(p.payable_yen for p in result.payments)
+    tax = sum(p.withholding_yen for p in result.payments)
+    print(
+        f"{len(result.payments)} statement(s) / 分配明細, {len(result.crd_files)} CRD file(s), "
+        f"{result.zengin_transfers} Zengin transfer(s); paid / 支払額 ¥{paid:,}, withheld / 源泉徴収 ¥{tax:,} "
+        f"→ {result.written}"
+    )
+    for note in result.notes:
+        print(f"note: {note}")
+    return 0
+
+
+def _demo(args: argparse.Namespace) -> int:
+    import sys
+
+    from bunpai.demo.broadcast import generate_quarter
+
+    try:
+        print(generate_quarter(args.out_dir, works=args.works, lines=args.lines, seed=args.seed))
+    except (FileExistsError, ValueError) as error:
+        print(str(error), file=sys.stderr)
+        return 2
+    return 0

@@ -1,0 +1,605 @@
+"""The broadcast quarter at scale: one streaming pass over the usage lines, exact integer arithmetic.
+
+Every factor of a line's points is an integer over a denominator common to the quarter (time
+points over D_t, method points over D_m, station points over D_s; the sampling rate's inverse
+den/num is kept as a numerator grouped by num), so the usage lines are reduced in one streaming
+group-by to one Int128 per (fund group, work, recorded, sampling numerator). Shares are integers
+over their common denominator S; the default share table is resolved once per distinct set of roles.
+Amounts are ``floor(F × raw × share / PT)`` in Int128, where PT is the fund's total points over
+the same denominators: every figure is exactly the one :mod:`bunpai.core.broadcast.reference`
+gives row by row.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
+from fractions import Fraction
+
+import numpy as np
+import polars as pl
+
+from bunpai.core.broadcast.model import (
+    HELD_UNDETERMINED,
+    HELD_UNIDENTIFIED,
+    RIGHTS,
+    Party,
+    RightRow,
+    Station,
+    UsageLine,
+)
+from bunpai.core.broadcast.outcome import FundResult, Outcome, build_summary, split_group
+from bunpai.core.broadcast.reference import QuarterInput
+from bunpai.core.broadcast.shares import default_shares
+from bunpai.core.money import format_ratio
+from bunpai.core.rules import PrcRuleSet
+from bunpai.formats.broadcast_input import BroadcastFrames
+
+_INT64_LIMIT = 2**63 - 1
+_INT128_SAFE = 2**125
+Progress = Callable[[str], None]
+
+STATEMENT_SCHEMA = {
+    "party_id": pl.String,
+    "payee_id": pl.String,
+    "work_id": pl.String,
+    "fund_group": pl.String,
+    "right": pl.String,
+    "points": pl.String,
+    "gross_yen": pl.Int64,
+    "share": pl.String,
+}
+PAYEE_SCHEMA = {
+    "payee_id": pl.String,
+    "gross_yen": pl.Int64,
+    "fee_yen": pl.Int64,
+    "net_yen": pl.Int64,
+    "pay_date": pl.String,
+    "foreign_society": pl.String,
+}
+HELD_SCHEMA = {
+    "kind": pl.String,
+    "key": pl.String,
+    "fund_group": pl.String,
+    "right": pl.String,
+    "gross_yen": pl.Int64,
+    "points": pl.String,
+    "share": pl.String,
+    "station_id": pl.String,
+}
+WORK_POINTS_SCHEMA = {"work_id": pl.String, "fund_group": pl.String, "right": pl.String, "points": pl.String}
+
+
+class FastPathUnavailable(Exception):
+    """Values too large for 128-bit reductions: the caller falls back to the row-by-row path."""
+
+
+@dataclass
+class EngineResult:
+    summary: dict[str, object]
+    statement_lines: pl.DataFrame
+    payees: pl.DataFrame
+    held: pl.DataFrame
+    work_points: pl.DataFrame
+
+
+def _lcm(values: Sequence[int]) -> int:
+    result = 1
+    for value in values:
+        result = math.lcm(result, int(value))
+    return result
+
+
+def _ratio_texts(numerators: pl.Series, denominator: int) -> pl.Series:
+    """``n/d`` texts of numerators over one denominator, reduced (NumPy gcd when 64 bits suffice)."""
+    if numerators.len() == 0:
+        return pl.Series([], dtype=pl.String)
+    top = numerators.max()
+    if denominator <= _INT64_LIMIT and top is not None and int(top) <= _INT64_LIMIT:  # type: ignore[arg-type]
+        num = numerators.cast(pl.Int64).to_numpy()
+        divisor = np.gcd(num, np.int64(denominator))
+        divisor[divisor == 0] = 1
+        frame = pl.DataFrame({"n": num // divisor, "d": np.int64(denominator) // divisor})
+        return frame.select(pl.col("n").cast(pl.String) + "/" + pl.col("d").cast(pl.String)).to_series()
+    return pl.Series([format_ratio(Fraction(int(n), denominator)) for n in numerators.to_list()], dtype=pl.String)
+
+
+def _time_points_expr(frames: BroadcastFrames, scale: int) -> pl.Expr:
+    """Time points of ``duration_s`` × ``scale`` (an integer): bands, per extra period, or per second."""
+    tp = frames.quarter.time_points
+    duration = pl.col("duration_s")
+    if tp.per_second_cap is not None:
+        return pl.min_horizontal(duration, pl.lit(tp.per_second_cap)).cast(pl.Int64) * scale
+    last_bound, last_value = tp.bands[-1]
+    if tp.per_extra is not None:
+        step, extra = tp.per_extra
+        periods = (duration - last_bound + step - 1) // step
+        beyond = pl.lit(int(last_value * scale)) + periods * int(extra * scale)
+    else:
+        beyond = pl.lit(int(last_value * scale))
+    expr: pl.Expr | None = None
+    for bound, value in tp.bands:
+        condition = duration <= bound
+        expr = (pl.when(condition) if expr is None else expr.when(condition)).then(pl.lit(int(value * scale)))  # type: ignore[union-attr]
+    assert expr is not None
+    return expr.otherwise(beyond).cast(pl.Int64)
+
+
+def _resolve_default_shares(rights: pl.DataFrame, table: PrcRuleSet) -> pl.DataFrame:
+    """Shares of the rows that take the default table, resolved once per distinct set of roles."""
+    defaults = rights.filter(pl.col("default_shares")).sort("work_id", "right", "role", "party_id", nulls_last=True)
+    if defaults.height == 0:
+        return rights
+    keyed = defaults.with_columns(
+        pl.col("role").str.join(",").over("work_id", "right").alias("shape"),
+        pl.int_range(pl.len()).over("work_id", "right").alias("position"),
+    )
+    resolved = []
+    for shape in keyed["shape"].unique().sort().to_list():
+        roles = shape.split(",")
+        for position, share in enumerate(default_shares(roles, table)):
+            resolved.append((shape, position, share.numerator, share.denominator))
+    table_frame = pl.DataFrame(
+        resolved, schema={"shape": pl.String, "position": pl.Int64, "d_num": pl.Int64, "d_den": pl.Int64}, orient="row"
+    )
+    keyed = keyed.with_columns(pl.col("position").cast(pl.Int64)).join(
+        table_frame, on=["shape", "position"], how="left"
+    )
+    keyed = keyed.with_columns(pl.col("d_num").alias("share_num"), pl.col("d_den").alias("share_den")).drop(
+        "shape", "position", "d_num", "d_den"
+    )
+    return pl.concat([rights.filter(~pl.col("default_shares")), keyed.select(rights.columns)])
+
+
+def distribute_frames(
+    frames: BroadcastFrames, table: PrcRuleSet, ruleset_label: str = "", progress: Progress | None = None
+) -> EngineResult:
+    say = progress or (lambda _message: None)
+    quarter = frames.quarter
+
+    # Integer factors of a line's points over common denominators.
+    say("points / 点数")
+    d_t = _lcm(quarter.time_points.denominators())
+    d_m = _lcm([v.denominator for v in quarter.method_points.values()])
+    stations = frames.stations
+    d_s = _lcm(stations["st_den"].unique().to_list()) if stations.height else 1
+    stations = stations.select(
+        "station_id", "fund_group", (pl.col("st_num") * (d_s // pl.col("st_den"))).cast(pl.Int64).alias("s_int")
+    )
+    methods = {name: int(value * d_m) for name, value in quarter.method_points.items()}
+    if d_s > _INT64_LIMIT or d_m > _INT64_LIMIT or d_t > _INT64_LIMIT:
+        raise FastPathUnavailable("point denominators too large")
+
+    station_type = frames.usage.collect_schema()["station_id"]
+    stations = stations.with_columns(pl.col("station_id").cast(station_type, strict=False))
+    top_m = max(methods.values(), default=0)
+    top_s = int(stations["s_int"].max() or 0)  # type: ignore[arg-type]
+    group_ids = sorted({g.group_id for g in frames.quarter.groups})
+    stations = stations.with_columns(
+        pl.col("fund_group").replace_strict({g: i for i, g in enumerate(group_ids)}, return_dtype=pl.Int32).alias("g")
+    )
+    # The sampling numerators (a handful of values) give D_r before the reduction, so that the
+    # reduction groups by (group, work) only.
+    sampled = frames.usage.select(pl.col("sampling_num").unique()).collect(engine="streaming")["sampling_num"]
+    d_r = _lcm([int(v) for v in sampled.drop_nulls().to_list() if v])
+    if d_r > _INT64_LIMIT:
+        raise FastPathUnavailable("sampling denominators too large")
+    d_points = d_t * d_m * d_s * d_r
+
+    def reduce(wide: bool) -> tuple[pl.DataFrame, pl.DataFrame]:
+        time_points = _time_points_expr(frames, d_t)
+        taking = (
+            frames.usage.filter(pl.col("outcome").is_in(["managed", "unidentified"]))
+            .join(stations.lazy().select("station_id", "g", "s_int"), on="station_id", how="inner")
+            .with_columns(time_points.alias("t"))
+            .with_columns(
+                (
+                    (pl.col("t").cast(pl.Int128) if wide else pl.col("t"))
+                    * pl.col("method").replace_strict(methods, return_dtype=pl.Int64)
+                    * pl.col("s_int")
+                    * pl.col("sampling_den")
+                    * (d_r // pl.col("sampling_num"))
+                ).alias("p")
+            )
+        )
+        managed_plan = (
+            taking.filter(pl.col("outcome") == "managed")
+            .group_by("g", "work_id")
+            .agg(
+                pl.col("p").sum().alias("performing"),
+                pl.col("p").filter(pl.col("recorded")).sum().alias("mechanical"),
+                pl.len().alias("n"),
+                pl.col("recorded").sum().alias("n_recorded"),
+                pl.col("t").max().alias("t_max"),
+                (pl.col("sampling_den") * (d_r // pl.col("sampling_num"))).max().alias("r_max"),
+            )
+        )
+        unidentified_plan = taking.filter(pl.col("outcome") == "unidentified").select(
+            "line_id",
+            "station_id",
+            "g",
+            "recorded",
+            "p",
+            "t",
+            (pl.col("sampling_den") * (d_r // pl.col("sampling_num"))).alias("r"),
+        )
+        managed, unidentified = pl.collect_all([managed_plan, unidentified_plan], engine="streaming")
+        return managed, unidentified
+
+    # 64-bit sums unless a line's points or a sum could pass 2⁶³ (then again in 128 bits).
+    managed, unidentified = reduce(wide=False)
+    t_max = max(int(managed["t_max"].max() or 0), int(unidentified["t"].max() or 0))  # type: ignore[arg-type]
+    r_max = max(int(managed["r_max"].max() or 0), int(unidentified["r"].max() or 0))  # type: ignore[arg-type]
+    n_max = max(int(managed["n"].max() or 0), 1)  # type: ignore[arg-type]
+    if t_max * top_m * top_s * r_max * n_max > _INT64_LIMIT:
+        managed, unidentified = reduce(wide=True)
+    # From here every key is an integer: g (fund group), r (right: 0 mechanical, 1 performing, their
+    # text order), w (rank of the work id), p (rank of the party id), q (rank of the payee id).
+    # Texts are gathered only for the output, so sorting and joining never touch strings twice.
+    right_names = sorted(RIGHTS)
+    managed = managed.with_columns(pl.col("work_id").cast(pl.String))
+    work_ids = managed["work_id"].unique().sort()
+    work_index = pl.DataFrame({"work_id": work_ids}).with_row_index("w").with_columns(pl.col("w").cast(pl.Int64))
+    managed = managed.join(work_index, on="work_id").drop("work_id")
+    usage_w = pl.concat(
+        [
+            managed.filter((pl.col("n_recorded") > 0) if right == "mechanical" else pl.lit(True)).select(
+                "g",
+                pl.lit(right_names.index(right), pl.Int8).alias("r"),
+                "w",
+                pl.col(right).fill_null(0).cast(pl.Int128).alias("raw"),
+            )
+            for right in RIGHTS
+        ]
+    )
+    unid = unidentified.with_columns(
+        pl.col("line_id").cast(pl.String), pl.col("station_id").cast(pl.String), pl.col("p").cast(pl.Int128)
+    )
+    unid_w = pl.concat(
+        [
+            unid.with_columns(pl.lit(right_names.index("performing"), pl.Int8).alias("r")),
+            unid.filter(pl.col("recorded")).with_columns(pl.lit(right_names.index("mechanical"), pl.Int8).alias("r")),
+        ]
+    ).select("line_id", "station_id", "g", "r", "p")
+
+    # Shares of the works used, counted on the reference date, as integers over S.
+    say("shares / 分配率")
+    rights = frames.rights.filter(pl.col("counted")).join(work_index.select("work_id"), on="work_id", how="semi")
+    rights = _resolve_default_shares(rights, table)
+    d_share = _lcm(rights["share_den"].unique().to_list()) if rights.height else 1
+    if d_share > 2**40:
+        raise FastPathUnavailable("share denominators too large")
+    payee_ids = frames.parties["payee_id"].unique().sort()
+    party_index = (
+        frames.parties.select("party_id", "paid", "payee_id")
+        .sort("party_id")
+        .with_row_index("p")
+        .with_columns(pl.col("p").cast(pl.Int64))
+        .join(
+            pl.DataFrame({"payee_id": payee_ids}).with_row_index("q").with_columns(pl.col("q").cast(pl.Int64)),
+            on="payee_id",
+        )
+    )
+    rights = (
+        rights.join(work_index, on="work_id")
+        .join(party_index.select("party_id", "p", "paid"), on="party_id", how="left")
+        .select(
+            "w",
+            pl.col("right").replace_strict({r: i for i, r in enumerate(right_names)}, return_dtype=pl.Int8).alias("r"),
+            "p",
+            "paid",
+            (pl.col("share_num") * (d_share // pl.col("share_den"))).cast(pl.Int64).alias("s"),
+        )
+    )
+    per_work = rights.group_by("w", "r").agg(
+        pl.col("s").sum().alias("total"),
+        pl.col("s").filter(pl.col("p").is_not_null() & ~pl.col("paid").fill_null(False)).sum().alias("nonmember"),
+        pl.col("s").filter(pl.col("p").is_null()).sum().alias("empty"),
+    )
+    per_work = per_work.select(
+        "w",
+        "r",
+        (d_share - pl.col("nonmember")).alias("basic"),
+        (d_share - pl.col("total") + pl.col("empty")).alias("undetermined"),
+    )
+    holders = (
+        rights.filter(pl.col("p").is_not_null() & pl.col("paid") & (pl.col("s") > 0))
+        .group_by("w", "r", "p")
+        .agg(pl.col("s").sum())
+    )
+
+    # Fund totals: PT = Σ raw × basic + S × Σ unidentified points (over D × S).
+    say("allocation / 分配計算")
+    usage_w = usage_w.join(per_work, on=["w", "r"], how="left").with_columns(
+        pl.col("basic").fill_null(d_share), pl.col("undetermined").fill_null(d_share)
+    )
+    usage_w = usage_w.with_columns((pl.col("raw") * pl.col("basic")).alias("weighted"))
+    totals: dict[tuple[int, int], int] = {}
+    for g, r, value in usage_w.group_by("g", "r").agg(pl.col("weighted").sum()).iter_rows():
+        totals[(g, r)] = int(value)
+    for g, r, value in unid_w.group_by("g", "r").agg(pl.col("p").sum()).iter_rows():
+        totals[(g, r)] = totals.get((g, r), 0) + int(value) * d_share
+    group_of = {g: i for i, g in enumerate(group_ids)}
+    funds: list[FundResult] = []
+    fund_rows = []
+    for group in quarter.groups:
+        split = split_group(group)
+        for right in RIGHTS:
+            part, carry_in = split[right]
+            key = (group_of[group.group_id], right_names.index(right))
+            total = totals.get(key, 0)
+            funds.append(
+                FundResult(group.group_id, right, part, carry_in, part + carry_in, Fraction(total, d_points * d_share))
+            )
+            if total:
+                fund_rows.append((*key, part + carry_in, total))
+    fund_frame = pl.DataFrame(
+        fund_rows, schema={"g": pl.Int32, "r": pl.Int8, "F": pl.Int128, "PT": pl.Int128}, orient="row"
+    )
+    top_raw = int(usage_w["raw"].max() or 0) if usage_w.height else 0  # type: ignore[arg-type]
+    top_unid = int(unid_w["p"].max() or 0) if unid_w.height else 0  # type: ignore[arg-type]
+    top_fund = max((f.fund_in_yen for f in funds), default=0)
+    if max(top_raw, top_unid) * max(top_fund, 1) * d_share * d_share >= _INT128_SAFE:
+        raise FastPathUnavailable("amounts too large for 128-bit arithmetic")
+
+    group_names = pl.Series(group_ids, dtype=pl.String)
+    rights_text = pl.Series(right_names, dtype=pl.String)
+    party_ids = party_index.sort("p")["party_id"]
+    payee_of_party = party_index.sort("p")["q"]
+
+    def texts(frame: pl.DataFrame) -> list[pl.Series]:
+        return [
+            group_names.gather(frame["g"].cast(pl.Int64)).alias("fund_group"),
+            rights_text.gather(frame["r"].cast(pl.Int64)).alias("right"),
+        ]
+
+    lines = (
+        usage_w.select("g", "r", "w", "raw")
+        .join(holders, on=["w", "r"], how="inner")
+        .join(fund_frame, on=["g", "r"], how="inner")
+        .with_columns((pl.col("F") * pl.col("raw") * pl.col("s")).alias("exact"))
+        .filter(pl.col("exact") > 0)
+        .select("p", "w", "g", "r", "raw", "s", (pl.col("exact") // pl.col("PT")).cast(pl.Int64).alias("gross_yen"))
+    )
+    n_works, n_groups = max(work_ids.len(), 1), max(len(group_ids), 1)
+    if party_ids.len() * n_works * n_groups * 2 < _INT64_LIMIT:  # one integer key sorts faster than four
+        order = ((pl.col("p") * n_works + pl.col("w")) * n_groups + pl.col("g")) * 2 + pl.col("r")
+        lines = lines.sort(order)
+    else:
+        lines = lines.sort("p", "w", "g", "r")
+    statement_lines = pl.DataFrame(
+        [
+            party_ids.gather(lines["p"]).alias("party_id"),
+            payee_ids.gather(payee_of_party.gather(lines["p"])).alias("payee_id"),
+            work_ids.gather(lines["w"]).alias("work_id"),
+            *texts(lines),
+            _ratio_texts(lines["raw"] * lines["s"], d_points * d_share).alias("points"),
+            lines["gross_yen"],
+            _ratio_texts(lines["s"].cast(pl.Int128), d_share).alias("share"),
+        ]
+    )
+
+    undetermined = (
+        usage_w.filter(pl.col("undetermined") > 0)
+        .join(fund_frame, on=["g", "r"], how="inner")
+        .with_columns((pl.col("F") * pl.col("raw") * pl.col("undetermined")).alias("exact"))
+        .filter(pl.col("exact") > 0)
+        .sort("w", "g", "r")
+    )
+    held_u = pl.DataFrame(
+        [
+            pl.Series("kind", [HELD_UNDETERMINED] * undetermined.height, dtype=pl.String),
+            work_ids.gather(undetermined["w"]).alias("key"),
+            *texts(undetermined),
+            (undetermined["exact"] // undetermined["PT"]).cast(pl.Int64).alias("gross_yen"),
+            _ratio_texts(undetermined["raw"] * undetermined["undetermined"], d_points * d_share).alias("points"),
+            _ratio_texts(undetermined["undetermined"].cast(pl.Int128), d_share).alias("share"),
+            pl.Series("station_id", [None] * undetermined.height, dtype=pl.String),
+        ]
+    )
+    unidentified_held = (
+        unid_w.join(fund_frame, on=["g", "r"], how="inner")
+        .with_columns((pl.col("F") * pl.col("p") * d_share).alias("exact"))
+        .filter(pl.col("exact") > 0)
+        .sort("line_id", "g", "r")
+    )
+    held_l = pl.DataFrame(
+        [
+            pl.Series("kind", [HELD_UNIDENTIFIED] * unidentified_held.height, dtype=pl.String),
+            unidentified_held["line_id"].alias("key"),
+            *texts(unidentified_held),
+            (unidentified_held["exact"] // unidentified_held["PT"]).cast(pl.Int64).alias("gross_yen"),
+            _ratio_texts(unidentified_held["p"], d_points).alias("points"),
+            pl.Series("share", ["1/1"] * unidentified_held.height, dtype=pl.String),
+            unidentified_held["station_id"],
+        ]
+    )
+    # Sorted as (kind, key, fund group, right): "undetermined" comes before "unidentified".
+    held = pl.concat([held_u.cast(HELD_SCHEMA), held_l.cast(HELD_SCHEMA)])  # type: ignore[arg-type]
+
+    points_sorted = usage_w.sort("w", "g", "r")
+    work_points = pl.DataFrame(
+        [
+            work_ids.gather(points_sorted["w"]).alias("work_id"),
+            *texts(points_sorted),
+            _ratio_texts(points_sorted["weighted"], d_points * d_share).alias("points"),
+        ]
+    )
+
+    # Fund results: lines, held and items floored per fund.
+    sums: dict[tuple[int, int], list[int]] = {}
+    for frame, slot in (
+        (lines, 0),
+        (undetermined.with_columns((pl.col("exact") // pl.col("PT")).alias("gross_yen")), 1),
+        (unidentified_held.with_columns((pl.col("exact") // pl.col("PT")).alias("gross_yen")), 1),
+    ):
+        for g, r, gross, count in frame.group_by("g", "r").agg(pl.col("gross_yen").sum(), pl.len()).iter_rows():
+            entry = sums.setdefault((g, r), [0, 0, 0])
+            entry[slot] += int(gross)
+            entry[2] += int(count)
+    empty = [0, 0, 0]
+    funds = [
+        replace(
+            f,
+            lines_total_yen=sums.get((group_of[f.fund_group], right_names.index(f.right)), empty)[0],
+            held_total_yen=sums.get((group_of[f.fund_group], right_names.index(f.right)), empty)[1],
+            floored_items=sums.get((group_of[f.fund_group], right_names.index(f.right)), empty)[2],
+        )
+        for f in funds
+    ]
+
+    say("payees / 支払先")
+    payees = _payees(
+        lines.select("g", "gross_yen").with_columns(payee_of_party.gather(lines["p"]).alias("q")),
+        payee_ids,
+        group_ids,
+        frames,
+    )
+    counts = {
+        "statement_lines": statement_lines.height,
+        "payees": payees.height,
+        "held_lines": held.height,
+        "works_with_points": work_points["work_id"].n_unique() if work_points.height else 0,
+    }
+    summary = build_summary(quarter, ruleset_label, funds, int(payees["fee_yen"].sum()), counts)
+    return EngineResult(summary, statement_lines, payees, held, work_points)
+
+
+def _payees(lines: pl.DataFrame, payee_ids: pl.Series, group_ids: list[str], frames: BroadcastFrames) -> pl.DataFrame:
+    """Contract step 6: gross per payee, ``floor(Σ gross × rate)`` fee, net, payment date."""
+    quarter = frames.quarter
+    rates = [quarter.fee_rate_of(g) for g in group_ids]
+    common = _lcm([r.denominator for r in rates])
+    scaled = {i: int(r * common) for i, r in enumerate(rates)}
+    societies = frames.parties.filter(pl.col("category") == "foreign")["society"].drop_nulls().unique()
+    payees = (
+        lines.group_by("q", "g")
+        .agg(pl.col("gross_yen").sum())
+        .with_columns(
+            (pl.col("gross_yen").cast(pl.Int128) * pl.col("g").replace_strict(scaled, return_dtype=pl.Int128)).alias(
+                "fee_scaled"
+            )
+        )
+        .group_by("q")
+        .agg(pl.col("gross_yen").sum(), pl.col("fee_scaled").sum())
+        .sort("q")
+    )
+    payees = payees.with_columns(payee_ids.gather(payees["q"]).alias("payee_id"))
+    payees = (
+        payees.with_columns((pl.col("fee_scaled") // common).cast(pl.Int64).alias("fee_yen"))
+        .with_columns((pl.col("gross_yen") - pl.col("fee_yen")).alias("net_yen"))
+        .with_columns(pl.col("payee_id").is_in(societies.implode()).alias("foreign"))
+    )
+    return payees.select(
+        "payee_id",
+        pl.col("gross_yen").cast(pl.Int64),
+        "fee_yen",
+        pl.col("net_yen").cast(pl.Int64),
+        pl.when(pl.col("foreign"))
+        .then(pl.lit(quarter.foreign_payment_date.isoformat()))
+        .otherwise(pl.lit(quarter.distribution_date.isoformat()))
+        .alias("pay_date"),
+        pl.when(pl.col("foreign")).then(pl.lit("yes")).otherwise(pl.lit(None, pl.String)).alias("foreign_society"),
+    ).cast(PAYEE_SCHEMA)  # type: ignore[arg-type]
+
+
+def quarter_input_from_frames(frames: BroadcastFrames) -> QuarterInput:
+    """The validated folder as plain core values, for the row-by-row path."""
+    parties = [
+        Party(p["party_id"], p["name"] or "", p["category"], p["society"]) for p in frames.parties.iter_rows(named=True)
+    ]
+    stations = [
+        Station(s["station_id"], s["fund_group"], Fraction(int(s["st_num"]), int(s["st_den"])))
+        for s in frames.stations.iter_rows(named=True)
+    ]
+    rights = [
+        RightRow(
+            work_id=r["work_id"],
+            party_id=r["party_id"],
+            role=r["role"],
+            right=r["right"],
+            share=Fraction(int(r["share_num"]), int(r["share_den"])) if r["has_share"] else None,
+            submitted_on=r["submitted_on"],
+            valid_from=r["valid_from"],
+            valid_to=r["valid_to"],
+        )
+        for r in frames.rights.iter_rows(named=True)
+    ]
+    usage = [
+        UsageLine(
+            line_id=u["line_id"],
+            station_id=u["station_id"],
+            work_id=u["work_id"],
+            outcome=u["outcome"],
+            duration_s=int(u["duration_s"]) if u["duration_s"] is not None else 0,
+            method=u["method"],
+            recorded=bool(u["recorded"]),
+            sampling_rate=Fraction(int(u["sampling_num"]), int(u["sampling_den"])),
+        )
+        for u in frames.usage.with_columns(pl.col("line_id", "station_id", "work_id").cast(pl.String))
+        .collect()
+        .iter_rows(named=True)
+    ]
+    return QuarterInput(frames.quarter, parties, stations, rights, usage)
+
+
+def result_from_outcome(outcome: Outcome) -> EngineResult:
+    """The row-by-row outcome in the engine's tabular form (for writing and comparing)."""
+    return EngineResult(
+        summary=outcome.summary,
+        statement_lines=pl.DataFrame(
+            [
+                (
+                    s.party_id,
+                    s.payee_id,
+                    s.work_id,
+                    s.fund_group,
+                    s.right,
+                    format_ratio(s.points),
+                    s.gross_yen,
+                    format_ratio(s.share),
+                )
+                for s in outcome.statement_lines
+            ],
+            schema=STATEMENT_SCHEMA,
+            orient="row",
+        ),
+        payees=pl.DataFrame(
+            [
+                (
+                    p.payee_id,
+                    p.gross_yen,
+                    p.fee_yen,
+                    p.net_yen,
+                    p.pay_date.isoformat(),
+                    "yes" if p.foreign_society else None,
+                )
+                for p in outcome.payees
+            ],
+            schema=PAYEE_SCHEMA,
+            orient="row",
+        ),
+        held=pl.DataFrame(
+            [
+                (
+                    h.kind,
+                    h.key,
+                    h.fund_group,
+                    h.right,
+                    h.gross_yen,
+                    format_ratio(h.points),
+                    format_ratio(h.share),
+                    h.station_id,
+                )
+                for h in outcome.held
+            ],
+            schema=HELD_SCHEMA,
+            orient="row",
+        ),
+        work_points=pl.DataFrame(
+            [(w.work_id, w.fund_group, w.right, format_ratio(w.points)) for w in outcome.work_points],
+            schema=WORK_POINTS_SCHEMA,
+            orient="row",
+        ),
+    )

@@ -1,0 +1,733 @@
+"""The input folder of ``bunpai broadcast run`` (docs/broadcast-files.md): read and validated, vectorised.
+
+CSV files as the contract says; the usage lines may also come as Parquet (``usage.parquet`` or a
+folder ``usage/`` of Parquet files, e.g. partitioned by month), read lazily and streamed, because at
+the size of a real quarter (10⁸ lines) they are kept column-wise. Every problem is reported as
+``file:line: column: problem`` (``file:row N`` for Parquet), and nothing is computed on bad input.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import decimal
+import math
+import re
+import tomllib
+from dataclasses import dataclass, field
+from fractions import Fraction
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+
+from bunpai.core.broadcast.model import CATEGORIES, OUTCOMES, RIGHTS, FundGroup, Quarter
+from bunpai.core.broadcast.rules import (
+    BroadcastRuleSet,
+    TimePoints,
+    parse_quarter,
+    time_points_from_mapping,
+)
+from bunpai.core.money import MoneyError, parse_ratio, parse_yen
+from bunpai.core.rules import ROLES, RuleSetError
+from bunpai.formats.tables import (
+    LINE,
+    Problems,
+    choices,
+    dates,
+    duplicates,
+    flags,
+    ratios,
+    read_table,
+    reduce_ratio,
+    require,
+    unknown_reference,
+    whole_numbers,
+)
+
+PERIOD_FILE = "period.toml"
+USAGE_FILE = "usage.csv"
+USAGE_SCHEMA = {
+    "line_id": pl.String,
+    "station_id": pl.String,
+    "work_id": pl.String,
+    "outcome": pl.String,
+    "duration_s": pl.Int64,
+    "method": pl.String,
+    "recorded": pl.Boolean,
+    "sampling_num": pl.Int64,
+    "sampling_den": pl.Int64,
+}
+"""The typed usage lines the engine reads (from CSV, or Parquet with these or the contract's columns)."""
+
+_TOP_KEYS = (
+    "quarter",
+    "reference_date",
+    "distribution_date",
+    "admin_fee_rate",
+    "documents_days_before",
+    "time_points",
+    "method_points",
+    "fund_group",
+)
+_GROUP_KEYS = (
+    "id",
+    "amount_yen",
+    "recording_ratio",
+    "carry_in_performing_yen",
+    "carry_in_mechanical_yen",
+    "admin_fee_rate",
+)
+PARTY_OPTIONAL = (
+    "kind",
+    "name_kana",
+    "bank_code",
+    "branch_code",
+    "account_type",
+    "account_number",
+    "account_holder",
+)
+
+
+@dataclass
+class BroadcastFrames:
+    """A validated input folder."""
+
+    quarter: Quarter
+    parties: pl.DataFrame
+    stations: pl.DataFrame
+    rights: pl.DataFrame
+    usage: pl.LazyFrame
+    usage_source: str
+    notes: list[str] = field(default_factory=list)
+
+
+def _key_line(text: str, key: str) -> int:
+    for number, line in enumerate(text.splitlines(), start=1):
+        if re.match(rf"\s*{re.escape(key)}\s*=", line) or re.match(rf"\s*\[+\s*{re.escape(key)}\s*\]+", line):
+            return number
+    return 0
+
+
+def _read_toml(folder: Path, problems: Problems) -> tuple[dict[str, Any], str] | None:
+    path = folder / PERIOD_FILE
+    if not path.is_file():
+        problems.add(PERIOD_FILE, 0, "*", "file is missing")
+        return None
+    raw = path.read_bytes().removeprefix(b"\xef\xbb\xbf")
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        try:
+            text = raw.decode("cp932")
+        except UnicodeDecodeError:
+            problems.add(PERIOD_FILE, 0, "*", "not readable as UTF-8 or Shift_JIS/CP932 text")
+            return None
+    try:
+        return tomllib.loads(text, parse_float=decimal.Decimal), text
+    except tomllib.TOMLDecodeError as error:
+        match = re.search(r"line (\d+)", str(error))
+        problems.add(PERIOD_FILE, int(match.group(1)) if match else 0, "*", f"not valid TOML: {error}")
+        return None
+
+
+def read_period(folder: Path, problems: Problems, rules_for: Any) -> tuple[Quarter | None, BroadcastRuleSet | None]:
+    """Read ``period.toml``; missing distribution values come from the rule set in force."""
+    loaded = _read_toml(folder, problems)
+    if loaded is None:
+        return None, None
+    data, text = loaded
+    ok = True
+
+    def bad(key: str, message: str, line_key: str | None = None) -> None:
+        nonlocal ok
+        ok = False
+        problems.add(PERIOD_FILE, _key_line(text, line_key or key.split(".")[-1]), key, message)
+
+    for key in ("quarter", "reference_date", "distribution_date", "fund_group"):
+        if key not in data:
+            bad(key, "missing key")
+    for key in data:
+        if key not in _TOP_KEYS:
+            bad(key, "unknown key")
+
+    def ratio(key: str, value: Any, line_key: str | None = None, *, at_most_one: bool = True) -> Fraction | None:
+        if isinstance(value, bool) or value is None or isinstance(value, dict | list):
+            bad(key, f"not a ratio: {value!r}", line_key)
+            return None
+        try:
+            result = parse_ratio(str(value))
+        except MoneyError as error:
+            bad(key, str(error), line_key)
+            return None
+        if at_most_one and result > 1:
+            bad(key, f"ratio {value} is above 1", line_key)
+            return None
+        return result
+
+    def yen(key: str, value: Any, line_key: str | None = None) -> int | None:
+        if isinstance(value, bool | decimal.Decimal | float):
+            bad(key, f"not a whole number of yen: {value!r}", line_key)
+            return None
+        try:
+            result = parse_yen(value)
+        except MoneyError as error:
+            bad(key, str(error), line_key)
+            return None
+        if result < 0:
+            bad(key, f"negative amount {result}", line_key)
+            return None
+        return result
+
+    def day(key: str) -> dt.date | None:
+        value = data.get(key)
+        if value is None:
+            return None
+        if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+            return value
+        try:
+            return dt.date.fromisoformat(str(value))
+        except ValueError:
+            bad(key, f"not a date YYYY-MM-DD: {value!r}")
+            return None
+
+    quarter_name = data.get("quarter")
+    if quarter_name is not None:
+        try:
+            parse_quarter(str(quarter_name))
+        except ValueError:
+            bad("quarter", f"expected the quarter of use as YYYYQn, got {quarter_name!r}")
+            quarter_name = None
+    reference = day("reference_date")
+    distribution = day("distribution_date")
+    if reference is not None and distribution is not None and distribution < reference:
+        bad("distribution_date", "the distribution date is before the reference date")
+
+    rules: BroadcastRuleSet | None = None
+    if reference is not None:
+        try:
+            rules = rules_for(reference)
+        except RuleSetError as error:
+            bad("reference_date", str(error))
+
+    admin = None
+    if "admin_fee_rate" in data:
+        admin = ratio("admin_fee_rate", data["admin_fee_rate"])
+    elif rules is not None and quarter_name is not None:
+        try:
+            admin = rules.admin_fee_rate(str(quarter_name))
+        except RuleSetError as error:
+            bad("admin_fee_rate", f"not given and {error}", "quarter")
+    days_before = rules.documents_days_before if rules is not None else 0
+    if "documents_days_before" in data:
+        value = yen("documents_days_before", data["documents_days_before"])
+        days_before = value if value is not None else 0
+
+    time_points: TimePoints | None = rules.time_points if rules is not None else None
+    if "time_points" in data:
+        section = data["time_points"]
+        if not isinstance(section, dict):
+            bad("time_points", "must be a table [time_points]")
+        else:
+            for key in section:
+                if key not in ("bands", "per_extra", "per_second_cap"):
+                    bad(f"time_points.{key}", "unknown key")
+            try:
+                time_points = time_points_from_mapping(section)
+                for message in time_points.validate():
+                    bad("time_points", message)
+            except (RuleSetError, MoneyError, TypeError, ValueError, IndexError) as error:
+                bad("time_points", f"not a table of [seconds, points] bands: {error}")
+                time_points = None
+    method_points: dict[str, Fraction] | None = dict(rules.method_points) if rules is not None else None
+    if "method_points" in data:
+        section = data["method_points"]
+        if not isinstance(section, dict) or not section:
+            bad("method_points", "must be a table [method_points] naming at least one method")
+            method_points = None
+        else:
+            method_points = {}
+            for key, value in section.items():
+                parsed = ratio(f"method_points.{key}", value, key, at_most_one=False)
+                if parsed is not None:
+                    method_points[str(key).lower()] = parsed
+
+    groups: list[FundGroup] = []
+    raw_groups = data.get("fund_group", [])
+    if not isinstance(raw_groups, list) or not raw_groups:
+        if "fund_group" in data:
+            bad("fund_group", "expected one or more [[fund_group]] tables")
+        raw_groups = []
+    seen: set[str] = set()
+    for number, group in enumerate(raw_groups, start=1):
+        where = f"fund_group[{number}]"
+        if not isinstance(group, dict):
+            bad(where, "must be a table", "fund_group")
+            continue
+        for key in group:
+            if key not in _GROUP_KEYS:
+                bad(f"{where}.{key}", "unknown key", key)
+        group_id = group.get("id")
+        if not group_id or not isinstance(group_id, str):
+            bad(f"{where}.id", "missing id", "fund_group")
+            continue
+        if group_id in seen:
+            bad(f"{where}.id", f"duplicate fund group '{group_id}'", "id")
+        seen.add(group_id)
+        if "amount_yen" not in group:
+            bad(f"{where}.amount_yen", "missing key", "fund_group")
+        amount = yen(f"{where}.amount_yen", group.get("amount_yen", 0), "amount_yen")
+        recording = (
+            ratio(f"{where}.recording_ratio", group["recording_ratio"], "recording_ratio")
+            if "recording_ratio" in group
+            else (rules.default_recording_ratio if rules is not None else Fraction(0))
+        )
+        carry_p = yen(
+            f"{where}.carry_in_performing_yen", group.get("carry_in_performing_yen", 0), "carry_in_performing_yen"
+        )
+        carry_m = yen(
+            f"{where}.carry_in_mechanical_yen", group.get("carry_in_mechanical_yen", 0), "carry_in_mechanical_yen"
+        )
+        own_rate = (
+            ratio(f"{where}.admin_fee_rate", group["admin_fee_rate"], "admin_fee_rate")
+            if "admin_fee_rate" in group
+            else None
+        )
+        if amount is None or recording is None or carry_p is None or carry_m is None:
+            continue
+        groups.append(FundGroup(group_id, amount, recording, carry_p, carry_m, own_rate))
+
+    if not ok or rules is None or reference is None or distribution is None or quarter_name is None:
+        return None, rules
+    if admin is None or time_points is None or method_points is None:
+        return None, rules
+    quarter = Quarter(
+        quarter=str(quarter_name),
+        reference_date=reference,
+        distribution_date=distribution,
+        admin_fee_rate=admin,
+        documents_days_before=days_before,
+        time_points=time_points,
+        method_points=method_points,
+        groups=tuple(sorted(groups, key=lambda g: g.group_id)),
+        foreign_delay_months=rules.foreign_delay_months,
+    )
+    return quarter, rules
+
+
+def _source(folder: Path, stem: str) -> str:
+    """``stem.csv`` as the contract says, or ``stem.parquet`` when only that is present."""
+    if not (folder / f"{stem}.csv").is_file() and (folder / f"{stem}.parquet").is_file():
+        return f"{stem}.parquet"
+    return f"{stem}.csv"
+
+
+def _read(
+    folder: Path, file: str, required: list[str], optional: tuple[str, ...] | list[str], problems: Problems
+) -> pl.DataFrame | None:
+    """A CSV table (:func:`read_table`), or a Parquet table read as the same text columns (row N = line N)."""
+    if not file.endswith(".parquet"):
+        return _empty_as_null(read_table(folder, file, required, optional, problems))
+    frame = pl.read_parquet(folder / file)
+    missing = [c for c in required if c not in frame.columns]
+    for column in missing:
+        problems.add(file, 1, column, "missing column")
+    if missing:
+        return None
+    keep = [c for c in (*required, *optional) if c in frame.columns]
+    return frame.select([pl.col(c).cast(pl.String) for c in keep]).with_row_index(LINE, offset=1)
+
+
+def _empty_as_null(frame: pl.DataFrame | None) -> pl.DataFrame | None:
+    """A quoted empty cell (``""``) is an empty cell too: not given."""
+    if frame is None:
+        return None
+    columns = [c for c in frame.columns if c != LINE and frame.schema[c] == pl.String]
+    if not columns or not frame.select(pl.any_horizontal([pl.col(c) == "" for c in columns]).any()).item():
+        return frame
+    return frame.with_columns([pl.when(pl.col(c) == "").then(None).otherwise(pl.col(c)).alias(c) for c in columns])
+
+
+def _percent_as_fraction(frame: pl.DataFrame, column: str) -> pl.DataFrame:
+    """``50%`` / ``12.5%`` written as the exact fractions ``50/100`` / ``125/1000`` (vectorised)."""
+    text = pl.col(column)
+    if frame.height == 0 or not frame.select(text.str.ends_with("%").any()).item():
+        return frame
+    parts = text.str.extract_groups(r"^(\d{1,15})(?:\.(\d{1,3}))?%$")
+    decimals = parts.struct.field("2").fill_null("")
+    numerator = parts.struct.field("1") + decimals
+    denominator = decimals.str.len_chars().replace_strict({0: "100", 1: "1000", 2: "10000", 3: "100000"}, default=None)
+    converted = pl.when(parts.struct.field("1").is_not_null()).then(numerator + "/" + denominator).otherwise(text)
+    return frame.with_columns(converted.alias(column))
+
+
+def _parties(folder: Path, problems: Problems) -> pl.DataFrame | None:
+    file = _source(folder, "parties")
+    frame = _read(folder, file, ["party_id", "name", "category", "society"], PARTY_OPTIONAL, problems)
+    if frame is None:
+        return None
+    require(problems, file, frame, ["party_id", "category"])
+    duplicates(problems, file, frame, "party_id")
+    category = choices(problems, file, frame, "category", CATEGORIES, "category")
+    problems.check(
+        file,
+        "society",
+        frame,
+        (category == "foreign") & pl.col("society").is_null(),
+        "a member of a foreign society needs its society code",
+    )
+    societies = frame.filter(category == "foreign")["society"].drop_nulls().unique()
+    problems.check(
+        file,
+        "party_id",
+        frame,
+        pl.col("party_id").is_in(societies.implode()),
+        pl.format("'{}' is both a party and the society of a foreign party", pl.col("party_id")),
+    )
+    for column in PARTY_OPTIONAL:
+        if column not in frame.columns:
+            frame = frame.with_columns(pl.lit(None, pl.String).alias(column))
+    kind = choices(problems, file, frame, "kind", ("individual", "corporation"), "kind")
+    paid = category.is_in(["member", "foreign", "assignee"])
+    payee = pl.when(category == "foreign").then(pl.col("society")).otherwise(pl.col("party_id"))
+    return frame.select(
+        pl.col(LINE),
+        pl.col("party_id"),
+        pl.col("name"),
+        category.alias("category"),
+        pl.col("society"),
+        paid.alias("paid"),
+        payee.alias("payee_id"),
+        kind.alias("kind"),
+        *[pl.col(c) for c in PARTY_OPTIONAL if c != "kind"],
+    )
+
+
+def _stations(folder: Path, problems: Problems, groups: list[str] | None) -> pl.DataFrame | None:
+    file = _source(folder, "stations")
+    frame = _read(folder, file, ["station_id", "fund_group", "station_points"], [], problems)
+    if frame is None:
+        return None
+    require(problems, file, frame, ["station_id", "fund_group", "station_points"])
+    duplicates(problems, file, frame, "station_id")
+    if groups is not None:
+        unknown_reference(problems, file, frame, "fund_group", pl.Series(groups, dtype=pl.String), "fund group")
+    numerator, denominator = ratios(problems, file, frame, "station_points")
+    typed = frame.select(
+        pl.col(LINE), pl.col("station_id"), pl.col("fund_group"), numerator.alias("st_num"), denominator.alias("st_den")
+    )
+    problems.flush()
+    return reduce_ratio(
+        typed.with_columns(pl.col("st_num").fill_null(0), pl.col("st_den").fill_null(1)), "st_num", "st_den"
+    )
+
+
+def _rights(
+    folder: Path, problems: Problems, party_ids: pl.Series | None, quarter: Quarter | None
+) -> pl.DataFrame | None:
+    file = _source(folder, "rights")
+    frame = _read(
+        folder,
+        file,
+        ["work_id", "party_id", "role", "right", "share", "submitted_on", "valid_from", "valid_to"],
+        [],
+        problems,
+    )
+    if frame is None:
+        return None
+    require(problems, file, frame, ["work_id", "role", "right", "submitted_on"])
+    if party_ids is not None:
+        unknown_reference(problems, file, frame, "party_id", party_ids, "party")
+    frame = _percent_as_fraction(frame, "share")
+    numerator, denominator = ratios(problems, file, frame, "share")
+    typed = (
+        frame.lazy()
+        .select(
+            pl.col(LINE),
+            pl.col("work_id"),
+            pl.col("party_id"),
+            choices(problems, file, frame, "role", ROLES, "role").alias("role"),
+            choices(problems, file, frame, "right", RIGHTS, "right").alias("right"),
+            numerator.alias("share_num"),
+            denominator.alias("share_den"),
+            pl.col("share").is_not_null().alias("has_share"),
+            dates(problems, file, frame, "submitted_on").alias("submitted_on"),
+            dates(problems, file, frame, "valid_from").alias("valid_from"),
+            dates(problems, file, frame, "valid_to").alias("valid_to"),
+        )
+        .collect()
+    )
+    problems.flush()
+    problems.check(file, "valid_to", typed, pl.col("valid_to") < pl.col("valid_from"), "valid_to is before valid_from")
+    problems.check(file, "share", typed, pl.col("share_num") > pl.col("share_den"), "a share above 1")
+    if quarter is None:
+        return typed
+    cutoff = quarter.reference_date - dt.timedelta(days=quarter.documents_days_before)
+    reference = quarter.reference_date
+    counted = (
+        (pl.col("valid_from").is_null() | (pl.col("valid_from") <= reference))
+        & (pl.col("valid_to").is_null() | (pl.col("valid_to") >= reference))
+        & (pl.col("submitted_on") <= cutoff)
+    )
+    typed = typed.with_columns(counted.fill_null(False).alias("counted"))
+    typed = typed.with_columns(pl.col("share_num").fill_null(0), pl.col("share_den").fill_null(1).replace(0, 1))
+    typed = reduce_ratio(typed, "share_num", "share_den")
+    rows = typed.filter(pl.col("counted"))
+    problems.check(
+        file,
+        "party_id",
+        rows,
+        pl.col("party_id").is_not_null() & pl.struct("work_id", "party_id", "role", "right").is_duplicated(),
+        pl.format(
+            "'{}' holds the role {} of the {} right of work '{}' twice on the reference date",
+            pl.col("party_id"),
+            pl.col("role"),
+            pl.col("right"),
+            pl.col("work_id"),
+        ),
+    )
+    # Either every counted row of a work's right has a share, or none has and there is no publisher
+    # (then the default table applies).
+    shape = rows.group_by("work_id", "right").agg(
+        pl.col("has_share").all().alias("all_given"),
+        pl.col("has_share").any().alias("any_given"),
+        (pl.col("role") == "publisher").any().alias("has_publisher"),
+    )
+    rows = rows.join(shape, on=["work_id", "right"])
+    problems.check(
+        file,
+        "share",
+        rows,
+        ~pl.col("has_share") & (pl.col("any_given") | pl.col("has_publisher")),
+        "a share is needed: other rows of this work's right have one, or it has a publisher",
+    )
+    _check_totals(problems, file, rows)
+    defaults = shape.filter(~pl.col("any_given") & ~pl.col("has_publisher")).select("work_id", "right")
+    return typed.join(
+        defaults.with_columns(pl.lit(True).alias("default_shares")), on=["work_id", "right"], how="left"
+    ).with_columns(pl.col("default_shares").fill_null(False) & pl.col("counted"))
+
+
+def _check_totals(problems: Problems, file: str, rows: pl.DataFrame) -> None:
+    """Per work and right the counted shares may not pass 1; publishers not 6/12 of the performing right."""
+    given = rows.filter(pl.col("has_share"))
+    if given.height == 0:
+        return
+    common = 1
+    for d in given["share_den"].unique().to_list():
+        common = math.lcm(common, int(d))
+    if common >= 2**40:
+        problems.add(file, 0, "share", f"share denominators too large to add up exactly (common {common})")
+        return
+    scaled = given.with_columns((pl.col("share_num") * (common // pl.col("share_den"))).cast(pl.Int128).alias("s"))
+    totals = scaled.group_by("work_id", "right").agg(
+        pl.col("s").sum().alias("total"),
+        pl.col("s").filter(pl.col("role") == "publisher").sum().alias("publisher"),
+        pl.col(LINE).min().alias(LINE),
+    )
+    for line, work_id, right, total, publisher in (
+        totals.filter(
+            (pl.col("total") > common) | ((pl.col("right") == "performing") & (pl.col("publisher") * 2 > common))
+        )
+        .select(LINE, "work_id", "right", "total", "publisher")
+        .sort(LINE)
+        .iter_rows()
+    ):
+        if total > common:
+            value = Fraction(int(total), common)
+            problems.add(
+                file,
+                int(line),
+                "share",
+                f"{right} shares of work '{work_id}' add up to {value.numerator}/{value.denominator}, above 1",
+            )
+        else:
+            value = Fraction(int(publisher), common)
+            problems.add(
+                file,
+                int(line),
+                "share",
+                f"publishers of work '{work_id}' hold {value.numerator}/{value.denominator} of the performing "
+                "right, above 6/12",
+            )
+
+
+def _usage_csv(
+    folder: Path, problems: Problems, station_ids: pl.Series | None, methods: list[str] | None
+) -> pl.DataFrame | None:
+    file = USAGE_FILE
+    frame = _empty_as_null(
+        read_table(
+            folder,
+            file,
+            ["line_id", "station_id", "work_id", "outcome", "duration_s", "method", "recorded", "sampling_rate"],
+            [],
+            problems,
+        )
+    )
+    if frame is None:
+        return None
+    require(problems, file, frame, ["line_id", "station_id", "outcome"])
+    duplicates(problems, file, frame, "line_id")
+    if station_ids is not None:
+        unknown_reference(problems, file, frame, "station_id", station_ids, "station")
+    outcome = choices(problems, file, frame, "outcome", OUTCOMES, "outcome")
+    taking_part = outcome.is_in(["managed", "unidentified"])
+    problems.check(
+        file, "work_id", frame, (outcome == "managed") & pl.col("work_id").is_null(), "a managed line needs its work_id"
+    )
+    problems.check(
+        file,
+        "work_id",
+        frame,
+        (outcome == "unidentified") & pl.col("work_id").is_not_null(),
+        "an unidentified line has no work_id",
+    )
+    problems.check(file, "duration_s", frame, taking_part & pl.col("duration_s").is_null(), "missing value")
+    problems.check(file, "method", frame, taking_part & pl.col("method").is_null(), "missing value")
+    method = (
+        choices(problems, file, frame, "method", methods, "usage method") if methods is not None else pl.col("method")
+    )
+    numerator, denominator = ratios(problems, file, frame, "sampling_rate")
+    typed = (
+        frame.lazy()
+        .select(
+            pl.col(LINE),
+            pl.col("line_id"),
+            pl.col("station_id"),
+            pl.col("work_id"),
+            outcome.alias("outcome"),
+            whole_numbers(problems, file, frame, "duration_s").alias("duration_s"),
+            method.alias("method"),
+            flags(problems, file, frame, "recorded").alias("recorded"),
+            pl.when(pl.col("sampling_rate").is_null()).then(1).otherwise(numerator).alias("sampling_num"),
+            pl.when(pl.col("sampling_rate").is_null()).then(1).otherwise(denominator).alias("sampling_den"),
+        )
+        .collect()
+    )
+    problems.flush()
+    problems.check(file, "sampling_rate", typed, pl.col("sampling_num") == 0, "a sampling rate of zero")
+    problems.check(
+        file, "sampling_rate", typed, pl.col("sampling_num") > pl.col("sampling_den"), "a sampling rate above 1"
+    )
+    problems.flush()
+    return reduce_ratio(
+        typed.with_columns(pl.col("sampling_num").fill_null(1), pl.col("sampling_den").fill_null(1)),
+        "sampling_num",
+        "sampling_den",
+    )
+
+
+def usage_parquet_source(folder: Path) -> Path | None:
+    """``usage.parquet``, or a folder ``usage/`` of Parquet files (any partitioning), if present."""
+    single = folder / "usage.parquet"
+    if single.is_file():
+        return single
+    directory = folder / "usage"
+    if directory.is_dir() and any(directory.rglob("*.parquet")):
+        return directory
+    return None
+
+
+def scan_usage_parquet(source: Path) -> pl.LazyFrame:
+    """The Parquet usage lines as the engine's typed columns (lazily: nothing is read yet)."""
+    pattern = str(source / "**" / "*.parquet") if source.is_dir() else str(source)
+    lazy = pl.scan_parquet(pattern, hive_partitioning=source.is_dir())
+    names = lazy.collect_schema().names()
+    # Identifiers keep their stored type (often integers): the engine groups on them as they are
+    # and turns them into text only after the reduction.
+    columns = [
+        pl.col("line_id"),
+        pl.col("station_id"),
+        pl.col("work_id"),
+        pl.col("outcome").cast(pl.String),
+        pl.col("duration_s").cast(pl.Int64),
+        pl.col("method").cast(pl.String),
+    ]
+    recorded = pl.col("recorded")
+    columns.append(
+        (recorded.cast(pl.String).str.to_lowercase().is_in(["yes", "true", "y", "1"]))
+        .fill_null(False)
+        .alias("recorded")
+    )
+    if "sampling_num" in names:
+        columns += [
+            pl.col("sampling_num").cast(pl.Int64).fill_null(1),
+            pl.col("sampling_den").cast(pl.Int64).fill_null(1),
+        ]
+    else:
+        columns += [pl.lit(1, pl.Int64).alias("sampling_num"), pl.lit(1, pl.Int64).alias("sampling_den")]
+    return lazy.select(columns)
+
+
+def _usage_parquet_problems(
+    usage: pl.LazyFrame, name: str, problems: Problems, station_ids: pl.Series | None, methods: list[str] | None
+) -> None:
+    """Checks of Parquet usage lines, one streaming pass; rows located only when something is wrong."""
+    outcome = pl.col("outcome")
+    taking_part = outcome.is_in(["managed", "unidentified"])
+    checks: list[tuple[str, pl.Expr, str]] = [
+        ("outcome", ~outcome.is_in(list(OUTCOMES)) | outcome.is_null(), "unknown outcome"),
+        ("work_id", (outcome == "managed") & pl.col("work_id").is_null(), "a managed line needs its work_id"),
+        (
+            "duration_s",
+            taking_part & ((pl.col("duration_s") < 0) | pl.col("duration_s").is_null()),
+            "no valid duration",
+        ),
+        (
+            "sampling_rate",
+            (pl.col("sampling_num") <= 0) | (pl.col("sampling_num") > pl.col("sampling_den")),
+            "bad sampling rate",
+        ),
+        ("line_id", pl.col("line_id").is_null(), "missing value"),
+    ]
+    if methods is not None:
+        checks.append(
+            ("method", taking_part & ~pl.col("method").is_in(methods).fill_null(False), "unknown usage method")
+        )
+    if station_ids is not None:
+        dtype = usage.collect_schema()["station_id"]
+        known = station_ids.cast(dtype, strict=False).drop_nulls()
+        checks.append(("station_id", ~pl.col("station_id").is_in(known.implode()).fill_null(False), "unknown station"))
+    counts = usage.select([bad.fill_null(False).sum().alias(f"c{i}") for i, (_, bad, _) in enumerate(checks)]).collect(
+        engine="streaming"
+    )
+    for i, (column, bad, message) in enumerate(checks):
+        if counts[f"c{i}"][0]:
+            rows = usage.with_row_index("row", offset=1).filter(bad.fill_null(False)).select("row").head(1000).collect()
+            for (row,) in rows.iter_rows():
+                problems.add(f"{name}:row", int(row), column, message)
+
+
+def read_input(folder: Path, rules_for: Any) -> tuple[BroadcastFrames, BroadcastRuleSet]:
+    """Read and validate a whole input folder. ``rules_for(date)`` picks the rule set by reference date."""
+    problems = Problems()
+    if not folder.is_dir():
+        problems.add(str(folder.name or folder), 0, "*", "input folder does not exist")
+        problems.raise_if_any()
+    quarter, rules = read_period(folder, problems, rules_for)
+    parties = _parties(folder, problems)
+    groups = [g.group_id for g in quarter.groups] if quarter is not None else None
+    stations = _stations(folder, problems, groups)
+    rights = _rights(folder, problems, parties["party_id"] if parties is not None else None, quarter)
+    methods = sorted(quarter.method_points) if quarter is not None else None
+    station_ids = stations["station_id"] if stations is not None else None
+    parquet = usage_parquet_source(folder)
+    usage: pl.LazyFrame | None
+    if parquet is not None and not (folder / USAGE_FILE).is_file():
+        usage = scan_usage_parquet(parquet)
+        _usage_parquet_problems(usage, parquet.name, problems, station_ids, methods)
+        source = parquet.name
+    else:
+        frame = _usage_csv(folder, problems, station_ids, methods)
+        usage = frame.drop(LINE).lazy() if frame is not None else None
+        source = USAGE_FILE
+    problems.raise_if_any()
+    assert quarter is not None and rules is not None and parties is not None and stations is not None
+    assert rights is not None and usage is not None
+    notes = []
+    if rules.example:
+        notes.append(f"rule set {rules.label} contains example values (not the society's published figures)")
+    month = quarter.distribution_date.month
+    if month not in rules.distribution_months:
+        notes.append(f"distribution date {quarter.distribution_date.isoformat()} is not in a distribution month")
+    return BroadcastFrames(quarter, parties, stations, rights, usage, source, notes), rules

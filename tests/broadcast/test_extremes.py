@@ -1,0 +1,108 @@
+"""Extreme values: huge funds, long uses, tiny sampling rates and odd shares stay exact and balanced,
+through the 128-bit path or the row-by-row fallback, and equal the row-by-row rules."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bunpai.core.broadcast.conservation import conservation_failures
+from bunpai.core.broadcast.reference import distribute
+from bunpai.engine.broadcast import (
+    FastPathUnavailable,
+    distribute_frames,
+    quarter_input_from_frames,
+    result_from_outcome,
+)
+from bunpai.formats.broadcast_input import read_input
+from bunpai.rules import broadcast_ruleset_for, prc_ruleset_for
+from bunpai.services.broadcast import compute_quarter
+from tests.broadcast.factory import write_folder
+
+PARTIES = [
+    {"party_id": "A", "name": "A", "category": "member"},
+    {"party_id": "B", "name": "B", "category": "foreign", "society": "052"},
+]
+
+
+def _quarter(tmp_path: Path, amount: int, duration: int, sampling: str, share: str) -> Path:
+    return write_folder(
+        tmp_path / "in",
+        groups=[{"id": "g", "amount_yen": amount, "recording_ratio": "1/7"}],
+        fee="1/3",
+        parties=PARTIES,
+        stations=[{"station_id": "S", "fund_group": "g", "station_points": "7/3"}],
+        rights=[
+            {
+                "work_id": "W",
+                "party_id": "A",
+                "role": "composer",
+                "right": r,
+                "share": share,
+                "submitted_on": "2020-01-01",
+            }
+            for r in ("performing", "mechanical")
+        ]
+        + [
+            {
+                "work_id": "W",
+                "party_id": "B",
+                "role": "lyricist",
+                "right": "performing",
+                "share": "1/3",
+                "submitted_on": "2020-01-01",
+            }
+        ],
+        usage=[
+            {
+                "line_id": f"L{i}",
+                "station_id": "S",
+                "work_id": "W",
+                "outcome": "managed",
+                "duration_s": duration + i,
+                "method": "theme",
+                "recorded": "yes",
+                "sampling_rate": sampling,
+            }
+            for i in range(3)
+        ]
+        + [
+            {
+                "line_id": "U",
+                "station_id": "S",
+                "outcome": "unidentified",
+                "duration_s": 7,
+                "method": "commercial",
+                "sampling_rate": sampling,
+            }
+        ],
+    )
+
+
+@pytest.mark.parametrize(
+    ("amount", "duration", "sampling", "share"),
+    [
+        (10**15, 10**9, "1/997", "1/7"),  # a quadrillion yen, 30-year uses, a prime sampling rate
+        (1, 0, "", "0.3333"),  # one yen
+        (999_999_999_999, 86_400, "0.000001", "2/3"),
+        (10**18, 10**12, "1/999983", "1/7"),  # beyond the 128-bit guard: the row-by-row path
+    ],
+)
+def test_extremes_balance_and_equal_the_rules(
+    tmp_path: Path, amount: int, duration: int, sampling: str, share: str
+) -> None:
+    folder = _quarter(tmp_path, amount, duration, sampling, share)
+    run = compute_quarter(folder)
+    assert conservation_failures(run.result.summary, int(run.result.payees["gross_yen"].sum())) == []
+    frames, rules = read_input(folder, rules_for=broadcast_ruleset_for)
+    table = prc_ruleset_for(frames.quarter.reference_date)
+    slow = result_from_outcome(distribute(quarter_input_from_frames(frames), table, rules.label))
+    try:
+        fast = distribute_frames(frames, table, rules.label)
+    except FastPathUnavailable:
+        assert run.path == "row-by-row"
+        return
+    for name in ("statement_lines", "payees", "held", "work_points"):
+        assert getattr(fast, name).rows() == getattr(slow, name).rows(), name
+    assert fast.summary == slow.summary

@@ -1,0 +1,226 @@
+"""The journeys in a real browser (Debian's Chromium, headless) against the demo site started by
+`bunpai web demo` in a subprocess, and schemathesis against its OpenAPI document.
+
+The live site runs on its own SQLite data folder (the documented embedded default); the other web
+tests cover PostgreSQL. Screenshots are saved under test-artifacts/ in the checkout.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+CHROMIUM = Path(os.environ.get("BUNPAI_CHROMIUM", "/usr/bin/chromium"))
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+PASSWORD = "bunpai-demo-2026"
+PDF = b"%PDF-1.4\n% evidence\n%%EOF\n"
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
+    folder = tmp_path_factory.mktemp("site") / "data"
+    port = _free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("BUNPAI_")}
+    env["PYTHONUNBUFFERED"] = "1"
+    log = (folder.parent / "server.log").open("w")
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "bunpai",
+            "web",
+            "demo",
+            "--works",
+            "300",
+            "--data-dir",
+            str(folder),
+            "--addr",
+            f"127.0.0.1:{port}",
+        ],
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    try:
+        deadline = time.monotonic() + 120
+        while True:
+            if process.poll() is not None:
+                pytest.fail("the demo site stopped:\n" + (folder.parent / "server.log").read_text())
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                break
+            except OSError:
+                if time.monotonic() > deadline:
+                    pytest.fail("the demo site did not start within 120 s")
+                time.sleep(0.3)
+        yield {"base": f"http://127.0.0.1:{port}", "folder": folder}
+    finally:
+        process.terminate()
+        process.wait(timeout=20)
+        log.close()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    if not CHROMIUM.is_file():
+        pytest.fail(
+            f"{CHROMIUM} is missing: install Debian's chromium (bash dev.sh test does it with apt-get), "
+            "or set BUNPAI_CHROMIUM to a Chromium binary"
+        )
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS, headless=True)
+        yield b
+        b.close()
+
+
+def _login(browser: Any, site: dict[str, Any], user: str, language: str = "ja") -> Any:
+    context = browser.new_context(accept_downloads=True, locale="ja-JP" if language == "ja" else "en-US")
+    page = context.new_page()
+    page.goto(site["base"] + "/accounts/login/")
+    page.fill("#id_username", user)
+    page.fill("#id_password", PASSWORD)
+    page.click("form.box button[type=submit]")
+    page.wait_for_url(site["base"] + "/")
+    return page
+
+
+def _shot(page: Any, name: str) -> None:
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+
+
+def test_a_runner_runs_and_another_person_approves(browser: Any, site: dict[str, Any]) -> None:
+    page = _login(browser, site, "runner")
+    page.goto(site["base"] + "/staff/runs/new/")
+    page.fill("#id_folder", str(site["folder"] / "periods" / "input"))
+    page.select_option("#id_corrects", index=1)  # the approved demo run: this is its correction
+    _shot(page, "01-runner-new-run")
+    page.click("form.box button[type=submit]")
+    page.wait_for_url(re.compile(r".*/staff/runs/\d+/$"))
+    assert page.locator("#run-status").inner_text() == "計算済み・承認待ち"
+    assert page.locator("#approve").count() == 0
+    assert page.locator("svg.chart").count() == 1
+    assert page.locator("td.ok").count() == 5 and page.locator("td.bad").count() == 0
+    run_url = page.url
+    _shot(page, "02-runner-run-computed")
+    page.context.close()
+
+    page = _login(browser, site, "approver", "en")
+    page.goto(site["base"] + "/i18n/setlang/")  # a GET does nothing: the language is chosen by a form
+    page.goto(run_url)
+    page.click("button[value=en]")
+    page.wait_for_load_state()
+    page.click("#approve")
+    page.wait_for_url(run_url)
+    assert page.locator("#run-status").inner_text() == "approved"
+    assert "Run approved." in page.content()
+    _shot(page, "03-approver-approved")
+    page.context.close()
+
+
+def test_a_member_downloads_a_statement(browser: Any, site: dict[str, Any]) -> None:
+    page = _login(browser, site, "member")
+    page.goto(site["base"] + "/member/statements/")
+    assert page.locator("svg.chart").count() == 1
+    _shot(page, "04-member-statements")
+    with page.expect_download() as info:
+        page.locator("a.csv").first.click()
+    csv_text = Path(info.value.path()).read_text(encoding="utf-8")
+    assert csv_text.startswith("period,party_id,payee_id,work_id,title,gross_yen")
+    with page.expect_download() as info:
+        page.locator("a.pdf").first.click()
+    assert Path(info.value.path()).read_bytes().startswith(b"%PDF")
+    page.context.close()
+
+
+def test_a_claimant_files_a_claim_and_staff_accept_it(browser: Any, site: dict[str, Any]) -> None:
+    page = _login(browser, site, "claimant")
+    page.goto(site["base"] + "/claimant/claims/new/")
+    page.fill("#id_work_code", "W0000001")
+    page.select_option("#id_fund", "broadcast")
+    page.fill("#id_use_date", "2025-10-01")
+    page.fill("#id_statement", "番組確定表に題名と作曲者名があります。")
+    page.set_input_files("#id_use", files=[{"name": "番組確定表.pdf", "mimeType": "application/pdf", "buffer": PDF}])
+    page.set_input_files("#id_author", files=[{"name": "score.png", "mimeType": "image/png", "buffer": PNG}])
+    page.set_input_files("#id_identity", files=[{"name": "passport.pdf", "mimeType": "application/pdf", "buffer": PDF}])
+    _shot(page, "05-claimant-form")
+    page.click("#file-claim")
+    page.wait_for_url(re.compile(r".*/claimant/claims/\d+/$"))
+    claim_url = page.url
+    assert page.locator("#claim-status").inner_text() == "受付済み・確認中"
+    assert page.locator("a[href^='/evidence/']").count() == 3
+    _shot(page, "06-claimant-filed")
+    page.context.close()
+
+    page = _login(browser, site, "runner")
+    page.goto(claim_url.replace("/claimant/claims/", "/staff/claims/"))
+    page.check("input[name=decision][value=accept]")
+    page.click("#decide")
+    page.wait_for_load_state()
+    assert page.locator("#claim-status").inner_text() == "受理・次期分配待ち"
+    _shot(page, "07-staff-accepted-claim")
+    page.context.close()
+
+    page = _login(browser, site, "claimant")
+    page.goto(claim_url)
+    assert page.locator("#claim-status").inner_text() == "受理・次期分配待ち"
+    page.context.close()
+
+
+@pytest.fixture(scope="module")
+def member_token(browser: Any, site: dict[str, Any]) -> str:
+    page = _login(browser, site, "member")
+    page.goto(site["base"] + "/tokens/")
+    page.fill("#id_name", "schemathesis")
+    page.click("form.box button[type=submit]")
+    token = page.locator("#new-token").inner_text()
+    page.context.close()
+    assert token.startswith("bp_")
+    return token
+
+
+def test_the_api_never_answers_with_a_server_error(site: dict[str, Any], member_token: str) -> None:
+    """Every operation of the served OpenAPI document, with generated parameters: no 5xx."""
+    import schemathesis
+    from hypothesis import HealthCheck, given, settings
+    from schemathesis.checks import not_a_server_error
+
+    schema = schemathesis.openapi.from_url(site["base"] + "/api/openapi.json")
+    operations = [result.ok() for result in schema.get_all_operations()]
+    assert len(operations) >= 7
+    headers = {"Authorization": f"Bearer {member_token}"}
+    for operation in operations:
+
+        @given(case=operation.as_strategy())
+        @settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck), database=None)
+        def check(case: Any) -> None:
+            case.call_and_validate(headers=headers, checks=[not_a_server_error])
+
+        check()

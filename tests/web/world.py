@@ -1,0 +1,122 @@
+"""A small world for web tests: a generated period loaded through the registry, one user per role,
+a run computed by the runner and approved by the approver, and a claim with its evidence."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+PASSWORD = "web-test-password-1"
+PDF = b"%PDF-1.4\n% evidence\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
+ROLES = [
+    "registry_editor",
+    "distribution_runner",
+    "distribution_approver",
+    "administrator",
+    "licensee",
+    "member",
+    "claimant",
+]
+
+
+@dataclass
+class World:
+    users: dict[str, Any]
+    run: Any
+    input_dir: Path
+    claim: Any
+    evidence: Any
+    member_party_id: str
+    other_member: Any
+    other_licensee: Any
+    own_licensee: Any
+
+
+_GENERATED: dict[str, Path] = {}
+
+
+def generated_period() -> Path:
+    """One generated period per test session (200 works), under the data folder the site may read."""
+    if "path" not in _GENERATED:
+        from bunpai.demo.prc import generate_period
+
+        path = Path(os.environ["BUNPAI_DATA_DIR"]) / "test-periods" / "generated"
+        shutil.rmtree(path, ignore_errors=True)
+        generate_period(path, works=200, seed=7)
+        _GENERATED["path"] = path
+    return _GENERATED["path"]
+
+
+def build_world(tmp: Path) -> World:
+    import csv
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from bunpai.services import registry
+    from bunpai.services import runs as run_service
+    from bunpai.store import current_alias
+    from bunpai.store import models as m
+    from bunpai.web.models import Claim, ClaimEvidence, Licensee, PartyAccount
+    from bunpai.web.roles import create_user
+
+    generated = generated_period()
+    registry.load_prc_folder(generated)
+    input_dir = generated.parent / f"input-{current_alias()}-{tmp.name}"
+    shutil.rmtree(input_dir, ignore_errors=True)
+    shutil.copytree(generated, input_dir)
+    registry.export_prc_rights(input_dir, reference_date=dt.date(2026, 6, 30))
+    users = {role: create_user(role, PASSWORD, role, using=current_alias()) for role in ROLES}
+    users["member2"] = create_user("member2", PASSWORD, "member", using=current_alias())
+    users["claimant2"] = create_user("claimant2", PASSWORD, "claimant", using=current_alias())
+    run = run_service.start_run(user=users["distribution_runner"], source=input_dir)
+    assert run.status == "computed", run.problems
+    run_service.approve_run(run, users["distribution_approver"])
+
+    with (input_dir / "parties.csv").open(encoding="utf-8") as f:
+        categories = {r["party_id"]: r["category"] for r in csv.DictReader(f)}
+    with (Path(run.folder) / "result" / "holders.csv").open(encoding="utf-8") as f:
+        holders = sorted(csv.DictReader(f), key=lambda r: -int(r["net_yen"]))
+    members = [h["party_id"] for h in holders if categories[h["party_id"]] == "member"]
+    nonmembers = [p for p, c in categories.items() if c == "nonmember"]
+
+    def party(number: str) -> Any:
+        return m.Party.objects.get(references__submitter="PRC", references__number=number)
+
+    PartyAccount.objects.create(user=users["member"], party=party(members[0]))
+    PartyAccount.objects.create(user=users["member2"], party=party(members[1]))
+    PartyAccount.objects.create(user=users["claimant"], party=party(nonmembers[0]))
+    PartyAccount.objects.create(user=users["claimant2"], party=party(nonmembers[1]))
+    own = Licensee.objects.create(code="L1", name="Station one")
+    own.users.add(users["licensee"])
+    other = Licensee.objects.create(code="L2", name="Station two")
+    work = m.Work.objects.order_by("pk").first()
+    claim = Claim.objects.create(
+        claimant=users["claimant"],
+        party=party(nonmembers[0]),
+        work=work,
+        fund="broadcast",
+        use_date=dt.date(2025, 12, 1),
+        claimed_on=dt.date(2026, 7, 1),
+    )
+    evidence = ClaimEvidence.objects.create(
+        claim=claim,
+        kind="use",
+        file=SimpleUploadedFile("programme.pdf", PDF),
+        original_name="programme.pdf",
+        content_type="application/pdf",
+        size=len(PDF),
+    )
+    return World(users, run, input_dir, claim, evidence, members[0], users["member2"], other, own)
+
+
+def client_for(user: Any) -> Any:
+    from django.test import Client
+
+    client = Client()
+    if user is not None:
+        client.force_login(user)
+    return client
