@@ -5,8 +5,7 @@ against the index (up to ``per_window`` recordings per window, for segues and ov
 of one recording whose alignments agree (the same reference time for the same broadcast time, within
 ``join_tolerance_s``) and that are at most ``max_gap_s`` apart are merged into one playback; a
 passage repeated within the recording, matched at its other alignment during the playback, is
-dropped. Memory
-stays bounded by one window of audio whatever the recording's length.
+dropped. Memory stays bounded by one window of audio whatever the recording's length.
 """
 
 from __future__ import annotations
