@@ -132,11 +132,7 @@ def make_query(
     base = cond.split("+")[0]
     if base.startswith(("white", "pink")):
         snr = float(base.lstrip("whitepnk"))
-        noise = (
-            rng.standard_normal(seg.size).astype(np.float32)
-            if base.startswith("white")
-            else pink(rng, seg.size)
-        )
+        noise = rng.standard_normal(seg.size).astype(np.float32) if base.startswith("white") else pink(rng, seg.size)
         seg = seg + noise * (rms(seg) / rms(noise) * 10 ** (-snr / 20))
     elif base.startswith("speech"):
         below = float(base[6:])
@@ -300,9 +296,7 @@ def run_audfprint(work: Path, refs: list[Path], queries: list[Query], afp: Path,
     q_list.write_text("".join(f"{q.path}\n" for q in queries))
     script = str(afp / "audfprint.py")
     console.print("audfprint: indexing …")
-    t_index, rss_i, _ = run_measured(
-        [python, script, "new", "-d", str(db), "--list", str(ref_list), "-v", "0"]
-    )
+    t_index, rss_i, _ = run_measured([python, script, "new", "-d", str(db), "--list", str(ref_list), "-v", "0"])
     console.print("audfprint: matching …")
     out = work / "afp-matches.txt"
     t_match, rss_m, _ = run_measured(
@@ -355,8 +349,7 @@ def main() -> int:
     for tool in ("ffmpeg", "espeak-ng"):
         if shutil.which(tool) is None:
             console.print(
-                f"[red]{tool} is missing: apt-get install ffmpeg espeak-ng wesnoth-1.16-music "
-                "singularity-music[/red]"
+                f"[red]{tool} is missing: apt-get install ffmpeg espeak-ng wesnoth-1.16-music singularity-music[/red]"
             )
             return 2
     work = args.work or Path(tempfile.mkdtemp(prefix="fpbench-"))
@@ -365,9 +358,7 @@ def main() -> int:
     refs = [p for p, d in durations.items() if d >= 40.0]
     negs = sorted(SINGULARITY.glob("*.ogg"))
     hours = sum(durations[p] for p in refs) / 3600
-    console.print(
-        f"{len(refs)} reference tracks ({hours:.2f} h), {len(negs)} non-indexed tracks; work in {work}"
-    )
+    console.print(f"{len(refs)} reference tracks ({hours:.2f} h), {len(negs)} non-indexed tracks; work in {work}")
     queries = build_queries(work, refs, negs, args.per_cell, args.lengths, args.seed)
     audio_s = sum(q.length for q in queries)
     systems = [run_bunpai(work, refs, queries)]
@@ -386,11 +377,7 @@ def main() -> int:
     keys = list(evals["bunpai"])
     for key in keys:
         kind, cond, length = key.split(":")
-        label = (
-            cond
-            if kind == "pos"
-            else ("neg: speech alone" if kind == "speech_alone" else f"neg: {cond}")
-        )
+        label = cond if kind == "pos" else ("neg: speech alone" if kind == "speech_alone" else f"neg: {cond}")
         cells: list[str] = []
         for s in systems:
             c = evals[s.name][key]
