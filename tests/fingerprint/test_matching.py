@@ -98,9 +98,23 @@ def test_speech_alone_and_noise_alone_are_not_matched(index: FingerprintIndex) -
     assert best(index, np.zeros(10 * synth.SR, np.float32)) is None
 
 
-def test_table_cache_is_used_and_follows_the_recordings(songs: list[np.ndarray], tmp_path: Path) -> None:
+def test_no_table_cache_is_written_unless_asked(songs: list[np.ndarray], tmp_path: Path) -> None:
     from bunpai.fingerprint.index import TABLE_CACHE
 
+    path = tmp_path / "index"
+    ix = FingerprintIndex.open(path, create=True)
+    ix.add("a.wav", "", "a.wav", 40.0, peaks_of(songs[0], REFERENCE_PEAKS))
+    ix.save()
+    FingerprintIndex.open(path).table()
+    assert not (path / TABLE_CACHE).exists()
+
+
+def test_table_cache_is_used_and_follows_the_recordings(
+    songs: list[np.ndarray], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from bunpai.fingerprint.index import TABLE_CACHE, TABLE_CACHE_SETTING
+
+    monkeypatch.setenv(TABLE_CACHE_SETTING, "1")
     path = tmp_path / "index"
     ix = FingerprintIndex.open(path, create=True)
     ix.add("a.wav", "", "a.wav", 40.0, peaks_of(songs[0], REFERENCE_PEAKS))
