@@ -12,7 +12,10 @@ from pathlib import Path
 
 from bunpai.formats.identify_files import matches_text, read_usage, read_works, write_atomic
 from bunpai.formats.tables import InputError, Problem, Problems
-from bunpai.identify.engine import Result, Thresholds, WorkIndex
+from bunpai.identify.engine import Query, Result, Thresholds, WorkIndex
+
+# Lines identified together (the columnar first pass works on a chunk at a time).
+_CHUNK = 20_000
 
 
 @dataclass(frozen=True)
@@ -43,15 +46,16 @@ def identify_files(
     if errors:
         raise InputError(errors)
     index = WorkIndex(works, thresholds)
-    cache: dict[object, Result] = {}
+    cache: dict[Query, Result] = {}
     results: list[Result] = []
-    for number, line in enumerate(lines, start=1):
-        result = cache.get(line.query)
-        if result is None:
-            result = cache[line.query] = index.identify(line.query)
-        results.append(result)
-        if progress is not None and number % 1000 == 0:
-            progress(number, len(lines))
+    queries = [line.query for line in lines]
+    for start in range(0, len(queries), _CHUNK):
+        chunk = queries[start : start + _CHUNK]
+        new = [q for q in dict.fromkeys(chunk) if q not in cache]
+        cache.update(zip(new, index.identify_many(new), strict=True))
+        results.extend(cache[q] for q in chunk)
+        if progress is not None:
+            progress(min(start + _CHUNK, len(queries)), len(queries))
     write_atomic(out_path, matches_text((line.line_id, r) for line, r in zip(lines, results, strict=True)))
     decisions: dict[str, int] = {"auto": 0, "review": 0, "none": 0}
     for r in results:
