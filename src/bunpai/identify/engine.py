@@ -121,6 +121,8 @@ class WorkIndex:
         self._block_readings: dict[str, list[str]] = {}
         self._rank_of_id: np.ndarray | None = None
         self._tables: tuple[pl.DataFrame, pl.DataFrame] | None = None
+        self._name_offsets = np.zeros(1, dtype=np.int64)
+        self._name_keys = pl.Series("nkey", [], dtype=pl.String)
         # The index is millions of small long-lived objects: the cyclic collector is paused while
         # they are made and they are then moved out of its generations (gc.freeze), so that full
         # collections during identification do not walk them again and again.
@@ -454,6 +456,11 @@ class WorkIndex:
                 schema={"code": pl.String, "idx": pl.Int64},
             )
             self._tables = (texts, codes)
+            # Every work's exact name keys, one after another, with each work's offset (CSR).
+            counts = np.fromiter((len(keys) for keys in self.name_sets), dtype=np.int64, count=len(self.ids))
+            self._name_offsets = np.zeros(len(self.ids) + 1, dtype=np.int64)
+            np.cumsum(counts, out=self._name_offsets[1:])
+            self._name_keys = pl.Series("nkey", [k for keys in self.name_sets for k in keys], dtype=pl.String)
         return self._tables
 
     def _first_pass(self, queries: Sequence[Query]) -> dict[int, Result]:
@@ -548,14 +555,13 @@ class WorkIndex:
         return out
 
     def _name_table(self, indices: np.ndarray) -> pl.DataFrame:
-        """The exact name keys of some works as a table (work, key)."""
-        sets = self.name_sets
-        chosen = [int(i) for i in indices]
-        lengths = [len(sets[i]) for i in chosen]
+        """The exact name keys of some works as a table (work, key), gathered from the CSR arrays."""
+        indices = np.asarray(indices, dtype=np.int64)
+        starts = self._name_offsets[indices]
+        counts = self._name_offsets[indices + 1] - starts
+        before = np.cumsum(counts) - counts
+        positions = np.arange(int(counts.sum()), dtype=np.int64) - np.repeat(before - starts, counts)
         return pl.DataFrame(
-            {
-                "idx": np.repeat(np.asarray(chosen, dtype=np.int64), lengths),
-                "nkey": [k for i in chosen for k in sets[i]],
-            },
+            {"idx": np.repeat(indices, counts), "nkey": self._name_keys.gather(positions)},
             schema={"idx": pl.Int64, "nkey": pl.String},
         )
