@@ -24,6 +24,14 @@ from bunpai.web.views import needs
 
 MONTH = r"^\d{4}-(0[1-9]|1[0-2])$"
 QUEUE_ACTIONS = (im.OTHER_MANAGER, im.PUBLIC_DOMAIN, im.UNIDENTIFIED)
+OUTCOME_LABELS = {
+    im.EXPANDED: _lazy("programme expanded through its cue sheet"),
+    im.THIS_SOCIETY: _lazy("work of this society"),
+    im.OTHER_MANAGER: _lazy("work of another manager"),
+    im.PUBLIC_DOMAIN: _lazy("public domain"),
+    im.UNIDENTIFIED: _lazy("unidentified"),
+    im.QUEUED: _lazy("in the manual queue"),
+}
 
 
 # ---- who may see which report ------------------------------------------------------------------
@@ -111,12 +119,14 @@ def report_upload(request: HttpRequest) -> HttpResponse:
 @needs("web.licensee_portal")
 def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
     report = visible_report(request.user, pk)
-    lines = im.ReportLine.objects.filter(report=report, expanded_from__isnull=True).order_by("line", "id")[:1000]
+    lines = list(im.ReportLine.objects.filter(report=report, expanded_from__isnull=True).order_by("line", "id")[:1000])
+    for line in lines:
+        line.label = OUTCOME_LABELS.get(line.outcome, line.outcome)  # type: ignore[attr-defined]
     context = {
         "report": report,
         "problems": report.problems.all(),
         "lines": lines,
-        "outcomes": [(dict(im.OUTCOMES).get(k, k), n) for k, n in outcome_counts(report).items()],
+        "outcomes": [(OUTCOME_LABELS.get(k, k), n) for k, n in outcome_counts(report).items()],
     }
     return render(request, "intake/report.html", context)
 
