@@ -199,7 +199,7 @@ REPORT = (
     "2026-06-01 07:00,朝の音楽,知らない歌 / A song nobody knows,山田 花子,,180,featured\n"
     "2026-06-01 07:05,朝の音楽,夜明けの歌,,,3分,featured\n"
     "2026-06-02 21:00,夜の歌謡曲,海の歌,,,200,theme\n"
-).encode("utf-8")
+).encode()
 
 
 def test_a_licensee_uploads_a_report_with_a_bad_line_and_sees_it(browser: Any, site: dict[str, Any]) -> None:

@@ -99,9 +99,9 @@ def report(request: HttpRequest, report_id: int) -> Any:
 )
 def upload(
     request: HttpRequest,
+    file: File[UploadedFile],
     station: str = Form(..., min_length=1, max_length=40),
     month: str = Form(..., pattern=portal.MONTH),
-    file: UploadedFile = File(...),
 ) -> Any:
     user = _licensee_user(request)
     found = portal.stations_of(user).filter(code=station).first()
