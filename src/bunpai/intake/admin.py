@@ -36,3 +36,8 @@ class QueueItemAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
 class RememberedDecisionAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     list_display = ["line_key", "action", "work", "decided_by", "decided_at"]
     raw_id_fields = ["work", "production"]
+
+
+@admin.register(m.Station)
+class StationAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    list_display = ["code", "name", "licensee"]

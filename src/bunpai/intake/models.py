@@ -160,3 +160,18 @@ class RememberedDecision(models.Model):
 
     def __str__(self) -> str:
         return f"{self.line_key[:8]} → {self.action} {self.work or ''}"
+
+
+class Station(models.Model):
+    """A broadcasting station whose reports a licensee sends (放送局); ``licensee`` is the code of
+    the licensee that holds its licence, the same code the station's report files carry."""
+
+    code = models.CharField(max_length=40, unique=True)
+    name = models.CharField(max_length=160, blank=True)
+    licensee = models.CharField(max_length=80, db_index=True)
+
+    class Meta:
+        ordering = ["licensee", "code"]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}".strip()
