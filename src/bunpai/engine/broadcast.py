@@ -34,7 +34,7 @@ from bunpai.core.broadcast.reference import QuarterInput
 from bunpai.core.broadcast.shares import default_shares
 from bunpai.core.money import format_ratio
 from bunpai.core.rules import PrcRuleSet
-from bunpai.formats.broadcast_input import BroadcastFrames
+from bunpai.formats.broadcast_input import WORK_KEY, BroadcastFrames
 
 _INT64_LIMIT = 2**63 - 1
 _INT128_SAFE = 2**125
@@ -265,7 +265,13 @@ def distribute_frames(
 
     # Shares of the works used, counted on the reference date, as integers over S.
     say("shares / 分配率")
-    rights = frames.rights.filter(pl.col("counted")).join(work_index.select("work_id"), on="work_id", how="semi")
+    # The works' ranks are matched once per distinct work (on its text), then the share rows join
+    # on integers.
+    counted = frames.rights.filter(pl.col("counted"))
+    work_map = (
+        counted.select(WORK_KEY, "work_id").unique(WORK_KEY).join(work_index, on="work_id").select(WORK_KEY, "w")
+    )
+    rights = counted.join(work_map, on=WORK_KEY)
     rights = _resolve_default_shares(rights, table)
     d_share = _lcm(rights["share_den"].unique().to_list()) if rights.height else 1
     if d_share > 2**40:
@@ -282,8 +288,7 @@ def distribute_frames(
         )
     )
     rights = (
-        rights.join(work_index, on="work_id")
-        .join(party_index.select("party_id", "p", "paid"), on="party_id", how="left")
+        rights.join(party_index.select("party_id", "p", "paid"), on="party_id", how="left")
         .select(
             "w",
             pl.col("right").replace_strict({r: i for i, r in enumerate(right_names)}, return_dtype=pl.Int8).alias("r"),
@@ -343,6 +348,7 @@ def distribute_frames(
     if max(top_raw, top_unid) * max(top_fund, 1) * d_share * d_share >= _INT128_SAFE:
         raise FastPathUnavailable("amounts too large for 128-bit arithmetic")
 
+    say("statement lines / 分配明細")
     group_names = pl.Series(group_ids, dtype=pl.String)
     rights_text = pl.Series(right_names, dtype=pl.String)
     party_ids = party_index.sort("p")["party_id"]
@@ -362,12 +368,14 @@ def distribute_frames(
         .filter(pl.col("exact") > 0)
         .select("p", "w", "g", "r", "raw", "s", (pl.col("exact") // pl.col("PT")).cast(pl.Int64).alias("gross_yen"))
     )
+    say("statement lines: sort")
     n_works, n_groups = max(work_ids.len(), 1), max(len(group_ids), 1)
     if party_ids.len() * n_works * n_groups * 2 < _INT64_LIMIT:  # one integer key sorts faster than four
         order = ((pl.col("p") * n_works + pl.col("w")) * n_groups + pl.col("g")) * 2 + pl.col("r")
         lines = lines.sort(order)
     else:
         lines = lines.sort("p", "w", "g", "r")
+    say("statement lines: texts")
     statement_lines = pl.DataFrame(
         [
             party_ids.gather(lines["p"]).alias("party_id"),
@@ -380,6 +388,7 @@ def distribute_frames(
         ]
     )
 
+    say("held / 保留")
     undetermined = (
         usage_w.filter(pl.col("undetermined") > 0)
         .join(fund_frame, on=["g", "r"], how="inner")
@@ -418,6 +427,7 @@ def distribute_frames(
     # Sorted as (kind, key, fund group, right): "undetermined" comes before "unidentified".
     held = pl.concat([held_u.cast(HELD_SCHEMA), held_l.cast(HELD_SCHEMA)])  # type: ignore[arg-type]
 
+    say("work points / 著作物の点数")
     points_sorted = usage_w.sort("w", "g", "r")
     work_points = pl.DataFrame(
         [
@@ -427,6 +437,7 @@ def distribute_frames(
         ]
     )
 
+    say("fund results / 資金の結果")
     # Fund results: lines, held and items floored per fund.
     sums: dict[tuple[int, int], list[int]] = {}
     for frame, slot in (
