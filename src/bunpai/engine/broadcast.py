@@ -181,7 +181,19 @@ def distribute_frames(
     )
     # The sampling numerators (a handful of values) give D_r before the reduction, so that the
     # reduction groups by (group, work) only.
-    sampled = frames.usage.select(pl.col("sampling_num").unique()).collect(engine="streaming")["sampling_num"]
+    work_type = frames.usage.collect_schema()["work_id"]
+    n_group_ids = max(len(group_ids), 1)
+    sampled_plan = frames.usage.select(pl.col("sampling_num").unique())
+    if work_type.is_integer():
+        # Integer work ids and the group fold into one Int64 key (work × groups + group) when they
+        # fit: a single key groups faster than two.
+        span_plan = frames.usage.select(pl.col("work_id").min().alias("lo"), pl.col("work_id").max().alias("hi"))
+        sampled_frame, span = pl.collect_all([sampled_plan, span_plan], engine="streaming")
+        lo, hi = span.row(0)
+        one_key = lo is not None and int(lo) >= 0 and int(hi) < _INT64_LIMIT // n_group_ids
+    else:
+        sampled_frame, one_key = sampled_plan.collect(engine="streaming"), False
+    sampled = sampled_frame["sampling_num"]
     d_r = _lcm([int(v) for v in sampled.drop_nulls().to_list() if v])
     if d_r > _INT64_LIMIT:
         raise FastPathUnavailable("sampling denominators too large")
@@ -203,16 +215,31 @@ def distribute_frames(
                 ).alias("p")
             )
         )
+        # Plain sums and maxima of precomputed columns (a filter inside an aggregation is slower).
         managed_plan = (
             taking.filter(pl.col("outcome") == "managed")
-            .group_by("g", "work_id")
+            .select(
+                "g",
+                "work_id",
+                "p",
+                pl.when(pl.col("recorded")).then(pl.col("p")).otherwise(0).alias("p_recorded"),
+                pl.col("recorded").cast(pl.Int64).alias("recorded"),
+                "t",
+                (pl.col("sampling_den") * (d_r // pl.col("sampling_num"))).alias("r"),
+            )
+            .with_columns(
+                (pl.col("work_id").cast(pl.Int64) * n_group_ids + pl.col("g")).alias("key")
+                if one_key
+                else pl.lit(0, pl.Int64).alias("key")
+            )
+            .group_by(*(["key"] if one_key else ["g", "work_id"]))
             .agg(
                 pl.col("p").sum().alias("performing"),
-                pl.col("p").filter(pl.col("recorded")).sum().alias("mechanical"),
+                pl.col("p_recorded").sum().alias("mechanical"),
                 pl.len().alias("n"),
                 pl.col("recorded").sum().alias("n_recorded"),
                 pl.col("t").max().alias("t_max"),
-                (pl.col("sampling_den") * (d_r // pl.col("sampling_num"))).max().alias("r_max"),
+                pl.col("r").max().alias("r_max"),
             )
         )
         unidentified_plan = taking.filter(pl.col("outcome") == "unidentified").select(
@@ -225,6 +252,12 @@ def distribute_frames(
             (pl.col("sampling_den") * (d_r // pl.col("sampling_num"))).alias("r"),
         )
         managed, unidentified = pl.collect_all([managed_plan, unidentified_plan], engine="streaming")
+        if one_key:
+            managed = managed.select(
+                (pl.col("key") % n_group_ids).cast(pl.Int32).alias("g"),
+                (pl.col("key") // n_group_ids).cast(work_type).alias("work_id"),
+                pl.exclude("key"),
+            )
         return managed, unidentified
 
     # 64-bit sums unless a line's points or a sum could pass 2⁶³ (then again in 128 bits).
@@ -238,10 +271,17 @@ def distribute_frames(
     # text order), w (rank of the work id), p (rank of the party id), q (rank of the payee id).
     # Texts are gathered only for the output, so sorting and joining never touch strings twice.
     right_names = sorted(RIGHTS)
-    managed = managed.with_columns(pl.col("work_id").cast(pl.String))
-    work_ids = managed["work_id"].unique().sort()
-    work_index = pl.DataFrame({"work_id": work_ids}).with_row_index("w").with_columns(pl.col("w").cast(pl.Int64))
-    managed = managed.join(work_index, on="work_id").drop("work_id")
+    # Ranks by the text of the work id, found once per distinct work and joined on the stored id.
+    work_index = (
+        managed.select(pl.col("work_id").unique().alias("work_key"))
+        .with_columns(pl.col("work_key").cast(pl.String).alias("work_id"))
+        .sort("work_id")
+        .with_row_index("w")
+        .with_columns(pl.col("w").cast(pl.Int64))
+    )
+    work_ids = work_index["work_id"]
+    managed = managed.join(work_index.select("work_key", "w"), left_on="work_id", right_on="work_key").drop("work_id")
+    work_index = work_index.select("w", "work_id")
     usage_w = pl.concat(
         [
             managed.filter((pl.col("n_recorded") > 0) if right == "mechanical" else pl.lit(True)).select(
