@@ -13,7 +13,7 @@ gives row by row.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from fractions import Fraction
 
@@ -75,10 +75,51 @@ class FastPathUnavailable(Exception):
     """Values too large for 128-bit reductions: the caller falls back to the row-by-row path."""
 
 
+class StatementLines:
+    """The statement lines in their final order, produced chunk by chunk when iterated (each
+    iteration makes them anew from the engine's integer tables; ``collect()`` gives one frame)."""
+
+    def __init__(self, height: int, make: Callable[[], Iterator[pl.DataFrame]]) -> None:
+        self.height = height
+        self._make = make
+
+    @classmethod
+    def of(cls, frame: pl.DataFrame) -> StatementLines:
+        return cls(frame.height, lambda: iter([frame]))
+
+    def __iter__(self) -> Iterator[pl.DataFrame]:
+        produced = False
+        for chunk in self._make():
+            produced = True
+            yield chunk
+        if not produced:
+            yield pl.DataFrame(schema=STATEMENT_SCHEMA)
+
+    def collect(self) -> pl.DataFrame:
+        return pl.concat(list(self))
+
+
+def _party_cuts(parties: pl.Series, chunk_rows: int) -> list[tuple[int, int]]:
+    """Row ranges of a frame sorted by party, each about ``chunk_rows`` rows, never splitting a party."""
+    n = parties.len()
+    if n == 0:
+        return []
+    values = parties.to_numpy()
+    cuts = [0]
+    while cuts[-1] < n:
+        target = cuts[-1] + max(chunk_rows, 1)
+        if target >= n:
+            cuts.append(n)
+        else:
+            cut = int(np.searchsorted(values, values[target], side="left"))
+            cuts.append(cut if cut > cuts[-1] else int(np.searchsorted(values, values[target], side="right")))
+    return list(zip(cuts[:-1], cuts[1:], strict=True))
+
+
 @dataclass
 class EngineResult:
     summary: dict[str, object]
-    statement_lines: pl.DataFrame
+    statement_lines: StatementLines
     payees: pl.DataFrame
     held: pl.DataFrame
     work_points: pl.DataFrame
@@ -152,8 +193,16 @@ def _resolve_default_shares(rights: pl.DataFrame, table: PrcRuleSet) -> pl.DataF
     return pl.concat([rights.filter(~pl.col("default_shares")), keyed.select(rights.columns)])
 
 
+CHUNK_ROWS = 1_000_000
+"""Share rows (party, work, right) per chunk of statement lines."""
+
+
 def distribute_frames(
-    frames: BroadcastFrames, table: PrcRuleSet, ruleset_label: str = "", progress: Progress | None = None
+    frames: BroadcastFrames,
+    table: PrcRuleSet,
+    ruleset_label: str = "",
+    progress: Progress | None = None,
+    chunk_rows: int = CHUNK_ROWS,
 ) -> EngineResult:
     say = progress or (lambda _message: None)
     quarter = frames.quarter
@@ -400,33 +449,60 @@ def distribute_frames(
             rights_text.gather(frame["r"].cast(pl.Int64)).alias("right"),
         ]
 
-    lines = (
-        usage_w.select("g", "r", "w", "raw")
-        .join(holders, on=["w", "r"], how="inner")
-        .join(fund_frame, on=["g", "r"], how="inner")
-        .with_columns((pl.col("F") * pl.col("raw") * pl.col("s")).alias("exact"))
-        .filter(pl.col("exact") > 0)
-        .select("p", "w", "g", "r", "raw", "s", (pl.col("exact") // pl.col("PT")).cast(pl.Int64).alias("gross_yen"))
-    )
-    say("statement lines: sort")
+    # Statement lines, a range of parties at a time (at most ``chunk_rows`` holder rows): the
+    # totals are taken in a first pass over integers only; the lines themselves are made again,
+    # sorted and turned into text chunk by chunk when they are written, so that they are never
+    # all held in memory. Parties are in order across chunks, so the chunks are in the final order.
+    holders_sorted = holders.sort("p", "w", "r")
+    cuts = _party_cuts(holders_sorted["p"], chunk_rows)
+    usage_keyed = usage_w.select("g", "r", "w", "raw")
     n_works, n_groups = max(work_ids.len(), 1), max(len(group_ids), 1)
-    if party_ids.len() * n_works * n_groups * 2 < _INT64_LIMIT:  # one integer key sorts faster than four
-        order = ((pl.col("p") * n_works + pl.col("w")) * n_groups + pl.col("g")) * 2 + pl.col("r")
-        lines = lines.sort(order)
-    else:
-        lines = lines.sort("p", "w", "g", "r")
-    say("statement lines: texts")
-    statement_lines = pl.DataFrame(
-        [
-            party_ids.gather(lines["p"]).alias("party_id"),
-            payee_ids.gather(payee_of_party.gather(lines["p"])).alias("payee_id"),
-            work_ids.gather(lines["w"]).alias("work_id"),
-            *texts(lines),
-            _ratio_texts(lines["raw"] * lines["s"], d_points * d_share).alias("points"),
-            lines["gross_yen"],
-            _ratio_texts(lines["s"].cast(pl.Int128), d_share).alias("share"),
-        ]
-    )
+    single_key = party_ids.len() * n_works * n_groups * 2 < _INT64_LIMIT
+
+    def integer_lines(start: int, end: int) -> pl.DataFrame:
+        return (
+            holders_sorted.slice(start, end - start)
+            .join(usage_keyed, on=["w", "r"], how="inner")
+            .join(fund_frame, on=["g", "r"], how="inner")
+            .with_columns((pl.col("F") * pl.col("raw") * pl.col("s")).alias("exact"))
+            .filter(pl.col("exact") > 0)
+            .select(
+                "p", "w", "g", "r", "raw", "s", (pl.col("exact") // pl.col("PT")).cast(pl.Int64).alias("gross_yen")
+            )
+        )
+
+    def text_chunks() -> Iterator[pl.DataFrame]:
+        for start, end in cuts:
+            lines = integer_lines(start, end)
+            if single_key:  # one integer key sorts faster than four
+                lines = lines.sort(((pl.col("p") * n_works + pl.col("w")) * n_groups + pl.col("g")) * 2 + pl.col("r"))
+            else:
+                lines = lines.sort("p", "w", "g", "r")
+            yield pl.DataFrame(
+                [
+                    party_ids.gather(lines["p"]).alias("party_id"),
+                    payee_ids.gather(payee_of_party.gather(lines["p"])).alias("payee_id"),
+                    work_ids.gather(lines["w"]).alias("work_id"),
+                    *texts(lines),
+                    _ratio_texts(lines["raw"] * lines["s"], d_points * d_share).alias("points"),
+                    lines["gross_yen"],
+                    _ratio_texts(lines["s"].cast(pl.Int128), d_share).alias("share"),
+                ]
+            ).cast(STATEMENT_SCHEMA)  # type: ignore[arg-type]
+
+    line_funds: list[pl.DataFrame] = []
+    line_payees: list[pl.DataFrame] = []
+    line_count = 0
+    for start, end in cuts:
+        lines = integer_lines(start, end)
+        line_count += lines.height
+        line_funds.append(lines.group_by("g", "r").agg(pl.col("gross_yen").sum(), pl.len().cast(pl.Int64)))
+        line_payees.append(
+            lines.with_columns(payee_of_party.gather(lines["p"]).alias("q"))
+            .group_by("q", "g")
+            .agg(pl.col("gross_yen").sum())
+        )
+    statement_lines = StatementLines(line_count, text_chunks)
 
     say("held / 保留")
     undetermined = (
@@ -480,8 +556,16 @@ def distribute_frames(
     say("fund results / 資金の結果")
     # Fund results: lines, held and items floored per fund.
     sums: dict[tuple[int, int], list[int]] = {}
+    line_totals = (
+        pl.concat(line_funds).group_by("g", "r").agg(pl.col("gross_yen").sum(), pl.col("len").sum())
+        if line_funds
+        else pl.DataFrame(schema={"g": pl.Int32, "r": pl.Int8, "gross_yen": pl.Int64, "len": pl.Int64})
+    )
+    for g, r, gross, count in line_totals.iter_rows():
+        entry = sums.setdefault((g, r), [0, 0, 0])
+        entry[0] += int(gross)
+        entry[2] += int(count)
     for frame, slot in (
-        (lines, 0),
         (undetermined.with_columns((pl.col("exact") // pl.col("PT")).alias("gross_yen")), 1),
         (unidentified_held.with_columns((pl.col("exact") // pl.col("PT")).alias("gross_yen")), 1),
     ):
@@ -502,7 +586,9 @@ def distribute_frames(
 
     say("payees / 支払先")
     payees = _payees(
-        lines.select("g", "gross_yen").with_columns(payee_of_party.gather(lines["p"]).alias("q")),
+        pl.concat(line_payees)
+        if line_payees
+        else pl.DataFrame(schema={"q": pl.Int64, "g": pl.Int32, "gross_yen": pl.Int64}),
         payee_ids,
         group_ids,
         frames,
@@ -599,8 +685,9 @@ def result_from_outcome(outcome: Outcome) -> EngineResult:
     """The row-by-row outcome in the engine's tabular form (for writing and comparing)."""
     return EngineResult(
         summary=outcome.summary,
-        statement_lines=pl.DataFrame(
-            [
+        statement_lines=StatementLines.of(
+            pl.DataFrame(
+                [
                 (
                     s.party_id,
                     s.payee_id,
@@ -615,7 +702,7 @@ def result_from_outcome(outcome: Outcome) -> EngineResult:
             ],
             schema=STATEMENT_SCHEMA,
             orient="row",
-        ),
+        )),
         payees=pl.DataFrame(
             [
                 (
