@@ -193,8 +193,8 @@ def _resolve_default_shares(rights: pl.DataFrame, table: PrcRuleSet) -> pl.DataF
     return pl.concat([rights.filter(~pl.col("default_shares")), keyed.select(rights.columns)])
 
 
-CHUNK_ROWS = 1_000_000
-"""Share rows (party, work, right) per chunk of statement lines."""
+CHUNK_ROWS = 500_000
+"""(Party, work) pairs per chunk of statement lines."""
 
 
 def distribute_frames(
@@ -449,35 +449,65 @@ def distribute_frames(
             rights_text.gather(frame["r"].cast(pl.Int64)).alias("right"),
         ]
 
-    # Statement lines, a range of parties at a time (at most ``chunk_rows`` holder rows): the
-    # totals are taken in a first pass over integers only; the lines themselves are made again,
-    # sorted and turned into text chunk by chunk when they are written, so that they are never
-    # all held in memory. Parties are in order across chunks, so the chunks are in the final order.
-    holders_sorted = holders.sort("p", "w", "r")
-    cuts = _party_cuts(holders_sorted["p"], chunk_rows)
-    usage_keyed = usage_w.select("g", "r", "w", "raw")
+    # Statement lines, a range of parties at a time (about ``chunk_rows`` (party, work) pairs):
+    # the totals are taken in a first pass over integers only; the lines themselves are made
+    # again and turned into text chunk by chunk when they are written, so that they are never all
+    # held in memory. No join and no sort: the (party, work) pairs of the holders, in order, are
+    # expanded over the work's usage entries sorted by (group, right) — which is the statement
+    # order (party, work, fund group, right) — and parties are in order across chunks.
     n_works, n_groups = max(work_ids.len(), 1), max(len(group_ids), 1)
-    single_key = party_ids.len() * n_works * n_groups * 2 < _INT64_LIMIT
+    entries = usage_w.select("w", "g", "r", "raw").sort("w", "g", "r")
+    entry_w = entries["w"].to_numpy()
+    entry_start = np.searchsorted(entry_w, np.arange(n_works + 1), side="left")
+    entry_fund = (entries["g"].cast(pl.Int64) * 2 + entries["r"].cast(pl.Int64)).to_numpy()
+    entry_right = entries["r"].cast(pl.Int64).to_numpy()
+    entry_raw = entries["raw"]
+    fund_amount = [0] * (n_groups * 2)
+    fund_points = [1] * (n_groups * 2)
+    fund_open = np.zeros(n_groups * 2, dtype=bool)
+    for g, r, amount, total in fund_rows:
+        fund_amount[g * 2 + r], fund_points[g * 2 + r], fund_open[g * 2 + r] = amount, total, True
+    amount_of = pl.Series(fund_amount, dtype=pl.Int128)
+    points_of = pl.Series(fund_points, dtype=pl.Int128)
+    held_by = holders.sort("p", "w", "r")
+    h_p, h_w = held_by["p"].to_numpy(), held_by["w"].to_numpy()
+    new_pair = np.ones(held_by.height, dtype=bool)
+    new_pair[1:] = (h_p[1:] != h_p[:-1]) | (h_w[1:] != h_w[:-1])
+    pair_of_row = np.cumsum(new_pair) - 1
+    pair_p, pair_w = h_p[new_pair], h_w[new_pair]
+    pair_share = np.zeros((len(pair_p), 2), dtype=np.int64)  # the party's share of each right
+    pair_share[pair_of_row, held_by["r"].cast(pl.Int64).to_numpy()] = held_by["s"].to_numpy()
+    cuts = _party_cuts(pl.Series(pair_p), chunk_rows)
 
     def integer_lines(start: int, end: int) -> pl.DataFrame:
-        return (
-            holders_sorted.slice(start, end - start)
-            .join(usage_keyed, on=["w", "r"], how="inner")
-            .join(fund_frame, on=["g", "r"], how="inner")
-            .with_columns((pl.col("F") * pl.col("raw") * pl.col("s")).alias("exact"))
-            .filter(pl.col("exact") > 0)
-            .select(
-                "p", "w", "g", "r", "raw", "s", (pl.col("exact") // pl.col("PT")).cast(pl.Int64).alias("gross_yen")
-            )
+        works = pair_w[start:end]
+        counts = entry_start[works + 1] - entry_start[works]
+        pair = np.repeat(np.arange(start, end), counts)
+        first = np.repeat(entry_start[works] - (np.cumsum(counts) - counts), counts)
+        entry = first + np.arange(len(pair))
+        share = pair_share[pair, entry_right[entry]]
+        keep = (share > 0) & fund_open[entry_fund[entry]]
+        pair, entry, share = pair[keep], entry[keep], share[keep]
+        fund = pl.Series(entry_fund[entry])
+        raw = entry_raw.gather(entry)
+        exact = amount_of.gather(fund) * raw * pl.Series(share).cast(pl.Int128)
+        lines = pl.DataFrame(
+            {
+                "p": pair_p[pair],
+                "w": pair_w[pair],
+                "g": fund // 2,
+                "r": fund % 2,
+                "raw": raw,
+                "s": share,
+                "gross_yen": (exact // points_of.gather(fund)).cast(pl.Int64),
+                "exact": exact,
+            }
         )
+        return lines.filter(pl.col("exact") > 0).drop("exact")
 
     def text_chunks() -> Iterator[pl.DataFrame]:
         for start, end in cuts:
             lines = integer_lines(start, end)
-            if single_key:  # one integer key sorts faster than four
-                lines = lines.sort(((pl.col("p") * n_works + pl.col("w")) * n_groups + pl.col("g")) * 2 + pl.col("r"))
-            else:
-                lines = lines.sort("p", "w", "g", "r")
             yield pl.DataFrame(
                 [
                     party_ids.gather(lines["p"]).alias("party_id"),
