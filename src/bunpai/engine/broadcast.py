@@ -456,7 +456,9 @@ def distribute_frames(
     # expanded over the work's usage entries sorted by (group, right) — which is the statement
     # order (party, work, fund group, right) — and parties are in order across chunks.
     n_works, n_groups = max(work_ids.len(), 1), max(len(group_ids), 1)
-    entries = usage_w.select("w", "g", "r", "raw").sort("w", "g", "r")
+    # usage_w in (work, group, right) order, on one integer key (also the order of work_points.csv).
+    usage_w = usage_w.sort((pl.col("w") * n_groups + pl.col("g").cast(pl.Int64)) * 2 + pl.col("r").cast(pl.Int64))
+    entries = usage_w
     entry_w = entries["w"].to_numpy()
     entry_start = np.searchsorted(entry_w, np.arange(n_works + 1), side="left")
     entry_fund = (entries["g"].cast(pl.Int64) * 2 + entries["r"].cast(pl.Int64)).to_numpy()
@@ -469,7 +471,11 @@ def distribute_frames(
         fund_amount[g * 2 + r], fund_points[g * 2 + r], fund_open[g * 2 + r] = amount, total, True
     amount_of = pl.Series(fund_amount, dtype=pl.Int128)
     points_of = pl.Series(fund_points, dtype=pl.Int128)
-    held_by = holders.sort("p", "w", "r")
+    held_by = (
+        holders.sort((pl.col("p") * n_works + pl.col("w")) * 2 + pl.col("r").cast(pl.Int64))
+        if party_ids.len() * n_works * 2 < _INT64_LIMIT
+        else holders.sort("p", "w", "r")
+    )
     h_p, h_w = held_by["p"].to_numpy(), held_by["w"].to_numpy()
     new_pair = np.ones(held_by.height, dtype=bool)
     new_pair[1:] = (h_p[1:] != h_p[:-1]) | (h_w[1:] != h_w[:-1])
@@ -574,7 +580,7 @@ def distribute_frames(
     held = pl.concat([held_u.cast(HELD_SCHEMA), held_l.cast(HELD_SCHEMA)])  # type: ignore[arg-type]
 
     say("work points / 著作物の点数")
-    points_sorted = usage_w.sort("w", "g", "r")
+    points_sorted = usage_w  # already in (work, group, right) order
     work_points = pl.DataFrame(
         [
             work_ids.gather(points_sorted["w"]).alias("work_id"),
