@@ -8,10 +8,18 @@ over their common denominator S; the default share table is resolved once per di
 Amounts are ``floor(F × raw × share / PT)`` in Int128, where PT is the fund's total points over
 the same denominators: every figure is exactly the one :mod:`bunpai.core.broadcast.reference`
 gives row by row.
+
+Keys are integers from the start (ranks of the work, party and payee ids in text order, codes of
+the fund group and right); texts are gathered only for the output. The statement lines — the
+largest table, about two thirds of the share rows per fund group using the work — are never held
+whole: they are expanded a range of parties at a time from the holders' (party, work) pairs over
+the work's usage entries, which gives them in statement order without a join or a sort, once to
+take the totals and once more, chunk by chunk, when they are written.
 """
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
@@ -113,7 +121,7 @@ def _party_cuts(parties: pl.Series, chunk_rows: int) -> list[tuple[int, int]]:
         else:
             cut = int(np.searchsorted(values, values[target], side="left"))
             cuts.append(cut if cut > cuts[-1] else int(np.searchsorted(values, values[target], side="right")))
-    return list(zip(cuts[:-1], cuts[1:], strict=True))
+    return list(itertools.pairwise(cuts))
 
 
 @dataclass

@@ -551,7 +551,7 @@ def _check_totals(problems: Problems, file: str, rows: pl.DataFrame, codes: np.n
         np.add.at(total, given_codes, scaled)
         publisher_total = np.zeros(size, dtype=np.int64)
         np.add.at(publisher_total, given_codes[is_publisher], scaled[is_publisher])
-        over = (total[given_codes] > common) | ((publisher_total[given_codes] * 2 > common))
+        over = (total[given_codes] > common) | (publisher_total[given_codes] * 2 > common)
         given = given.with_columns(
             pl.Series("total", total[given_codes]),
             pl.Series("publisher", publisher_total[given_codes]),

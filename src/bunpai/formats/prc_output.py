@@ -7,8 +7,8 @@ import json
 import os
 import shutil
 import tempfile
-from fractions import Fraction
 from collections.abc import Iterable, Mapping
+from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
