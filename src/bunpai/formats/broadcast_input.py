@@ -467,6 +467,7 @@ def _rights(
         pl.col("right").rank("dense").cast(pl.Int32).alias(RIGHT_KEY),
     )
     problems.flush()
+    del frame, numerator, denominator  # the text columns are no longer needed: free them before going on
     problems.check(file, "valid_to", typed, pl.col("valid_to") < pl.col("valid_from"), "valid_to is before valid_from")
     problems.check(file, "share", typed, pl.col("share_num") > pl.col("share_den"), "a share above 1")
     if quarter is None:
