@@ -85,12 +85,10 @@ def ipi(n: int) -> str:
 def works(count: int, seed: int) -> list[Transaction]:
     rng = random.Random(seed)
     writers = [
-        (f"W{i:07d}", rng.choice(SURNAMES), rng.choice(GIVEN), ipi(10_000_000 + i))
-        for i in range(max(count // 5, 10))
+        (f"W{i:07d}", rng.choice(SURNAMES), rng.choice(GIVEN), ipi(10_000_000 + i)) for i in range(max(count // 5, 10))
     ]
     publishers = [
-        (f"P{i:07d}", f"{rng.choice(WORDS)} MUSIC {i}", ipi(50_000_000 + i))
-        for i in range(max(count // 50, 3))
+        (f"P{i:07d}", f"{rng.choice(WORDS)} MUSIC {i}", ipi(50_000_000 + i)) for i in range(max(count // 50, 3))
     ]
     out = []
     for n in range(count):
@@ -176,9 +174,7 @@ def postgres_url() -> tuple[object | None, str]:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--works", type=int, default=100_000)
     parser.add_argument("--seed", type=int, default=2026)
     parser.add_argument("--no-postgres", action="store_true")
@@ -191,9 +187,7 @@ def main() -> int:
     t = time.perf_counter()
     with path.open("w", encoding="ascii", newline="") as f:
         f.writelines(write_registrations(works(args.works, args.seed)))
-    rows.append(
-        (f"generate ({args.works:,} works)", time.perf_counter() - t, f"{path.stat().st_size / 1e6:.0f} MB")
-    )
+    rows.append((f"generate ({args.works:,} works)", time.perf_counter() - t, f"{path.stat().st_size / 1e6:.0f} MB"))
 
     t = time.perf_counter()
     cwr = read_path(path)
@@ -225,9 +219,7 @@ def main() -> int:
             elapsed = time.perf_counter() - t
             del cwr
         results[label] = elapsed
-        rows.append(
-            (f"import into {label} (read+store+ACK)", elapsed, f"{result.stored:,} stored, {result.statuses}")
-        )
+        rows.append((f"import into {label} (read+store+ACK)", elapsed, f"{result.stored:,} stored, {result.statuses}"))
 
     print(f"{'step':<44} {'seconds':>8}  detail")
     print("-" * 90)

@@ -132,11 +132,7 @@ def make_query(
     base = cond.split("+")[0]
     if base.startswith(("white", "pink")):
         snr = float(base.lstrip("whitepnk"))
-        noise = (
-            rng.standard_normal(seg.size).astype(np.float32)
-            if base.startswith("white")
-            else pink(rng, seg.size)
-        )
+        noise = rng.standard_normal(seg.size).astype(np.float32) if base.startswith("white") else pink(rng, seg.size)
         seg = seg + noise * (rms(seg) / rms(noise) * 10 ** (-snr / 20))
     elif base.startswith("speech"):
         below = float(base[6:])
@@ -217,19 +213,32 @@ def build_queries(
     return queries
 
 
+# Runs a command and prints its peak resident memory (kB) on its last stderr line. The command is
+# started from this small process, not from the benchmark: a child started from a large process
+# inherits that process's peak in its own figure (Linux carries it over the exec).
+_MEASURE = (
+    "import os,subprocess,sys\n"
+    "p=subprocess.Popen(sys.argv[1:])\n"
+    "_,st,ru=os.wait4(p.pid,0)\n"
+    "sys.stderr.write('\\nmaxrss %d\\n'%ru.ru_maxrss)\n"
+    "sys.exit(os.waitstatus_to_exitcode(st))\n"
+)
+
+
 def run_measured(cmd: list[str], env: dict[str, str] | None = None) -> tuple[float, float, str]:
-    """Run ``cmd``; return (wall seconds, peak RSS in MB, stdout)."""
+    """Run ``cmd``; return (wall seconds, its peak RSS in MB, stdout)."""
     t0 = time.perf_counter()
-    with tempfile.TemporaryFile() as out:
-        proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.PIPE, env=env)
-        _, status, usage = os.wait4(proc.pid, 0)
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as errf:
+        proc = subprocess.run([sys.executable, "-c", _MEASURE, *cmd], stdout=out, stderr=errf, env=env)
         wall = time.perf_counter() - t0
-        err = proc.stderr.read().decode(errors="replace") if proc.stderr else ""
+        errf.seek(0)
+        err = errf.read().decode(errors="replace")
         out.seek(0)
         text = out.read().decode(errors="replace")
-    if os.waitstatus_to_exitcode(status) not in (0, 1):
+    if proc.returncode not in (0, 1):
         raise RuntimeError(f"{cmd[0]} failed: {err[-2000:]}")
-    return wall, usage.ru_maxrss / 1024, text
+    found = re.findall(r"maxrss (\d+)", err)
+    return wall, (int(found[-1]) / 1024 if found else float("nan")), text
 
 
 @dataclass
@@ -251,7 +260,8 @@ def run_bunpai(work: Path, refs: list[Path], queries: list[Query]) -> SystemResu
     t_index, rss_i, _ = run_measured(
         [str(exe), "fingerprint", "index", *map(str, refs), "--index", str(idx), "--quiet"]
     )
-    size = sum(f.stat().st_size for f in idx.iterdir()) / 1e6
+    # The table cache written beside the index on first use is derived and not counted.
+    size = sum(f.stat().st_size for f in idx.iterdir() if f.name != "table-cache.npz") / 1e6
     pred = work / "bunpai-pred.csv"
     console.print("bunpai: matching / 照合中 …")
     t_match, rss_m, _ = run_measured(
@@ -267,6 +277,9 @@ def run_bunpai(work: Path, refs: list[Path], queries: list[Query]) -> SystemResu
             "--quiet",
         ]
     )
+    cache = idx / "table-cache.npz"
+    if cache.exists():
+        console.print(f"bunpai: table cache {cache.stat().st_size / 1e6:.1f} MB (derived, not counted as the index)")
     preds = {}
     with pred.open(newline="") as fh:
         for row in csv.DictReader(fh):
@@ -283,9 +296,7 @@ def run_audfprint(work: Path, refs: list[Path], queries: list[Query], afp: Path,
     q_list.write_text("".join(f"{q.path}\n" for q in queries))
     script = str(afp / "audfprint.py")
     console.print("audfprint: indexing …")
-    t_index, rss_i, _ = run_measured(
-        [python, script, "new", "-d", str(db), "--list", str(ref_list), "-v", "0"]
-    )
+    t_index, rss_i, _ = run_measured([python, script, "new", "-d", str(db), "--list", str(ref_list), "-v", "0"])
     console.print("audfprint: matching …")
     out = work / "afp-matches.txt"
     t_match, rss_m, _ = run_measured(
@@ -338,8 +349,7 @@ def main() -> int:
     for tool in ("ffmpeg", "espeak-ng"):
         if shutil.which(tool) is None:
             console.print(
-                f"[red]{tool} is missing: apt-get install ffmpeg espeak-ng wesnoth-1.16-music "
-                "singularity-music[/red]"
+                f"[red]{tool} is missing: apt-get install ffmpeg espeak-ng wesnoth-1.16-music singularity-music[/red]"
             )
             return 2
     work = args.work or Path(tempfile.mkdtemp(prefix="fpbench-"))
@@ -348,9 +358,7 @@ def main() -> int:
     refs = [p for p, d in durations.items() if d >= 40.0]
     negs = sorted(SINGULARITY.glob("*.ogg"))
     hours = sum(durations[p] for p in refs) / 3600
-    console.print(
-        f"{len(refs)} reference tracks ({hours:.2f} h), {len(negs)} non-indexed tracks; work in {work}"
-    )
+    console.print(f"{len(refs)} reference tracks ({hours:.2f} h), {len(negs)} non-indexed tracks; work in {work}")
     queries = build_queries(work, refs, negs, args.per_cell, args.lengths, args.seed)
     audio_s = sum(q.length for q in queries)
     systems = [run_bunpai(work, refs, queries)]
@@ -369,11 +377,7 @@ def main() -> int:
     keys = list(evals["bunpai"])
     for key in keys:
         kind, cond, length = key.split(":")
-        label = (
-            cond
-            if kind == "pos"
-            else ("neg: speech alone" if kind == "speech_alone" else f"neg: {cond}")
-        )
+        label = cond if kind == "pos" else ("neg: speech alone" if kind == "speech_alone" else f"neg: {cond}")
         cells: list[str] = []
         for s in systems:
             c = evals[s.name][key]

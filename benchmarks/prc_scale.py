@@ -119,8 +119,7 @@ def _report(works: int, rights_rows: int, usage: int, steps: list[Step], summary
         "",
         _table(steps),
         "",
-        f"run / floor: {run.wall_s / floor.wall_s:.1f}x the time, "
-        f"{run.peak_mb / floor.peak_mb:.1f}x the memory",
+        f"run / floor: {run.wall_s / floor.wall_s:.1f}x the time, {run.peak_mb / floor.peak_mb:.1f}x the memory",
         f"target for the run: <= {TARGET_SECONDS:.0f} s and <= {TARGET_MB / 1024:.0f} GB: "
         f"time {'met' if ok_time else 'MISSED'}, memory {'met' if ok_memory else 'MISSED'}"
         + ("" if works >= 1_000_000 else " (the target is for 1,000,000 works)"),
@@ -131,19 +130,11 @@ def _report(works: int, rights_rows: int, usage: int, steps: list[Step], summary
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0] if __doc__ else None)
-    parser.add_argument(
-        "--works", type=int, default=1_000_000, help="works in the period (default 1,000,000)"
-    )
-    parser.add_argument(
-        "--rights-per-work", type=float, default=2.0, help="rights rows per work (default 2.0)"
-    )
-    parser.add_argument(
-        "--usage-rows", type=int, help="usage rows over the three files (default 10 per work)"
-    )
+    parser.add_argument("--works", type=int, default=1_000_000, help="works in the period (default 1,000,000)")
+    parser.add_argument("--rights-per-work", type=float, default=2.0, help="rights rows per work (default 2.0)")
+    parser.add_argument("--usage-rows", type=int, help="usage rows over the three files (default 10 per work)")
     parser.add_argument("--seed", type=int, default=2026)
-    parser.add_argument(
-        "--keep", type=Path, metavar="DIR", help="write input/ and output/ into DIR and keep them"
-    )
+    parser.add_argument("--keep", type=Path, metavar="DIR", help="write input/ and output/ into DIR and keep them")
     parser.add_argument("--input", type=Path, metavar="DIR", help="use this generated input folder")
     parser.add_argument("--json", type=Path, metavar="FILE", help="also write the figures as JSON")
     args = parser.parse_args(argv)
@@ -186,9 +177,7 @@ def main(argv: list[str] | None = None) -> int:
             steps[0].rows = works + rights_rows + usage
 
         log = work / "floor.log"
-        step = _measure(
-            "floor: polars scan of usage CSVs", [sys.executable, "-c", FLOOR, str(input_dir)], usage, log
-        )
+        step = _measure("floor: polars scan of usage CSVs", [sys.executable, "-c", FLOOR, str(input_dir)], usage, log)
         if step.exit_code:
             _fail(step, log)
         steps.append(step)

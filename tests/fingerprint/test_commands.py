@@ -117,3 +117,34 @@ def test_index_match_monitor(tmp_path: Path) -> None:
         ("not_reported", "JPA000000002"),
         ("not_heard", "JPA000000003"),
     }
+
+
+def test_merge_joins_one_playback_and_drops_repeats_within_it() -> None:
+    from bunpai.fingerprint.monitor import Detection, merge
+
+    raw = [
+        Detection(3, 0.0, 19.0, 40.0, 1.0, 300),
+        Detection(3, 10.0, 29.5, 50.0, 1.0, 280),  # the same playback, next window
+        Detection(3, 12.0, 20.0, 97.0, 1.0, 40),  # a repeated passage of the same recording
+        Detection(5, 15.0, 29.0, 3.0, 1.0, 90),  # another recording mixed in (a segue)
+        Detection(3, 200.0, 219.0, 10.0, 1.0, 250),  # a later playback of recording 3
+    ]
+    out = merge(raw)
+    assert [(d.track, d.start_s, d.end_s, d.ref_offset_s) for d in out] == [
+        (3, 0.0, 29.5, 40.0),
+        (5, 15.0, 29.0, 3.0),
+        (3, 200.0, 219.0, 10.0),
+    ]
+
+
+def test_span_leaves_out_stray_hits_on_the_line() -> None:
+    import numpy as np
+
+    from bunpai.fingerprint.matcher import _span
+    from bunpai.fingerprint.spectral import FRAMES_PER_SECOND
+
+    rng = np.random.default_rng(1)
+    playback = rng.uniform(2.0, 9.0, 200)  # seconds 2–9 of the query
+    stray = np.array([13.2, 13.5, 18.9])  # chance hits on the line after the playback ended
+    q0, q1 = _span(np.concatenate([playback, stray]) * FRAMES_PER_SECOND, 0.2)
+    assert 2.0 <= q0 < 2.1 and 8.9 < q1 <= 9.0

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 
@@ -56,7 +58,7 @@ def test_clean_excerpt_found_with_offset(index: FingerprintIndex, songs: list[np
     assert abs(m.speed - 1.0) < 0.005
 
 
-@pytest.mark.parametrize("factor", [0.95, 0.98, 1.02, 1.05])
+@pytest.mark.parametrize("factor", [0.95, 0.975, 0.98, 1.02, 1.035, 1.05])
 def test_speed_change(index: FingerprintIndex, songs: list[np.ndarray], factor: float) -> None:
     q = synth.speed(excerpt(songs[1], 10.0, 15 * factor), factor)
     m = best(index, q)
@@ -94,3 +96,38 @@ def test_speech_alone_and_noise_alone_are_not_matched(index: FingerprintIndex) -
     assert best(index, synth.babble(5, 20)) is None
     assert best(index, synth.white(9, 20 * synth.SR)) is None
     assert best(index, np.zeros(10 * synth.SR, np.float32)) is None
+
+
+def test_no_table_cache_is_written_unless_asked(songs: list[np.ndarray], tmp_path: Path) -> None:
+    from bunpai.fingerprint.index import TABLE_CACHE
+
+    path = tmp_path / "index"
+    ix = FingerprintIndex.open(path, create=True)
+    ix.add("a.wav", "", "a.wav", 40.0, peaks_of(songs[0], REFERENCE_PEAKS))
+    ix.save()
+    FingerprintIndex.open(path).table()
+    assert not (path / TABLE_CACHE).exists()
+
+
+def test_table_cache_is_used_and_follows_the_recordings(
+    songs: list[np.ndarray], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from bunpai.fingerprint.index import TABLE_CACHE, TABLE_CACHE_SETTING
+
+    monkeypatch.setenv(TABLE_CACHE_SETTING, "1")
+    path = tmp_path / "index"
+    ix = FingerprintIndex.open(path, create=True)
+    ix.add("a.wav", "", "a.wav", 40.0, peaks_of(songs[0], REFERENCE_PEAKS))
+    ix.save()
+    first = FingerprintIndex.open(path).table()
+    assert (path / TABLE_CACHE).exists()
+    cached = FingerprintIndex.open(path).table()
+    assert np.array_equal(cached.starts, first.starts) and np.array_equal(cached.t, first.t)
+    assert FingerprintIndex.open(path).disk_bytes() < FingerprintIndex.open(path).disk_bytes(with_cache=True)
+    ix = FingerprintIndex.open(path)
+    ix.add("b.wav", "", "b.wav", 40.0, peaks_of(songs[1], REFERENCE_PEAKS))
+    ix.save()
+    both = FingerprintIndex.open(path).table()
+    assert len(both) > len(first) and both.track_frames.size == 2
+    again = FingerprintIndex.open(path).table()
+    assert np.array_equal(again.track, both.track)

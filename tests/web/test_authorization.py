@@ -47,6 +47,12 @@ def _matrix(w: World) -> list[tuple[str, dict[str, int], int]]:
         ("/claimant/claims/new/", {"claimant": 200, "administrator": 404}, 403),
         (f"/claimant/claims/{claim}/", {"claimant": 200, "administrator": 404}, 403),
         ("/licensee/", {"licensee": 200, "administrator": 200}, 403),
+        ("/licensee/reports/", {"licensee": 200, "administrator": 200}, 403),
+        ("/licensee/reports/upload/", {"licensee": 200, "administrator": 200}, 403),
+        (f"/licensee/reports/{w.report.pk}/", {"licensee": 200, "administrator": 200}, 403),
+        (f"/licensee/reports/{w.other_report.pk}/", {"licensee": 404, "administrator": 200}, 403),
+        ("/licensee/reports/999999/", {"licensee": 404, "administrator": 404}, 403),
+        ("/staff/queue/", {"registry_editor": 200, "administrator": 200}, 403),
         ("/tokens/", dict.fromkeys(EVERYONE, 200), 403),
         ("/admin/", dict.fromkeys(STAFF, 200), 302),
         (
@@ -63,6 +69,9 @@ def _matrix(w: World) -> list[tuple[str, dict[str, int], int]]:
         ("/api/claims", {"claimant": 200, "distribution_runner": 200, "administrator": 200}, 403),
         (f"/api/claims/{claim}", {"claimant": 200, "distribution_runner": 200, "administrator": 200}, 403),
         ("/api/runs", runs_ok, 403),
+        ("/api/reports", {"licensee": 200, "administrator": 200}, 403),
+        (f"/api/reports/{w.report.pk}", {"licensee": 200, "administrator": 200}, 403),
+        (f"/api/reports/{w.other_report.pk}", {"licensee": 404, "administrator": 200}, 403),
     ]
 
 

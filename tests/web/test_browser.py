@@ -194,6 +194,63 @@ def test_a_claimant_files_a_claim_and_staff_accept_it(browser: Any, site: dict[s
     page.context.close()
 
 
+REPORT = (
+    "放送日時,番組名,曲名,著作者名,作品コード,使用時間,使用方法\n"
+    "2026-06-01 07:00,朝の音楽,知らない歌 / A song nobody knows,山田 花子,,180,featured\n"
+    "2026-06-01 07:05,朝の音楽,夜明けの歌,,,3分,featured\n"
+    "2026-06-02 21:00,夜の歌謡曲,海の歌,,,200,theme\n"
+).encode()
+
+
+def test_a_licensee_uploads_a_report_with_a_bad_line_and_sees_it(browser: Any, site: dict[str, Any]) -> None:
+    page = _login(browser, site, "licensee")
+    page.click("a[href='/licensee/reports/upload/']")
+    page.select_option("#id_station", label="JOQR-FM デモFM / Demo FM")
+    page.fill("#id_month", "2026-06")
+    page.set_input_files("#id_file", files=[{"name": "joqr-2026-06.csv", "mimeType": "text/csv", "buffer": REPORT}])
+    _shot(page, "08-licensee-upload")
+    page.click("#upload")
+    page.wait_for_url(re.compile(r".*/licensee/reports/\d+/$"))
+    assert page.locator("#lines-good").inner_text() == "2"
+    assert page.locator("#lines-bad").inner_text() == "1"
+    cells = page.locator("#problems tbody tr").first.locator("td").all_inner_texts()
+    assert cells[:2] == ["3", "duration"] and "3分" in cells[2]
+    kept = page.locator("#lines tbody tr td:nth-child(3)").all_inner_texts()
+    assert kept == ["知らない歌 / A song nobody knows", "海の歌"]
+    _shot(page, "09-licensee-report-validated")
+    page.click("nav a[href='/licensee/reports/']")
+    names = page.locator("#reports tbody td:nth-child(3)").all_inner_texts()
+    assert "joqr-2026-06.csv" in names and "joqr-fm-2026-05.csv" in names
+    assert not any(n.startswith("other-fm") for n in names)  # another licensee's station
+    _shot(page, "10-licensee-reports")
+    page.context.close()
+
+
+def test_staff_resolve_a_queue_item(browser: Any, site: dict[str, Any]) -> None:
+    page = _login(browser, site, "editor", "en")
+    page.click("nav a[href='/staff/queue/']")
+    titles = page.locator("section.queue-item h2").all_inner_texts()
+    assert "知らない歌 / A song nobody knows" in titles and len(titles) >= 3
+    _shot(page, "11-staff-queue")
+    # keyboard: the first decision button has the focus; Enter records it
+    first = titles[0]
+    assert page.evaluate("document.activeElement.value") == "public_domain"  # no candidate for this one
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert page.locator("p.message").count() == 1 and first in page.locator("p.message").inner_text()
+    after = page.locator("section.queue-item h2").all_inner_texts()
+    assert first not in after and len(after) == len(titles) - 1
+    # one click: the best candidate of the next item with one
+    item = page.locator("section.queue-item", has=page.locator("button.pick")).first
+    title = item.locator("h2").inner_text()
+    with page.expect_navigation():
+        item.locator("button.pick").first.click()
+    assert title not in page.locator("section.queue-item h2").all_inner_texts()
+    assert "applied to" in page.locator("p.message").inner_text()
+    _shot(page, "12-staff-queue-resolved")
+    page.context.close()
+
+
 @pytest.fixture(scope="module")
 def member_token(browser: Any, site: dict[str, Any]) -> str:
     page = _login(browser, site, "member")

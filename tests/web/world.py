@@ -34,6 +34,8 @@ class World:
     other_member: Any
     other_licensee: Any
     own_licensee: Any
+    report: Any
+    other_report: Any
 
 
 _GENERATED: dict[str, Path] = {}
@@ -93,6 +95,11 @@ def build_world(tmp: Path) -> World:
     own = Licensee.objects.create(code="L1", name="Station one")
     own.users.add(users["licensee"])
     other = Licensee.objects.create(code="L2", name="Station two")
+    from bunpai.intake.models import ReportFile
+    from bunpai.web.demo import demo_reports
+
+    report = ReportFile.objects.get(pk=demo_reports("L1", "L1-FM", "L2", "L2-FM", by="licensee").report_id)
+    other_report = ReportFile.objects.get(station="L2-FM")
     work = m.Work.objects.order_by("pk").first()
     claim = Claim.objects.create(
         claimant=users["claimant"],
@@ -110,7 +117,9 @@ def build_world(tmp: Path) -> World:
         content_type="application/pdf",
         size=len(PDF),
     )
-    return World(users, run, input_dir, claim, evidence, members[0], users["member2"], other, own)
+    return World(
+        users, run, input_dir, claim, evidence, members[0], users["member2"], other, own, report, other_report
+    )
 
 
 def client_for(user: Any) -> Any:

@@ -11,7 +11,7 @@ import sys
 from collections.abc import Sequence
 
 from bunpai import __version__
-from bunpai.cli import broadcast, cwr, fingerprint, prc, trace, web
+from bunpai.cli import broadcast, cwr, fingerprint, identify, prc, reports, trace, web
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -27,6 +27,8 @@ def build_parser() -> argparse.ArgumentParser:
     broadcast.register(groups)
     trace.register(groups)
     fingerprint.register(groups)
+    identify.register(groups)
+    reports.register(groups)
     web.register(groups)
     return parser
 

@@ -4,15 +4,19 @@ On disk an index is a folder: ``index.json`` lists the recordings (id, ISRC, sou
 duration, which shard holds its peaks) and each ``shard-NNNN.npz`` holds the peaks of the recordings
 added in one run, delta-coded and compressed (about 100 bytes per second of audio). Adding recordings
 writes a new shard and rewrites ``index.json`` atomically; existing shards are never rewritten. The
-hash table is derived from the peaks when the index is opened.
+hash table is derived from the peaks. Where ``BUNPAI_FINGERPRINT_TABLE_CACHE=1`` is set, it is
+also cached in ``table-cache.npz`` (about 3 MB per hour of audio, rebuilt when the recordings
+change, safe to delete), which opens a large index in milliseconds instead of seconds; by default
+nothing but the index itself (about 0.2 MB per hour) is written.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import tempfile
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -31,6 +35,9 @@ from bunpai.fingerprint.spectral import (
 FORMAT = "bunpai-fingerprint-index"
 VERSION = 1
 STOP_FACTOR = 4.0
+LAYOUT_MARGIN = 8192  # frames (about 190 s) before each recording in a vote layout
+TABLE_CACHE = "table-cache.npz"
+TABLE_CACHE_SETTING = "BUNPAI_FINGERPRINT_TABLE_CACHE"
 U_SCALE = 8  # stored frequency resolution: 1/8 of a log-frequency bin
 
 
@@ -171,13 +178,36 @@ class FingerprintIndex:
     def total_duration_s(self) -> float:
         return float(sum(r.duration_s for r in self.recordings))
 
-    def disk_bytes(self) -> int:
-        return sum(f.stat().st_size for f in self.path.iterdir() if f.is_file())
+    def disk_bytes(self, with_cache: bool = False) -> int:
+        """Bytes of the index on disk; the table cache (derived, can be deleted) only if asked."""
+        return sum(
+            f.stat().st_size
+            for f in self.path.iterdir()
+            if f.is_file() and (with_cache or f.name != TABLE_CACHE)
+        )
 
     def table(self) -> HashTable:
+        """The hash table, read from the folder's cache when it was built from the same recordings."""
         if self._table is None:
-            self._table = HashTable.build(self._peaks)
+            cache = self.path / TABLE_CACHE
+            stamp = self._stamp()
+            if not self._pending:
+                self._table = HashTable.load(cache, stamp)
+            if self._table is None:
+                self._table = HashTable.build(self._peaks)
+                if not self._pending and os.environ.get(TABLE_CACHE_SETTING) == "1":
+                    self._table.store(cache, stamp)
         return self._table
+
+    def _stamp(self) -> str:
+        """What the table is derived from: format, parameters and the recordings with their shards."""
+        what = {
+            "version": VERSION,
+            "params": _params(),
+            "stop": STOP_FACTOR,
+            "recordings": [asdict(r) for r in self.recordings],
+        }
+        return hashlib.sha256(json.dumps(what, sort_keys=True).encode()).hexdigest()
 
 
 @dataclass
@@ -187,6 +217,8 @@ class HashTable:
     starts: npt.NDArray[np.int64]
     track: npt.NDArray[np.int32]
     t: npt.NDArray[np.int32]
+    track_frames: npt.NDArray[np.int64]  # last anchor frame of each recording
+    _layout: Layout | None = field(default=None, repr=False, compare=False)
 
     @classmethod
     def build(cls, all_peaks: list[Peaks]) -> HashTable:
@@ -215,10 +247,80 @@ class HashTable:
         order = np.argsort(key, kind="stable")
         key = key[order]
         starts = np.searchsorted(key, np.arange(hashing.N_KEYS + 1, dtype=np.int64)).astype(np.int64)
-        return cls(starts, track[order], t[order].astype(np.int32))
+        frames = np.zeros(len(all_peaks), np.int64)
+        np.maximum.at(frames, track, t)
+        return cls(starts, track[order], t[order].astype(np.int32), frames)
 
     def __len__(self) -> int:
         return int(self.track.size)
+
+    def store(self, path: Path, stamp: str) -> None:
+        """Write the table beside the index (uncompressed: reading it is faster than building it).
+
+        Best effort: an index on read-only storage simply builds its table on every open."""
+        counts = np.diff(self.starts)
+        try:
+            fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".table.", suffix=".npz")
+            with os.fdopen(fd, "wb") as fh:
+                np.savez(
+                    fh,
+                    stamp=np.array(stamp),
+                    counts=counts.astype(np.uint16 if counts.max(initial=0) < 2**16 else np.uint32),
+                    track=self.track.astype(np.uint16 if self.track_frames.size < 2**16 else np.int32),
+                    t=self.t,
+                    track_frames=self.track_frames,
+                )
+            os.replace(tmp, path)
+        except OSError:
+            return
+
+    @classmethod
+    def load(cls, path: Path, stamp: str) -> HashTable | None:
+        """The cached table, or None when missing, unreadable or built from other recordings."""
+        try:
+            with np.load(path) as data:
+                if str(data["stamp"]) != stamp:
+                    return None
+                counts = data["counts"].astype(np.int64)
+                starts = np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
+                return cls(starts, data["track"].astype(np.int32), data["t"], data["track_frames"])
+        except (OSError, KeyError, ValueError):
+            return None
+
+    def layout(self, margin: int) -> Layout:
+        """The entries' frames in a layout of all recordings one after another (see ``Layout``)."""
+        margin = max(margin, LAYOUT_MARGIN)
+        if self._layout is None or self._layout.margin < margin:
+            self._layout = Layout.build(self, margin)
+        return self._layout
+
+
+@dataclass
+class Layout:
+    """All recordings one after another, each after ``margin`` empty frames.
+
+    ``g`` holds each table entry's frame in the layout, ``first`` the layout frame of each
+    recording's start. A query aligned at reference frame ``o`` of recording ``k`` votes for layout
+    frame ``first[k] + o``, which stays within the recording's own stretch for ``o > -margin``.
+    """
+
+    margin: int
+    first: npt.NDArray[np.int64]
+    g: npt.NDArray[np.int64]
+    frames: int
+
+    @classmethod
+    def build(cls, table: HashTable, margin: int) -> Layout:
+        lengths = table.track_frames + 1 + margin
+        first = np.concatenate([[0], np.cumsum(lengths)[:-1]]).astype(np.int64) + margin
+        frames = int(lengths.sum())
+        g = first[table.track] + table.t
+        return cls(margin, first, g.astype(np.int32 if frames < 2**31 else np.int64), frames)
+
+    def locate(self, frame: int) -> tuple[int, int]:
+        """(recording, reference frame) of a layout frame."""
+        k = max(0, int(np.searchsorted(self.first - self.margin, frame, side="right")) - 1)
+        return k, frame - int(self.first[k])
 
 
 def seconds(frames: float) -> float:

@@ -3,8 +3,9 @@
 The recording is read as a stream; every ``hop_s`` seconds the last ``window_s`` seconds are matched
 against the index (up to ``per_window`` recordings per window, for segues and overlaps). Detections
 of one recording whose alignments agree (the same reference time for the same broadcast time, within
-``join_tolerance_s``) and that are at most ``max_gap_s`` apart are merged into one playback. Memory
-stays bounded by one window of audio whatever the recording's length.
+``join_tolerance_s``) and that are at most ``max_gap_s`` apart are merged into one playback; a
+passage repeated within the recording, matched at its other alignment during the playback, is
+dropped. Memory stays bounded by one window of audio whatever the recording's length.
 """
 
 from __future__ import annotations
@@ -118,4 +119,16 @@ def merge(raw: list[Detection], params: MonitorParams = MonitorParams()) -> list
                 break
         else:
             out.append(Detection(d.track, d.start_s, d.end_s, d.ref_offset_s, d.speed, d.score))
-    return out
+    # A passage repeated within a recording also matches at the other alignment while the recording
+    # plays: such a detection lies within a stronger one of the same recording and is dropped.
+    kept: list[Detection] = []
+    for d in out:
+        if not any(
+            o is not d
+            and o.track == d.track
+            and o.score > d.score
+            and min(o.end_s, d.end_s) - max(o.start_s, d.start_s) >= 0.5 * (d.end_s - d.start_s)
+            for o in out
+        ):
+            kept.append(d)
+    return kept

@@ -7,7 +7,8 @@ from functools import lru_cache
 
 import numpy as np
 import numpy.typing as npt
-from scipy import ndimage
+from scipy import fft as sfft
+from scipy import ndimage, sparse
 
 SAMPLE_RATE = 11025
 N_FFT = 2048
@@ -84,6 +85,17 @@ def _filterbank() -> FloatArray:
     return bank
 
 
+@lru_cache(maxsize=1)
+def _sparse_filterbank() -> sparse.csr_matrix:
+    """The filterbank as a sparse matrix: each log bin sums only a few FFT bins."""
+    return sparse.csr_matrix(_filterbank())
+
+
+@lru_cache(maxsize=1)
+def _window() -> FloatArray:
+    return np.hanning(N_FFT).astype(np.float32)
+
+
 def log_spectrogram(x: FloatArray) -> FloatArray:
     """dB power on the log-frequency axis, shape (frames, N_BINS). ``x`` is mono at ``SAMPLE_RATE``."""
     x = np.asarray(x, np.float32)
@@ -93,10 +105,9 @@ def log_spectrogram(x: FloatArray) -> FloatArray:
     frames = np.lib.stride_tricks.as_strided(
         x, shape=(n_frames, N_FFT), strides=(x.strides[0] * HOP, x.strides[0]), writeable=False
     )
-    window = np.hanning(N_FFT).astype(np.float32)
-    spec = np.fft.rfft(frames * window, axis=1)
-    power = (spec.real**2 + spec.imag**2).astype(np.float32)
-    logp = power @ _filterbank()
+    spec = sfft.rfft(frames * _window(), axis=1)
+    power = spec.real**2 + spec.imag**2
+    logp = np.asarray(power @ _sparse_filterbank(), np.float32)
     out: FloatArray = (10.0 * np.log10(logp + 1e-10)).astype(np.float32)
     return out
 

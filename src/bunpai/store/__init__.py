@@ -99,6 +99,7 @@ def setup(databases: Mapping[str, str] | None = None) -> None:
             "django.contrib.sessions",
             "django.contrib.messages",
             "bunpai.store.apps.RegistryConfig",
+            "bunpai.intake.apps.IntakeConfig",
             "bunpai.broadcast.apps.BroadcastConfig",
             "bunpai.web.apps.WebConfig",
         ],

@@ -20,6 +20,7 @@ from ninja.security import HttpBearer, django_auth
 from bunpai.services import runs as run_service
 from bunpai.services import statements as st
 from bunpai.web.models import ApiToken, Claim, PrcRun
+from bunpai.web.plugins import API_ROUTERS
 
 
 class TokenAuth(HttpBearer):
@@ -263,3 +264,7 @@ def runs(request: HttpRequest) -> Any:
             )
         )
     return out
+
+
+for _prefix, _router in API_ROUTERS:  # routers of other apps (report upload and status, …)
+    api.add_router(_prefix, _router)

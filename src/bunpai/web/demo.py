@@ -28,6 +28,47 @@ def _rows(path: Path) -> list[dict[str, str]]:
         return list(csv.DictReader(f))
 
 
+def report_csv(rows: list[tuple[str, str, str, str, str]], month: str) -> bytes:
+    """A monthly report (CSV, UTF-8) of (title, creators, work_code, duration, programme) rows."""
+    import io
+
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(["broadcast_at", "programme", "title", "creators", "work_code", "duration", "usage"])
+    for n, (title, creators, code, duration, programme) in enumerate(rows, start=1):
+        writer.writerow([f"{month}-{n:02d} 21:00", programme, title, creators, code, duration, "featured"])
+    return out.getvalue().encode("utf-8")
+
+
+def demo_reports(licensee: str, station: str, other_licensee: str, other_station: str, *, by: str = "") -> Any:
+    """Two stations and their reports: one with a bad line and lines for the identification queue,
+    one of another licensee (that the first never sees). Returns the first report's load result."""
+    from bunpai.intake.models import Station
+    from bunpai.services import intake
+    from bunpai.store import models as m
+
+    Station.objects.create(code=station, name="デモFM / Demo FM", licensee=licensee)
+    Station.objects.create(code=other_station, name="他局FM / Other FM", licensee=other_licensee)
+    known = list(m.Work.objects.order_by("society_code")[:4])
+    month = "2026-05"
+    rows = [
+        (known[0].title, "", known[0].society_code, "215", "朝の音楽 / Morning music"),
+        (known[1].title, "", "", "abc", "朝の音楽 / Morning music"),  # not a number of seconds
+        ("知らない歌 / A song nobody knows", "山田 花子", "", "180", "夜の歌謡曲 / Night songs"),
+        (known[2].title[:-1], "", "", "240", "夜の歌謡曲 / Night songs"),  # a title cut short
+        (known[3].title[:-1], "", "", "95", "夜の歌謡曲 / Night songs"),
+    ]
+    index = intake.registry_index()
+    result = intake.load_report_bytes(
+        f"{station.lower()}-{month}.csv", report_csv(rows, month), station, month, licensee, by, index
+    )
+    other = report_csv([(known[0].title, "", known[0].society_code, "120", "Other programme")], month)
+    intake.load_report_bytes(
+        f"{other_station.lower()}-{month}.csv", other, other_station, month, other_licensee, "", index
+    )
+    return result
+
+
 def build_demo(folder: Path, *, works: int = 2000, seed: int = 2026, log: Any = print) -> dict[str, Any]:
     """Fill a fresh data folder (Django must be set up on it): returns what was made."""
     from bunpai.demo.prc import generate_period
@@ -55,6 +96,8 @@ def build_demo(folder: Path, *, works: int = 2000, seed: int = 2026, log: Any = 
     licensee = Licensee.objects.create(code="JOQR-DEMO", name="デモ放送 / Demo Broadcasting")
     licensee.users.add(users["licensee"])
     Licensee.objects.create(code="OTHER-DEMO", name="他局 / Another Station")
+    demo_reports("JOQR-DEMO", "JOQR-FM", "OTHER-DEMO", "OTHER-FM", by="licensee")
+    log("a report with a rejected line and items for the identification queue (station JOQR-FM)")
 
     run = run_service.start_run(user=users["runner"], source=input_dir)
     if run.status != "computed":

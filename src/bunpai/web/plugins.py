@@ -4,7 +4,9 @@ An app calls these from its ``AppConfig.ready()``:
 
 - :func:`register_urls` — ``register_urls("intake/", "bunpai.intake.urls")`` includes its URLs;
 - :func:`register_nav` — a navigation entry shown to users holding its permission;
-- :func:`register_role_permissions` — adds its permissions to a role's group (applied by ``migrate``).
+- :func:`register_role_permissions` — adds its permissions to a role's group (applied by ``migrate``);
+- :func:`register_api` — ``register_api("/reports", "bunpai.intake.api.router")`` adds a django-ninja
+  router to the API (and to its OpenAPI document).
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ class NavEntry:
 URLS: list[tuple[str, str]] = []
 NAV: list[NavEntry] = []
 EXTRA_ROLE_PERMISSIONS: dict[str, list[str]] = {}
+API_ROUTERS: list[tuple[str, str]] = []
 
 
 def register_urls(prefix: str, urlconf: str) -> None:
@@ -45,3 +48,9 @@ def register_role_permissions(role: str, permissions: list[str]) -> None:
     EXTRA_ROLE_PERMISSIONS.setdefault(role, []).extend(
         p for p in permissions if p not in EXTRA_ROLE_PERMISSIONS.get(role, [])
     )
+
+
+def register_api(prefix: str, router: str) -> None:
+    """``router``: the dotted path of a ``ninja.Router``, added when the API is built."""
+    if (prefix, router) not in API_ROUTERS:
+        API_ROUTERS.append((prefix, router))

@@ -1,0 +1,299 @@
+"""Japanese-aware normalisation of reported titles and names (表記ゆれの正規化).
+
+Two keys are made of every title and every name:
+
+* the **text key** keeps the script (kanji stay kanji) but folds what does not change the work:
+  NFKC (full/half width, half-width katakana), case, katakana → hiragana, long-vowel marks,
+  brackets 「」『』【】(), punctuation and spaces, and performance decorations such as
+  "(TV size)", "-instrumental-", "(off vocal)", "～カラオケ～";
+* the **phonetic key** is the romanised reading (kanji read with ``pykakasi``), folded so that
+  Hepburn and Kunrei spellings, long vowels and doubled consonants meet: ``Tōkyō``, ``toukyou``,
+  ``tokyo``, ``とうきょう`` and ``東京`` give the same key.
+
+Both are plain functions with caches; the same functions build the index and read the lines, so
+the two sides can never drift apart.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import unicodedata
+from typing import Any
+
+# Words that mark a performance or an edit of the same work, not another work.
+_DECORATION_WORDS = (
+    r"tv\s*size|tv\s*ver(?:sion|\.)?|tv\s*edit|tvサイズ|テレビサイズ|movie\s*size|full\s*size|short\s*size"
+    r"|full\s*ver(?:sion|\.)?|short\s*ver(?:sion|\.)?|long\s*ver(?:sion|\.)?|single\s*ver(?:sion|\.)?|album\s*ver(?:sion|\.)?"
+    r"|radio\s*edit|edit\s*ver(?:sion|\.)?|instrumental|inst\.?|off\s*vocal|offvocal|without\s*vocals?"
+    r"|original\s*karaoke|karaoke|カラオケ|オリジナル・?カラオケ|インスト(?:ゥルメンタル)?|オフボーカル"
+    r"|live(?:\s*ver(?:sion|\.)?)?|ライブ(?:・?バージョン)?|ライヴ|remaster(?:ed)?(?:\s*\d{4})?|\d{4}\s*remaster(?:ed)?"
+    r"|bgm|bgm\s*ver(?:sion|\.)?|ショート(?:・?バージョン|サイズ)?|フル(?:・?バージョン|サイズ)?"
+    r"|op|ed|opening|ending|オープニング|エンディング|テーマ|main\s*theme|acoustic\s*ver(?:sion|\.)?"
+)
+_BRACKETED = re.compile(r"[\(\[\{「『【〈《〔]\s*(?:" + _DECORATION_WORDS + r")\s*[\)\]\}」』】〉》〕]", re.IGNORECASE)
+_DASHED = re.compile(r"[-~〜～―]\s*(?:" + _DECORATION_WORDS + r")\s*[-~〜～―]?\s*$", re.IGNORECASE)
+# Without brackets or dashes only words that cannot end a real title ("Let It Live" stays).
+_TRAILING = re.compile(
+    r"\s+(?:tv\s*size|tvサイズ|instrumental|off\s*vocal|karaoke|カラオケ|オリジナル・?カラオケ|inst\.)\s*$",
+    re.IGNORECASE,
+)
+_KATAKANA = {c: c - 0x60 for c in range(0x30A1, 0x30F7)}  # ァ..ヶ → ぁ..ゖ
+_DROP = re.compile(r"[\s\W_ー〜～・･]+", re.UNICODE)
+_NON_ALNUM = re.compile(r"[^a-z0-9]+")
+_HAS_WIDE = re.compile(r"[^\x00-\x7f]")
+_FOLDS = (
+    ("sh", "s"),
+    ("ch", "t"),
+    ("ts", "t"),
+    ("dz", "z"),
+    ("j", "z"),
+    ("f", "h"),
+    ("sy", "s"),
+    ("ty", "t"),
+    ("zy", "z"),
+    ("wo", "o"),
+    ("mb", "nb"),
+    ("mp", "np"),
+    ("l", "r"),
+    ("v", "b"),
+    ("ou", "o"),
+    ("ei", "e"),
+)
+_REPEATS = re.compile(r"(.)\1+")
+NAME_SEPARATORS = re.compile(r"\s*[|/／、;；]\s*")
+
+
+def nfkc(text: str) -> str:
+    return unicodedata.normalize("NFKC", text)
+
+
+_MAYBE_DECORATED = re.compile(r"[\(\[\{「『【〈《〔\-~〜～―]|\s\S+\s*$")
+
+
+def strip_decorations(text: str) -> str:
+    """The title without performance decorations ("(TV size)", "-instrumental-", …); NFKC first."""
+    value = nfkc(text).strip()
+    if not _MAYBE_DECORATED.search(value):
+        return value
+    for _ in range(3):  # "Title (TV size) -instrumental-"
+        stripped = _BRACKETED.sub(" ", value)
+        stripped = _DASHED.sub("", stripped.rstrip())
+        stripped = _TRAILING.sub("", stripped.rstrip())
+        if stripped.strip() == value.strip() or not stripped.strip():
+            break
+        value = stripped.strip()
+    return value
+
+
+@functools.lru_cache(maxsize=1 << 20)
+def text_key(text: str) -> str:
+    """Script-preserving key: NFKC, lower case, hiragana, no long-vowel marks, punctuation or spaces."""
+    value = _ascii_fold(strip_decorations(text)).translate(_KATAKANA)
+    return _DROP.sub("", value)
+
+
+_KAKASI: Any = None
+
+
+def _kakasi() -> Any:
+    global _KAKASI
+    if _KAKASI is None:
+        import pykakasi
+
+        _KAKASI = pykakasi.kakasi()
+    return _KAKASI
+
+
+def _latin_table() -> dict[int, str]:
+    table = {}
+    for code in (*range(0xC0, 0x250), *range(0x1E00, 0x1F00)):
+        base = "".join(c for c in unicodedata.normalize("NFKD", chr(code)) if not unicodedata.combining(c))
+        if base != chr(code) and base.isascii():
+            table[code] = base
+    table.update({ord("ß"): "ss", ord("æ"): "ae", ord("ø"): "o", ord("œ"): "oe", ord("ł"): "l"})
+    return table
+
+
+_LATIN = _latin_table()
+
+
+def _ascii_fold(text: str) -> str:
+    """Latin letters without accents ("Beyoncé" → "beyonce", "Tōkyō" → "tokyo"), lower case; kana kept."""
+    return text.translate(_LATIN).lower()
+
+
+def _convert(value: str) -> list[dict[str, str]]:
+    try:
+        parts: list[dict[str, str]] = _kakasi().convert(value)
+        return parts
+    except (IndexError, KeyError, ValueError):  # pykakasi fails on some rare code points
+        out: list[dict[str, str]] = []
+        for char in value:
+            try:
+                out.extend(_kakasi().convert(char))
+            except (IndexError, KeyError, ValueError):
+                out.append({"hepburn": char})
+        return out
+
+
+_CHUNKS: dict[str, str] = {}
+_CHUNK_LIMIT = 1 << 18
+
+
+def _read_chunk(chunk: str) -> str:
+    """Reading of a run of kanji with the kana that follow it (okurigana), by pykakasi.
+
+    Readings are remembered. A run not seen before that starts with a remembered run of two or
+    more characters ("中野野" after "中野") is read piece by piece from the remembered ones, which
+    keeps a mistyped name or title from costing a dictionary look-up of its own.
+    """
+    found = _CHUNKS.get(chunk)
+    if found is not None:
+        return found
+    pieces: list[str] = []
+    rest = chunk
+    while len(rest) > 1:
+        for end in range(len(rest) - 1, 1, -1):
+            if rest[:end] in _CHUNKS:
+                pieces.append(_CHUNKS[rest[:end]])
+                rest = rest[end:]
+                break
+        else:
+            break
+    if pieces:
+        reading = " ".join([*pieces, _read_chunk(rest)]) if rest else " ".join(pieces)
+    else:
+        reading = " ".join(p["hepburn"] for p in _convert(chunk)).lower()
+    if len(_CHUNKS) < _CHUNK_LIMIT:
+        _CHUNKS[chunk] = reading
+    return reading
+
+
+_SMALL = "ゃゅょぁぃぅぇぉ"
+_KANA: dict[str, Any] = {}
+
+
+def _kana_tables() -> tuple[dict[int, str], dict[str, str], re.Pattern[str]]:
+    """Hiragana to Hepburn, made once with pykakasi: single syllables as a translation table,
+    contracted ones (きゃ, しょ, ふぁ…) as a dictionary with their pattern. The sokuon っ and the
+    long-vowel mark are dropped: the reading key folds doubled letters anyway."""
+    if not _KANA:
+        singles: dict[int, str] = {}
+        pairs: dict[str, str] = {}
+        for code in range(0x3041, 0x3097):
+            char = chr(code)
+            singles[code] = _read_chunk(char)
+            if char not in _SMALL and char != "っ":
+                for small in _SMALL:
+                    reading = _read_chunk(char + small)
+                    if reading != singles[code] + _read_chunk(small):
+                        pairs[char + small] = reading
+        singles[ord("っ")] = ""
+        singles[ord("ー")] = ""
+        firsts = "".join(sorted({p[0] for p in pairs}))
+        _KANA["singles"] = singles
+        _KANA["pairs"] = pairs
+        _KANA["pattern"] = re.compile(f"[{firsts}][{_SMALL}]")
+    return _KANA["singles"], _KANA["pairs"], _KANA["pattern"]
+
+
+_RUNS = re.compile(r"([\u3400-\u9fff\uf900-\ufaff々〆ヵヶ]+[\u3041-\u3096]?)|([\u3041-\u3096\u30a1-\u30fa\u30fc]+)")
+
+
+def _romanise_run(match: re.Match[str]) -> str:
+    if match.group(1):
+        return " " + _read_chunk(match.group(1)) + " "
+    singles, pairs, pattern = _kana_tables()
+    kana = match.group(2).translate(_KATAKANA)
+    kana = pattern.sub(lambda m: pairs.get(m.group(), m.group()), kana)
+    return " " + kana.translate(singles) + " "
+
+
+def _romanise_wide(value: str) -> str:
+    return _RUNS.sub(_romanise_run, value)
+
+
+@functools.lru_cache(maxsize=1 << 20)
+def romanise(text: str) -> str:
+    """Romanised reading with word spaces kept (kanji and kana read by pykakasi), lower case."""
+    value = _ascii_fold(strip_decorations(text))
+    if _HAS_WIDE.search(value):
+        value = _romanise_wide(value)
+        if _HAS_WIDE.search(value):  # other scripts: whatever pykakasi makes of them
+            value = " ".join(p["hepburn"] for p in _convert(value)).lower()
+    return " ".join(value.split())
+
+
+def fold_romaji(text: str) -> str:
+    """Fold a romanised string so that spelling systems and long vowels meet (a key, not a text)."""
+    value = _NON_ALNUM.sub("", text.lower())
+    for old, new in _FOLDS:
+        value = value.replace(old, new)
+    return _REPEATS.sub(r"\1", value)
+
+
+@functools.lru_cache(maxsize=1 << 20)
+def phonetic_key(text: str) -> str:
+    """Reading key: romanised, folded (``東京`` = ``とうきょう`` = ``Tokyo`` = ``toukyou``)."""
+    return fold_romaji(romanise(text))
+
+
+@functools.lru_cache(maxsize=1 << 20)
+def name_keys(name: str) -> tuple[str, ...]:
+    """Keys of a person's or company's name, whatever its order or script.
+
+    The text key (no spaces) and the phonetic key of the name, plus the phonetic key with the
+    words in the other order ("Yamada Taro" = "Taro Yamada" = "山田 太郎" = "ヤマダタロウ").
+    """
+    value = nfkc(name).strip()
+    if not value:
+        return ()
+    keys = {text_key(value)}
+    words = _folded_words(value)
+    if words:
+        keys.add("".join(words))
+        keys.add("".join(reversed(words)))
+        keys.add("".join(sorted(words)))
+    keys.discard("")
+    return tuple(sorted(keys))
+
+
+@functools.lru_cache(maxsize=1 << 20)
+def _folded_words(name: str) -> tuple[str, ...]:
+    folded = (fold_romaji(w) for w in re.split(r"[\s,・･]+", romanise(nfkc(name).strip())))
+    return tuple(w for w in folded if w)
+
+
+@functools.lru_cache(maxsize=1 << 20)
+def name_tokens(name: str) -> tuple[str, ...]:
+    """The folded words of a name, sorted (for comparing close spellings word by word)."""
+    return tuple(sorted(_folded_words(name)))
+
+
+@functools.lru_cache(maxsize=1 << 20)
+def name_block_key(name: str) -> str:
+    """One key per name for the name postings: its folded words, sorted and joined."""
+    return "".join(name_tokens(name))
+
+
+def split_names(text: str) -> tuple[str, ...]:
+    """Names of a list field: ``|``, ``/``, ``、`` or ``;`` separate them."""
+    value = nfkc(text).strip()
+    if not value:
+        return ()
+    return tuple(n for n in NAME_SEPARATORS.split(value) if n)
+
+
+__all__ = [
+    "fold_romaji",
+    "name_block_key",
+    "name_keys",
+    "name_tokens",
+    "nfkc",
+    "phonetic_key",
+    "romanise",
+    "split_names",
+    "strip_decorations",
+    "text_key",
+]

@@ -1,0 +1,68 @@
+"""Keys of titles and names: variants that name the same work meet, different works do not."""
+
+from __future__ import annotations
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from bunpai.identify.normalise import name_keys, phonetic_key, split_names, strip_decorations, text_key
+
+
+def test_kana_kanji_romaji_and_width_variants_share_a_key() -> None:
+    assert text_key("ヨルニカケル") == text_key("よるにかける") == text_key("ﾖﾙﾆｶｹﾙ")
+    assert phonetic_key("夜に駆ける") == phonetic_key("よるにかける") == phonetic_key("Yoru ni Kakeru")
+    assert (
+        phonetic_key("東京ラブストーリー") == phonetic_key("Tōkyō Rabu Sutōrī") == phonetic_key("toukyou rabu sutoorii")
+    )
+    assert text_key("ＬＯＶＥ　ＳＯＮＧ") == text_key("Love Song") == "lovesong"
+    assert phonetic_key("Shinjitsu") == phonetic_key("sinzitu") == phonetic_key("しんじつ")
+
+
+def test_brackets_and_decorations_are_dropped_but_not_title_words() -> None:
+    assert text_key("『夜に駆ける』-instrumental-") == text_key("夜に駆ける")
+    assert text_key("夜に駆ける (TV size)") == "夜に駆ける"
+    assert text_key("さくら ～TVサイズ～") == text_key("「さくら」") == "さくら"
+    assert strip_decorations("Let It Be (Remastered 2009)") == "Let It Be"
+    assert text_key("Let It Live") == "letitlive"  # "live" ends the title here, it is no decoration
+    assert text_key("Love Song (Live)") == "lovesong"
+    assert text_key("Piano Sonata (arr. for guitar)") != text_key("Piano Sonata")
+
+
+def test_names_meet_whatever_their_order_or_script() -> None:
+    def same(a: str, b: str) -> bool:
+        return not set(name_keys(a)).isdisjoint(name_keys(b))
+
+    assert same("山田太郎", "Yamada Taro")
+    assert same("YAMADA Tarou", "Taro Yamada")
+    assert same("ヤマダ タロウ", "山田 太郎")
+    assert not same("山田太郎", "鈴木一郎")
+    assert split_names("山田太郎 / 鈴木一郎|John Lennon、Paul McCartney") == (
+        "山田太郎",
+        "鈴木一郎",
+        "John Lennon",
+        "Paul McCartney",
+    )
+
+
+_ASCII = st.text(alphabet=st.characters(min_codepoint=0x21, max_codepoint=0x7E), max_size=30)
+_KANA = st.text(alphabet=st.characters(min_codepoint=0x3041, max_codepoint=0x3093), max_size=20)
+
+
+@given(_ASCII)
+def test_full_width_text_has_the_key_of_its_ascii(text: str) -> None:
+    wide = "".join(chr(ord(c) + 0xFEE0) for c in text)
+    assert text_key(wide) == text_key(text)
+    assert phonetic_key(wide) == phonetic_key(text)
+
+
+@given(_KANA)
+def test_katakana_has_the_keys_of_its_hiragana(text: str) -> None:
+    katakana = "".join(chr(ord(c) + 0x60) for c in text)
+    assert text_key(katakana) == text_key(text)
+    assert phonetic_key(katakana) == phonetic_key(text)
+
+
+@given(st.text(max_size=30))
+def test_keys_of_any_text_are_plain_and_never_fail(text: str) -> None:
+    assert phonetic_key(text).isascii()
+    assert text_key(text) == text_key(text).strip()
