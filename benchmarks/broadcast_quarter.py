@@ -310,7 +310,7 @@ def main(argv: list[str] | None = None) -> int:
         factor = 100_000_000 / max(usage_rows, 1)
         print(
             f"linear extrapolation to 100 M lines (x{factor:.0f}): about {run.wall_s * factor:.0f} s "
-            f"(target {TARGET_SECONDS:.0f} s); memory grows with works and statement lines, not with lines"
+            f"(target {TARGET_SECONDS:.0f} s); memory grows with works and share rows, not with lines"
         )
         print(
             f"summary: balanced {summary.get('balanced')}, lines {summary['lines_total_yen']:,} yen, "

@@ -40,10 +40,11 @@ def test_every_statement_line_traces_back_to_its_yen(data: dict[str, Any]) -> No
         folder = write_folder(Path(tmp) / "in", **data)
         run = compute_quarter(folder)
         write_run(run, Path(tmp) / "out")
-        pairs = run.result.statement_lines.select("payee_id", "work_id").unique().sort("payee_id", "work_id")
+        lines = run.result.statement_lines.collect()
+        pairs = lines.select("payee_id", "work_id").unique().sort("payee_id", "work_id")
         for payee_id, work_id in pairs.iter_rows():
             t = trace(Path(tmp) / "out", folder, payee_id, work_id)
-            expected = run.result.statement_lines.filter(
+            expected = lines.filter(
                 (pl.col("payee_id") == payee_id) & (pl.col("work_id") == work_id)
             ).height
             assert len(t.statements) == expected

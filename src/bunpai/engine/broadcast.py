@@ -8,12 +8,20 @@ over their common denominator S; the default share table is resolved once per di
 Amounts are ``floor(F × raw × share / PT)`` in Int128, where PT is the fund's total points over
 the same denominators: every figure is exactly the one :mod:`bunpai.core.broadcast.reference`
 gives row by row.
+
+Keys are integers from the start (ranks of the work, party and payee ids in text order, codes of
+the fund group and right); texts are gathered only for the output. The statement lines — the
+largest table, about two thirds of the share rows per fund group using the work — are never held
+whole: they are expanded a range of parties at a time from the holders' (party, work) pairs over
+the work's usage entries, which gives them in statement order without a join or a sort, once to
+take the totals and once more, chunk by chunk, when they are written.
 """
 
 from __future__ import annotations
 
+import itertools
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from fractions import Fraction
 
@@ -34,7 +42,7 @@ from bunpai.core.broadcast.reference import QuarterInput
 from bunpai.core.broadcast.shares import default_shares
 from bunpai.core.money import format_ratio
 from bunpai.core.rules import PrcRuleSet
-from bunpai.formats.broadcast_input import BroadcastFrames
+from bunpai.formats.broadcast_input import WORK_KEY, BroadcastFrames
 
 _INT64_LIMIT = 2**63 - 1
 _INT128_SAFE = 2**125
@@ -75,10 +83,51 @@ class FastPathUnavailable(Exception):
     """Values too large for 128-bit reductions: the caller falls back to the row-by-row path."""
 
 
+class StatementLines:
+    """The statement lines in their final order, produced chunk by chunk when iterated (each
+    iteration makes them anew from the engine's integer tables; ``collect()`` gives one frame)."""
+
+    def __init__(self, height: int, make: Callable[[], Iterator[pl.DataFrame]]) -> None:
+        self.height = height
+        self._make = make
+
+    @classmethod
+    def of(cls, frame: pl.DataFrame) -> StatementLines:
+        return cls(frame.height, lambda: iter([frame]))
+
+    def __iter__(self) -> Iterator[pl.DataFrame]:
+        produced = False
+        for chunk in self._make():
+            produced = True
+            yield chunk
+        if not produced:
+            yield pl.DataFrame(schema=STATEMENT_SCHEMA)
+
+    def collect(self) -> pl.DataFrame:
+        return pl.concat(list(self))
+
+
+def _party_cuts(parties: pl.Series, chunk_rows: int) -> list[tuple[int, int]]:
+    """Row ranges of a frame sorted by party, each about ``chunk_rows`` rows, never splitting a party."""
+    n = parties.len()
+    if n == 0:
+        return []
+    values = parties.to_numpy()
+    cuts = [0]
+    while cuts[-1] < n:
+        target = cuts[-1] + max(chunk_rows, 1)
+        if target >= n:
+            cuts.append(n)
+        else:
+            cut = int(np.searchsorted(values, values[target], side="left"))
+            cuts.append(cut if cut > cuts[-1] else int(np.searchsorted(values, values[target], side="right")))
+    return list(itertools.pairwise(cuts))
+
+
 @dataclass
 class EngineResult:
     summary: dict[str, object]
-    statement_lines: pl.DataFrame
+    statement_lines: StatementLines
     payees: pl.DataFrame
     held: pl.DataFrame
     work_points: pl.DataFrame
@@ -152,8 +201,16 @@ def _resolve_default_shares(rights: pl.DataFrame, table: PrcRuleSet) -> pl.DataF
     return pl.concat([rights.filter(~pl.col("default_shares")), keyed.select(rights.columns)])
 
 
+CHUNK_ROWS = 500_000
+"""(Party, work) pairs per chunk of statement lines."""
+
+
 def distribute_frames(
-    frames: BroadcastFrames, table: PrcRuleSet, ruleset_label: str = "", progress: Progress | None = None
+    frames: BroadcastFrames,
+    table: PrcRuleSet,
+    ruleset_label: str = "",
+    progress: Progress | None = None,
+    chunk_rows: int = CHUNK_ROWS,
 ) -> EngineResult:
     say = progress or (lambda _message: None)
     quarter = frames.quarter
@@ -181,7 +238,19 @@ def distribute_frames(
     )
     # The sampling numerators (a handful of values) give D_r before the reduction, so that the
     # reduction groups by (group, work) only.
-    sampled = frames.usage.select(pl.col("sampling_num").unique()).collect(engine="streaming")["sampling_num"]
+    work_type = frames.usage.collect_schema()["work_id"]
+    n_group_ids = max(len(group_ids), 1)
+    sampled_plan = frames.usage.select(pl.col("sampling_num").unique())
+    if work_type.is_integer():
+        # Integer work ids and the group fold into one Int64 key (work × groups + group) when they
+        # fit: a single key groups faster than two.
+        span_plan = frames.usage.select(pl.col("work_id").min().alias("lo"), pl.col("work_id").max().alias("hi"))
+        sampled_frame, span = pl.collect_all([sampled_plan, span_plan], engine="streaming")
+        lo, hi = span.row(0)
+        one_key = lo is not None and int(lo) >= 0 and int(hi) < _INT64_LIMIT // n_group_ids
+    else:
+        sampled_frame, one_key = sampled_plan.collect(engine="streaming"), False
+    sampled = sampled_frame["sampling_num"]
     d_r = _lcm([int(v) for v in sampled.drop_nulls().to_list() if v])
     if d_r > _INT64_LIMIT:
         raise FastPathUnavailable("sampling denominators too large")
@@ -203,16 +272,31 @@ def distribute_frames(
                 ).alias("p")
             )
         )
+        # Plain sums and maxima of precomputed columns (a filter inside an aggregation is slower).
         managed_plan = (
             taking.filter(pl.col("outcome") == "managed")
-            .group_by("g", "work_id")
+            .select(
+                "g",
+                "work_id",
+                "p",
+                pl.when(pl.col("recorded")).then(pl.col("p")).otherwise(0).alias("p_recorded"),
+                pl.col("recorded").cast(pl.Int64).alias("recorded"),
+                "t",
+                (pl.col("sampling_den") * (d_r // pl.col("sampling_num"))).alias("r"),
+            )
+            .with_columns(
+                (pl.col("work_id").cast(pl.Int64) * n_group_ids + pl.col("g")).alias("key")
+                if one_key
+                else pl.lit(0, pl.Int64).alias("key")
+            )
+            .group_by(*(["key"] if one_key else ["g", "work_id"]))
             .agg(
                 pl.col("p").sum().alias("performing"),
-                pl.col("p").filter(pl.col("recorded")).sum().alias("mechanical"),
+                pl.col("p_recorded").sum().alias("mechanical"),
                 pl.len().alias("n"),
                 pl.col("recorded").sum().alias("n_recorded"),
                 pl.col("t").max().alias("t_max"),
-                (pl.col("sampling_den") * (d_r // pl.col("sampling_num"))).max().alias("r_max"),
+                pl.col("r").max().alias("r_max"),
             )
         )
         unidentified_plan = taking.filter(pl.col("outcome") == "unidentified").select(
@@ -225,6 +309,12 @@ def distribute_frames(
             (pl.col("sampling_den") * (d_r // pl.col("sampling_num"))).alias("r"),
         )
         managed, unidentified = pl.collect_all([managed_plan, unidentified_plan], engine="streaming")
+        if one_key:
+            managed = managed.select(
+                (pl.col("key") % n_group_ids).cast(pl.Int32).alias("g"),
+                (pl.col("key") // n_group_ids).cast(work_type).alias("work_id"),
+                pl.exclude("key"),
+            )
         return managed, unidentified
 
     # 64-bit sums unless a line's points or a sum could pass 2⁶³ (then again in 128 bits).
@@ -238,10 +328,17 @@ def distribute_frames(
     # text order), w (rank of the work id), p (rank of the party id), q (rank of the payee id).
     # Texts are gathered only for the output, so sorting and joining never touch strings twice.
     right_names = sorted(RIGHTS)
-    managed = managed.with_columns(pl.col("work_id").cast(pl.String))
-    work_ids = managed["work_id"].unique().sort()
-    work_index = pl.DataFrame({"work_id": work_ids}).with_row_index("w").with_columns(pl.col("w").cast(pl.Int64))
-    managed = managed.join(work_index, on="work_id").drop("work_id")
+    # Ranks by the text of the work id, found once per distinct work and joined on the stored id.
+    work_index = (
+        managed.select(pl.col("work_id").unique().alias("work_key"))
+        .with_columns(pl.col("work_key").cast(pl.String).alias("work_id"))
+        .sort("work_id")
+        .with_row_index("w")
+        .with_columns(pl.col("w").cast(pl.Int64))
+    )
+    work_ids = work_index["work_id"]
+    managed = managed.join(work_index.select("work_key", "w"), left_on="work_id", right_on="work_key").drop("work_id")
+    work_index = work_index.select("w", "work_id")
     usage_w = pl.concat(
         [
             managed.filter((pl.col("n_recorded") > 0) if right == "mechanical" else pl.lit(True)).select(
@@ -265,7 +362,13 @@ def distribute_frames(
 
     # Shares of the works used, counted on the reference date, as integers over S.
     say("shares / 分配率")
-    rights = frames.rights.filter(pl.col("counted")).join(work_index.select("work_id"), on="work_id", how="semi")
+    # The works' ranks are matched once per distinct work (on its text), then the share rows join
+    # on integers.
+    counted = frames.rights.filter(pl.col("counted"))
+    work_map = (
+        counted.select(WORK_KEY, "work_id").unique(WORK_KEY).join(work_index, on="work_id").select(WORK_KEY, "w")
+    )
+    rights = counted.join(work_map, on=WORK_KEY)
     rights = _resolve_default_shares(rights, table)
     d_share = _lcm(rights["share_den"].unique().to_list()) if rights.height else 1
     if d_share > 2**40:
@@ -282,8 +385,7 @@ def distribute_frames(
         )
     )
     rights = (
-        rights.join(work_index, on="work_id")
-        .join(party_index.select("party_id", "p", "paid"), on="party_id", how="left")
+        rights.join(party_index.select("party_id", "p", "paid"), on="party_id", how="left")
         .select(
             "w",
             pl.col("right").replace_strict({r: i for i, r in enumerate(right_names)}, return_dtype=pl.Int8).alias("r"),
@@ -343,6 +445,7 @@ def distribute_frames(
     if max(top_raw, top_unid) * max(top_fund, 1) * d_share * d_share >= _INT128_SAFE:
         raise FastPathUnavailable("amounts too large for 128-bit arithmetic")
 
+    say("statement lines / 分配明細")
     group_names = pl.Series(group_ids, dtype=pl.String)
     rights_text = pl.Series(right_names, dtype=pl.String)
     party_ids = party_index.sort("p")["party_id"]
@@ -354,32 +457,98 @@ def distribute_frames(
             rights_text.gather(frame["r"].cast(pl.Int64)).alias("right"),
         ]
 
-    lines = (
-        usage_w.select("g", "r", "w", "raw")
-        .join(holders, on=["w", "r"], how="inner")
-        .join(fund_frame, on=["g", "r"], how="inner")
-        .with_columns((pl.col("F") * pl.col("raw") * pl.col("s")).alias("exact"))
-        .filter(pl.col("exact") > 0)
-        .select("p", "w", "g", "r", "raw", "s", (pl.col("exact") // pl.col("PT")).cast(pl.Int64).alias("gross_yen"))
-    )
+    # Statement lines, a range of parties at a time (about ``chunk_rows`` (party, work) pairs):
+    # the totals are taken in a first pass over integers only; the lines themselves are made
+    # again and turned into text chunk by chunk when they are written, so that they are never all
+    # held in memory. No join and no sort: the (party, work) pairs of the holders, in order, are
+    # expanded over the work's usage entries sorted by (group, right) — which is the statement
+    # order (party, work, fund group, right) — and parties are in order across chunks.
     n_works, n_groups = max(work_ids.len(), 1), max(len(group_ids), 1)
-    if party_ids.len() * n_works * n_groups * 2 < _INT64_LIMIT:  # one integer key sorts faster than four
-        order = ((pl.col("p") * n_works + pl.col("w")) * n_groups + pl.col("g")) * 2 + pl.col("r")
-        lines = lines.sort(order)
-    else:
-        lines = lines.sort("p", "w", "g", "r")
-    statement_lines = pl.DataFrame(
-        [
-            party_ids.gather(lines["p"]).alias("party_id"),
-            payee_ids.gather(payee_of_party.gather(lines["p"])).alias("payee_id"),
-            work_ids.gather(lines["w"]).alias("work_id"),
-            *texts(lines),
-            _ratio_texts(lines["raw"] * lines["s"], d_points * d_share).alias("points"),
-            lines["gross_yen"],
-            _ratio_texts(lines["s"].cast(pl.Int128), d_share).alias("share"),
-        ]
+    # usage_w in (work, group, right) order, on one integer key (also the order of work_points.csv).
+    usage_w = usage_w.sort((pl.col("w") * n_groups + pl.col("g").cast(pl.Int64)) * 2 + pl.col("r").cast(pl.Int64))
+    entries = usage_w
+    entry_w = entries["w"].to_numpy()
+    entry_start = np.searchsorted(entry_w, np.arange(n_works + 1), side="left")
+    entry_fund = (entries["g"].cast(pl.Int64) * 2 + entries["r"].cast(pl.Int64)).to_numpy()
+    entry_right = entries["r"].cast(pl.Int64).to_numpy()
+    entry_raw = entries["raw"]
+    fund_amount = [0] * (n_groups * 2)
+    fund_points = [1] * (n_groups * 2)
+    fund_open = np.zeros(n_groups * 2, dtype=bool)
+    for g, r, amount, total in fund_rows:
+        fund_amount[g * 2 + r], fund_points[g * 2 + r], fund_open[g * 2 + r] = amount, total, True
+    amount_of = pl.Series(fund_amount, dtype=pl.Int128)
+    points_of = pl.Series(fund_points, dtype=pl.Int128)
+    held_by = (
+        holders.sort((pl.col("p") * n_works + pl.col("w")) * 2 + pl.col("r").cast(pl.Int64))
+        if party_ids.len() * n_works * 2 < _INT64_LIMIT
+        else holders.sort("p", "w", "r")
     )
+    h_p, h_w = held_by["p"].to_numpy(), held_by["w"].to_numpy()
+    new_pair = np.ones(held_by.height, dtype=bool)
+    new_pair[1:] = (h_p[1:] != h_p[:-1]) | (h_w[1:] != h_w[:-1])
+    pair_of_row = np.cumsum(new_pair) - 1
+    pair_p, pair_w = h_p[new_pair], h_w[new_pair]
+    pair_share = np.zeros((len(pair_p), 2), dtype=np.int64)  # the party's share of each right
+    pair_share[pair_of_row, held_by["r"].cast(pl.Int64).to_numpy()] = held_by["s"].to_numpy()
+    cuts = _party_cuts(pl.Series(pair_p), chunk_rows)
 
+    def integer_lines(start: int, end: int) -> pl.DataFrame:
+        works = pair_w[start:end]
+        counts = entry_start[works + 1] - entry_start[works]
+        pair = np.repeat(np.arange(start, end), counts)
+        first = np.repeat(entry_start[works] - (np.cumsum(counts) - counts), counts)
+        entry = first + np.arange(len(pair))
+        share = pair_share[pair, entry_right[entry]]
+        keep = (share > 0) & fund_open[entry_fund[entry]]
+        pair, entry, share = pair[keep], entry[keep], share[keep]
+        fund = pl.Series(entry_fund[entry])
+        raw = entry_raw.gather(entry)
+        exact = amount_of.gather(fund) * raw * pl.Series(share).cast(pl.Int128)
+        lines = pl.DataFrame(
+            {
+                "p": pair_p[pair],
+                "w": pair_w[pair],
+                "g": fund // 2,
+                "r": fund % 2,
+                "raw": raw,
+                "s": share,
+                "gross_yen": (exact // points_of.gather(fund)).cast(pl.Int64),
+                "exact": exact,
+            }
+        )
+        return lines.filter(pl.col("exact") > 0).drop("exact")
+
+    def text_chunks() -> Iterator[pl.DataFrame]:
+        for start, end in cuts:
+            lines = integer_lines(start, end)
+            yield pl.DataFrame(
+                [
+                    party_ids.gather(lines["p"]).alias("party_id"),
+                    payee_ids.gather(payee_of_party.gather(lines["p"])).alias("payee_id"),
+                    work_ids.gather(lines["w"]).alias("work_id"),
+                    *texts(lines),
+                    _ratio_texts(lines["raw"] * lines["s"], d_points * d_share).alias("points"),
+                    lines["gross_yen"],
+                    _ratio_texts(lines["s"].cast(pl.Int128), d_share).alias("share"),
+                ]
+            ).cast(STATEMENT_SCHEMA)  # type: ignore[arg-type]
+
+    line_funds: list[pl.DataFrame] = []
+    line_payees: list[pl.DataFrame] = []
+    line_count = 0
+    for start, end in cuts:
+        lines = integer_lines(start, end)
+        line_count += lines.height
+        line_funds.append(lines.group_by("g", "r").agg(pl.col("gross_yen").sum(), pl.len().cast(pl.Int64)))
+        line_payees.append(
+            lines.with_columns(payee_of_party.gather(lines["p"]).alias("q"))
+            .group_by("q", "g")
+            .agg(pl.col("gross_yen").sum())
+        )
+    statement_lines = StatementLines(line_count, text_chunks)
+
+    say("held / 保留")
     undetermined = (
         usage_w.filter(pl.col("undetermined") > 0)
         .join(fund_frame, on=["g", "r"], how="inner")
@@ -418,7 +587,8 @@ def distribute_frames(
     # Sorted as (kind, key, fund group, right): "undetermined" comes before "unidentified".
     held = pl.concat([held_u.cast(HELD_SCHEMA), held_l.cast(HELD_SCHEMA)])  # type: ignore[arg-type]
 
-    points_sorted = usage_w.sort("w", "g", "r")
+    say("work points / 著作物の点数")
+    points_sorted = usage_w  # already in (work, group, right) order
     work_points = pl.DataFrame(
         [
             work_ids.gather(points_sorted["w"]).alias("work_id"),
@@ -427,10 +597,19 @@ def distribute_frames(
         ]
     )
 
+    say("fund results / 資金の結果")
     # Fund results: lines, held and items floored per fund.
     sums: dict[tuple[int, int], list[int]] = {}
+    line_totals = (
+        pl.concat(line_funds).group_by("g", "r").agg(pl.col("gross_yen").sum(), pl.col("len").sum())
+        if line_funds
+        else pl.DataFrame(schema={"g": pl.Int32, "r": pl.Int8, "gross_yen": pl.Int64, "len": pl.Int64})
+    )
+    for g, r, gross, count in line_totals.iter_rows():
+        entry = sums.setdefault((g, r), [0, 0, 0])
+        entry[0] += int(gross)
+        entry[2] += int(count)
     for frame, slot in (
-        (lines, 0),
         (undetermined.with_columns((pl.col("exact") // pl.col("PT")).alias("gross_yen")), 1),
         (unidentified_held.with_columns((pl.col("exact") // pl.col("PT")).alias("gross_yen")), 1),
     ):
@@ -451,7 +630,9 @@ def distribute_frames(
 
     say("payees / 支払先")
     payees = _payees(
-        lines.select("g", "gross_yen").with_columns(payee_of_party.gather(lines["p"]).alias("q")),
+        pl.concat(line_payees)
+        if line_payees
+        else pl.DataFrame(schema={"q": pl.Int64, "g": pl.Int32, "gross_yen": pl.Int64}),
         payee_ids,
         group_ids,
         frames,
@@ -548,8 +729,9 @@ def result_from_outcome(outcome: Outcome) -> EngineResult:
     """The row-by-row outcome in the engine's tabular form (for writing and comparing)."""
     return EngineResult(
         summary=outcome.summary,
-        statement_lines=pl.DataFrame(
-            [
+        statement_lines=StatementLines.of(
+            pl.DataFrame(
+                [
                 (
                     s.party_id,
                     s.payee_id,
@@ -564,7 +746,7 @@ def result_from_outcome(outcome: Outcome) -> EngineResult:
             ],
             schema=STATEMENT_SCHEMA,
             orient="row",
-        ),
+        )),
         payees=pl.DataFrame(
             [
                 (

@@ -18,6 +18,7 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import polars as pl
 
 from bunpai.core.broadcast.model import CATEGORIES, OUTCOMES, RIGHTS, FundGroup, Quarter
@@ -77,6 +78,9 @@ _GROUP_KEYS = (
     "carry_in_mechanical_yen",
     "admin_fee_rate",
 )
+WORK_KEY = "_work_key"
+RIGHT_KEY = "_right_key"
+"""Integer keys of ``rights``' work id and right (dense ranks of the texts), for grouping and joining."""
 PARTY_OPTIONAL = (
     "kind",
     "name_kana",
@@ -456,7 +460,14 @@ def _rights(
         )
         .collect()
     )
+    # Integer keys of the work and the right (dense ranks: the same groups as the texts, nulls
+    # included), so that the checks below group and join on integers rather than on strings.
+    typed = typed.with_columns(
+        pl.col("work_id").rank("dense").cast(pl.Int64).alias(WORK_KEY),
+        pl.col("right").rank("dense").cast(pl.Int32).alias(RIGHT_KEY),
+    )
     problems.flush()
+    del frame, numerator, denominator  # the text columns are no longer needed: free them before going on
     problems.check(file, "valid_to", typed, pl.col("valid_to") < pl.col("valid_from"), "valid_to is before valid_from")
     problems.check(file, "share", typed, pl.col("share_num") > pl.col("share_den"), "a share above 1")
     if quarter is None:
@@ -471,12 +482,15 @@ def _rights(
     typed = typed.with_columns(counted.fill_null(False).alias("counted"))
     typed = typed.with_columns(pl.col("share_num").fill_null(0), pl.col("share_den").fill_null(1).replace(0, 1))
     typed = reduce_ratio(typed, "share_num", "share_den")
+    counted_mask = typed["counted"].to_numpy()
+    codes, size = _group_codes(typed)
     rows = typed.filter(pl.col("counted"))
+    row_codes = codes[counted_mask]
     problems.check(
         file,
         "party_id",
         rows,
-        pl.col("party_id").is_not_null() & pl.struct("work_id", "party_id", "role", "right").is_duplicated(),
+        pl.col("party_id").is_not_null() & pl.struct(WORK_KEY, "party_id", "role", RIGHT_KEY).is_duplicated(),
         pl.format(
             "'{}' holds the role {} of the {} right of work '{}' twice on the reference date",
             pl.col("party_id"),
@@ -486,29 +500,36 @@ def _rights(
         ),
     )
     # Either every counted row of a work's right has a share, or none has and there is no publisher
-    # (then the default table applies).
-    shape = rows.group_by("work_id", "right").agg(
-        pl.col("has_share").all().alias("all_given"),
-        pl.col("has_share").any().alias("any_given"),
-        (pl.col("role") == "publisher").any().alias("has_publisher"),
-    )
-    rows = rows.join(shape, on=["work_id", "right"])
+    # (then the default table applies). Counted per (work, right) code with bincount.
+    has_share = rows["has_share"].to_numpy()
+    publisher = (rows["role"] == "publisher").fill_null(False).to_numpy()
+    n_given = np.bincount(row_codes[has_share], minlength=size)
+    n_publisher = np.bincount(row_codes[publisher], minlength=size)
     problems.check(
         file,
         "share",
         rows,
-        ~pl.col("has_share") & (pl.col("any_given") | pl.col("has_publisher")),
+        ~pl.col("has_share") & pl.lit(pl.Series((n_given[row_codes] > 0) | (n_publisher[row_codes] > 0))),
         "a share is needed: other rows of this work's right have one, or it has a publisher",
     )
-    _check_totals(problems, file, rows)
-    defaults = shape.filter(~pl.col("any_given") & ~pl.col("has_publisher")).select("work_id", "right")
-    return typed.join(
-        defaults.with_columns(pl.lit(True).alias("default_shares")), on=["work_id", "right"], how="left"
-    ).with_columns(pl.col("default_shares").fill_null(False) & pl.col("counted"))
+    _check_totals(problems, file, rows, row_codes, size)
+    defaults = counted_mask & (n_given[codes] == 0) & (n_publisher[codes] == 0)
+    return typed.with_columns(pl.Series("default_shares", defaults, dtype=pl.Boolean))
 
 
-def _check_totals(problems: Problems, file: str, rows: pl.DataFrame) -> None:
+def _group_codes(frame: pl.DataFrame) -> tuple[np.ndarray, int]:
+    """One integer per row for its (work, right): the same groups as the texts (a null is a group too)."""
+    if frame.height == 0:
+        return np.zeros(0, dtype=np.int64), 1
+    work = frame[WORK_KEY].fill_null(0).to_numpy().astype(np.int64)
+    right = frame[RIGHT_KEY].fill_null(0).to_numpy().astype(np.int64)
+    rights = int(right.max()) + 1
+    return work * rights + right, (int(work.max()) + 1) * rights
+
+
+def _check_totals(problems: Problems, file: str, rows: pl.DataFrame, codes: np.ndarray, size: int) -> None:
     """Per work and right the counted shares may not pass 1; publishers not 6/12 of the performing right."""
+    has_share = rows["has_share"].to_numpy()
     given = rows.filter(pl.col("has_share"))
     if given.height == 0:
         return
@@ -518,12 +539,47 @@ def _check_totals(problems: Problems, file: str, rows: pl.DataFrame) -> None:
     if common >= 2**40:
         problems.add(file, 0, "share", f"share denominators too large to add up exactly (common {common})")
         return
-    scaled = given.with_columns((pl.col("share_num") * (common // pl.col("share_den"))).cast(pl.Int128).alias("s"))
-    totals = scaled.group_by("work_id", "right").agg(
-        pl.col("s").sum().alias("total"),
-        pl.col("s").filter(pl.col("role") == "publisher").sum().alias("publisher"),
-        pl.col(LINE).min().alias(LINE),
-    )
+    given_codes = codes[has_share]
+    numerator = given["share_num"].to_numpy().astype(np.int64)
+    denominator = given["share_den"].to_numpy().astype(np.int64)
+    counts = np.bincount(given_codes, minlength=size)
+    if bool((numerator <= denominator).all()) and int(counts.max()) < 2**22:
+        # Every scaled share is at most common < 2⁴⁰ and a group has fewer than 2²² of them: the
+        # 64-bit sums are exact.
+        scaled = numerator * (common // denominator)
+        is_publisher = (given["role"] == "publisher").fill_null(False).to_numpy()
+        total = np.zeros(size, dtype=np.int64)
+        np.add.at(total, given_codes, scaled)
+        publisher_total = np.zeros(size, dtype=np.int64)
+        np.add.at(publisher_total, given_codes[is_publisher], scaled[is_publisher])
+        over = (total[given_codes] > common) | (publisher_total[given_codes] * 2 > common)
+        given = given.with_columns(
+            pl.Series("total", total[given_codes]),
+            pl.Series("publisher", publisher_total[given_codes]),
+            pl.Series("_code", given_codes),
+        ).filter(pl.lit(pl.Series(over)))
+        totals = given.group_by("_code").agg(
+            pl.col("total").first(),
+            pl.col("publisher").first(),
+            pl.col(LINE).min().alias(LINE),
+            pl.col("work_id").first(),
+            pl.col("right").first(),
+        )
+    else:
+        scaled_frame = given.with_columns(
+            (pl.col("share_num").cast(pl.Int128) * (common // pl.col("share_den"))).alias("s"),
+            pl.Series("_code", given_codes),
+        )
+        scaled_frame = scaled_frame.with_columns(
+            pl.when(pl.col("role") == "publisher").then(pl.col("s")).otherwise(0).cast(pl.Int128).alias("s_publisher")
+        )
+        totals = scaled_frame.group_by("_code").agg(
+            pl.col("s").sum().alias("total"),
+            pl.col("s_publisher").sum().alias("publisher"),
+            pl.col(LINE).min().alias(LINE),
+            pl.col("work_id").first(),
+            pl.col("right").first(),
+        )
     for line, work_id, right, total, publisher in (
         totals.filter(
             (pl.col("total") > common) | ((pl.col("right") == "performing") & (pl.col("publisher") * 2 > common))

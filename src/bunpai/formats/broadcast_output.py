@@ -7,6 +7,7 @@ temporary folder, moved into place whole).
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -32,7 +33,7 @@ def input_digests(folder: Path) -> dict[str, str]:
 def write_quarter(
     out_dir: Path,
     *,
-    statement_lines: pl.DataFrame,
+    statement_lines: pl.DataFrame | Iterable[pl.DataFrame],
     payees: pl.DataFrame,
     held: pl.DataFrame,
     work_points: pl.DataFrame,
@@ -41,7 +42,7 @@ def write_quarter(
     inputs: dict[str, Any],
     force: bool = False,
 ) -> None:
-    tables = {
+    tables: dict[str, pl.DataFrame | Iterable[pl.DataFrame]] = {
         "statement_lines.csv": statement_lines,
         "payees.csv": payees,
         "held.csv": held,

@@ -7,6 +7,7 @@ import json
 import os
 import shutil
 import tempfile
+from collections.abc import Iterable, Mapping
 from fractions import Fraction
 from pathlib import Path
 from typing import Any
@@ -40,9 +41,16 @@ def ruleset_document(rules: PrcRuleSet | Any) -> dict[str, Any]:
 
 
 def write_output(
-    out_dir: Path, tables: dict[str, pl.DataFrame], documents: dict[str, Any], *, force: bool = False
+    out_dir: Path,
+    tables: Mapping[str, pl.DataFrame | Iterable[pl.DataFrame]],
+    documents: dict[str, Any],
+    *,
+    force: bool = False,
 ) -> None:
     """Write every table (CSV) and document (JSON) into a temporary folder, then move it into place.
+
+    A table may be given as chunks (frames of the same columns, in order): they are written one
+    after the other under one header, the same bytes as the whole table.
 
     Nothing is left half-written: either ``out_dir`` holds the complete result, or it is untouched.
     """
@@ -54,8 +62,13 @@ def write_output(
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.", suffix=".tmp", dir=out_dir.parent))
     try:
-        for name, frame in tables.items():
-            frame.write_csv(staging / name, line_terminator="\n")
+        for name, table in tables.items():
+            if isinstance(table, pl.DataFrame):
+                table.write_csv(staging / name, line_terminator="\n")
+                continue
+            with (staging / name).open("wb") as handle:
+                for number, chunk in enumerate(table):
+                    chunk.write_csv(handle, include_header=number == 0, line_terminator="\n")
         for name, document in documents.items():
             text = json.dumps(document, ensure_ascii=False, indent=2) + "\n"
             (staging / name).write_text(text, encoding="utf-8")

@@ -1,0 +1,76 @@
+"""Usage lines as Parquet partitioned by month, with integer work ids (the form of a large quarter):
+the columnar engine equals the row-by-row rules, and the result equals the CSV folder's."""
+
+from __future__ import annotations
+
+import tempfile
+from fractions import Fraction
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+from hypothesis import HealthCheck, given, settings
+
+from bunpai.core.broadcast.reference import distribute
+from bunpai.engine.broadcast import distribute_frames, quarter_input_from_frames, result_from_outcome
+from bunpai.formats.broadcast_input import read_input
+from bunpai.rules import broadcast_ruleset_for, prc_ruleset_for
+from tests.broadcast.factory import write_folder
+from tests.broadcast.strategies import quarters
+
+SETTINGS = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+def _numbered(data: dict[str, Any]) -> dict[str, Any]:
+    """The same quarter with work ids written as numbers ("W12" → "12")."""
+    out = dict(data)
+    out["rights"] = [{**r, "work_id": r["work_id"].removeprefix("W")} for r in data["rights"]]
+    out["usage"] = [{**u, "work_id": u["work_id"].removeprefix("W")} for u in data["usage"]]
+    return out
+
+
+def _as_parquet(folder: Path) -> None:
+    """Replace usage.csv by usage/month=…/part-0.parquet with integer work ids and sampling columns."""
+    usage = pl.read_csv(folder / "usage.csv", infer_schema=False)
+    rates = [Fraction(r) if r else Fraction(1) for r in usage["sampling_rate"].fill_null("").to_list()]
+    typed = usage.select(
+        "line_id",
+        "station_id",
+        pl.col("work_id").cast(pl.Int64),
+        "outcome",
+        pl.col("duration_s").cast(pl.Int32),
+        "method",
+        (pl.col("recorded") == "yes").fill_null(False).alias("recorded"),
+    ).with_columns(
+        pl.Series("sampling_num", [r.numerator for r in rates], dtype=pl.Int32),
+        pl.Series("sampling_den", [r.denominator for r in rates], dtype=pl.Int32),
+    )
+    (folder / "usage.csv").unlink()
+    months = ["2026-04", "2026-05", "2026-06"]
+    for i, month in enumerate(months):
+        part = folder / "usage" / f"month={month}"
+        part.mkdir(parents=True)
+        typed.gather_every(3, offset=i).write_parquet(part / "part-0.parquet")
+
+
+@SETTINGS
+@given(quarters())
+def test_parquet_usage_with_integer_work_ids(data: dict[str, Any]) -> None:
+    data = _numbered(data)
+    with tempfile.TemporaryDirectory() as tmp:
+        csv_folder = write_folder(Path(tmp) / "csv", **data)
+        folder = write_folder(Path(tmp) / "parquet", **data)
+        _as_parquet(folder)
+        frames, rules = read_input(folder, rules_for=broadcast_ruleset_for)
+        assert frames.usage_source == "usage"
+        table = prc_ruleset_for(frames.quarter.reference_date)
+        fast = distribute_frames(frames, table, rules.label, chunk_rows=3)
+        slow = result_from_outcome(distribute(quarter_input_from_frames(frames), table, rules.label))
+        csv_frames, _ = read_input(csv_folder, rules_for=broadcast_ruleset_for)
+        from_csv = distribute_frames(csv_frames, table, rules.label)
+        assert fast.statement_lines.collect().rows() == slow.statement_lines.collect().rows()
+        assert fast.statement_lines.collect().rows() == from_csv.statement_lines.collect().rows()
+        for name in ("payees", "held", "work_points"):
+            assert getattr(fast, name).rows() == getattr(slow, name).rows(), name
+            assert getattr(fast, name).rows() == getattr(from_csv, name).rows(), name
+        assert fast.summary == slow.summary == from_csv.summary
