@@ -74,3 +74,51 @@ def test_parquet_usage_with_integer_work_ids(data: dict[str, Any]) -> None:
             assert getattr(fast, name).rows() == getattr(slow, name).rows(), name
             assert getattr(fast, name).rows() == getattr(from_csv, name).rows(), name
         assert fast.summary == slow.summary == from_csv.summary
+
+
+def test_parquet_usage_with_the_contracts_sampling_rate_text(tmp_path: Path) -> None:
+    """Parquet usage may carry ``sampling_rate`` as text (``1/4``, ``0.5``, empty) like the CSV file."""
+    example = Path(__file__).parent.parent / "data" / "broadcast" / "example"
+    import shutil
+
+    csv_folder = tmp_path / "csv"
+    shutil.copytree(example, csv_folder)
+    usage = pl.read_csv(csv_folder / "usage.csv", infer_schema=False)
+    rates = ["1/4", "0.5", None, "1"]
+    usage = usage.with_columns(pl.Series("sampling_rate", [rates[i % 4] for i in range(usage.height)]))
+    usage.write_csv(csv_folder / "usage.csv")
+    parquet_folder = tmp_path / "parquet"
+    shutil.copytree(csv_folder, parquet_folder)
+    (parquet_folder / "usage.csv").unlink()
+    usage.write_parquet(parquet_folder / "usage.parquet")
+    frames, rules = read_input(parquet_folder, rules_for=broadcast_ruleset_for)
+    csv_frames, _ = read_input(csv_folder, rules_for=broadcast_ruleset_for)
+    table = prc_ruleset_for(frames.quarter.reference_date)
+    fast = distribute_frames(frames, table, rules.label)
+    from_csv = distribute_frames(csv_frames, table, rules.label)
+    assert fast.statement_lines.collect().rows() == from_csv.statement_lines.collect().rows()
+    assert fast.summary == from_csv.summary
+    assert (
+        frames.usage.select(pl.col("sampling_num").sum()).collect().item()
+        != frames.usage.select(pl.len()).collect().item()
+    )
+
+
+def test_parquet_usage_with_a_bad_sampling_rate_is_refused(tmp_path: Path) -> None:
+    example = Path(__file__).parent.parent / "data" / "broadcast" / "example"
+    import shutil
+
+    import pytest
+
+    from bunpai.formats.tables import InputError
+
+    folder = tmp_path / "parquet"
+    shutil.copytree(example, folder)
+    usage = pl.read_csv(folder / "usage.csv", infer_schema=False).with_columns(
+        pl.lit("a quarter").alias("sampling_rate")
+    )
+    (folder / "usage.csv").unlink()
+    usage.write_parquet(folder / "usage.parquet")
+    with pytest.raises(InputError) as error:
+        read_input(folder, rules_for=broadcast_ruleset_for)
+    assert any(p.column == "sampling_rate" and "bad sampling rate" in p.message for p in error.value.problems)

@@ -710,6 +710,36 @@ def scan_usage_parquet(source: Path) -> pl.LazyFrame:
             pl.col("sampling_num").cast(pl.Int64).fill_null(1),
             pl.col("sampling_den").cast(pl.Int64).fill_null(1),
         ]
+    elif "sampling_rate" in names:
+        # The contract's text form (``1/4``, ``0.25``, empty for a full report), parsed exactly;
+        # anything else becomes null and is reported as a bad sampling rate.
+        text = pl.col("sampling_rate").cast(pl.String).str.strip_chars()
+        parts = text.str.extract_groups(r"^(\d{1,18})(?:/(\d{1,18})|\.(\d{1,18}))?$")
+        whole, den, frac = parts.struct.field("1"), parts.struct.field("2"), parts.struct.field("3")
+        empty = text.is_null() | (text == "")
+        numerator = (
+            pl.when(empty)
+            .then(pl.lit(1, pl.Int64))
+            .when(den.is_not_null())
+            .then(whole.cast(pl.Int64, strict=False))
+            .when(frac.is_not_null())
+            .then((whole + frac).cast(pl.Int64, strict=False))
+            .otherwise(whole.cast(pl.Int64, strict=False))
+        )
+        denominator = (
+            pl.when(empty)
+            .then(pl.lit(1, pl.Int64))
+            .when(den.is_not_null())
+            .then(den.cast(pl.Int64, strict=False))
+            .when(frac.is_not_null())
+            .then(
+                frac.str.len_chars().replace_strict({n: 10**n for n in range(19)}, default=None, return_dtype=pl.Int64)
+            )
+            .when(whole.is_not_null())
+            .then(pl.lit(1, pl.Int64))
+            .otherwise(None)
+        )
+        columns += [numerator.alias("sampling_num"), denominator.alias("sampling_den")]
     else:
         columns += [pl.lit(1, pl.Int64).alias("sampling_num"), pl.lit(1, pl.Int64).alias("sampling_den")]
     return lazy.select(columns)
@@ -731,7 +761,11 @@ def _usage_parquet_problems(
         ),
         (
             "sampling_rate",
-            (pl.col("sampling_num") <= 0) | (pl.col("sampling_num") > pl.col("sampling_den")),
+            pl.col("sampling_num").is_null()
+            | pl.col("sampling_den").is_null()
+            | (pl.col("sampling_den") <= 0)
+            | (pl.col("sampling_num") <= 0)
+            | (pl.col("sampling_num") > pl.col("sampling_den")),
             "bad sampling rate",
         ),
         ("line_id", pl.col("line_id").is_null(), "missing value"),
