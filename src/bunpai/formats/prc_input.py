@@ -290,15 +290,14 @@ def read_input(folder: Path, rules: PrcRuleSet | None = None, rules_for: Any = N
     )
 
 
+def _read(folder: Path, file: str, problems: Problems, *, must_exist: bool = True) -> pl.DataFrame | None:
+    """One input file with the contract's columns (and its optional ones), see :data:`COLUMNS`."""
+    return read_table(folder, file, COLUMNS[file], OPTIONAL_COLUMNS.get(file, []), problems, must_exist=must_exist)
+
+
 def _parties(folder: Path, problems: Problems) -> pl.DataFrame | None:
     file = "parties.csv"
-    frame = read_table(
-        folder,
-        file,
-        COLUMNS[file],
-        OPTIONAL_COLUMNS.get(file, []),
-        problems,
-    )
+    frame = _read(folder, file, problems)
     if frame is None:
         return None
     require(problems, file, frame, ["party_id", "category"])
@@ -356,7 +355,7 @@ def _parties(folder: Path, problems: Problems) -> pl.DataFrame | None:
 
 def _works(folder: Path, problems: Problems) -> pl.DataFrame | None:
     file = "works.csv"
-    frame = read_table(folder, file, COLUMNS[file], OPTIONAL_COLUMNS.get(file, []), problems)
+    frame = _read(folder, file, problems)
     if frame is None:
         return None
     require(problems, file, frame, ["work_id"])
@@ -379,13 +378,7 @@ def _rights(
     rules: PrcRuleSet,
 ) -> pl.DataFrame | None:
     file = "rights.csv"
-    frame = read_table(
-        folder,
-        file,
-        COLUMNS[file],
-        OPTIONAL_COLUMNS.get(file, []),
-        problems,
-    )
+    frame = _read(folder, file, problems)
     if frame is None:
         return None
     require(problems, file, frame, ["work_id", "role", "submitted_on"])
@@ -485,13 +478,7 @@ def _check_share_totals(problems: Problems, file: str, rows: pl.DataFrame) -> No
 
 def _broadcast(folder: Path, problems: Problems, work_ids: pl.Series | None, rules: PrcRuleSet) -> pl.DataFrame | None:
     file = "usage_broadcast.csv"
-    frame = read_table(
-        folder,
-        file,
-        COLUMNS[file],
-        OPTIONAL_COLUMNS.get(file, []),
-        problems,
-    )
+    frame = _read(folder, file, problems)
     if frame is None:
         return None
     require(
@@ -537,7 +524,7 @@ def _broadcast(folder: Path, problems: Problems, work_ids: pl.Series | None, rul
 
 def _recording(folder: Path, problems: Problems, work_ids: pl.Series | None, rules: PrcRuleSet) -> pl.DataFrame | None:
     file = "usage_recording.csv"
-    frame = read_table(folder, file, COLUMNS[file], OPTIONAL_COLUMNS.get(file, []), problems)
+    frame = _read(folder, file, problems)
     if frame is None:
         return None
     require(problems, file, frame, ["work_id", "deemed_songs", "units", "recording_class", "purpose"])
@@ -561,7 +548,7 @@ def _recording(folder: Path, problems: Problems, work_ids: pl.Series | None, rul
 
 def _rental(folder: Path, problems: Problems, work_ids: pl.Series | None) -> pl.DataFrame | None:
     file = "usage_rental.csv"
-    frame = read_table(folder, file, COLUMNS[file], OPTIONAL_COLUMNS.get(file, []), problems)
+    frame = _read(folder, file, problems)
     if frame is None:
         return None
     require(problems, file, frame, ["work_id", "deemed_songs", "rental_count", "rental_class"])
@@ -584,7 +571,7 @@ def _rental(folder: Path, problems: Problems, work_ids: pl.Series | None) -> pl.
 
 def _claims(folder: Path, problems: Problems) -> pl.DataFrame | None:
     file = "claims.csv"
-    frame = read_table(folder, file, COLUMNS[file], OPTIONAL_COLUMNS.get(file, []), problems, must_exist=False)
+    frame = _read(folder, file, problems, must_exist=False)
     if frame is None:
         if (folder / file).is_file():
             return None
