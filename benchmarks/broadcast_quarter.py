@@ -41,9 +41,11 @@ SOCIETIES = ("052", "035", "010", "021", "058")
 
 GENERATE = r"""
 import sys, math
+import datetime as dt
 from pathlib import Path
 import numpy as np
 import polars as pl
+from bunpai.formats.broadcast_parquet import write_rights, write_usage_part
 
 out, scale, seed = Path(sys.argv[1]), float(sys.argv[2]), int(sys.argv[3])
 rng = np.random.default_rng(seed)
@@ -74,16 +76,19 @@ keep_lyricist = rng.random(works) >= 0.01
 rows_w = np.concatenate([w, w[keep_lyricist], w])
 role = np.concatenate([np.full(works, "composer"), np.full(keep_lyricist.sum(), "lyricist"), np.full(works, "publisher")])
 right = np.concatenate([np.full(works + keep_lyricist.sum(), "performing"), np.full(works, "mechanical")])
-share = np.concatenate([np.full(works + keep_lyricist.sum(), "50/100"), np.full(works, "1")])
+share_num = np.concatenate([np.full(works + keep_lyricist.sum(), 50), np.full(works, 1)])
+share_den = np.concatenate([np.full(works + keep_lyricist.sum(), 100), np.full(works, 1)])
 party = rng.integers(0, parties, len(rows_w))
-pl.DataFrame({"work_id": rows_w.astype(str), "party_id": party.astype(str), "role": role, "right": right,
-              "share": share, "submitted_on": "2020-01-01", "valid_from": "2020-01-01", "valid_to": None},
-             schema_overrides={"valid_to": pl.String}).write_parquet(out / "rights.parquet")
+since = dt.date(2020, 1, 1)
+# The compact layout (bunpai.formats.broadcast_parquet): integer work ids, share_num/share_den, dates.
+write_rights(pl.DataFrame({"work_id": rows_w.astype(np.int64), "party_id": party.astype(str), "role": role,
+                           "right": right, "share_num": share_num, "share_den": share_den,
+                           "submitted_on": since,
+                           "valid_from": since, "valid_to": None},
+                          schema_overrides={"valid_to": pl.Date}), out)
 chunk = 10_000_000
 line = 0
 for month in ("2026-04", "2026-05", "2026-06"):
-    part_dir = out / "usage" / f"month={month}"
-    part_dir.mkdir(parents=True, exist_ok=True)
     todo = lines_total // 3 + (1 if month == "2026-06" and lines_total % 3 else 0) * (lines_total % 3)
     part = 0
     while todo > 0:
@@ -105,7 +110,7 @@ for month in ("2026-04", "2026-05", "2026-06"):
             "sampling_num": np.ones(n, dtype=np.int32),
             "sampling_den": np.where(sampled, 13, 1).astype(np.int32),
         })
-        frame.write_parquet(part_dir / f"part-{part}.parquet", row_group_size=1_000_000)
+        write_usage_part(frame, out, month, part)
         line += n
         todo -= n
         part += 1
@@ -158,8 +163,8 @@ unid AS (
   UNION ALL
   SELECT fund_group, 'mechanical', sum(p) FROM lines WHERE outcome = 'unidentified' AND recorded GROUP BY ALL),
 r AS (
-  SELECT work_id, "right" AS right_, party_id, category,
-    (CASE WHEN share = '1' THEN 100 ELSE split_part(share, '/', 1)::INTEGER END) AS s
+  SELECT work_id::VARCHAR AS work_id, "right"::VARCHAR AS right_, party_id, category,
+    (share_num * 100 // share_den)::INTEGER AS s
   FROM read_parquet('{folder}/rights.parquet') JOIN read_csv('{folder}/parties.csv', all_varchar=true) USING (party_id)
   WHERE submitted_on <= '2026-09-20'),
 basic AS (

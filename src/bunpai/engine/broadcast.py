@@ -42,7 +42,13 @@ from bunpai.core.broadcast.reference import QuarterInput
 from bunpai.core.broadcast.shares import default_shares
 from bunpai.core.money import format_ratio
 from bunpai.core.rules import PrcRuleSet
-from bunpai.formats.broadcast_input import WORK_KEY, BroadcastFrames
+from bunpai.formats.broadcast_input import (
+    WORK_KEY,
+    BroadcastFrames,
+    check_pending_usage,
+    locate_usage_problems,
+)
+from bunpai.formats.tables import Problems
 
 _INT64_LIMIT = 2**63 - 1
 _INT128_SAFE = 2**125
@@ -203,6 +209,11 @@ def _resolve_default_shares(rights: pl.DataFrame, table: PrcRuleSet) -> pl.DataF
 
 CHUNK_ROWS = 500_000
 """(Party, work) pairs per chunk of statement lines."""
+BATCH_ROWS = 4_000_000
+"""Usage lines per batch of the one-pass reduction."""
+_DENSE_BINS_LIMIT = 1 << 26
+"""At most this many (work, group) cells in the dense arrays of the one-pass reduction."""
+_FLOAT_EXACT = 1 << 53
 
 
 def distribute_frames(
@@ -211,6 +222,7 @@ def distribute_frames(
     ruleset_label: str = "",
     progress: Progress | None = None,
     chunk_rows: int = CHUNK_ROWS,
+    batch_rows: int = BATCH_ROWS,
 ) -> EngineResult:
     say = progress or (lambda _message: None)
     quarter = frames.quarter
@@ -236,94 +248,19 @@ def distribute_frames(
     stations = stations.with_columns(
         pl.col("fund_group").replace_strict({g: i for i, g in enumerate(group_ids)}, return_dtype=pl.Int32).alias("g")
     )
-    # The sampling numerators (a handful of values) give D_r before the reduction, so that the
-    # reduction groups by (group, work) only.
     work_type = frames.usage.collect_schema()["work_id"]
     n_group_ids = max(len(group_ids), 1)
-    sampled_plan = frames.usage.select(pl.col("sampling_num").unique())
+    reduced = None
     if work_type.is_integer():
-        # Integer work ids and the group fold into one Int64 key (work × groups + group) when they
-        # fit: a single key groups faster than two.
-        span_plan = frames.usage.select(pl.col("work_id").min().alias("lo"), pl.col("work_id").max().alias("hi"))
-        sampled_frame, span = pl.collect_all([sampled_plan, span_plan], engine="streaming")
-        lo, hi = span.row(0)
-        one_key = lo is not None and int(lo) >= 0 and int(hi) < _INT64_LIMIT // n_group_ids
-    else:
-        sampled_frame, one_key = sampled_plan.collect(engine="streaming"), False
-    sampled = sampled_frame["sampling_num"]
-    d_r = _lcm([int(v) for v in sampled.drop_nulls().to_list() if v])
+        say("usage lines / 利用明細 (one pass)")
+        reduced = _reduce_dense(frames, stations, methods, d_t, n_group_ids, top_m, top_s, batch_rows)
+    if reduced is None:
+        check_pending_usage(frames)
+        reduced = _reduce_grouped(frames, stations, methods, d_t, n_group_ids, top_m, top_s)
+    managed, unidentified, d_r = reduced
     if d_r > _INT64_LIMIT:
         raise FastPathUnavailable("sampling denominators too large")
     d_points = d_t * d_m * d_s * d_r
-
-    def reduce(wide: bool) -> tuple[pl.DataFrame, pl.DataFrame]:
-        time_points = _time_points_expr(frames, d_t)
-        taking = (
-            frames.usage.filter(pl.col("outcome").is_in(["managed", "unidentified"]))
-            .join(stations.lazy().select("station_id", "g", "s_int"), on="station_id", how="inner")
-            .with_columns(time_points.alias("t"))
-            .with_columns(
-                (
-                    (pl.col("t").cast(pl.Int128) if wide else pl.col("t"))
-                    * pl.col("method").replace_strict(methods, return_dtype=pl.Int64)
-                    * pl.col("s_int")
-                    * pl.col("sampling_den")
-                    * (d_r // pl.col("sampling_num"))
-                ).alias("p")
-            )
-        )
-        # Plain sums and maxima of precomputed columns (a filter inside an aggregation is slower).
-        managed_plan = (
-            taking.filter(pl.col("outcome") == "managed")
-            .select(
-                "g",
-                "work_id",
-                "p",
-                pl.when(pl.col("recorded")).then(pl.col("p")).otherwise(0).alias("p_recorded"),
-                pl.col("recorded").cast(pl.Int64).alias("recorded"),
-                "t",
-                (pl.col("sampling_den") * (d_r // pl.col("sampling_num"))).alias("r"),
-            )
-            .with_columns(
-                (pl.col("work_id").cast(pl.Int64) * n_group_ids + pl.col("g")).alias("key")
-                if one_key
-                else pl.lit(0, pl.Int64).alias("key")
-            )
-            .group_by(*(["key"] if one_key else ["g", "work_id"]))
-            .agg(
-                pl.col("p").sum().alias("performing"),
-                pl.col("p_recorded").sum().alias("mechanical"),
-                pl.len().alias("n"),
-                pl.col("recorded").sum().alias("n_recorded"),
-                pl.col("t").max().alias("t_max"),
-                pl.col("r").max().alias("r_max"),
-            )
-        )
-        unidentified_plan = taking.filter(pl.col("outcome") == "unidentified").select(
-            "line_id",
-            "station_id",
-            "g",
-            "recorded",
-            "p",
-            "t",
-            (pl.col("sampling_den") * (d_r // pl.col("sampling_num"))).alias("r"),
-        )
-        managed, unidentified = pl.collect_all([managed_plan, unidentified_plan], engine="streaming")
-        if one_key:
-            managed = managed.select(
-                (pl.col("key") % n_group_ids).cast(pl.Int32).alias("g"),
-                (pl.col("key") // n_group_ids).cast(work_type).alias("work_id"),
-                pl.exclude("key"),
-            )
-        return managed, unidentified
-
-    # 64-bit sums unless a line's points or a sum could pass 2⁶³ (then again in 128 bits).
-    managed, unidentified = reduce(wide=False)
-    t_max = max(int(managed["t_max"].max() or 0), int(unidentified["t"].max() or 0))  # type: ignore[arg-type]
-    r_max = max(int(managed["r_max"].max() or 0), int(unidentified["r"].max() or 0))  # type: ignore[arg-type]
-    n_max = max(int(managed["n"].max() or 0), 1)  # type: ignore[arg-type]
-    if t_max * top_m * top_s * r_max * n_max > _INT64_LIMIT:
-        managed, unidentified = reduce(wide=True)
     # From here every key is an integer: g (fund group), r (right: 0 mechanical, 1 performing, their
     # text order), w (rank of the work id), p (rank of the party id), q (rank of the payee id).
     # Texts are gathered only for the output, so sorting and joining never touch strings twice.
@@ -366,7 +303,11 @@ def distribute_frames(
     # on integers.
     counted = frames.rights.filter(pl.col("counted"))
     work_map = (
-        counted.select(WORK_KEY, "work_id").unique(WORK_KEY).join(work_index, on="work_id").select(WORK_KEY, "w")
+        counted.select(WORK_KEY, "work_id")
+        .unique(WORK_KEY)
+        .with_columns(pl.col("work_id").cast(pl.String))
+        .join(work_index, on="work_id")
+        .select(WORK_KEY, "w")
     )
     rights = counted.join(work_map, on=WORK_KEY)
     rights = _resolve_default_shares(rights, table)
@@ -647,6 +588,265 @@ def distribute_frames(
     return EngineResult(summary, statement_lines, payees, held, work_points)
 
 
+def _reduce_dense(
+    frames: BroadcastFrames,
+    stations: pl.DataFrame,
+    methods: dict[str, int],
+    d_t: int,
+    n_group_ids: int,
+    top_m: int,
+    top_s: int,
+    batch_rows: int,
+) -> tuple[pl.DataFrame, pl.DataFrame, int] | None:
+    """The usage lines checked and reduced in one streaming pass, for integer work ids.
+
+    The lines come in batches; each batch's points ``t × m × s × den`` (without the sampling
+    numerator's part ``D_r / num``, unknown until every numerator is seen) are added with
+    ``np.bincount`` into dense arrays indexed by ``work × groups + group``, one set per sampling
+    numerator. The float64 sums are exact: every partial sum stays below 2⁵³ (checked, with the
+    largest line of each batch). The deferred checks of the input (``pending_usage_checks``) are
+    counted on the same batches; only when one of them finds something are the rows located, by a
+    second scan, and :class:`InputError` raised. Returns ``None`` — the caller then reduces with
+    Polars group-bys — for negative or too widely spread work ids or values too large for the
+    exact float sums."""
+    pending = frames.pending_usage_checks
+    checks = pending.checks if pending is not None else []
+    known = stations.filter(pl.col("station_id").is_not_null())
+    g_of = dict(zip(known["station_id"].to_list(), known["g"].to_list(), strict=True))
+    s_of = dict(zip(known["station_id"].to_list(), known["s_int"].to_list(), strict=True))
+    time_points = _time_points_expr(frames, d_t)
+    columns = [
+        pl.col("station_id").replace_strict(g_of, default=None, return_dtype=pl.Int64).alias("g"),
+        (
+            time_points
+            * pl.col("method").replace_strict(methods, default=None, return_dtype=pl.Int64)
+            * pl.col("station_id").replace_strict(s_of, default=None, return_dtype=pl.Int64)
+            * pl.col("sampling_den")
+        ).alias("p"),
+        time_points.alias("t"),
+        pl.col("outcome"),
+        pl.col("work_id"),
+        pl.col("recorded"),
+        pl.col("sampling_num"),
+        pl.col("sampling_den"),
+        pl.col("line_id"),
+        pl.col("station_id"),
+    ]
+    bins = 0
+    limit = _DENSE_BINS_LIMIT
+    count = np.zeros(0, dtype=np.int64)
+    count_recorded = np.zeros(0, dtype=np.int64)
+    sums: dict[int, list[np.ndarray]] = {}  # sampling numerator → [performing, mechanical] (float64, exact)
+    bounds: dict[int, int] = {}  # sampling numerator → bound of its largest sum
+    bad = [0] * len(checks)
+    unidentified: list[pl.DataFrame] = []
+    for batch in frames.usage.collect_batches(chunk_size=batch_rows):
+        if checks:
+            found = batch.select([check.sum().alias(f"c{i}") for i, (_, check, _) in enumerate(checks)]).row(0)
+            bad = [a + int(b or 0) for a, b in zip(bad, found, strict=True)]
+        if any(bad):
+            continue  # only counting now: the rows are located below
+        lines = batch.select(columns)
+        top = lines.select(
+            pl.col("t").max().alias("t"),
+            pl.col("sampling_den").max().alias("den"),
+            pl.col("work_id").filter(pl.col("outcome") == "managed").min().alias("lo"),
+            pl.col("work_id").filter(pl.col("outcome") == "managed").max().alias("hi"),
+        ).row(0, named=True)
+        largest = int(top["t"] or 0) * max(top_m, 1) * max(top_s, 1) * int(top["den"] or 0)
+        if largest * batch.height >= _FLOAT_EXACT:
+            return None
+        managed = lines.filter(pl.col("outcome") == "managed")
+        if managed.height:
+            if int(top["lo"]) < 0 or (int(top["hi"]) + 1) * n_group_ids > limit:
+                return None
+            needed = (int(top["hi"]) + 1) * n_group_ids
+            if needed > bins:
+                grown = min(max(needed, 2 * bins), limit)
+                count = np.concatenate([count, np.zeros(grown - bins, dtype=np.int64)])
+                count_recorded = np.concatenate([count_recorded, np.zeros(grown - bins, dtype=np.int64)])
+                for pair in sums.values():
+                    for i, array in enumerate(pair):
+                        pair[i] = np.concatenate([array, np.zeros(grown - bins)])
+                bins = grown
+            numerators = managed["sampling_num"].unique().to_list()
+            for numerator in numerators:
+                part = managed if len(numerators) == 1 else managed.filter(pl.col("sampling_num") == numerator)
+                key = (part["work_id"].cast(pl.Int64) * n_group_ids + part["g"]).to_numpy()
+                points = part["p"].to_numpy()
+                recorded = part["recorded"].to_numpy()
+                bound = bounds.get(numerator, 0) + largest * part.height
+                if bound >= _FLOAT_EXACT:
+                    return None
+                bounds[numerator] = bound
+                pair = sums.setdefault(numerator, [np.zeros(bins), np.zeros(bins)])
+                pair[0] += np.bincount(key, weights=points, minlength=bins)
+                pair[1] += np.bincount(key[recorded], weights=points[recorded], minlength=bins)
+                count += np.bincount(key, minlength=bins)
+                count_recorded += np.bincount(key[recorded], minlength=bins)
+        unidentified.append(
+            lines.filter(pl.col("outcome") == "unidentified").select(
+                "line_id", "station_id", pl.col("g").cast(pl.Int32), "recorded", "p", "sampling_num"
+            )
+        )
+    if any(bad):
+        assert pending is not None
+        problems = Problems()
+        locate_usage_problems(frames.usage, pending.name, checks, bad, problems)
+        problems.raise_if_any()
+    frames.pending_usage_checks = None
+    unid = (
+        pl.concat(unidentified)
+        if unidentified
+        else pl.DataFrame(
+            schema={
+                "line_id": pl.String,
+                "station_id": pl.String,
+                "g": pl.Int32,
+                "recorded": pl.Boolean,
+                "p": pl.Int64,
+                "sampling_num": pl.Int64,
+            }
+        )
+    )
+    numerators = sorted({*sums, *(int(n) for n in unid["sampling_num"].unique().to_list())})
+    d_r = _lcm(numerators)
+    if d_r > _INT64_LIMIT:
+        raise FastPathUnavailable("sampling denominators too large")
+    present = np.flatnonzero(count)
+    work_type = frames.usage.collect_schema()["work_id"]
+    reduced = pl.DataFrame(
+        {
+            "g": (present % n_group_ids).astype(np.int32),
+            "work_id": pl.Series(present // n_group_ids).cast(work_type),
+            "n_recorded": count_recorded[present],
+        }
+    )
+    totals = {"performing": pl.lit(0, pl.Int128), "mechanical": pl.lit(0, pl.Int128)}
+    for i, (numerator, pair) in enumerate(sums.items()):
+        factor = pl.lit(d_r // numerator, pl.Int128)
+        for right, array in zip(("performing", "mechanical"), pair, strict=True):
+            reduced = reduced.with_columns(pl.Series(f"{right}{i}", array[present].astype(np.int64)))
+            totals[right] = totals[right] + pl.col(f"{right}{i}").cast(pl.Int128) * factor
+    reduced = reduced.select(
+        "g", "work_id", totals["performing"].alias("performing"), totals["mechanical"].alias("mechanical"), "n_recorded"
+    )
+    unid = unid.select(
+        "line_id",
+        "station_id",
+        "g",
+        "recorded",
+        (pl.col("p").cast(pl.Int128) * (pl.lit(d_r, pl.Int128) // pl.col("sampling_num"))).alias("p"),
+    )
+    return reduced, unid, d_r
+
+
+def _reduce_grouped(
+    frames: BroadcastFrames,
+    stations: pl.DataFrame,
+    methods: dict[str, int],
+    d_t: int,
+    n_group_ids: int,
+    top_m: int,
+    top_s: int,
+) -> tuple[pl.DataFrame, pl.DataFrame, int]:
+    """The usage lines reduced by Polars streaming group-bys (any work ids; sums in 128 bits when needed).
+
+    Gives the managed lines' points per (group, work) — ``performing``, ``mechanical`` (of the
+    recorded lines) and ``n_recorded`` — and the unidentified lines one by one, with D_r."""
+    work_type = frames.usage.collect_schema()["work_id"]
+    # The sampling numerators (a handful of values) give D_r before the reduction, so that the
+    # reduction groups by (group, work) only.
+    sampled_plan = frames.usage.select(pl.col("sampling_num").unique())
+    if work_type.is_integer():
+        # Integer work ids and the group fold into one Int64 key (work × groups + group) when they
+        # fit: a single key groups faster than two.
+        span_plan = frames.usage.select(pl.col("work_id").min().alias("lo"), pl.col("work_id").max().alias("hi"))
+        sampled_frame, span = pl.collect_all([sampled_plan, span_plan], engine="streaming")
+        lo, hi = span.row(0)
+        one_key = lo is not None and int(lo) >= 0 and int(hi) < _INT64_LIMIT // n_group_ids
+    else:
+        sampled_frame, one_key = sampled_plan.collect(engine="streaming"), False
+    sampled = sampled_frame["sampling_num"]
+    d_r = _lcm([int(v) for v in sampled.drop_nulls().to_list() if v])
+    if d_r > _INT64_LIMIT:
+        raise FastPathUnavailable("sampling denominators too large")
+
+    def reduce(wide: bool) -> tuple[pl.DataFrame, pl.DataFrame]:
+        time_points = _time_points_expr(frames, d_t)
+        taking = (
+            frames.usage.filter(pl.col("outcome").is_in(["managed", "unidentified"]))
+            .join(stations.lazy().select("station_id", "g", "s_int"), on="station_id", how="inner")
+            .with_columns(time_points.alias("t"))
+            .with_columns(
+                (
+                    (pl.col("t").cast(pl.Int128) if wide else pl.col("t"))
+                    * pl.col("method").replace_strict(methods, return_dtype=pl.Int64)
+                    * pl.col("s_int")
+                    * pl.col("sampling_den")
+                    * (d_r // pl.col("sampling_num"))
+                ).alias("p")
+            )
+        )
+        # Plain sums and maxima of precomputed columns (a filter inside an aggregation is slower).
+        managed_plan = (
+            taking.filter(pl.col("outcome") == "managed")
+            .select(
+                "g",
+                "work_id",
+                "p",
+                pl.when(pl.col("recorded")).then(pl.col("p")).otherwise(0).alias("p_recorded"),
+                pl.col("recorded").cast(pl.Int64).alias("recorded"),
+                "t",
+                (pl.col("sampling_den") * (d_r // pl.col("sampling_num"))).alias("r"),
+            )
+            .with_columns(
+                (pl.col("work_id").cast(pl.Int64) * n_group_ids + pl.col("g")).alias("key")
+                if one_key
+                else pl.lit(0, pl.Int64).alias("key")
+            )
+            .group_by(*(["key"] if one_key else ["g", "work_id"]))
+            .agg(
+                pl.col("p").sum().alias("performing"),
+                pl.col("p_recorded").sum().alias("mechanical"),
+                pl.len().alias("n"),
+                pl.col("recorded").sum().alias("n_recorded"),
+                pl.col("t").max().alias("t_max"),
+                pl.col("r").max().alias("r_max"),
+            )
+        )
+        unidentified_plan = taking.filter(pl.col("outcome") == "unidentified").select(
+            "line_id",
+            "station_id",
+            "g",
+            "recorded",
+            "p",
+            "t",
+            (pl.col("sampling_den") * (d_r // pl.col("sampling_num"))).alias("r"),
+        )
+        managed, unidentified = pl.collect_all([managed_plan, unidentified_plan], engine="streaming")
+        if one_key:
+            managed = managed.select(
+                (pl.col("key") % n_group_ids).cast(pl.Int32).alias("g"),
+                (pl.col("key") // n_group_ids).cast(work_type).alias("work_id"),
+                pl.exclude("key"),
+            )
+        return managed, unidentified
+
+    # 64-bit sums unless a line's points or a sum could pass 2⁶³ (then again in 128 bits).
+    managed, unidentified = reduce(wide=False)
+    t_max = max(int(managed["t_max"].max() or 0), int(unidentified["t"].max() or 0))  # type: ignore[arg-type]
+    r_max = max(int(managed["r_max"].max() or 0), int(unidentified["r"].max() or 0))  # type: ignore[arg-type]
+    n_max = max(int(managed["n"].max() or 0), 1)  # type: ignore[arg-type]
+    if t_max * top_m * top_s * r_max * n_max > _INT64_LIMIT:
+        managed, unidentified = reduce(wide=True)
+    return (
+        managed.select("g", "work_id", "performing", "mechanical", "n_recorded"),
+        unidentified.select("line_id", "station_id", "g", "recorded", "p"),
+        d_r,
+    )
+
+
 def _payees(lines: pl.DataFrame, payee_ids: pl.Series, group_ids: list[str], frames: BroadcastFrames) -> pl.DataFrame:
     """Contract step 6: gross per payee, ``floor(Σ gross × rate)`` fee, net, payment date."""
     quarter = frames.quarter
@@ -687,6 +887,7 @@ def _payees(lines: pl.DataFrame, payee_ids: pl.Series, group_ids: list[str], fra
 
 def quarter_input_from_frames(frames: BroadcastFrames) -> QuarterInput:
     """The validated folder as plain core values, for the row-by-row path."""
+    check_pending_usage(frames)
     parties = [
         Party(p["party_id"], p["name"] or "", p["category"], p["society"]) for p in frames.parties.iter_rows(named=True)
     ]
@@ -696,7 +897,7 @@ def quarter_input_from_frames(frames: BroadcastFrames) -> QuarterInput:
     ]
     rights = [
         RightRow(
-            work_id=r["work_id"],
+            work_id=str(r["work_id"]),
             party_id=r["party_id"],
             role=r["role"],
             right=r["right"],

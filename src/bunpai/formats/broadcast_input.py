@@ -13,6 +13,7 @@ import decimal
 import math
 import re
 import tomllib
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
 from pathlib import Path
@@ -103,6 +104,19 @@ class BroadcastFrames:
     usage: pl.LazyFrame
     usage_source: str
     notes: list[str] = field(default_factory=list)
+    pending_usage_checks: PendingUsageChecks | None = None
+    """Checks of Parquet usage lines not run yet (``read_input(defer_usage_checks=True)``): the
+    engine evaluates them in its one pass over the lines, or :func:`check_pending_usage` runs them."""
+
+
+UsageCheck = tuple[str, pl.Expr, str]
+"""(column, expression true on a bad row, message) of a check of Parquet usage lines."""
+
+
+@dataclass
+class PendingUsageChecks:
+    name: str
+    checks: list[UsageCheck]
 
 
 def _key_line(text: str, key: str) -> int:
@@ -326,19 +340,42 @@ def _source(folder: Path, stem: str) -> str:
 
 
 def _read(
-    folder: Path, file: str, required: list[str], optional: tuple[str, ...] | list[str], problems: Problems
+    folder: Path,
+    file: str,
+    required: list[str],
+    optional: tuple[str, ...] | list[str],
+    problems: Problems,
+    native: tuple[str, ...] = (),
 ) -> pl.DataFrame | None:
-    """A CSV table (:func:`read_table`), or a Parquet table read as the same text columns (row N = line N)."""
+    """A CSV table (:func:`read_table`), or a Parquet table read as the same text columns (row N = line N).
+
+    Columns named in ``native`` keep their Parquet type when it is an integer or a date (no text
+    round trip); every other column is read as text."""
     if not file.endswith(".parquet"):
         return _empty_as_null(read_table(folder, file, required, optional, problems))
-    frame = pl.read_parquet(folder / file)
-    missing = [c for c in required if c not in frame.columns]
+    names = pl.read_parquet_schema(folder / file)
+    missing = [c for c in required if c not in names]
     for column in missing:
         problems.add(file, 1, column, "missing column")
     if missing:
         return None
-    keep = [c for c in (*required, *optional) if c in frame.columns]
-    return frame.select([pl.col(c).cast(pl.String) for c in keep]).with_row_index(LINE, offset=1)
+    keep = [c for c in (*required, *optional) if c in names]
+
+    def column(name: str) -> pl.Expr:
+        dtype = names[name]
+        if name in native and (dtype.is_integer() or dtype == pl.Date):
+            return pl.col(name)
+        return pl.col(name).cast(pl.String)
+
+    frame = pl.scan_parquet(folder / file).select([column(c) for c in keep]).collect()
+    return frame.with_row_index(LINE, offset=1)
+
+
+def _date_column(problems: Problems, file: str, frame: pl.DataFrame, column: str) -> pl.Expr:
+    """A column of dates: as it is when already typed (Parquet ``DATE``), else parsed from text."""
+    if frame.schema[column] == pl.Date:
+        return pl.col(column)
+    return dates(problems, file, frame, column)
 
 
 def _empty_as_null(frame: pl.DataFrame | None) -> pl.DataFrame | None:
@@ -429,20 +466,28 @@ def _rights(
     folder: Path, problems: Problems, party_ids: pl.Series | None, quarter: Quarter | None
 ) -> pl.DataFrame | None:
     file = _source(folder, "rights")
-    frame = _read(
-        folder,
-        file,
-        ["work_id", "party_id", "role", "right", "share", "submitted_on", "valid_from", "valid_to"],
-        [],
-        problems,
-    )
+    columns = ["work_id", "party_id", "role", "right", "share", "submitted_on", "valid_from", "valid_to"]
+    native: tuple[str, ...] = ()
+    if file.endswith(".parquet"):
+        # Parquet share rows may carry their own types: integer work ids, dates, and the share as
+        # integer columns share_num / share_den instead of the text share (docs/broadcast-files.md).
+        names = pl.read_parquet_schema(folder / file)
+        if "share" not in names and all(c in names for c in SHARE_PARTS):
+            columns = [*columns[:4], *SHARE_PARTS, *columns[5:]]
+        native = ("work_id", *SHARE_PARTS, "submitted_on", "valid_from", "valid_to")
+    frame = _read(folder, file, columns, [], problems, native)
     if frame is None:
         return None
     require(problems, file, frame, ["work_id", "role", "right", "submitted_on"])
     if party_ids is not None:
         unknown_reference(problems, file, frame, "party_id", party_ids, "party")
-    frame = _percent_as_fraction(frame, "share")
-    numerator, denominator = ratios(problems, file, frame, "share")
+    if "share" in frame.columns:
+        frame = _percent_as_fraction(frame, "share")
+        numerator, denominator = ratios(problems, file, frame, "share")
+        has_share = pl.col("share").is_not_null()
+    else:
+        numerator, denominator = _share_parts(problems, file, frame)
+        has_share = pl.col("share_num").is_not_null()
     typed = (
         frame.lazy()
         .select(
@@ -453,10 +498,10 @@ def _rights(
             choices(problems, file, frame, "right", RIGHTS, "right").alias("right"),
             numerator.alias("share_num"),
             denominator.alias("share_den"),
-            pl.col("share").is_not_null().alias("has_share"),
-            dates(problems, file, frame, "submitted_on").alias("submitted_on"),
-            dates(problems, file, frame, "valid_from").alias("valid_from"),
-            dates(problems, file, frame, "valid_to").alias("valid_to"),
+            has_share.alias("has_share"),
+            _date_column(problems, file, frame, "submitted_on").alias("submitted_on"),
+            _date_column(problems, file, frame, "valid_from").alias("valid_from"),
+            _date_column(problems, file, frame, "valid_to").alias("valid_to"),
         )
         .collect()
     )
@@ -515,6 +560,27 @@ def _rights(
     _check_totals(problems, file, rows, row_codes, size)
     defaults = counted_mask & (n_given[codes] == 0) & (n_publisher[codes] == 0)
     return typed.with_columns(pl.Series("default_shares", defaults, dtype=pl.Boolean))
+
+
+SHARE_PARTS = ("share_num", "share_den")
+"""Integer columns that may replace ``share`` in ``rights.parquet`` (empty both: no share given)."""
+
+
+def _share_parts(problems: Problems, file: str, frame: pl.DataFrame) -> tuple[pl.Expr, pl.Expr]:
+    """The share as the integer columns ``share_num`` / ``share_den`` of a Parquet file, checked."""
+    parts = []
+    for name in SHARE_PARTS:
+        if frame.schema[name].is_integer():
+            parts.append(pl.col(name).cast(pl.Int64))
+        else:
+            parts.append(whole_numbers(problems, file, frame, name))
+    numerator, denominator = parts
+    problems.check(
+        file, "share_den", frame, numerator.is_null() != denominator.is_null(), "share_num and share_den go together"
+    )
+    problems.check(file, "share_num", frame, numerator < 0, "a negative share")
+    problems.check(file, "share_den", frame, denominator <= 0, "zero or negative denominator")
+    return numerator, denominator
 
 
 def _group_codes(frame: pl.DataFrame) -> tuple[np.ndarray, int]:
@@ -684,6 +750,14 @@ def usage_parquet_source(folder: Path) -> Path | None:
     return None
 
 
+def _text_or_dictionary(lazy: pl.LazyFrame, column: str) -> pl.Expr:
+    """A text column as text; a dictionary-encoded one (Categorical, Enum) kept as it is (compared as text)."""
+    dtype = lazy.collect_schema()[column]
+    if isinstance(dtype, pl.Categorical | pl.Enum):
+        return pl.col(column)
+    return pl.col(column).cast(pl.String)
+
+
 def scan_usage_parquet(source: Path) -> pl.LazyFrame:
     """The Parquet usage lines as the engine's typed columns (lazily: nothing is read yet)."""
     pattern = str(source / "**" / "*.parquet") if source.is_dir() else str(source)
@@ -695,16 +769,19 @@ def scan_usage_parquet(source: Path) -> pl.LazyFrame:
         pl.col("line_id"),
         pl.col("station_id"),
         pl.col("work_id"),
-        pl.col("outcome").cast(pl.String),
+        _text_or_dictionary(lazy, "outcome"),
         pl.col("duration_s").cast(pl.Int64),
-        pl.col("method").cast(pl.String),
+        _text_or_dictionary(lazy, "method"),
     ]
     recorded = pl.col("recorded")
-    columns.append(
-        (recorded.cast(pl.String).str.to_lowercase().is_in(["yes", "true", "y", "1"]))
-        .fill_null(False)
-        .alias("recorded")
-    )
+    if lazy.collect_schema()["recorded"] == pl.Boolean:
+        columns.append(recorded.fill_null(False))
+    else:
+        columns.append(
+            (recorded.cast(pl.String).str.to_lowercase().is_in(["yes", "true", "y", "1"]))
+            .fill_null(False)
+            .alias("recorded")
+        )
     if "sampling_num" in names:
         columns += [
             pl.col("sampling_num").cast(pl.Int64).fill_null(1),
@@ -745,13 +822,13 @@ def scan_usage_parquet(source: Path) -> pl.LazyFrame:
     return lazy.select(columns)
 
 
-def _usage_parquet_problems(
-    usage: pl.LazyFrame, name: str, problems: Problems, station_ids: pl.Series | None, methods: list[str] | None
-) -> None:
-    """Checks of Parquet usage lines, one streaming pass; rows located only when something is wrong."""
+def usage_parquet_checks(
+    usage: pl.LazyFrame, station_ids: pl.Series | None, methods: list[str] | None
+) -> list[UsageCheck]:
+    """The checks of Parquet usage lines, as expressions over the typed columns of :func:`scan_usage_parquet`."""
     outcome = pl.col("outcome")
     taking_part = outcome.is_in(["managed", "unidentified"])
-    checks: list[tuple[str, pl.Expr, str]] = [
+    checks: list[UsageCheck] = [
         ("outcome", ~outcome.is_in(list(OUTCOMES)) | outcome.is_null(), "unknown outcome"),
         ("work_id", (outcome == "managed") & pl.col("work_id").is_null(), "a managed line needs its work_id"),
         (
@@ -778,18 +855,47 @@ def _usage_parquet_problems(
         dtype = usage.collect_schema()["station_id"]
         known = station_ids.cast(dtype, strict=False).drop_nulls()
         checks.append(("station_id", ~pl.col("station_id").is_in(known.implode()).fill_null(False), "unknown station"))
-    counts = usage.select([bad.fill_null(False).sum().alias(f"c{i}") for i, (_, bad, _) in enumerate(checks)]).collect(
-        engine="streaming"
-    )
-    for i, (column, bad, message) in enumerate(checks):
-        if counts[f"c{i}"][0]:
-            rows = usage.with_row_index("row", offset=1).filter(bad.fill_null(False)).select("row").head(1000).collect()
+    return [(column, bad.fill_null(False), message) for column, bad, message in checks]
+
+
+def locate_usage_problems(
+    usage: pl.LazyFrame, name: str, checks: list[UsageCheck], counts: Sequence[int], problems: Problems
+) -> None:
+    """Rows of the checks whose count of bad rows is not zero (a second scan, only when something is wrong)."""
+    for (column, bad, message), count in zip(checks, counts, strict=True):
+        if count:
+            rows = usage.with_row_index("row", offset=1).filter(bad).select("row").head(1000).collect()
             for (row,) in rows.iter_rows():
                 problems.add(f"{name}:row", int(row), column, message)
 
 
-def read_input(folder: Path, rules_for: Any) -> tuple[BroadcastFrames, BroadcastRuleSet]:
-    """Read and validate a whole input folder. ``rules_for(date)`` picks the rule set by reference date."""
+def _usage_parquet_problems(usage: pl.LazyFrame, name: str, problems: Problems, checks: list[UsageCheck]) -> None:
+    """Checks of Parquet usage lines, one streaming pass; rows located only when something is wrong."""
+    counts = usage.select([bad.sum().alias(f"c{i}") for i, (_, bad, _) in enumerate(checks)]).collect(
+        engine="streaming"
+    )
+    locate_usage_problems(usage, name, checks, counts.row(0), problems)
+
+
+def check_pending_usage(frames: BroadcastFrames) -> None:
+    """Run the deferred checks of Parquet usage lines (a scan of their own); raise :class:`InputError`."""
+    pending = frames.pending_usage_checks
+    if pending is None:
+        return
+    problems = Problems()
+    _usage_parquet_problems(frames.usage, pending.name, problems, pending.checks)
+    problems.raise_if_any()
+    frames.pending_usage_checks = None
+
+
+def read_input(
+    folder: Path, rules_for: Any, *, defer_usage_checks: bool = False
+) -> tuple[BroadcastFrames, BroadcastRuleSet]:
+    """Read and validate a whole input folder. ``rules_for(date)`` picks the rule set by reference date.
+
+    With ``defer_usage_checks`` the checks of Parquet usage lines are left to the engine's single
+    pass over them (``frames.pending_usage_checks``) when everything else is valid; with problems
+    elsewhere they run here, so that every problem is reported at once."""
     problems = Problems()
     if not folder.is_dir():
         problems.add(str(folder.name or folder), 0, "*", "input folder does not exist")
@@ -803,9 +909,14 @@ def read_input(folder: Path, rules_for: Any) -> tuple[BroadcastFrames, Broadcast
     station_ids = stations["station_id"] if stations is not None else None
     parquet = usage_parquet_source(folder)
     usage: pl.LazyFrame | None
+    pending: PendingUsageChecks | None = None
     if parquet is not None and not (folder / USAGE_FILE).is_file():
         usage = scan_usage_parquet(parquet)
-        _usage_parquet_problems(usage, parquet.name, problems, station_ids, methods)
+        checks = usage_parquet_checks(usage, station_ids, methods)
+        if defer_usage_checks and not problems:
+            pending = PendingUsageChecks(parquet.name, checks)
+        else:
+            _usage_parquet_problems(usage, parquet.name, problems, checks)
         source = parquet.name
     else:
         frame = _usage_csv(folder, problems, station_ids, methods)
@@ -820,4 +931,4 @@ def read_input(folder: Path, rules_for: Any) -> tuple[BroadcastFrames, Broadcast
     month = quarter.distribution_date.month
     if month not in rules.distribution_months:
         notes.append(f"distribution date {quarter.distribution_date.isoformat()} is not in a distribution month")
-    return BroadcastFrames(quarter, parties, stations, rights, usage, source, notes), rules
+    return BroadcastFrames(quarter, parties, stations, rights, usage, source, notes, pending), rules

@@ -48,7 +48,7 @@ def compute_quarter(input_dir: Path, *, progress: bool = False, row_by_row: bool
     """Read and distribute one quarter; raises InputError or ConservationError."""
     console = Console(stderr=True, quiet=not progress)
     with console.status("reading / 読み込み中…") as status:
-        frames, rules = read_input(input_dir, rules_for=broadcast_ruleset_for)
+        frames, rules = read_input(input_dir, rules_for=broadcast_ruleset_for, defer_usage_checks=True)
         table = share_table(frames)
         status.update("distributing / 分配計算中…")
         path = "columnar"

@@ -102,7 +102,7 @@ def trace(result_dir: Path, input_dir: Path, payee_id: str, work_id: str) -> Tra
     ]
     rights = [
         RightRow(
-            r["work_id"],
+            str(r["work_id"]),
             r["party_id"],
             r["role"],
             r["right"],
@@ -111,7 +111,7 @@ def trace(result_dir: Path, input_dir: Path, payee_id: str, work_id: str) -> Tra
             r["valid_from"],
             r["valid_to"],
         )
-        for r in frames.rights.filter(pl.col("work_id") == work_id).iter_rows(named=True)
+        for r in frames.rights.filter(pl.col("work_id").cast(pl.String) == work_id).iter_rows(named=True)
     ]
     traced = []
     for row in lines.iter_rows(named=True):
