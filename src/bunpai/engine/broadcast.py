@@ -274,7 +274,8 @@ def distribute_frames(
         .with_columns(pl.col("w").cast(pl.Int64))
     )
     work_ids = work_index["work_id"]
-    managed = managed.join(work_index.select("work_key", "w"), left_on="work_id", right_on="work_key").drop("work_id")
+    work_keys = work_index.select("work_key", "w")
+    managed = managed.join(work_keys, left_on="work_id", right_on="work_key").drop("work_id")
     work_index = work_index.select("w", "work_id")
     usage_w = pl.concat(
         [
@@ -299,17 +300,21 @@ def distribute_frames(
 
     # Shares of the works used, counted on the reference date, as integers over S.
     say("shares / 分配率")
-    # The works' ranks are matched once per distinct work (on its text), then the share rows join
-    # on integers.
     counted = frames.rights.filter(pl.col("counted"))
-    work_map = (
-        counted.select(WORK_KEY, "work_id")
-        .unique(WORK_KEY)
-        .with_columns(pl.col("work_id").cast(pl.String))
-        .join(work_index, on="work_id")
-        .select(WORK_KEY, "w")
-    )
-    rights = counted.join(work_map, on=WORK_KEY)
+    # The works' ranks reach the share rows through their dense key (WORK_KEY): one look-up per
+    # distinct work — on the integer ids when both tables have them, else on the text — then an
+    # array gather per row.
+    firsts = counted.select(WORK_KEY, "work_id").unique(WORK_KEY)
+    if firsts.schema["work_id"].is_integer() and work_type.is_integer():
+        work_map = firsts.with_columns(pl.col("work_id").cast(pl.Int64)).join(
+            work_keys.with_columns(pl.col("work_key").cast(pl.Int64)), left_on="work_id", right_on="work_key"
+        )
+    else:
+        work_map = firsts.with_columns(pl.col("work_id").cast(pl.String)).join(work_index, on="work_id")
+    w_of_key = np.full(int(firsts[WORK_KEY].max() or 0) + 1, -1, dtype=np.int64)  # type: ignore[arg-type]
+    w_of_key[work_map[WORK_KEY].to_numpy()] = work_map["w"].to_numpy()
+    rights = counted.with_columns(pl.Series("w", w_of_key[counted[WORK_KEY].to_numpy()])).filter(pl.col("w") >= 0)
+    del counted, firsts, work_map
     rights = _resolve_default_shares(rights, table)
     d_share = _lcm(rights["share_den"].unique().to_list()) if rights.height else 1
     if d_share > 2**40:
@@ -325,38 +330,59 @@ def distribute_frames(
             on="payee_id",
         )
     )
-    rights = (
-        rights.join(party_index.select("party_id", "p", "paid"), on="party_id", how="left")
-        .select(
-            "w",
-            pl.col("right").replace_strict({r: i for i, r in enumerate(right_names)}, return_dtype=pl.Int8).alias("r"),
-            "p",
-            "paid",
-            (pl.col("share_num") * (d_share // pl.col("share_den"))).cast(pl.Int64).alias("s"),
-        )
-    )
-    per_work = rights.group_by("w", "r").agg(
-        pl.col("s").sum().alias("total"),
-        pl.col("s").filter(pl.col("p").is_not_null() & ~pl.col("paid").fill_null(False)).sum().alias("nonmember"),
-        pl.col("s").filter(pl.col("p").is_null()).sum().alias("empty"),
-    )
-    per_work = per_work.select(
+    rights = rights.join(party_index.select("party_id", "p", "paid"), on="party_id", how="left").select(
         "w",
-        "r",
-        (d_share - pl.col("nonmember")).alias("basic"),
-        (d_share - pl.col("total") + pl.col("empty")).alias("undetermined"),
+        pl.col("right").replace_strict({r: i for i, r in enumerate(right_names)}, return_dtype=pl.Int64).alias("r"),
+        pl.col("p").fill_null(-1),
+        pl.col("paid").fill_null(False),
+        (pl.col("share_num") * (d_share // pl.col("share_den"))).cast(pl.Int64).alias("s"),
     )
-    holders = (
-        rights.filter(pl.col("p").is_not_null() & pl.col("paid") & (pl.col("s") > 0))
-        .group_by("w", "r", "p")
-        .agg(pl.col("s").sum())
+    # Per (work, right) — one cell of dense arrays each, k = w × 2 + r — the shares of all rows,
+    # of non-members and of rows without a holder (exact int64 sums: at most 1 per cell, over S).
+    n_works = max(work_ids.len(), 1)
+    r_k = rights["w"].to_numpy() * 2 + rights["r"].to_numpy()
+    r_s, r_p, r_paid = rights["s"].to_numpy(), rights["p"].to_numpy(), rights["paid"].to_numpy()
+    total = np.zeros(n_works * 2, dtype=np.int64)
+    nonmember = np.zeros(n_works * 2, dtype=np.int64)
+    no_holder = np.zeros(n_works * 2, dtype=np.int64)
+    np.add.at(total, r_k, r_s)
+    outside = (r_p >= 0) & ~r_paid
+    np.add.at(nonmember, r_k[outside], r_s[outside])
+    np.add.at(no_holder, r_k[r_p < 0], r_s[r_p < 0])
+    basic = d_share - nonmember
+    undetermined = d_share - total + no_holder
+    del total, nonmember, no_holder, outside
+    # The holders' shares per (party, work, right), in that order (the statement order): one
+    # integer key sorted, the rows of a party holding several roles of a right added up.
+    paid_rows = (r_p >= 0) & r_paid & (r_s > 0)
+    n_parties = max(party_index.height, 1)
+    if n_parties * n_works * 2 >= _INT64_LIMIT:
+        raise FastPathUnavailable("too many parties × works for one 64-bit key")
+    holder_key = (r_p[paid_rows] * n_works + rights["w"].to_numpy()[paid_rows]) * 2 + rights["r"].to_numpy()[paid_rows]
+    holder_s = r_s[paid_rows]
+    del rights, r_k, r_s, r_p, r_paid, paid_rows
+    order = pl.Series(holder_key).arg_sort().to_numpy()
+    holder_key, holder_s = holder_key[order], holder_s[order]
+    del order
+    if len(holder_key):
+        starts = np.flatnonzero(np.concatenate([[True], holder_key[1:] != holder_key[:-1]]))
+        holder_s = np.add.reduceat(holder_s, starts)
+        holder_key = holder_key[starts]
+    held_by = pl.DataFrame(
+        {
+            "p": holder_key // (n_works * 2),
+            "w": (holder_key // 2) % n_works,
+            "r": (holder_key % 2).astype(np.int8),
+            "s": holder_s,
+        }
     )
+    del holder_key, holder_s
 
     # Fund totals: PT = Σ raw × basic + S × Σ unidentified points (over D × S).
     say("allocation / 分配計算")
-    usage_w = usage_w.join(per_work, on=["w", "r"], how="left").with_columns(
-        pl.col("basic").fill_null(d_share), pl.col("undetermined").fill_null(d_share)
-    )
+    entry_k = (usage_w["w"] * 2 + usage_w["r"].cast(pl.Int64)).to_numpy()
+    usage_w = usage_w.with_columns(pl.Series("basic", basic[entry_k]), pl.Series("undetermined", undetermined[entry_k]))
+    del entry_k, basic, undetermined
     usage_w = usage_w.with_columns((pl.col("raw") * pl.col("basic")).alias("weighted"))
     totals: dict[tuple[int, int], int] = {}
     for g, r, value in usage_w.group_by("g", "r").agg(pl.col("weighted").sum()).iter_rows():
@@ -404,7 +430,7 @@ def distribute_frames(
     # held in memory. No join and no sort: the (party, work) pairs of the holders, in order, are
     # expanded over the work's usage entries sorted by (group, right) — which is the statement
     # order (party, work, fund group, right) — and parties are in order across chunks.
-    n_works, n_groups = max(work_ids.len(), 1), max(len(group_ids), 1)
+    n_groups = max(len(group_ids), 1)
     # usage_w in (work, group, right) order, on one integer key (also the order of work_points.csv).
     usage_w = usage_w.sort((pl.col("w") * n_groups + pl.col("g").cast(pl.Int64)) * 2 + pl.col("r").cast(pl.Int64))
     entries = usage_w
@@ -420,11 +446,7 @@ def distribute_frames(
         fund_amount[g * 2 + r], fund_points[g * 2 + r], fund_open[g * 2 + r] = amount, total, True
     amount_of = pl.Series(fund_amount, dtype=pl.Int128)
     points_of = pl.Series(fund_points, dtype=pl.Int128)
-    held_by = (
-        holders.sort((pl.col("p") * n_works + pl.col("w")) * 2 + pl.col("r").cast(pl.Int64))
-        if party_ids.len() * n_works * 2 < _INT64_LIMIT
-        else holders.sort("p", "w", "r")
-    )
+
     h_p, h_w = held_by["p"].to_numpy(), held_by["w"].to_numpy()
     new_pair = np.ones(held_by.height, dtype=bool)
     new_pair[1:] = (h_p[1:] != h_p[:-1]) | (h_w[1:] != h_w[:-1])

@@ -580,7 +580,8 @@ def _share_parts(problems: Problems, file: str, frame: pl.DataFrame) -> tuple[pl
     )
     problems.check(file, "share_num", frame, numerator < 0, "a negative share")
     problems.check(file, "share_den", frame, denominator <= 0, "zero or negative denominator")
-    return numerator, denominator
+    valid = (denominator > 0) & (numerator >= 0)
+    return pl.when(valid).then(numerator), pl.when(valid).then(denominator)
 
 
 def _group_codes(frame: pl.DataFrame) -> tuple[np.ndarray, int]:
