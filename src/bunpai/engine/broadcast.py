@@ -24,6 +24,7 @@ import math
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from fractions import Fraction
+from typing import Any
 
 import numpy as np
 import polars as pl
@@ -43,6 +44,7 @@ from bunpai.core.broadcast.shares import default_shares
 from bunpai.core.money import format_ratio
 from bunpai.core.rules import PrcRuleSet
 from bunpai.formats.broadcast_input import (
+    PARTY_KEY,
     WORK_KEY,
     BroadcastFrames,
     check_pending_usage,
@@ -89,17 +91,20 @@ class FastPathUnavailable(Exception):
     """Values too large for 128-bit reductions: the caller falls back to the row-by-row path."""
 
 
-class StatementLines:
-    """The statement lines in their final order, produced chunk by chunk when iterated (each
-    iteration makes them anew from the engine's integer tables; ``collect()`` gives one frame)."""
+class ChunkedTable:
+    """An output table in its final order, produced chunk by chunk when iterated (each iteration
+    makes it anew from the engine's integer tables; ``collect()`` gives one frame)."""
 
-    def __init__(self, height: int, make: Callable[[], Iterator[pl.DataFrame]]) -> None:
+    def __init__(
+        self, height: int, make: Callable[[], Iterator[pl.DataFrame]], schema: dict[str, Any] | None = None
+    ) -> None:
         self.height = height
         self._make = make
+        self._schema = schema or STATEMENT_SCHEMA
 
     @classmethod
-    def of(cls, frame: pl.DataFrame) -> StatementLines:
-        return cls(frame.height, lambda: iter([frame]))
+    def of(cls, frame: pl.DataFrame) -> ChunkedTable:
+        return cls(frame.height, lambda: iter([frame]), dict(frame.schema))
 
     def __iter__(self) -> Iterator[pl.DataFrame]:
         produced = False
@@ -107,10 +112,21 @@ class StatementLines:
             produced = True
             yield chunk
         if not produced:
-            yield pl.DataFrame(schema=STATEMENT_SCHEMA)
+            yield pl.DataFrame(schema=self._schema)
 
     def collect(self) -> pl.DataFrame:
         return pl.concat(list(self))
+
+    @property
+    def columns(self) -> list[str]:
+        return list(self._schema)
+
+    def rows(self) -> list[tuple[Any, ...]]:
+        return self.collect().rows()
+
+
+StatementLines = ChunkedTable
+"""The statement lines: the largest table, never held whole."""
 
 
 def _party_cuts(parties: pl.Series, chunk_rows: int) -> list[tuple[int, int]]:
@@ -136,7 +152,7 @@ class EngineResult:
     statement_lines: StatementLines
     payees: pl.DataFrame
     held: pl.DataFrame
-    work_points: pl.DataFrame
+    work_points: ChunkedTable
 
 
 def _lcm(values: Sequence[int]) -> int:
@@ -330,12 +346,16 @@ def distribute_frames(
             on="payee_id",
         )
     )
-    rights = rights.join(party_index.select("party_id", "p", "paid"), on="party_id", how="left").select(
+    # The party's rank p is the share row's PARTY_KEY (its position among the parties in id order).
+    paid_of_party = party_index.sort("p")["paid"].fill_null(False).to_numpy()
+    rights = rights.select(
         "w",
         pl.col("right").replace_strict({r: i for i, r in enumerate(right_names)}, return_dtype=pl.Int64).alias("r"),
-        pl.col("p").fill_null(-1),
-        pl.col("paid").fill_null(False),
+        pl.col(PARTY_KEY).cast(pl.Int64).fill_null(-1).alias("p"),
         (pl.col("share_num") * (d_share // pl.col("share_den"))).cast(pl.Int64).alias("s"),
+    )
+    rights = rights.with_columns(
+        pl.Series("paid", paid_of_party[np.maximum(rights["p"].to_numpy(), 0)]) & (pl.col("p") >= 0)
     )
     # Per (work, right) — one cell of dense arrays each, k = w × 2 + r — the shares of all rows,
     # of non-members and of rows without a holder (exact int64 sums: at most 1 per cell, over S).
@@ -551,14 +571,21 @@ def distribute_frames(
     held = pl.concat([held_u.cast(HELD_SCHEMA), held_l.cast(HELD_SCHEMA)])  # type: ignore[arg-type]
 
     say("work points / 著作物の点数")
-    points_sorted = usage_w  # already in (work, group, right) order
-    work_points = pl.DataFrame(
-        [
-            work_ids.gather(points_sorted["w"]).alias("work_id"),
-            *texts(points_sorted),
-            _ratio_texts(points_sorted["weighted"], d_points * d_share).alias("points"),
-        ]
-    )
+    # In (work, group, right) order already; the texts are made chunk by chunk as they are written.
+    points_table = usage_w.select("w", "g", "r", "weighted")
+
+    def work_point_chunks() -> Iterator[pl.DataFrame]:
+        for start in range(0, points_table.height, chunk_rows * 4):
+            part = points_table.slice(start, chunk_rows * 4)
+            yield pl.DataFrame(
+                [
+                    work_ids.gather(part["w"]).alias("work_id"),
+                    *texts(part),
+                    _ratio_texts(part["weighted"], d_points * d_share).alias("points"),
+                ]
+            ).cast(WORK_POINTS_SCHEMA)  # type: ignore[arg-type]
+
+    work_points = ChunkedTable(points_table.height, work_point_chunks, WORK_POINTS_SCHEMA)
 
     say("fund results / 資金の結果")
     # Fund results: lines, held and items floored per fund.
@@ -604,7 +631,7 @@ def distribute_frames(
         "statement_lines": statement_lines.height,
         "payees": payees.height,
         "held_lines": held.height,
-        "works_with_points": work_points["work_id"].n_unique() if work_points.height else 0,
+        "works_with_points": points_table["w"].n_unique() if points_table.height else 0,
     }
     summary = build_summary(quarter, ruleset_label, funds, int(payees["fee_yen"].sum()), counts)
     return EngineResult(summary, statement_lines, payees, held, work_points)
@@ -1002,9 +1029,11 @@ def result_from_outcome(outcome: Outcome) -> EngineResult:
             schema=HELD_SCHEMA,
             orient="row",
         ),
-        work_points=pl.DataFrame(
-            [(w.work_id, w.fund_group, w.right, format_ratio(w.points)) for w in outcome.work_points],
-            schema=WORK_POINTS_SCHEMA,
-            orient="row",
+        work_points=ChunkedTable.of(
+            pl.DataFrame(
+                [(w.work_id, w.fund_group, w.right, format_ratio(w.points)) for w in outcome.work_points],
+                schema=WORK_POINTS_SCHEMA,
+                orient="row",
+            )
         ),
     )

@@ -82,6 +82,9 @@ _GROUP_KEYS = (
 WORK_KEY = "_work_key"
 RIGHT_KEY = "_right_key"
 """Integer keys of ``rights``' work id and right (dense ranks of the texts), for grouping and joining."""
+PARTY_KEY = "_party_key"
+"""Integer key of ``rights``' party: its position among the parties sorted by ``party_id`` (null
+when the row has no party or an unknown one)."""
 PARTY_OPTIONAL = (
     "kind",
     "name_kana",
@@ -480,7 +483,24 @@ def _rights(
         return None
     require(problems, file, frame, ["work_id", "role", "right", "submitted_on"])
     if party_ids is not None:
-        unknown_reference(problems, file, frame, "party_id", party_ids, "party")
+        # The party's position among the parties in id order, found by one join on the text; the
+        # checks and the engine then work on this integer.
+        index = (
+            pl.DataFrame({"party_id": party_ids.cast(pl.String)})
+            .unique("party_id")
+            .sort("party_id")
+            .with_row_index(PARTY_KEY)
+        )
+        frame = frame.join(index, on="party_id", how="left", maintain_order="left")
+        problems.check(
+            file,
+            "party_id",
+            frame,
+            pl.col("party_id").is_not_null() & pl.col(PARTY_KEY).is_null(),
+            pl.format("unknown party '{}'", pl.col("party_id")),
+        )
+    else:
+        frame = frame.with_columns(pl.lit(None, pl.UInt32).alias(PARTY_KEY))
     if "share" in frame.columns:
         frame = _percent_as_fraction(frame, "share")
         numerator, denominator = ratios(problems, file, frame, "share")
@@ -494,6 +514,7 @@ def _rights(
             pl.col(LINE),
             pl.col("work_id"),
             pl.col("party_id"),
+            pl.col(PARTY_KEY),
             choices(problems, file, frame, "role", ROLES, "role").alias("role"),
             choices(problems, file, frame, "right", RIGHTS, "right").alias("right"),
             numerator.alias("share_num"),
@@ -531,11 +552,24 @@ def _rights(
     codes, size = _group_codes(typed)
     rows = typed.filter(pl.col("counted"))
     row_codes = codes[counted_mask]
+    # The same holder, role and right of a work twice: on one integer key when the codes fit in 63 bits.
+    roles = sorted(ROLES)
+    role_code = pl.col("role").replace_strict({r: i for i, r in enumerate(roles)}, default=None, return_dtype=pl.Int64)
+    n_parties = (party_ids.len() if party_ids is not None else 0) + 1
+    n_keys = int(rows[WORK_KEY].max() or 0) + 1 if rows.height else 1  # type: ignore[arg-type]
+    n_right_keys = int(rows[RIGHT_KEY].max() or 0) + 1 if rows.height else 1  # type: ignore[arg-type]
+    if party_ids is not None and n_keys * (len(roles) + 1) * n_right_keys * n_parties < 2**62:
+        holder_key = (
+            (pl.col(WORK_KEY) * len(roles) + role_code) * n_right_keys + pl.col(RIGHT_KEY).cast(pl.Int64)
+        ) * n_parties + pl.col(PARTY_KEY).cast(pl.Int64)
+        twice = holder_key.is_not_null() & holder_key.is_duplicated()
+    else:
+        twice = pl.struct(WORK_KEY, "party_id", "role", RIGHT_KEY).is_duplicated()
     problems.check(
         file,
         "party_id",
         rows,
-        pl.col("party_id").is_not_null() & pl.struct(WORK_KEY, "party_id", "role", RIGHT_KEY).is_duplicated(),
+        pl.col("party_id").is_not_null() & twice,
         pl.format(
             "'{}' holds the role {} of the {} right of work '{}' twice on the reference date",
             pl.col("party_id"),

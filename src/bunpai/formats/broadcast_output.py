@@ -36,7 +36,7 @@ def write_quarter(
     statement_lines: pl.DataFrame | Iterable[pl.DataFrame],
     payees: pl.DataFrame,
     held: pl.DataFrame,
-    work_points: pl.DataFrame,
+    work_points: pl.DataFrame | Iterable[pl.DataFrame],
     summary: dict[str, Any],
     applied: dict[str, Any],
     inputs: dict[str, Any],
