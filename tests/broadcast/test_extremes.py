@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import polars as pl
 import pytest
 
 from bunpai.core.broadcast.conservation import conservation_failures
@@ -106,4 +107,24 @@ def test_extremes_balance_and_equal_the_rules(
     assert fast.statement_lines.collect().rows() == slow.statement_lines.collect().rows()
     for name in ("payees", "held", "work_points"):
         assert getattr(fast, name).rows() == getattr(slow, name).rows(), name
+    assert fast.summary == slow.summary
+
+
+def test_lines_past_64_bits_beside_small_ones(tmp_path: Path) -> None:
+    """In one chunk of statement lines, amounts whose F × points × share passes 2⁶³ (taken in 128
+    bits) beside small ones (taken in 64 bits) give the rules' figures."""
+    folder = _quarter(tmp_path, 10**12, 10**9, "1/997", "1/7")
+    with (folder / "rights.csv").open("a", encoding="utf-8") as rights:
+        for right in ("performing", "mechanical"):
+            rights.write(f"V,A,composer,{right},1/2,2020-01-01,,\n")
+    with (folder / "usage.csv").open("a", encoding="utf-8") as usage:
+        usage.write("LV,S,V,managed,5,commercial,yes,1/997\n")
+    frames, rules = read_input(folder, rules_for=broadcast_ruleset_for)
+    table = prc_ruleset_for(frames.quarter.reference_date)
+    fast = distribute_frames(frames, table, rules.label)
+    slow = result_from_outcome(distribute(quarter_input_from_frames(frames), table, rules.label))
+    lines = fast.statement_lines.collect()
+    assert set(lines["work_id"]) == {"V", "W"}
+    assert lines.filter(pl.col("work_id") == "V")["gross_yen"].min() > 0  # type: ignore[operator]
+    assert lines.rows() == slow.statement_lines.collect().rows()
     assert fast.summary == slow.summary

@@ -457,7 +457,6 @@ def distribute_frames(
     entry_w = entries["w"].to_numpy()
     entry_start = np.searchsorted(entry_w, np.arange(n_works + 1), side="left")
     entry_fund = (entries["g"].cast(pl.Int64) * 2 + entries["r"].cast(pl.Int64)).to_numpy()
-    entry_right = entries["r"].cast(pl.Int64).to_numpy()
     entry_raw = entries["raw"]
     fund_amount = [0] * (n_groups * 2)
     fund_points = [1] * (n_groups * 2)
@@ -476,16 +475,62 @@ def distribute_frames(
     pair_share[pair_of_row, held_by["r"].cast(pl.Int64).to_numpy()] = held_by["s"].to_numpy()
     cuts = _party_cuts(pl.Series(pair_p), chunk_rows)
 
+    # Amounts floor(F × raw × share / PT) in int64 where F × raw × share cannot pass 2⁶³ (nearly
+    # every line), in 128 bits for the rest.
+    top_entry = int(entry_raw.max() or 0) if entry_raw.len() else 0  # type: ignore[arg-type]
+    narrow = top_entry <= _INT64_LIMIT and max(fund_amount) <= _INT64_LIMIT and max(fund_points) <= _INT64_LIMIT
+    entry_raw_64 = entry_raw.cast(pl.Int64).to_numpy() if narrow else None
+    amount_64 = np.array(fund_amount, dtype=np.int64) if narrow else None
+    points_64 = np.array(fund_points, dtype=np.int64) if narrow else None
+
+    # Each pair's entries (those of its work) as a range of the entry table; an entry's fund
+    # (group × 2 + right) and points in one record, so that a line costs one random read.
+    pair_first = entry_start[pair_w]
+    pair_count = entry_start[pair_w + 1] - pair_first
+    entry_record = np.empty(len(entry_fund), dtype=[("raw", np.int64), ("fund", np.int64)])
+    entry_record["fund"] = entry_fund
+    if entry_raw_64 is not None:
+        entry_record["raw"] = entry_raw_64
+
     def integer_lines(start: int, end: int) -> pl.DataFrame:
-        works = pair_w[start:end]
-        counts = entry_start[works + 1] - entry_start[works]
+        counts = pair_count[start:end]
         pair = np.repeat(np.arange(start, end), counts)
-        first = np.repeat(entry_start[works] - (np.cumsum(counts) - counts), counts)
+        first = np.repeat(pair_first[start:end] - (np.cumsum(counts) - counts), counts)
         entry = first + np.arange(len(pair))
-        share = pair_share[pair, entry_right[entry]]
-        keep = (share > 0) & fund_open[entry_fund[entry]]
-        pair, entry, share = pair[keep], entry[keep], share[keep]
-        fund = pl.Series(entry_fund[entry])
+        record = entry_record[entry]
+        fund_np = record["fund"]
+        share = pair_share[pair, fund_np & 1]
+        keep = (share > 0) & fund_open[fund_np]
+        pair, entry, share, fund_np, record = pair[keep], entry[keep], share[keep], fund_np[keep], record[keep]
+        if entry_raw_64 is not None and amount_64 is not None and points_64 is not None:
+            raw_64 = record["raw"]
+            amount = amount_64[fund_np]
+            safe = raw_64 <= _INT64_LIMIT // np.maximum(amount, 1) // share
+            exact_64 = amount * np.where(safe, raw_64, 0) * share
+            gross = exact_64 // points_64[fund_np]
+            positive = exact_64 > 0
+            if not safe.all():
+                rest = np.flatnonzero(~safe)
+                exact_128 = (
+                    pl.Series(amount[rest]).cast(pl.Int128)
+                    * pl.Series(raw_64[rest]).cast(pl.Int128)
+                    * pl.Series(share[rest]).cast(pl.Int128)
+                )
+                total_128 = pl.Series(points_64[fund_np[rest]]).cast(pl.Int128)
+                gross[rest] = (exact_128 // total_128).cast(pl.Int64).to_numpy()
+                positive[rest] = (exact_128 > 0).to_numpy()
+            return pl.DataFrame(
+                {
+                    "p": pair_p[pair[positive]],
+                    "w": pair_w[pair[positive]],
+                    "g": fund_np[positive] // 2,
+                    "r": fund_np[positive] % 2,
+                    "raw": raw_64[positive],
+                    "s": share[positive],
+                    "gross_yen": gross[positive],
+                }
+            )
+        fund = pl.Series(fund_np)
         raw = entry_raw.gather(entry)
         exact = amount_of.gather(fund) * raw * pl.Series(share).cast(pl.Int128)
         lines = pl.DataFrame(
@@ -502,6 +547,15 @@ def distribute_frames(
         )
         return lines.filter(pl.col("exact") > 0).drop("exact")
 
+    def points_numerators(lines: pl.DataFrame) -> pl.Series:
+        """raw × share of each line, in int64 when no product can pass 2⁶³."""
+        raw, share = lines["raw"], lines["s"]
+        if raw.dtype == pl.Int64 and bool(
+            (raw.to_numpy() <= _INT64_LIMIT // np.maximum(share.to_numpy(), 1)).all()
+        ):
+            return raw * share
+        return raw.cast(pl.Int128) * share.cast(pl.Int128)
+
     def text_chunks() -> Iterator[pl.DataFrame]:
         for start, end in cuts:
             lines = integer_lines(start, end)
@@ -511,9 +565,9 @@ def distribute_frames(
                     payee_ids.gather(payee_of_party.gather(lines["p"])).alias("payee_id"),
                     work_ids.gather(lines["w"]).alias("work_id"),
                     *texts(lines),
-                    _ratio_texts(lines["raw"] * lines["s"], d_points * d_share).alias("points"),
+                    _ratio_texts(points_numerators(lines), d_points * d_share).alias("points"),
                     lines["gross_yen"],
-                    _ratio_texts(lines["s"].cast(pl.Int128), d_share).alias("share"),
+                    _ratio_texts(lines["s"], d_share).alias("share"),
                 ]
             ).cast(STATEMENT_SCHEMA)  # type: ignore[arg-type]
 
