@@ -166,6 +166,11 @@ def _ratio_texts(numerators: pl.Series, denominator: int) -> pl.Series:
     """``n/d`` texts of numerators over one denominator, reduced (NumPy gcd when 64 bits suffice)."""
     if numerators.len() == 0:
         return pl.Series([], dtype=pl.String)
+    if numerators.len() > 4096:
+        # Few distinct values (a chunk's shares): each written once, then looked up.
+        distinct = numerators.unique()
+        if distinct.len() * 16 < numerators.len():
+            return numerators.replace_strict(distinct, _ratio_texts(distinct, denominator), return_dtype=pl.String)
     top = numerators.max()
     if denominator <= _INT64_LIMIT and top is not None and int(top) <= _INT64_LIMIT:  # type: ignore[arg-type]
         num = numerators.cast(pl.Int64).to_numpy()
@@ -293,17 +298,22 @@ def distribute_frames(
     work_keys = work_index.select("work_key", "w")
     managed = managed.join(work_keys, left_on="work_id", right_on="work_key").drop("work_id")
     work_index = work_index.select("w", "work_id")
+    # The entries' points in 64 bits when they fit (always after the one-pass reduction); every
+    # product with them is taken in 128 bits.
+    top_points = managed.select(pl.max_horizontal(pl.col("performing").max(), pl.col("mechanical").max())).item()
+    raw_type = pl.Int64 if top_points is None or int(top_points) <= _INT64_LIMIT else pl.Int128
     usage_w = pl.concat(
         [
             managed.filter((pl.col("n_recorded") > 0) if right == "mechanical" else pl.lit(True)).select(
                 "g",
                 pl.lit(right_names.index(right), pl.Int8).alias("r"),
                 "w",
-                pl.col(right).fill_null(0).cast(pl.Int128).alias("raw"),
+                pl.col(right).fill_null(0).cast(raw_type).alias("raw"),
             )
             for right in RIGHTS
         ]
     )
+    del managed, reduced
     unid = unidentified.with_columns(
         pl.col("line_id").cast(pl.String), pl.col("station_id").cast(pl.String), pl.col("p").cast(pl.Int128)
     )
@@ -313,6 +323,7 @@ def distribute_frames(
             unid.filter(pl.col("recorded")).with_columns(pl.lit(right_names.index("mechanical"), pl.Int8).alias("r")),
         ]
     ).select("line_id", "station_id", "g", "r", "p")
+    del unid, unidentified
 
     # Shares of the works used, counted on the reference date, as integers over S.
     say("shares / 分配率")
@@ -403,9 +414,9 @@ def distribute_frames(
     entry_k = (usage_w["w"] * 2 + usage_w["r"].cast(pl.Int64)).to_numpy()
     usage_w = usage_w.with_columns(pl.Series("basic", basic[entry_k]), pl.Series("undetermined", undetermined[entry_k]))
     del entry_k, basic, undetermined
-    usage_w = usage_w.with_columns((pl.col("raw") * pl.col("basic")).alias("weighted"))
+    weighted = pl.col("raw").cast(pl.Int128) * pl.col("basic")
     totals: dict[tuple[int, int], int] = {}
-    for g, r, value in usage_w.group_by("g", "r").agg(pl.col("weighted").sum()).iter_rows():
+    for g, r, value in usage_w.group_by("g", "r").agg(weighted.sum()).iter_rows():
         totals[(g, r)] = int(value)
     for g, r, value in unid_w.group_by("g", "r").agg(pl.col("p").sum()).iter_rows():
         totals[(g, r)] = totals.get((g, r), 0) + int(value) * d_share
@@ -487,10 +498,11 @@ def distribute_frames(
     # (group × 2 + right) and points in one record, so that a line costs one random read.
     pair_first = entry_start[pair_w]
     pair_count = entry_start[pair_w + 1] - pair_first
-    entry_record = np.empty(len(entry_fund), dtype=[("raw", np.int64), ("fund", np.int64)])
+    entry_record = np.zeros(len(entry_fund), dtype=[("raw", np.int64), ("fund", np.int64)])
     entry_record["fund"] = entry_fund
     if entry_raw_64 is not None:
         entry_record["raw"] = entry_raw_64
+    del entry_w, entry_fund, entry_raw_64
 
     def integer_lines(start: int, end: int) -> pl.DataFrame:
         counts = pair_count[start:end]
@@ -502,7 +514,7 @@ def distribute_frames(
         share = pair_share[pair, fund_np & 1]
         keep = (share > 0) & fund_open[fund_np]
         pair, entry, share, fund_np, record = pair[keep], entry[keep], share[keep], fund_np[keep], record[keep]
-        if entry_raw_64 is not None and amount_64 is not None and points_64 is not None:
+        if narrow and amount_64 is not None and points_64 is not None:
             raw_64 = record["raw"]
             amount = amount_64[fund_np]
             safe = raw_64 <= _INT64_LIMIT // np.maximum(amount, 1) // share
@@ -599,7 +611,9 @@ def distribute_frames(
             work_ids.gather(undetermined["w"]).alias("key"),
             *texts(undetermined),
             (undetermined["exact"] // undetermined["PT"]).cast(pl.Int64).alias("gross_yen"),
-            _ratio_texts(undetermined["raw"] * undetermined["undetermined"], d_points * d_share).alias("points"),
+            _ratio_texts(
+                undetermined["raw"].cast(pl.Int128) * undetermined["undetermined"], d_points * d_share
+            ).alias("points"),
             _ratio_texts(undetermined["undetermined"].cast(pl.Int128), d_share).alias("share"),
             pl.Series("station_id", [None] * undetermined.height, dtype=pl.String),
         ]
@@ -626,7 +640,7 @@ def distribute_frames(
 
     say("work points / 著作物の点数")
     # In (work, group, right) order already; the texts are made chunk by chunk as they are written.
-    points_table = usage_w.select("w", "g", "r", "weighted")
+    points_table = usage_w.select("w", "g", "r", "raw", "basic")
 
     def work_point_chunks() -> Iterator[pl.DataFrame]:
         for start in range(0, points_table.height, chunk_rows * 4):
@@ -635,7 +649,7 @@ def distribute_frames(
                 [
                     work_ids.gather(part["w"]).alias("work_id"),
                     *texts(part),
-                    _ratio_texts(part["weighted"], d_points * d_share).alias("points"),
+                    _ratio_texts(part.select(weighted).to_series(), d_points * d_share).alias("points"),
                 ]
             ).cast(WORK_POINTS_SCHEMA)  # type: ignore[arg-type]
 

@@ -528,10 +528,15 @@ def _rights(
     )
     # Integer keys of the work and the right (dense ranks: the same groups as the texts, nulls
     # included), so that the checks below group and join on integers rather than on strings.
-    typed = typed.with_columns(
-        pl.col("work_id").rank("dense").cast(pl.Int64).alias(WORK_KEY),
-        pl.col("right").rank("dense").cast(pl.Int32).alias(RIGHT_KEY),
-    )
+    # Integer work ids close together are their own key (offset from the smallest): no sort.
+    work_key = pl.col("work_id").rank("dense").cast(pl.Int64)
+    if typed.schema["work_id"].is_integer() and typed.height:
+        lowest, highest = typed.select(pl.col("work_id").min().alias("lo"), pl.col("work_id").max().alias("hi")).row(0)
+        if lowest is not None and int(highest) - int(lowest) < 4 * typed.height + 1024:
+            work_key = pl.col("work_id").cast(pl.Int64) - int(lowest) + 1
+    right_codes = {r: i + 1 for i, r in enumerate(sorted(RIGHTS))}
+    right_key = pl.col("right").replace_strict(right_codes, default=len(right_codes) + 1, return_dtype=pl.Int32)
+    typed = typed.with_columns(work_key.alias(WORK_KEY), right_key.alias(RIGHT_KEY))
     problems.flush()
     del frame, numerator, denominator  # the text columns are no longer needed: free them before going on
     problems.check(file, "valid_to", typed, pl.col("valid_to") < pl.col("valid_from"), "valid_to is before valid_from")
@@ -550,26 +555,27 @@ def _rights(
     typed = reduce_ratio(typed, "share_num", "share_den")
     counted_mask = typed["counted"].to_numpy()
     codes, size = _group_codes(typed)
-    rows = typed.filter(pl.col("counted"))
-    row_codes = codes[counted_mask]
+    # The checks below look at the counted rows only, through masks (no copy of the share rows).
+    counted_col = pl.col("counted")
     # The same holder, role and right of a work twice: on one integer key when the codes fit in 63 bits.
     roles = sorted(ROLES)
     role_code = pl.col("role").replace_strict({r: i for i, r in enumerate(roles)}, default=None, return_dtype=pl.Int64)
     n_parties = (party_ids.len() if party_ids is not None else 0) + 1
-    n_keys = int(rows[WORK_KEY].max() or 0) + 1 if rows.height else 1  # type: ignore[arg-type]
-    n_right_keys = int(rows[RIGHT_KEY].max() or 0) + 1 if rows.height else 1  # type: ignore[arg-type]
+    n_keys = int(typed[WORK_KEY].max() or 0) + 1 if typed.height else 1  # type: ignore[arg-type]
+    n_right_keys = len(RIGHTS) + 2
     if party_ids is not None and n_keys * (len(roles) + 1) * n_right_keys * n_parties < 2**62:
         holder_key = (
             (pl.col(WORK_KEY) * len(roles) + role_code) * n_right_keys + pl.col(RIGHT_KEY).cast(pl.Int64)
         ) * n_parties + pl.col(PARTY_KEY).cast(pl.Int64)
-        twice = holder_key.is_not_null() & holder_key.is_duplicated()
+        counted_key = pl.when(counted_col).then(holder_key)
+        twice = counted_key.is_not_null() & counted_key.is_duplicated()
     else:
-        twice = pl.struct(WORK_KEY, "party_id", "role", RIGHT_KEY).is_duplicated()
+        twice = pl.when(counted_col).then(pl.struct(WORK_KEY, "party_id", "role", RIGHT_KEY)).is_duplicated()
     problems.check(
         file,
         "party_id",
-        rows,
-        pl.col("party_id").is_not_null() & twice,
+        typed,
+        counted_col & pl.col("party_id").is_not_null() & twice,
         pl.format(
             "'{}' holds the role {} of the {} right of work '{}' twice on the reference date",
             pl.col("party_id"),
@@ -580,18 +586,20 @@ def _rights(
     )
     # Either every counted row of a work's right has a share, or none has and there is no publisher
     # (then the default table applies). Counted per (work, right) code with bincount.
-    has_share = rows["has_share"].to_numpy()
-    publisher = (rows["role"] == "publisher").fill_null(False).to_numpy()
-    n_given = np.bincount(row_codes[has_share], minlength=size)
-    n_publisher = np.bincount(row_codes[publisher], minlength=size)
+    has_share = typed["has_share"].to_numpy() & counted_mask
+    publisher = (typed["role"] == "publisher").fill_null(False).to_numpy() & counted_mask
+    n_given = np.bincount(codes[has_share], minlength=size)
+    n_publisher = np.bincount(codes[publisher], minlength=size)
     problems.check(
         file,
         "share",
-        rows,
-        ~pl.col("has_share") & pl.lit(pl.Series((n_given[row_codes] > 0) | (n_publisher[row_codes] > 0))),
+        typed,
+        counted_col
+        & ~pl.col("has_share")
+        & pl.lit(pl.Series((n_given[codes] > 0) | (n_publisher[codes] > 0))),
         "a share is needed: other rows of this work's right have one, or it has a publisher",
     )
-    _check_totals(problems, file, rows, row_codes, size)
+    _check_totals(problems, file, typed, codes, size, has_share)
     defaults = counted_mask & (n_given[codes] == 0) & (n_publisher[codes] == 0)
     return typed.with_columns(pl.Series("default_shares", defaults, dtype=pl.Boolean))
 
@@ -628,37 +636,40 @@ def _group_codes(frame: pl.DataFrame) -> tuple[np.ndarray, int]:
     return work * rights + right, (int(work.max()) + 1) * rights
 
 
-def _check_totals(problems: Problems, file: str, rows: pl.DataFrame, codes: np.ndarray, size: int) -> None:
-    """Per work and right the counted shares may not pass 1; publishers not 6/12 of the performing right."""
-    has_share = rows["has_share"].to_numpy()
-    given = rows.filter(pl.col("has_share"))
-    if given.height == 0:
+def _check_totals(
+    problems: Problems, file: str, frame: pl.DataFrame, codes: np.ndarray, size: int, given_mask: np.ndarray
+) -> None:
+    """Per work and right the counted shares may not pass 1; publishers not 6/12 of the performing right.
+
+    ``given_mask``: the counted rows with a share; ``codes``: each row's (work, right) code."""
+    given_rows = np.flatnonzero(given_mask)
+    if len(given_rows) == 0:
         return
     common = 1
-    for d in given["share_den"].unique().to_list():
+    for d in frame["share_den"].filter(pl.Series(given_mask)).unique().to_list():
         common = math.lcm(common, int(d))
     if common >= 2**40:
         problems.add(file, 0, "share", f"share denominators too large to add up exactly (common {common})")
         return
-    given_codes = codes[has_share]
-    numerator = given["share_num"].to_numpy().astype(np.int64)
-    denominator = given["share_den"].to_numpy().astype(np.int64)
+    given_codes = codes[given_rows]
+    numerator = frame["share_num"].to_numpy()[given_rows].astype(np.int64)
+    denominator = frame["share_den"].to_numpy()[given_rows].astype(np.int64)
     counts = np.bincount(given_codes, minlength=size)
     if bool((numerator <= denominator).all()) and int(counts.max()) < 2**22:
         # Every scaled share is at most common < 2⁴⁰ and a group has fewer than 2²² of them: the
         # 64-bit sums are exact.
         scaled = numerator * (common // denominator)
-        is_publisher = (given["role"] == "publisher").fill_null(False).to_numpy()
+        is_publisher = (frame["role"] == "publisher").fill_null(False).to_numpy()[given_rows]
         total = np.zeros(size, dtype=np.int64)
         np.add.at(total, given_codes, scaled)
         publisher_total = np.zeros(size, dtype=np.int64)
         np.add.at(publisher_total, given_codes[is_publisher], scaled[is_publisher])
         over = (total[given_codes] > common) | (publisher_total[given_codes] * 2 > common)
-        given = given.with_columns(
-            pl.Series("total", total[given_codes]),
-            pl.Series("publisher", publisher_total[given_codes]),
-            pl.Series("_code", given_codes),
-        ).filter(pl.lit(pl.Series(over)))
+        given = frame[given_rows[over]].with_columns(
+            pl.Series("total", total[given_codes[over]]),
+            pl.Series("publisher", publisher_total[given_codes[over]]),
+            pl.Series("_code", given_codes[over]),
+        )
         totals = given.group_by("_code").agg(
             pl.col("total").first(),
             pl.col("publisher").first(),
@@ -667,7 +678,7 @@ def _check_totals(problems: Problems, file: str, rows: pl.DataFrame, codes: np.n
             pl.col("right").first(),
         )
     else:
-        scaled_frame = given.with_columns(
+        scaled_frame = frame[given_rows].with_columns(
             (pl.col("share_num").cast(pl.Int128) * (common // pl.col("share_den"))).alias("s"),
             pl.Series("_code", given_codes),
         )
