@@ -204,7 +204,11 @@ def _time_points_expr(frames: BroadcastFrames, scale: int) -> pl.Expr:
 
 def _resolve_default_shares(rights: pl.DataFrame, table: PrcRuleSet) -> pl.DataFrame:
     """Shares of the rows that take the default table, resolved once per distinct set of roles."""
-    defaults = rights.filter(pl.col("default_shares")).sort("work_id", "right", "role", "party_id", nulls_last=True)
+    defaults = (
+        rights.filter(pl.col("default_shares"))
+        .with_columns(pl.col("role", "right").cast(pl.String))
+        .sort("work_id", "right", "role", "party_id", nulls_last=True)
+    )
     if defaults.height == 0:
         return rights
     keyed = defaults.with_columns(
@@ -225,6 +229,7 @@ def _resolve_default_shares(rights: pl.DataFrame, table: PrcRuleSet) -> pl.DataF
     keyed = keyed.with_columns(pl.col("d_num").alias("share_num"), pl.col("d_den").alias("share_den")).drop(
         "shape", "position", "d_num", "d_den"
     )
+    keyed = keyed.with_columns(pl.col(c).cast(rights.schema[c]) for c in ("role", "right"))
     return pl.concat([rights.filter(~pl.col("default_shares")), keyed.select(rights.columns)])
 
 
@@ -504,7 +509,48 @@ def distribute_frames(
         entry_record["raw"] = entry_raw_64
     del entry_w, entry_fund, entry_raw_64
 
+    def narrow_lines(start: int, end: int) -> tuple[np.ndarray, ...]:
+        """The lines of pairs start…end as NumPy arrays: pair, fund, raw, share, gross (amount > 0 only)."""
+        assert amount_64 is not None and points_64 is not None
+        counts = pair_count[start:end]
+        pair = np.repeat(np.arange(start, end), counts)
+        first = np.repeat(pair_first[start:end] - (np.cumsum(counts) - counts), counts)
+        record = entry_record[first + np.arange(len(pair))]
+        fund_np = record["fund"]
+        share = pair_share[pair, fund_np & 1]
+        keep = (share > 0) & fund_open[fund_np]
+        pair, share, fund_np, raw_64 = pair[keep], share[keep], fund_np[keep], record["raw"][keep]
+        amount = amount_64[fund_np]
+        safe = raw_64 <= _INT64_LIMIT // np.maximum(amount, 1) // share
+        exact_64 = amount * np.where(safe, raw_64, 0) * share
+        gross = exact_64 // points_64[fund_np]
+        positive = exact_64 > 0
+        if not safe.all():
+            rest = np.flatnonzero(~safe)
+            exact_128 = (
+                pl.Series(amount[rest]).cast(pl.Int128)
+                * pl.Series(raw_64[rest]).cast(pl.Int128)
+                * pl.Series(share[rest]).cast(pl.Int128)
+            )
+            total_128 = pl.Series(points_64[fund_np[rest]]).cast(pl.Int128)
+            gross[rest] = (exact_128 // total_128).cast(pl.Int64).to_numpy()
+            positive[rest] = (exact_128 > 0).to_numpy()
+        return pair[positive], fund_np[positive], raw_64[positive], share[positive], gross[positive]
+
     def integer_lines(start: int, end: int) -> pl.DataFrame:
+        if narrow:
+            pair, fund_np, raw_64, share, gross = narrow_lines(start, end)
+            return pl.DataFrame(
+                {
+                    "p": pair_p[pair],
+                    "w": pair_w[pair],
+                    "g": fund_np // 2,
+                    "r": fund_np % 2,
+                    "raw": raw_64,
+                    "s": share,
+                    "gross_yen": gross,
+                }
+            )
         counts = pair_count[start:end]
         pair = np.repeat(np.arange(start, end), counts)
         first = np.repeat(pair_first[start:end] - (np.cumsum(counts) - counts), counts)
@@ -513,35 +559,7 @@ def distribute_frames(
         fund_np = record["fund"]
         share = pair_share[pair, fund_np & 1]
         keep = (share > 0) & fund_open[fund_np]
-        pair, entry, share, fund_np, record = pair[keep], entry[keep], share[keep], fund_np[keep], record[keep]
-        if narrow and amount_64 is not None and points_64 is not None:
-            raw_64 = record["raw"]
-            amount = amount_64[fund_np]
-            safe = raw_64 <= _INT64_LIMIT // np.maximum(amount, 1) // share
-            exact_64 = amount * np.where(safe, raw_64, 0) * share
-            gross = exact_64 // points_64[fund_np]
-            positive = exact_64 > 0
-            if not safe.all():
-                rest = np.flatnonzero(~safe)
-                exact_128 = (
-                    pl.Series(amount[rest]).cast(pl.Int128)
-                    * pl.Series(raw_64[rest]).cast(pl.Int128)
-                    * pl.Series(share[rest]).cast(pl.Int128)
-                )
-                total_128 = pl.Series(points_64[fund_np[rest]]).cast(pl.Int128)
-                gross[rest] = (exact_128 // total_128).cast(pl.Int64).to_numpy()
-                positive[rest] = (exact_128 > 0).to_numpy()
-            return pl.DataFrame(
-                {
-                    "p": pair_p[pair[positive]],
-                    "w": pair_w[pair[positive]],
-                    "g": fund_np[positive] // 2,
-                    "r": fund_np[positive] % 2,
-                    "raw": raw_64[positive],
-                    "s": share[positive],
-                    "gross_yen": gross[positive],
-                }
-            )
+        pair, entry, share, fund_np = pair[keep], entry[keep], share[keep], fund_np[keep]
         fund = pl.Series(fund_np)
         raw = entry_raw.gather(entry)
         exact = amount_of.gather(fund) * raw * pl.Series(share).cast(pl.Int128)
@@ -586,15 +604,54 @@ def distribute_frames(
     line_funds: list[pl.DataFrame] = []
     line_payees: list[pl.DataFrame] = []
     line_count = 0
-    for start, end in cuts:
-        lines = integer_lines(start, end)
-        line_count += lines.height
-        line_funds.append(lines.group_by("g", "r").agg(pl.col("gross_yen").sum(), pl.len().cast(pl.Int64)))
-        line_payees.append(
-            lines.with_columns(payee_of_party.gather(lines["p"]).alias("q"))
-            .group_by("q", "g")
-            .agg(pl.col("gross_yen").sum())
+    if narrow and max(fund_amount) < _FLOAT_EXACT:
+        # Totals by NumPy bincounts: a fund's (or a payee's) sum of floored amounts is at most the
+        # fund, below 2⁵³, so the float64 sums are exact.
+        n_payees = max(payee_ids.len(), 1)
+        payee_np = payee_of_party.to_numpy()
+        fund_gross = np.zeros(n_groups * 2)
+        fund_lines = np.zeros(n_groups * 2, dtype=np.int64)
+        payee_gross = np.zeros(n_payees * n_groups)
+        payee_lines = np.zeros(n_payees * n_groups, dtype=np.int64)
+        for start, end in cuts:
+            pair, fund_np, _raw, _share, gross = narrow_lines(start, end)
+            line_count += len(pair)
+            fund_gross += np.bincount(fund_np, weights=gross, minlength=n_groups * 2)
+            fund_lines += np.bincount(fund_np, minlength=n_groups * 2)
+            cell = payee_np[pair_p[pair]] * n_groups + fund_np // 2
+            payee_gross += np.bincount(cell, weights=gross, minlength=n_payees * n_groups)
+            payee_lines += np.bincount(cell, minlength=n_payees * n_groups)
+        used = np.flatnonzero(fund_lines)
+        line_funds.append(
+            pl.DataFrame(
+                {
+                    "g": (used // 2).astype(np.int32),
+                    "r": (used % 2).astype(np.int8),
+                    "gross_yen": fund_gross[used].astype(np.int64),
+                    "len": fund_lines[used],
+                }
+            )
         )
+        used = np.flatnonzero(payee_lines)
+        line_payees.append(
+            pl.DataFrame(
+                {
+                    "q": used // n_groups,
+                    "g": (used % n_groups).astype(np.int32),
+                    "gross_yen": payee_gross[used].astype(np.int64),
+                }
+            )
+        )
+    else:
+        for start, end in cuts:
+            lines = integer_lines(start, end)
+            line_count += lines.height
+            line_funds.append(lines.group_by("g", "r").agg(pl.col("gross_yen").sum(), pl.len().cast(pl.Int64)))
+            line_payees.append(
+                lines.with_columns(payee_of_party.gather(lines["p"]).alias("q"))
+                .group_by("q", "g")
+                .agg(pl.col("gross_yen").sum())
+            )
     statement_lines = StatementLines(line_count, text_chunks)
 
     say("held / 保留")

@@ -491,7 +491,8 @@ def _rights(
             .sort("party_id")
             .with_row_index(PARTY_KEY)
         )
-        frame = frame.join(index, on="party_id", how="left", maintain_order="left")
+        key = pl.col("party_id").replace_strict(index["party_id"], index[PARTY_KEY], default=None)
+        frame = frame.with_columns(key.alias(PARTY_KEY))
         problems.check(
             file,
             "party_id",
@@ -515,8 +516,9 @@ def _rights(
             pl.col("work_id"),
             pl.col("party_id"),
             pl.col(PARTY_KEY),
-            choices(problems, file, frame, "role", ROLES, "role").alias("role"),
-            choices(problems, file, frame, "right", RIGHTS, "right").alias("right"),
+            # Role and right are dictionary-encoded (a few names over millions of rows).
+            choices(problems, file, frame, "role", ROLES, "role").cast(pl.Categorical).alias("role"),
+            choices(problems, file, frame, "right", RIGHTS, "right").cast(pl.Categorical).alias("right"),
             numerator.alias("share_num"),
             denominator.alias("share_den"),
             has_share.alias("has_share"),
