@@ -45,6 +45,7 @@ from bunpai.core.money import format_ratio
 from bunpai.core.rules import PrcRuleSet
 from bunpai.formats.broadcast_input import (
     PARTY_KEY,
+    RIGHT_KEY,
     WORK_KEY,
     BroadcastFrames,
     check_pending_usage,
@@ -332,23 +333,36 @@ def distribute_frames(
 
     # Shares of the works used, counted on the reference date, as integers over S.
     say("shares / 分配率")
-    counted = frames.rights.filter(pl.col("counted"))
+    # The share rows are read as NumPy columns and taken through masks: the frame is never copied.
+    all_rights = frames.rights
     # The works' ranks reach the share rows through their dense key (WORK_KEY): one look-up per
     # distinct work — on the integer ids when both tables have them, else on the text — then an
     # array gather per row.
-    firsts = counted.select(WORK_KEY, "work_id").unique(WORK_KEY)
+    firsts = all_rights.lazy().filter(pl.col("counted")).select(WORK_KEY, "work_id").unique(WORK_KEY).collect()
     if firsts.schema["work_id"].is_integer() and work_type.is_integer():
         work_map = firsts.with_columns(pl.col("work_id").cast(pl.Int64)).join(
             work_keys.with_columns(pl.col("work_key").cast(pl.Int64)), left_on="work_id", right_on="work_key"
         )
     else:
         work_map = firsts.with_columns(pl.col("work_id").cast(pl.String)).join(work_index, on="work_id")
-    w_of_key = np.full(int(firsts[WORK_KEY].max() or 0) + 1, -1, dtype=np.int64)  # type: ignore[arg-type]
+    w_of_key = np.full(int(all_rights[WORK_KEY].max() or 0) + 1, -1, dtype=np.int64)  # type: ignore[arg-type]
     w_of_key[work_map[WORK_KEY].to_numpy()] = work_map["w"].to_numpy()
-    rights = counted.with_columns(pl.Series("w", w_of_key[counted[WORK_KEY].to_numpy()])).filter(pl.col("w") >= 0)
-    del counted, firsts, work_map
-    rights = _resolve_default_shares(rights, table)
-    d_share = _lcm(rights["share_den"].unique().to_list()) if rights.height else 1
+    del firsts, work_map
+    w_all = w_of_key[all_rights[WORK_KEY].fill_null(0).to_numpy()]
+    rows = np.flatnonzero(all_rights["counted"].to_numpy() & (w_all >= 0))  # the counted rows of works used
+    r_w = w_all[rows]
+    del w_all, w_of_key
+    share_num = all_rights["share_num"].to_numpy()[rows]
+    share_den = all_rights["share_den"].to_numpy()[rows]
+    defaults = all_rights["default_shares"].to_numpy()[rows]
+    if defaults.any():
+        at = np.flatnonzero(defaults)
+        subset = all_rights[rows[at]].with_columns(pl.Series("_at", at))
+        resolved = _resolve_default_shares(subset, table)
+        share_num[resolved["_at"].to_numpy()] = resolved["share_num"].to_numpy()
+        share_den[resolved["_at"].to_numpy()] = resolved["share_den"].to_numpy()
+        del subset, resolved, at
+    d_share = _lcm(pl.Series(share_den).unique().to_list()) if len(rows) else 1
     if d_share > 2**40:
         raise FastPathUnavailable("share denominators too large")
     payee_ids = frames.parties["payee_id"].unique().sort()
@@ -362,22 +376,18 @@ def distribute_frames(
             on="payee_id",
         )
     )
-    # The party's rank p is the share row's PARTY_KEY (its position among the parties in id order).
+    # The party's rank p is the share row's PARTY_KEY (its position among the parties in id order);
+    # the right's code r is its RIGHT_KEY less one (the rights' text order).
     paid_of_party = party_index.sort("p")["paid"].fill_null(False).to_numpy()
-    rights = rights.select(
-        "w",
-        pl.col("right").replace_strict({r: i for i, r in enumerate(right_names)}, return_dtype=pl.Int64).alias("r"),
-        pl.col(PARTY_KEY).cast(pl.Int64).fill_null(-1).alias("p"),
-        (pl.col("share_num") * (d_share // pl.col("share_den"))).cast(pl.Int64).alias("s"),
-    )
-    rights = rights.with_columns(
-        pl.Series("paid", paid_of_party[np.maximum(rights["p"].to_numpy(), 0)]) & (pl.col("p") >= 0)
-    )
+    r_p = all_rights[PARTY_KEY].cast(pl.Int64).fill_null(-1).to_numpy()[rows]
+    r_r = all_rights[RIGHT_KEY].cast(pl.Int64).to_numpy()[rows] - 1
+    r_s = share_num * (d_share // share_den)
+    r_paid = paid_of_party[np.maximum(r_p, 0)] & (r_p >= 0)
+    del rows, share_num, share_den, defaults
     # Per (work, right) — one cell of dense arrays each, k = w × 2 + r — the shares of all rows,
     # of non-members and of rows without a holder (exact int64 sums: at most 1 per cell, over S).
     n_works = max(work_ids.len(), 1)
-    r_k = rights["w"].to_numpy() * 2 + rights["r"].to_numpy()
-    r_s, r_p, r_paid = rights["s"].to_numpy(), rights["p"].to_numpy(), rights["paid"].to_numpy()
+    r_k = r_w * 2 + r_r
     total = np.zeros(n_works * 2, dtype=np.int64)
     nonmember = np.zeros(n_works * 2, dtype=np.int64)
     no_holder = np.zeros(n_works * 2, dtype=np.int64)
@@ -394,9 +404,9 @@ def distribute_frames(
     n_parties = max(party_index.height, 1)
     if n_parties * n_works * 2 >= _INT64_LIMIT:
         raise FastPathUnavailable("too many parties × works for one 64-bit key")
-    holder_key = (r_p[paid_rows] * n_works + rights["w"].to_numpy()[paid_rows]) * 2 + rights["r"].to_numpy()[paid_rows]
+    holder_key = (r_p[paid_rows] * n_works + r_w[paid_rows]) * 2 + r_r[paid_rows]
     holder_s = r_s[paid_rows]
-    del rights, r_k, r_s, r_p, r_paid, paid_rows
+    del r_w, r_r, r_k, r_s, r_p, r_paid, paid_rows
     order = pl.Series(holder_key).arg_sort().to_numpy()
     holder_key, holder_s = holder_key[order], holder_s[order]
     del order
