@@ -818,8 +818,9 @@ def _reduce_dense(
     ]
     bins = 0
     limit = _DENSE_BINS_LIMIT
-    count = np.zeros(0, dtype=np.int64)
-    count_recorded = np.zeros(0, dtype=np.int64)
+    # Which cells have a managed line (and a recorded one): boolean marks, cheaper than counts.
+    count = np.zeros(0, dtype=bool)
+    count_recorded = np.zeros(0, dtype=bool)
     sums: dict[int, list[np.ndarray]] = {}  # sampling numerator → [performing, mechanical] (float64, exact)
     bounds: dict[int, int] = {}  # sampling numerator → bound of its largest sum
     bad = [0] * len(checks)
@@ -847,8 +848,8 @@ def _reduce_dense(
             needed = (int(top["hi"]) + 1) * n_group_ids
             if needed > bins:
                 grown = min(max(needed, 2 * bins), limit)
-                count = np.concatenate([count, np.zeros(grown - bins, dtype=np.int64)])
-                count_recorded = np.concatenate([count_recorded, np.zeros(grown - bins, dtype=np.int64)])
+                count = np.concatenate([count, np.zeros(grown - bins, dtype=bool)])
+                count_recorded = np.concatenate([count_recorded, np.zeros(grown - bins, dtype=bool)])
                 for pair in sums.values():
                     for i, array in enumerate(pair):
                         pair[i] = np.concatenate([array, np.zeros(grown - bins)])
@@ -866,8 +867,8 @@ def _reduce_dense(
                 pair = sums.setdefault(numerator, [np.zeros(bins), np.zeros(bins)])
                 pair[0] += np.bincount(key, weights=points, minlength=bins)
                 pair[1] += np.bincount(key[recorded], weights=points[recorded], minlength=bins)
-                count += np.bincount(key, minlength=bins)
-                count_recorded += np.bincount(key[recorded], minlength=bins)
+                count[key] = True
+                count_recorded[key[recorded]] = True
         unidentified.append(
             lines.filter(pl.col("outcome") == "unidentified").select(
                 "line_id", "station_id", pl.col("g").cast(pl.Int32), "recorded", "p", "sampling_num"
@@ -903,7 +904,7 @@ def _reduce_dense(
         {
             "g": (present % n_group_ids).astype(np.int32),
             "work_id": pl.Series(present // n_group_ids).cast(work_type),
-            "n_recorded": count_recorded[present],
+            "n_recorded": count_recorded[present].astype(np.int64),
         }
     )
     totals = {"performing": pl.lit(0, pl.Int128), "mechanical": pl.lit(0, pl.Int128)}
