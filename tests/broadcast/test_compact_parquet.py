@@ -202,3 +202,26 @@ def test_bad_share_parts_in_rights_parquet_are_located(tmp_path: Path) -> None:
     assert [(p.file, p.line, p.column, p.message) for p in error.value.problems] == [
         ("rights.parquet", 2, "share_den", "zero or negative denominator")
     ]
+
+
+@pytest.mark.parametrize("layout", ["csv", "parquet"])
+def test_a_holder_given_twice_is_located(tmp_path: Path, layout: str) -> None:
+    """The same party with the same role of the same right of a work, twice on the reference date."""
+    folder = tmp_path / "quarter"
+    shutil.copytree(EXAMPLE, folder)
+    with (folder / "rights.csv").open("a", encoding="utf-8") as rights:
+        rights.write("W1,A,composer,performing,0/100,2020-02-01,2020-01-01,\n")  # line 5
+        rights.write("W1,A,composer,mechanical,0,2020-01-01,2020-01-01,2020-03-31\n")  # not counted: ended
+    if layout == "parquet":
+        for name in ("rights.csv", "usage.csv"):
+            path = folder / name
+            path.write_text(path.read_text(encoding="utf-8").replace("W1", "1").replace("W9", "9"), encoding="utf-8")
+        _compact(folder, parts_per_month=1)
+    with pytest.raises(InputError) as error:
+        compute_quarter(folder)
+    work = "W1" if layout == "csv" else "1"
+    name = "rights.csv" if layout == "csv" else "rights.parquet"
+    first = 2 if layout == "csv" else 1  # CSV lines count the header
+    located = [(p.file, p.line, p.column, p.message) for p in error.value.problems]
+    message = f"'A' holds the role composer of the performing right of work '{work}' twice on the reference date"
+    assert located == [(name, first, "party_id", message), (name, first + 3, "party_id", message)]

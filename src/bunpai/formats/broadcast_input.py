@@ -569,23 +569,29 @@ def _rights(
         holder_key = (
             (pl.col(WORK_KEY) * len(roles) + role_code) * n_right_keys + pl.col(RIGHT_KEY).cast(pl.Int64)
         ) * n_parties + pl.col(PARTY_KEY).cast(pl.Int64)
-        counted_key = pl.when(counted_col).then(holder_key)
+        counted_key = pl.when(counted_col & pl.col("party_id").is_not_null()).then(holder_key)
         twice = counted_key.is_not_null() & counted_key.is_duplicated()
+        # Sorted integer keys show at once whether any is repeated (the rows are located only then).
+        keys = np.sort(typed.select(counted_key).to_series().drop_nulls().to_numpy())
+        repeated = bool(len(keys) > 1 and (keys[1:] == keys[:-1]).any())
+        del keys
     else:
         twice = pl.when(counted_col).then(pl.struct(WORK_KEY, "party_id", "role", RIGHT_KEY)).is_duplicated()
-    problems.check(
-        file,
-        "party_id",
-        typed,
-        counted_col & pl.col("party_id").is_not_null() & twice,
-        pl.format(
-            "'{}' holds the role {} of the {} right of work '{}' twice on the reference date",
-            pl.col("party_id"),
-            pl.col("role"),
-            pl.col("right"),
-            pl.col("work_id"),
-        ),
-    )
+        repeated = True
+    if repeated:
+        problems.check(
+            file,
+            "party_id",
+            typed,
+            counted_col & pl.col("party_id").is_not_null() & twice,
+            pl.format(
+                "'{}' holds the role {} of the {} right of work '{}' twice on the reference date",
+                pl.col("party_id"),
+                pl.col("role"),
+                pl.col("right"),
+                pl.col("work_id"),
+            ),
+        )
     # Either every counted row of a work's right has a share, or none has and there is no publisher
     # (then the default table applies). Counted per (work, right) code with bincount.
     has_share = typed["has_share"].to_numpy() & counted_mask
@@ -662,10 +668,17 @@ def _check_totals(
         # 64-bit sums are exact.
         scaled = numerator * (common // denominator)
         is_publisher = (frame["role"] == "publisher").fill_null(False).to_numpy()[given_rows]
-        total = np.zeros(size, dtype=np.int64)
-        np.add.at(total, given_codes, scaled)
-        publisher_total = np.zeros(size, dtype=np.int64)
-        np.add.at(publisher_total, given_codes[is_publisher], scaled[is_publisher])
+        if int(counts.max()) < 2**13:
+            # Below 2¹³ shares of at most 2⁴⁰ each: float64 sums are exact, and bincount is fast.
+            total = np.bincount(given_codes, weights=scaled, minlength=size).astype(np.int64)
+            publisher_total = np.bincount(
+                given_codes[is_publisher], weights=scaled[is_publisher], minlength=size
+            ).astype(np.int64)
+        else:
+            total = np.zeros(size, dtype=np.int64)
+            np.add.at(total, given_codes, scaled)
+            publisher_total = np.zeros(size, dtype=np.int64)
+            np.add.at(publisher_total, given_codes[is_publisher], scaled[is_publisher])
         over = (total[given_codes] > common) | (publisher_total[given_codes] * 2 > common)
         given = frame[given_rows[over]].with_columns(
             pl.Series("total", total[given_codes[over]]),
