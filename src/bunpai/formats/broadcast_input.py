@@ -679,7 +679,8 @@ def _check_totals(
             np.add.at(total, given_codes, scaled)
             publisher_total = np.zeros(size, dtype=np.int64)
             np.add.at(publisher_total, given_codes[is_publisher], scaled[is_publisher])
-        over = (total[given_codes] > common) | (publisher_total[given_codes] * 2 > common)
+        performing = (frame["right"] == "performing").fill_null(False).to_numpy()[given_rows]
+        over = (total[given_codes] > common) | ((publisher_total[given_codes] * 2 > common) & performing)
         given = frame[given_rows[over]].with_columns(
             pl.Series("total", total[given_codes[over]]),
             pl.Series("publisher", publisher_total[given_codes[over]]),
