@@ -212,6 +212,7 @@ def _set_creators(line_key: str, creators: str) -> str:
 def queue_decide(request: HttpRequest, pk: int) -> HttpResponse:
     from django.db import transaction
 
+    from bunpai.store import current_alias
     from bunpai.web.audit import record_decision
 
     action, _sep, value = request.POST.get("decision", "").partition(":")
@@ -243,7 +244,7 @@ def queue_decide(request: HttpRequest, pk: int) -> HttpResponse:
         kwargs["note"] = f"creators: {form.cleaned_data['creators']}"[:255]
         after["new_work"] = {"title": form.cleaned_data["title"], "creators": form.cleaned_data["creators"]}
     try:
-        with transaction.atomic():
+        with transaction.atomic(using=current_alias()):
             applied = service.decide(item.pk, service_action, by=request.user.get_username(), **kwargs)
             if action == "new_work":
                 after["work"] = _set_creators(item.line_key, after["new_work"]["creators"])

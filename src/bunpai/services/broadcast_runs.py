@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from bunpai.services.runs import RunError, allowed_source, runs_dir
+from bunpai.store import current_alias
 from bunpai.services.statements import Identity
 
 BROADCAST_SUBMITTER = "BROADCAST"
@@ -75,7 +76,7 @@ def start(*, user: Any, source: Path, corrects: Any = None) -> Any:
             build_statements(folder / "result", folder / "input", folder / "statements")
         except InputError as error:
             problems = "\n".join(str(p) for p in error.problems)
-        with transaction.atomic():
+        with transaction.atomic(using=current_alias()):
             run = records.record_run(folder / "result", corrects=corrects)
             BroadcastRunRecord.objects.create(
                 run=run, source=str(source), folder=str(folder), statement_problems=problems, ran_by=user
@@ -111,7 +112,7 @@ def approve(run: Any, user: Any) -> Any:
     if record.ran_by_id == user.pk:
         raise BroadcastRunError("the person who ran a distribution cannot approve it")
     try:
-        with transaction.atomic():
+        with transaction.atomic(using=current_alias()):
             approved = records.approve(run)
             record.approved_by = user
             record.save(update_fields=["approved_by"])
@@ -128,7 +129,7 @@ def mark_paid(run: Any, user: Any) -> Any:
 
     record = record_of(run)
     try:
-        with transaction.atomic():
+        with transaction.atomic(using=current_alias()):
             paid = records.mark_paid(run)
             if record is not None:
                 record.paid_by = user
