@@ -163,12 +163,8 @@ def add_broadcast(world: World) -> None:
         if p.method == "zengin" and p.payee_id.startswith("M")
     ]
     world.broadcast_payee = payees[0]
-    m.PartyReference.objects.create(
-        party=users["member"].party_account.party, submitter="BROADCAST", number=payees[0]
-    )
-    m.PartyReference.objects.create(
-        party=users["member2"].party_account.party, submitter="BROADCAST", number=payees[1]
-    )
+    m.PartyReference.objects.create(party=users["member"].party_account.party, submitter="BROADCAST", number=payees[0])
+    m.PartyReference.objects.create(party=users["member2"].party_account.party, submitter="BROADCAST", number=payees[1])
 
 
 def client_for(user: Any) -> Any:
