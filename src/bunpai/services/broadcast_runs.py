@@ -20,8 +20,8 @@ from pathlib import Path
 from typing import Any
 
 from bunpai.services.runs import RunError, allowed_source, runs_dir
-from bunpai.store import current_alias
 from bunpai.services.statements import Identity
+from bunpai.store import current_alias
 
 BROADCAST_SUBMITTER = "BROADCAST"
 PAYMENT_FILES = ("payments.csv", "zengin/transfers.txt")
