@@ -47,6 +47,25 @@ ensure_chromium() {
     fi
 }
 
+# Japanese pages in the browser tests' screenshots need a Japanese font (else boxes are drawn):
+# Debian's small IPA Gothic, installed like Chromium when no font covers Japanese.
+ensure_japanese_font() {
+    if ! command -v fc-list >/dev/null 2>&1 || [ -n "$(fc-list :lang=ja 2>/dev/null | head -1)" ]; then
+        return 0
+    fi
+    local sudo=""
+    if [ "$(id -u)" != 0 ]; then
+        if command -v sudo >/dev/null 2>&1; then sudo="sudo"; else return 0; fi
+    fi
+    if command -v apt-get >/dev/null 2>&1; then
+        echo "installing a Japanese font for the browser screenshots (apt-get)…" >&2
+        $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-ipafont-gothic >/dev/null \
+            || { $sudo env DEBIAN_FRONTEND=noninteractive apt-get update -qq >/dev/null \
+                 && $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-ipafont-gothic >/dev/null; } \
+            || echo "no Japanese font installed: screenshots show boxes for Japanese text" >&2
+    fi
+}
+
 cmd=${1:-help}
 shift || true
 case "$cmd" in
@@ -87,6 +106,7 @@ case "$cmd" in
     test)
         ensure_venv
         ensure_chromium
+        ensure_japanese_font
         "$VENV/bin/ruff" check src tests benchmarks
         "$VENV/bin/mypy"
         "$VENV/bin/pytest" "$@"
