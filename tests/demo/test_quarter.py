@@ -34,12 +34,12 @@ def test_quarter_dates_follow_the_schedule() -> None:
 def test_demo_quarter_end_to_end(registry_db: str, tmp_path: Path) -> None:
     from bunpai.broadcast.models import DistributionRun
     from bunpai.broadcast.services import approve
-    from bunpai.demo.quarter import run_demo_quarter
+    from bunpai.demo.quarter import release_next_quarter, run_demo_quarter
     from bunpai.intake import models as im
     from bunpai.services.broadcast import compute_quarter
-    from bunpai.services.broadcast_quarter import export_quarter
+    from bunpai.services.broadcast_quarter import export_quarter, export_release
 
-    demo = run_demo_quarter(tmp_path / "q", works=120, lines_per_report=60, say=lambda _: None)
+    demo = run_demo_quarter(tmp_path / "q", works=120, lines_per_report=60, say=lambda _: None, release=False)
 
     # Registrations: every CWR transaction acknowledged as accepted.
     assert demo.cwr and all(set(counts) == {"AS"} for counts in demo.cwr.values())
@@ -110,3 +110,33 @@ def test_demo_quarter_end_to_end(registry_db: str, tmp_path: Path) -> None:
         block = text.split(f'id = "{group}"')[1].split("[[fund_group]]")[0]
         assert f"carry_in_performing_yen = {rights['performing']['carry_out_yen']}" in block
         assert f"carry_in_mechanical_yen = {rights['mechanical']['carry_out_yen']}" in block
+
+    # A release run, linked to the quarter, pays the money held for the lines identified since.
+    release_next_quarter(demo)
+    r = demo.release_summary
+    assert r["balanced"] is True and r["kind"] == "release" and r["released_from"] == "2026Q2"
+    assert r["released_in_total_yen"] == r["lines_total_yen"] + r["held_total_yen"] + r["carry_out_total_yen"]  # type: ignore[operator]
+    assert r["lines_total_yen"] > 0 and demo.released_decisions > 0  # type: ignore[operator]
+    release_run = DistributionRun.objects.get(pk=demo.release_run_id)
+    assert release_run.releases_id == run.pk and release_run.quarter == "2026Q3"
+    identified = {
+        row["line_id"]: row["work_id"] for row in _rows(tmp_path / "q" / "release" / "input" / "identified.csv")
+    }
+    released = _rows(tmp_path / "q" / "release" / "result" / "statement_lines.csv")
+    for line in released:
+        if line["released_kind"] == "unidentified":
+            assert identified[line["released_key"]] == line["work_id"]
+    held_before = {(h["kind"], h["key"], h["fund_group"], h["right"]): int(h["gross_yen"]) for h in held}
+    for item in _rows(tmp_path / "q" / "release" / "input" / "held.csv"):
+        assert held_before[(item["kind"], item["key"], item["fund_group"], item["right"])] == int(item["gross_yen"])
+    assert (tmp_path / "q" / "release" / "statements" / "payments.csv").is_file()
+
+    # Once the release is approved, what it paid is not offered again, and its carry goes into 2026Q4.
+    approve(release_run)
+    again_release = export_release(tmp_path / "release2", run, "2026Q4")
+    paid_keys = {(x["released_kind"], x["released_key"]) for x in released}
+    offered = {(x["kind"], x["key"]) for x in _rows(again_release.folder / "held.csv")}
+    assert not (paid_keys & offered)
+    q4 = (export_quarter(tmp_path / "q4", "2026Q4").folder / "period.toml").read_text(encoding="utf-8")
+    carried = sum(int(line.split("=")[1]) for line in q4.splitlines() if line.startswith("carry_in_"))
+    assert carried == r["carry_out_total_yen"]

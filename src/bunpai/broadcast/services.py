@@ -75,11 +75,18 @@ def unpaid(licensee: Licensee, on: dt.date | None = None) -> dict[str, int]:
 
 
 def record_run(
-    result_dir: Path, *, corrects: DistributionRun | None = None, releases: DistributionRun | None = None
+    result_dir: Path,
+    *,
+    corrects: DistributionRun | None = None,
+    releases: DistributionRun | None = None,
+    input_dir: Path | None = None,
 ) -> DistributionRun:
-    """A draft run from a result folder of ``bunpai broadcast run`` (its summary and input digests)."""
+    """A draft run from a result folder of ``bunpai broadcast run`` or ``release`` (its summary and
+    input digests); ``input_dir`` is kept with them, for a later release of what the run held."""
     summary = json.loads((result_dir / "summary.json").read_text(encoding="utf-8"))
     inputs = json.loads((result_dir / "inputs.json").read_text(encoding="utf-8"))
+    if input_dir is not None:
+        inputs["input_path"] = str(input_dir.absolute())
     if summary.get("balanced") is not True:
         raise ValueError("the result does not say it balances")
     if corrects is not None and corrects.status == "draft":

@@ -42,6 +42,28 @@ def register(groups: argparse._SubParsersAction[argparse.ArgumentParser]) -> Non
     export.add_argument("--distribution-date", type=dt.date.fromisoformat, metavar="YYYY-MM-DD")
     export.set_defaults(handler=_export)
 
+    rel = commands.add_parser(
+        "release",
+        help="pay money an earlier quarter held / 保留分の解除",
+        description="Pay the money an earlier quarter held for lines identified since and holders notified "
+        "since, from a release folder (docs/broadcast-files.md); the result is statements like a quarter's.",
+    )
+    rel.add_argument("input_dir", type=Path, metavar="INPUT_DIR")
+    rel.add_argument("--out", type=Path, required=True, metavar="OUTPUT_DIR")
+    rel.add_argument("--force", action="store_true", help="replace OUTPUT_DIR if it exists")
+    rel.add_argument("--quiet", action="store_true")
+    rel.set_defaults(handler=_release)
+
+    export_release = commands.add_parser(
+        "export-release",
+        help="write the release folder of a run's held money from the records / 保留解除の入力を作成",
+        description="Write the release folder of the money held by the approved run RUN_ID, paid with QUARTER.",
+    )
+    export_release.add_argument("run_id", type=int, metavar="RUN_ID")
+    export_release.add_argument("quarter", metavar="QUARTER")
+    export_release.add_argument("--out", type=Path, required=True, metavar="INPUT_DIR")
+    export_release.set_defaults(handler=_export_release)
+
     demo = commands.add_parser(
         "demo",
         help="generate a realistic demo quarter / デモ用の四半期データを生成",
@@ -140,4 +162,33 @@ def _export(args: argparse.Namespace) -> int:
     counts = ", ".join(f"{k} {v:,}" for k, v in result.counts.items())
     funds = ", ".join(f"{g} ¥{a:,}" for g, a in result.groups.items())
     print(f"{args.quarter} → {result.folder}: {counts}; fees received / 収入: {funds}")
+    return 0
+
+
+def _release(args: argparse.Namespace) -> int:
+    from bunpai.services.broadcast_release import run_release_command
+
+    return run_release_command(args.input_dir, args.out, force=args.force, quiet=args.quiet)
+
+
+def _export_release(args: argparse.Namespace) -> int:
+    import sys
+
+    from bunpai.store import setup
+
+    setup()
+    from bunpai.broadcast.models import DistributionRun
+    from bunpai.services.broadcast_quarter import export_release
+
+    run = DistributionRun.objects.filter(pk=args.run_id).first()
+    if run is None:
+        print(f"no distribution run #{args.run_id}", file=sys.stderr)
+        return 2
+    try:
+        result = export_release(args.out, run, args.quarter)
+    except ValueError as error:
+        print(str(error), file=sys.stderr)
+        return 2
+    counts = ", ".join(f"{k} {v:,}" for k, v in result.counts.items())
+    print(f"release of run #{run.pk} ({run.quarter}) with {args.quarter} → {result.folder}: {counts}")
     return 0

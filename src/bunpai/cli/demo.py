@@ -100,9 +100,17 @@ def _quarter(args: argparse.Namespace) -> int:
         fees.add_row(code, f"¥{fee:,}", f"¥{demo.unpaid[code]:,}")
     console.print(fees)
     print_summary(demo.run, args.out_dir / "result")  # type: ignore[arg-type]
-    console.print(
-        f"run record / 分配記録 #{demo.run_id} (draft / 承認待ち) · {demo.statements} → {args.out_dir / 'statements'}"
-    )
+    console.print(f"run record / 分配記録 #{demo.run_id} · {demo.statements} → {args.out_dir / 'statements'}")
+    r = demo.release_summary
+    if r:
+        console.rule(f"[bold]5. 保留分の解除 / Held money released with {r['quarter']} (run #{demo.release_run_id})")
+        console.print(
+            f"the run #{demo.run_id} approved; staff decided {demo.released_decisions} more queued line(s) in the "
+            f"next quarter; released / 解除 ¥{r['released_in_total_yen']:,} = lines ¥{r['lines_total_yen']:,} + "
+            f"still held ¥{r['held_total_yen']:,} + carried ¥{r['carry_out_total_yen']:,}; lines = fees "
+            f"¥{r['fees_total_yen']:,} + net ¥{r['net_total_yen']:,}; {r['count_payees']} payee(s); "
+            f"{r['count_not_released']} held item(s) wait for their holders → {args.out_dir / 'release'}"
+        )
     return 0
 
 

@@ -384,11 +384,22 @@ class DemoQuarter:
     summary: dict[str, object] = field(default_factory=dict)
     statements: str = ""
     identification: dict[str, int] = field(default_factory=dict)  # outcome (decision) → lines
+    released_decisions: int = 0
+    release_run_id: int | None = None
+    release_summary: dict[str, object] = field(default_factory=dict)
+    truth: dict[tuple[str, str, str], str] = field(default_factory=dict)  # what staff find out when checking
+    codes: dict[str, str] = field(default_factory=dict)  # submitter work number → society work code
     run: object = None  # the QuarterRun, for the summary
 
 
 def run_demo_quarter(
-    out: Path, *, seed: int = 2026, works: int = 360, lines_per_report: int = 150, say: Callable[[str], None] = print
+    out: Path,
+    *,
+    seed: int = 2026,
+    works: int = 360,
+    lines_per_report: int = 150,
+    say: Callable[[str], None] = print,
+    release: bool = True,
 ) -> DemoQuarter:
     """Run the whole quarter against the database already set up (see the module's description).
 
@@ -508,7 +519,7 @@ def run_demo_quarter(
     #    reported with a slip is that work (the best candidate or one found by search), one new song is
     #    registered as a new work (its holders not yet known: held); the rest waits and its money is held.
     new_work_done = False
-    for item in intake.queue()[:60]:
+    for item in intake.queue()[:25]:
         if item["kind"] == "programme":
             continue
         title, creators, code = str(item["title"]), str(item["creators"]), str(item["work_code"])
@@ -548,7 +559,7 @@ def run_demo_quarter(
     exported = export_quarter(out / "input", QUARTER)
     run = compute_quarter(exported.folder)
     write_run(run, out / "result")
-    record = record_run(out / "result")
+    record = record_run(out / "result", input_dir=out / "input")
     demo.run_id = record.pk
     demo.summary = run.result.summary
     demo.run = run
@@ -557,4 +568,38 @@ def run_demo_quarter(
         f"{len(statements.payments)} statements, {len(statements.crd_files)} CRD files, "
         f"{statements.zengin_transfers} Zengin transfers"
     )
+
+    demo.truth, demo.codes = truth, codes
+    if release:
+        release_next_quarter(demo)
     return demo
+
+
+def release_next_quarter(demo: DemoQuarter) -> None:
+    """The next quarter: the run approved, staff work the rest of the queue, and a release run —
+    linked to the first — pays the money held for the lines identified since."""
+    from bunpai.broadcast.models import DistributionRun
+    from bunpai.broadcast.services import approve, record_run
+    from bunpai.services import intake
+    from bunpai.services.broadcast_payments import build_statements
+    from bunpai.services.broadcast_quarter import export_release
+    from bunpai.services.broadcast_release import compute_release, write_release
+
+    out = demo.folder
+    record = DistributionRun.objects.get(pk=demo.run_id)
+    if record.status == "draft":
+        approve(record)
+    for item in intake.queue():
+        title, creators, code = str(item["title"]), str(item["creators"]), str(item["work_code"])
+        known = demo.truth.get((title, creators, code))
+        if item["kind"] != "programme" and known is not None:
+            demo.released_decisions += intake.decide(
+                int(item["id"]), "work", by="staff.demo", work_code=demo.codes[known], note="found in the registry"
+            )
+    exported = export_release(out / "release" / "input", record, "2026Q3")
+    released = compute_release(exported.folder)
+    write_release(released, out / "release" / "result")
+    release_record = record_run(out / "release" / "result", releases=record, input_dir=out / "release" / "input")
+    build_statements(out / "release" / "result", out / "release" / "input", out / "release" / "statements")
+    demo.release_run_id = release_record.pk
+    demo.release_summary = released.summary

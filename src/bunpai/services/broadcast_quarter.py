@@ -25,6 +25,7 @@ import csv
 import datetime as dt
 import json
 import os
+import re
 import shutil
 import tempfile
 from collections import defaultdict
@@ -109,20 +110,24 @@ def previous_quarter(quarter: str) -> str:
 
 
 def _carry_in(quarter: str) -> tuple[dict[str, dict[str, int]], int | None]:
-    """Per group and right the carry of the previous quarter's last approved (or paid) run."""
+    """Per group and right the carry into ``quarter``: that of the previous quarter's last approved (or
+    paid) run, and that of the approved release runs paid with the previous quarter."""
     from bunpai.broadcast.models import DistributionRun
 
-    run = (
-        DistributionRun.objects.filter(quarter=previous_quarter(quarter), status__in=["approved", "paid"])
-        .order_by("-pk")
-        .first()
+    runs = list(
+        DistributionRun.objects.filter(quarter=previous_quarter(quarter), status__in=["approved", "paid"]).order_by(
+            "-pk"
+        )
     )
-    if run is None:
-        return {}, None
+    quarterly = [r for r in runs if r.summary.get("kind") != "release"][:1]
+    releases = [r for r in runs if r.summary.get("kind") == "release"]
     carry: dict[str, dict[str, int]] = {}
-    for group, rights in run.summary.get("groups", {}).items():
-        carry[group] = {right: int(values.get("carry_out_yen", 0)) for right, values in rights.items()}
-    return carry, run.pk
+    for run in quarterly + releases:
+        for group, rights in run.summary.get("groups", {}).items():
+            for right, values in rights.items():
+                into = carry.setdefault(group, {})
+                into[right] = into.get(right, 0) + int(values.get("carry_out_yen", 0))
+    return carry, quarterly[0].pk if quarterly else None
 
 
 def _fund_amounts(dates: QuarterDates, problems: list[Problem]) -> dict[str, int]:
@@ -193,6 +198,56 @@ def _write_csv(path: Path, header: list[str], rows: list[list[Any]]) -> None:
         writer.writerows(rows)
 
 
+PARTY_COLUMNS = ["party_id", "name", "category", "society", "kind", "bank_code", "branch_code", "account_type",
+                 "account_number", "account_holder"]  # fmt: skip
+RIGHT_COLUMNS = ["work_id", "party_id", "role", "right", "share", "submitted_on", "valid_from", "valid_to"]
+
+
+def holders_rows(reference_date: dt.date, cutoff: dt.date) -> tuple[list[list[str]], list[list[Any]]]:
+    """``parties.csv`` and ``rights.csv`` rows: the registry's PR and MR shares valid on the reference
+    date in Japan as known on the cut-off, and the parties they name."""
+    from bunpai.services.registry import shares_as_of
+    from bunpai.store import models as m
+
+    party_rows, party_ids = _party_rows()
+    exact = {
+        (work, party, right, role, received): fraction
+        for work, party, right, role, received, fraction in m.Share.objects.exclude(share_fraction="").values_list(
+            "work_id", "party_id", "right", "role", "received_on", "share_fraction"
+        )
+    }
+    rights: list[list[Any]] = []
+    used: set[int] = set()
+    for registry_right, right in RIGHTS.items():
+        for r in shares_as_of(on=reference_date, known=cutoff, right=registry_right, territory=TERRITORY_JAPAN):
+            share = exact.get((r.work_id, r.party_id, r.right, r.role, r.received_on)) or (
+                f"{r.collection_share}/{WHOLE}" if r.collection_share else ""
+            )
+            if not share:
+                continue  # a share the society does not collect
+            if r.party_id is not None:
+                used.add(r.party_id)
+            rights.append(
+                [
+                    r.work,
+                    party_ids[r.party_id] if r.party_id is not None else "",
+                    ROLES.get(r.role, "composer" if r.capacity == "writer" else "publisher"),
+                    right,
+                    share,
+                    r.received_on.isoformat(),
+                    r.valid_from.isoformat() if r.valid_from else "",
+                    r.valid_to.isoformat() if r.valid_to else "",
+                ]
+            )
+    parties = [[party_ids[pk], *party_rows[pk]] for pk in sorted(used, key=lambda pk: party_ids[pk])]
+    return parties, rights
+
+
+def write_holders(folder: Path, parties: list[list[str]], rights: list[list[Any]]) -> None:
+    _write_csv(folder / "parties.csv", PARTY_COLUMNS, parties)
+    _write_csv(folder / "rights.csv", RIGHT_COLUMNS, rights)
+
+
 def export_quarter(
     out_dir: Path,
     quarter: str,
@@ -206,8 +261,6 @@ def export_quarter(
     """
     from bunpai.broadcast.models import Station
     from bunpai.intake import models as im
-    from bunpai.services.registry import shares_as_of
-    from bunpai.store import models as m
 
     dates = quarter_dates(quarter, reference_date=reference_date, distribution_date=distribution_date)
     rules = broadcast_ruleset_for(dates.reference_date)
@@ -268,39 +321,11 @@ def export_quarter(
 
     # Rights of the reference date as known on the documents cut-off, and the parties they name.
     cutoff = dates.reference_date - dt.timedelta(days=rules.documents_days_before)
-    party_rows, party_ids = _party_rows()
-    exact = {
-        (work, party, right, role, received): fraction
-        for work, party, right, role, received, fraction in m.Share.objects.exclude(share_fraction="").values_list(
-            "work_id", "party_id", "right", "role", "received_on", "share_fraction"
-        )
-    }
-    rights: list[list[Any]] = []
-    used_parties: set[int] = set()
-    for registry_right, right in RIGHTS.items():
-        for r in shares_as_of(on=dates.reference_date, known=cutoff, right=registry_right, territory=TERRITORY_JAPAN):
-            share = exact.get((r.work_id, r.party_id, r.right, r.role, r.received_on)) or (
-                f"{r.collection_share}/{WHOLE}" if r.collection_share else ""
-            )
-            if not share:
-                continue  # a share the society does not collect
-            if r.party_id is not None:
-                used_parties.add(r.party_id)
-            rights.append(
-                [
-                    r.work,
-                    party_ids[r.party_id] if r.party_id is not None else "",
-                    ROLES.get(r.role, "composer" if r.capacity == "writer" else "publisher"),
-                    right,
-                    share,
-                    r.received_on.isoformat(),
-                    r.valid_from.isoformat() if r.valid_from else "",
-                    r.valid_to.isoformat() if r.valid_to else "",
-                ]
-            )
+    parties, rights = holders_rows(dates.reference_date, cutoff)
     if problems:
         raise InputError(problems)
 
+    out_dir.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.", dir=out_dir.parent))
     try:
         period = [
@@ -319,17 +344,7 @@ def export_quarter(
         _write_csv(
             staging / "stations.csv", ["station_id", "fund_group", "station_points"], [list(s) for s in stations]
         )
-        _write_csv(
-            staging / "parties.csv",
-            ["party_id", "name", "category", "society", "kind", "bank_code", "branch_code", "account_type",
-             "account_number", "account_holder"],
-            [[party_ids[pk], *party_rows[pk]] for pk in sorted(used_parties, key=lambda pk: party_ids[pk])],
-        )  # fmt: skip
-        _write_csv(
-            staging / "rights.csv",
-            ["work_id", "party_id", "role", "right", "share", "submitted_on", "valid_from", "valid_to"],
-            rights,
-        )
+        write_holders(staging, parties, rights)
         _write_csv(
             staging / "usage.csv",
             ["line_id", "station_id", "work_id", "outcome", "duration_s", "method", "recorded", "sampling_rate",
@@ -360,8 +375,113 @@ def export_quarter(
         raise
     result.counts = {
         "stations": len(stations),
-        "parties": len(used_parties),
+        "parties": len(parties),
         "rights": len(rights),
         "usage": len(usage),
     }
     return result
+
+
+LINE_ID = re.compile(r"^R(\d+)L(\d+)(?:C(\d+))?$")
+
+
+def _identified_since(keys: list[str]) -> dict[str, str]:
+    """line id → work code, for the exported lines that are now identified as this society's works."""
+    from bunpai.intake import models as im
+
+    found: dict[str, str] = {}
+    for key in keys:
+        match = LINE_ID.match(key)
+        if match is None:
+            continue
+        report, number, cue = int(match.group(1)), int(match.group(2)), match.group(3)
+        lines = list(
+            im.ReportLine.objects.filter(report_id=report, line=number, kind=im.ReportLine.WORK)
+            .select_related("work")
+            .order_by("expanded_from_id", "pk")
+        )
+        lines = [ln for ln in lines if (ln.expanded_from_id is not None) == (cue is not None)]
+        line = lines[int(cue) - 1] if cue is not None and int(cue) <= len(lines) else (lines[0] if lines else None)
+        if line is not None and line.outcome == im.THIS_SOCIETY and line.work is not None:
+            found[key] = line.work.society_code
+    return found
+
+
+def _processed_by_releases(run: Any) -> set[tuple[str, str, str, str]]:
+    """Held items of ``run`` already dealt with by an approved (or paid) release run."""
+    done: set[tuple[str, str, str, str]] = set()
+    for release_run in run.released_by.filter(status__in=["approved", "paid"]):
+        source = Path(release_run.inputs.get("input_path", ""))
+        result = Path(release_run.result_path)
+        if not (source / "held.csv").is_file() or not (result / "not_released.csv").is_file():
+            continue
+        waiting = {
+            tuple(r[k] for k in ("kind", "key", "fund_group", "right")) for r in _read_rows(result / "not_released.csv")
+        }
+        for r in _read_rows(source / "held.csv"):
+            item = (r["kind"], r["key"], r["fund_group"], r["right"])
+            if item not in waiting:
+                done.add(item)
+    return done
+
+
+def _read_rows(path: Path) -> list[dict[str, str]]:
+    with path.open(encoding="utf-8", newline="") as f:
+        return list(csv.DictReader(f))
+
+
+def export_release(
+    out_dir: Path, run: Any, quarter: str, *, reference_date: dt.date | None = None,
+    distribution_date: dt.date | None = None,
+) -> ExportResult:  # fmt: skip
+    """Write the input folder of a release of the money ``run`` held (services.broadcast_release).
+
+    The held items are those of ``run``'s result not yet dealt with by an approved release run; the
+    lines identified since come from the report lines; the holders are the registry's as of the
+    reference date; ``before/`` is the earlier quarter's own period, parties and rights.
+    """
+    if run.status not in ("approved", "paid"):
+        raise ValueError(f"run {run.pk} is {run.status}: only an approved quarter's held money is released")
+    source = Path(run.inputs.get("input_path", ""))
+    result = Path(run.result_path)
+    if not (source / "period.toml").is_file() or not (result / "held.csv").is_file():
+        raise ValueError(f"run {run.pk}: its input or result folder is not at hand ({source}, {result})")
+    dates = quarter_dates(quarter, reference_date=reference_date, distribution_date=distribution_date)
+    rules = broadcast_ruleset_for(dates.reference_date)
+    done = _processed_by_releases(run)
+    held = [
+        r for r in _read_rows(result / "held.csv") if (r["kind"], r["key"], r["fund_group"], r["right"]) not in done
+    ]
+    identified = _identified_since([r["key"] for r in held if r["kind"] == "unidentified"])
+    held = [r for r in held if r["kind"] == "undetermined" or r["key"] in identified]
+    cutoff = dates.reference_date - dt.timedelta(days=rules.documents_days_before)
+    parties, rights = holders_rows(dates.reference_date, cutoff)
+    out_dir.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.", dir=out_dir.parent))
+    try:
+        (staging / "release.toml").write_text(
+            f"# Money held by the run #{run.pk} ({run.quarter}), paid with {quarter}.\n"
+            f'quarter = "{quarter}"\nreleased_from = "{run.quarter}"\n'
+            f"reference_date = {dates.reference_date.isoformat()}\n"
+            f"distribution_date = {dates.distribution_date.isoformat()}\n",
+            encoding="utf-8",
+        )
+        _write_csv(
+            staging / "held.csv",
+            ["kind", "key", "fund_group", "right", "gross_yen", "points"],
+            [[r["kind"], r["key"], r["fund_group"], r["right"], r["gross_yen"], r["points"]] for r in held],
+        )
+        _write_csv(staging / "identified.csv", ["line_id", "work_id"], sorted([k, v] for k, v in identified.items()))
+        write_holders(staging, parties, rights)
+        (staging / "before").mkdir()
+        for name in ("period.toml", "parties.csv", "rights.csv"):
+            shutil.copyfile(source / name, staging / "before" / name)
+        if out_dir.exists():
+            shutil.rmtree(out_dir)
+        os.replace(staging, out_dir)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    result_ = ExportResult(out_dir, dates, carry_from=run.pk)
+    result_.counts = {"held": len(held), "identified": len(identified), "parties": len(parties), "rights": len(rights)}
+    return result_
