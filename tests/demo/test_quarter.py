@@ -140,3 +140,14 @@ def test_demo_quarter_end_to_end(registry_db: str, tmp_path: Path) -> None:
     q4 = (export_quarter(tmp_path / "q4", "2026Q4").folder / "period.toml").read_text(encoding="utf-8")
     carried = sum(int(line.split("=")[1]) for line in q4.splitlines() if line.startswith("carry_in_"))
     assert carried == r["carry_out_total_yen"]
+
+    # After the retention (12 quarters, an EXAMPLE value) what was never released returns to the funds.
+    late = export_quarter(tmp_path / "late", "2029Q2")
+    document = json.loads((late.folder / "export.json").read_text(encoding="utf-8"))
+    assert document["held_returned"]["from_run"] == run.pk
+    returned = sum(v for rights in document["held_returned"]["yen"].values() for v in rights.values())
+    assert returned == sum(int(h["gross_yen"]) for h in held) - r["released_in_total_yen"]  # type: ignore[operator]
+    text = (late.folder / "period.toml").read_text(encoding="utf-8")
+    assert sum(int(line.split("=")[1]) for line in text.splitlines() if line.startswith("carry_in_")) == returned
+    with pytest.raises(ValueError, match="returned to the funds of 2029Q2"):
+        export_release(tmp_path / "too-late", run, "2029Q2")

@@ -34,6 +34,7 @@ from pathlib import Path
 from typing import Any
 
 from bunpai.core.broadcast.model import add_months
+from bunpai.core.broadcast.rules import quarter_index
 from bunpai.formats.cwr.model import WHOLE
 from bunpai.formats.tables import InputError, Problem
 from bunpai.rules import broadcast_ruleset_for
@@ -105,8 +106,33 @@ class ExportResult:
 
 
 def previous_quarter(quarter: str) -> str:
-    year, q = int(quarter[:4]), int(quarter[5])
-    return f"{year - 1}Q4" if q == 1 else f"{year}Q{q - 1}"
+    return quarters_before(quarter, 1)
+
+
+def quarters_before(quarter: str, count: int) -> str:
+    index = quarter_index(quarter) - count
+    return f"{index // 4}Q{index % 4 + 1}"
+
+
+def _returned_held(quarter: str, retention: int) -> tuple[dict[str, dict[str, int]], int | None]:
+    """Money held by the quarterly run of ``retention`` quarters before ``quarter`` and never released:
+    it returns to the funds of ``quarter`` (per group and right), with that run's id."""
+    from bunpai.broadcast.models import DistributionRun
+
+    runs = DistributionRun.objects.filter(
+        quarter=quarters_before(quarter, retention), status__in=["approved", "paid"]
+    ).order_by("-pk")
+    run = next((r for r in runs if r.summary.get("kind") != "release"), None)
+    if run is None or not (Path(run.result_path) / "held.csv").is_file():
+        return {}, None
+    done = _processed_by_releases(run)
+    returned: dict[str, dict[str, int]] = {}
+    for r in _read_rows(Path(run.result_path) / "held.csv"):
+        if (r["kind"], r["key"], r["fund_group"], r["right"]) in done:
+            continue
+        into = returned.setdefault(r["fund_group"], {})
+        into[r["right"]] = into.get(r["right"], 0) + int(r["gross_yen"])
+    return returned, run.pk
 
 
 def _carry_in(quarter: str) -> tuple[dict[str, dict[str, int]], int | None]:
@@ -267,6 +293,10 @@ def export_quarter(
     problems: list[Problem] = []
     amounts = _fund_amounts(dates, problems)
     carry, carry_run = _carry_in(quarter)
+    returned, returned_run = _returned_held(quarter, rules.holds_retention_quarters)
+    for group, rights_ in returned.items():
+        for right, amount in rights_.items():
+            carry.setdefault(group, {})[right] = carry.get(group, {}).get(right, 0) + amount
     stations = list(Station.objects.order_by("code").values_list("code", "fund_group", "station_points"))
     groups = sorted({g for _, g, _ in stations})
     result = ExportResult(out_dir, dates, carry_from=carry_run)
@@ -358,6 +388,7 @@ def export_quarter(
                     "months": list(dates.months),
                     "fees_received": {"from": dates.first_day.isoformat(), "to": dates.last_day.isoformat()},
                     "carry_from_run": carry_run,
+                    "held_returned": {"from_run": returned_run, "yen": returned},
                     "documents_cutoff": cutoff.isoformat(),
                     "report_files": sorted({str(row[8]) for row in usage}),
                 },
@@ -442,6 +473,12 @@ def export_release(
     """
     if run.status not in ("approved", "paid"):
         raise ValueError(f"run {run.pk} is {run.status}: only an approved quarter's held money is released")
+    retention = broadcast_ruleset_for(quarter_dates(quarter).reference_date).holds_retention_quarters
+    if quarter_index(quarter) - quarter_index(run.quarter) >= retention:
+        raise ValueError(
+            f"run {run.pk} ({run.quarter}): what it held returned to the funds of "
+            f"{quarters_before(run.quarter, -retention)} after {retention} quarters; it is not released any more"
+        )
     source = Path(run.inputs.get("input_path", ""))
     result = Path(run.result_path)
     if not (source / "period.toml").is_file() or not (result / "held.csv").is_file():
