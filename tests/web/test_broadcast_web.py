@@ -227,3 +227,29 @@ def test_members_see_their_own_broadcast_statements(world: World) -> None:
     draft = broadcast_runs.start(user=world.users["distribution_runner"], source=generated_quarters()["2026Q2"])
     assert member.get(f"/member/broadcast/{draft.pk}.csv").status_code == 404
     assert len(member.get("/member/broadcast/").context["history"]) == 1
+
+
+def test_a_per_use_invoice_downloads_too(world: World) -> None:
+    import datetime as dt
+
+    from bunpai.broadcast.models import Invoice
+    from bunpai.formats.invoice_pdf import invoice_pdf
+    from bunpai.web import billing
+
+    per_use = Invoice.objects.create(
+        licensee=world.invoice.licensee,
+        fiscal_year=2027,
+        instalment=2,
+        due_date=dt.date(2027, 6, 30),
+        amount_yen=12_345,
+        description="per-use fees 2027-05: 3 use(s)",
+    )
+    doc = billing.document(per_use)
+    assert (doc.instalments, doc.fee_basis, doc.balance_yen) == (0, "", 12_345)
+    licensee = client_for(world.users["licensee"])
+    pdf = licensee.get(f"/licensee/invoices/{per_use.pk}.pdf")
+    assert pdf.content == invoice_pdf(doc) and pdf.content.startswith(b"%PDF")
+    rows = licensee.get(f"/licensee/invoices/{per_use.pk}.csv").content.decode().splitlines()
+    assert rows[1] == "INV-L1-2027-2,L1,2027,2,2027-06-30,per-use fees 2027-05: 3 use(s),12345"
+    # the broadcast run keeps where its frozen input is, for a later release of what it held
+    assert world.broadcast_run.inputs["input_path"] == str(Path(world.broadcast_run.web_record.folder) / "input")

@@ -22,7 +22,7 @@ class InvoiceDocument:
     licensee_name: str
     fiscal_year: int
     instalment: int
-    instalments: int
+    instalments: int  # of a blanket fee's assessment; 0 for a per-use invoice (one month's uses)
     due_date: dt.date
     description: str
     amount_yen: int
@@ -72,7 +72,10 @@ def invoice_pdf(doc: InvoiceDocument) -> bytes:
         Paragraph(f"請求先 Licensee: {escape(doc.licensee_name)} ({escape(doc.licensee_code)})", body),
         Paragraph(
             f"{doc.fiscal_year}年度 包括使用料 第{doc.instalment}回 / {doc.instalments} · "
-            f"Blanket fee FY{doc.fiscal_year}, instalment {doc.instalment} of {doc.instalments}",
+            f"Blanket fee FY{doc.fiscal_year}, instalment {doc.instalment} of {doc.instalments}"
+            if doc.instalments
+            else f"{doc.fiscal_year}年度 個別使用料 第{doc.instalment}回 · "
+            f"Per-use fees FY{doc.fiscal_year}, invoice {doc.instalment}",
             body,
         ),
         Paragraph(f"支払期限 Due date: {doc.due_date.isoformat()}", body),
@@ -82,7 +85,7 @@ def invoice_pdf(doc: InvoiceDocument) -> bytes:
     story.append(Spacer(1, 5 * mm))
     rows: list[list[str]] = [
         ["内容 Item", "金額 Amount"],
-        [doc.description or f"FY{doc.fiscal_year} {doc.instalment}/{doc.instalments}", _yen(doc.amount_yen)],
+        [doc.description or f"FY{doc.fiscal_year} {doc.instalment}", _yen(doc.amount_yen)],
     ]
     rows += [[f"入金 Payment received {on.isoformat()}", "−" + _yen(amount)] for on, amount in doc.payments]
     rows.append(["未払残高 Balance due", _yen(doc.balance_yen)])

@@ -77,7 +77,7 @@ def start(*, user: Any, source: Path, corrects: Any = None) -> Any:
         except InputError as error:
             problems = "\n".join(str(p) for p in error.problems)
         with transaction.atomic(using=current_alias()):
-            run = records.record_run(folder / "result", corrects=corrects)
+            run = records.record_run(folder / "result", corrects=corrects, input_dir=folder / "input")
             BroadcastRunRecord.objects.create(
                 run=run, source=str(source), folder=str(folder), statement_problems=problems, ran_by=user
             )

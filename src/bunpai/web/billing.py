@@ -77,11 +77,8 @@ def fee_basis(invoice: Any) -> str:
 def document(invoice: Any) -> Any:
     from bunpai.formats.invoice_pdf import InvoiceDocument
 
-    count = (
-        invoice.assessment.invoices.count()
-        if invoice.assessment_id
-        else (type(invoice).objects.filter(licensee=invoice.licensee, fiscal_year=invoice.fiscal_year).count())
-    )
+    # a blanket fee's instalments are its assessment's invoices; a per-use invoice is one month's
+    count = invoice.assessment.invoices.count() if invoice.assessment_id else 0
     return InvoiceDocument(
         society=SOCIETY,
         number=invoice_number(invoice),
