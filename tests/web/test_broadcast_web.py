@@ -253,3 +253,38 @@ def test_a_per_use_invoice_downloads_too(world: World) -> None:
     assert rows[1] == "INV-L1-2027-2,L1,2027,2,2027-06-30,per-use fees 2027-05: 3 use(s),12345"
     # the broadcast run keeps where its frozen input is, for a later release of what it held
     assert world.broadcast_run.inputs["input_path"] == str(Path(world.broadcast_run.web_record.folder) / "input")
+
+
+def test_staff_invoice_a_month_of_per_use_fees(world: World) -> None:
+    import datetime as dt
+
+    from bunpai.broadcast.models import Invoice
+    from bunpai.core.broadcast.licence import per_use_fee
+    from bunpai.intake import models as im
+    from bunpai.rules import broadcast_ruleset_for
+
+    licensee = world.invoice.licensee
+    licence = licensee.licences.get(fiscal_year=2026)
+    url = f"/staff/licensees/{licensee.pk}/"
+    runner = client_for(world.users["distribution_runner"])
+    assert runner.get(url).context["per_use_form"] is None  # a blanket licence only
+    licence.fee_type, licence.licence_type = "per_work", "per_use"
+    licence.save()
+    assert runner.get(url).context["per_use_form"] is not None
+    form = {"action": "per_use", "licence": licence.pk, "month": "2026-05"}
+    # an approver or a licensee may read invoices but not issue them
+    for role in ("distribution_approver", "licensee", "member"):
+        assert client_for(world.users[role]).post(url, form).status_code == 403, role
+    durations = im.ReportLine.objects.filter(
+        report__licensee="L1", report__month="2026-05", report__status=im.ReportFile.CURRENT,
+        kind=im.ReportLine.WORK, outcome=im.THIS_SOCIETY,
+    ).values_list("duration", flat=True)  # fmt: skip
+    expected = per_use_fee(licence.station_kind, list(durations), broadcast_ruleset_for(dt.date(2026, 5, 1)))
+    assert expected > 0
+    assert runner.post(url, form).status_code == 302
+    invoice = Invoice.objects.get(licensee=licensee, assessment__isnull=True)
+    assert (invoice.amount_yen, invoice.instalment, invoice.due_date) == (expected, 2, dt.date(2026, 6, 30))
+    again = runner.post(url, form, follow=True)
+    assert "already invoiced" in again.content.decode()
+    bad = runner.post(url, {**form, "month": "2026-13"}, follow=True)
+    assert bad.status_code == 200 and Invoice.objects.filter(assessment__isnull=True).count() == 1

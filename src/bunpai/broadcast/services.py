@@ -74,7 +74,10 @@ def invoice_per_use(licence: Licence, month: str, rules: BroadcastRuleSet) -> In
     if fiscal_year != licence.fiscal_year:
         raise ValueError(f"{month} is not in the licence's fiscal year {licence.fiscal_year}")
     instalment = (number - 4) % 12 + 1
-    if Invoice.objects.filter(licensee=licence.licensee, fiscal_year=fiscal_year, instalment=instalment).exists():
+    invoiced = Invoice.objects.filter(
+        licensee=licence.licensee, fiscal_year=fiscal_year, instalment=instalment, assessment__isnull=True
+    )
+    if invoiced.exists():
         raise ValueError(f"{licence.licensee.code} {month}: per-use fees already invoiced")
     durations = list(
         im.ReportLine.objects.filter(

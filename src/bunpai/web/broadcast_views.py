@@ -50,6 +50,51 @@ class PaymentForm(forms.Form):
         return value
 
 
+class PerUseForm(forms.Form):
+    """個別使用料: invoice a per-use licence's month from the licensee's current reports."""
+
+    licence = forms.ModelChoiceField(label=_lazy("Per-use licence"), queryset=None)  # type: ignore[arg-type]
+    month = forms.RegexField(
+        label=_lazy("Month of use (YYYY-MM)"), regex=r"^\d{4}-(0[1-9]|1[0-2])$", max_length=7, strip=True
+    )
+
+    def __init__(self, licensee: Any, *args: Any, **kwargs: Any) -> None:
+        from bunpai.broadcast.models import Licence
+
+        super().__init__(*args, **kwargs)
+        field = self.fields["licence"]
+        field.queryset = Licence.objects.filter(licensee=licensee, fee_type="per_work")  # type: ignore[attr-defined]
+        field.label_from_instance = lambda lic: f"FY{lic.fiscal_year} · {lic.get_station_kind_display()}"  # type: ignore[attr-defined]
+
+
+def _issue_per_use(request: HttpRequest, licensee: Any) -> HttpResponse | None:
+    """The per-use form's POST: an invoice, or the form's errors (None: show the page again)."""
+    from bunpai.broadcast import services
+    from bunpai.rules import broadcast_ruleset_for
+
+    if not request.user.has_perm("broadcast.add_invoice"):
+        return HttpResponse(status=403)
+    form = PerUseForm(licensee, request.POST)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return None
+    licence, month = form.cleaned_data["licence"], form.cleaned_data["month"]
+    rules = broadcast_ruleset_for(dt.date(int(month[:4]), int(month[5:]), 1))
+    try:
+        invoice = services.invoice_per_use(licence, month, rules)
+    except ValueError as error:
+        messages.error(request, str(error))
+        return None
+    messages.success(
+        request,
+        _("Per-use fees of %(month)s invoiced: ¥%(yen)s (%(invoice)s).")
+        % {"month": month, "yen": f"{invoice.amount_yen:,}", "invoice": billing.invoice_number(invoice)},
+    )
+    return redirect("staff-licensee", licensee.pk)
+
+
 @needs("broadcast.view_invoice")
 def licensees(request: HttpRequest) -> HttpResponse:
     from bunpai.broadcast import services
@@ -80,8 +125,12 @@ def licensee_detail(request: HttpRequest, pk: int) -> HttpResponse:
     from bunpai.broadcast.models import Licensee
 
     licensee = get_object_or_404(Licensee, pk=pk)
-    form = PaymentForm(licensee, request.POST or None)
-    if request.method == "POST":
+    if request.method == "POST" and request.POST.get("action") == "per_use":
+        response = _issue_per_use(request, licensee)
+        if response is not None:
+            return response
+    form = PaymentForm(licensee, request.POST if request.POST.get("action") != "per_use" else None)
+    if request.method == "POST" and request.POST.get("action") != "per_use":
         if not request.user.has_perm("broadcast.add_payment"):
             return HttpResponse(status=403)
         if form.is_valid():
@@ -105,6 +154,11 @@ def licensee_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "totals": services.unpaid(licensee),
         "due": services.unpaid(licensee, on=timezone.localdate()),
         "form": form if request.user.has_perm("broadcast.add_payment") else None,
+        "per_use_form": (
+            PerUseForm(licensee)
+            if request.user.has_perm("broadcast.add_invoice") and licensee.licences.filter(fee_type="per_work").exists()
+            else None
+        ),
     }
     return render(request, "web/licensee_detail.html", context)
 

@@ -34,6 +34,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "web.review_claim",
         "web.view_claim",
         "broadcast.add_payment",
+        "broadcast.add_invoice",
         *BROADCAST_VIEW,
         *REGISTRY_VIEW,
     ],
