@@ -285,7 +285,52 @@ def split_names(text: str) -> tuple[str, ...]:
     return tuple(n for n in NAME_SEPARATORS.split(value) if n)
 
 
+# Countries of production as reports write them: ISO 3166 alpha-3 codes and common English and
+# Japanese names, for the countries most programmes and films come from (alpha-2 codes are kept).
+_COUNTRIES = {
+    "JP": "JPN japan 日本 にほん にっぽん 邦画",
+    "US": "USA usa u.s. u.s.a. america unitedstates unitedstatesofamerica アメリカ 米国 アメリカ合衆国 合衆国",
+    "GB": "GBR uk u.k. unitedkingdom britain greatbritain england イギリス 英国",
+    "FR": "FRA france フランス 仏国",
+    "DE": "DEU germany ドイツ 独国",
+    "IT": "ITA italy イタリア",
+    "ES": "ESP spain スペイン",
+    "KR": "KOR korea southkorea republicofkorea 韓国 大韓民国",
+    "CN": "CHN china 中国 中華人民共和国",
+    "HK": "HKG hongkong 香港",
+    "TW": "TWN taiwan 台湾",
+    "IN": "IND india インド",
+    "CA": "CAN canada カナダ",
+    "AU": "AUS australia オーストラリア",
+    "NZ": "NZL newzealand ニュージーランド",
+    "SE": "SWE sweden スウェーデン",
+    "DK": "DNK denmark デンマーク",
+    "NO": "NOR norway ノルウェー",
+    "FI": "FIN finland フィンランド",
+    "NL": "NLD netherlands holland オランダ",
+    "BE": "BEL belgium ベルギー",
+    "CH": "CHE switzerland スイス",
+    "AT": "AUT austria オーストリア",
+    "RU": "RUS russia ロシア",
+    "BR": "BRA brazil ブラジル",
+    "MX": "MEX mexico メキシコ",
+    "TH": "THA thailand タイ",
+}
+_COUNTRY_OF = {
+    _DROP.sub("", nfkc(word).casefold()): code for code, words in _COUNTRIES.items() for word in words.split()
+}
+
+
+def country_code(text: str) -> str:
+    """ISO 3166 alpha-2 code of a reported country ("USA", "アメリカ", "United States" → "US");
+    a two-letter text is taken as a code ("UK" is "GB"); anything else comes back folded (upper case, no spaces),
+    so that it can only equal itself."""
+    folded = _DROP.sub("", nfkc(text).casefold())
+    return _COUNTRY_OF.get(folded, folded.upper())
+
+
 __all__ = [
+    "country_code",
     "fold_romaji",
     "name_block_key",
     "name_keys",
