@@ -5,7 +5,7 @@ Layout (one header row; column names in English or Japanese; extra columns ignor
 | column | 日本語 | work line | programme line |
 | --- | --- | --- | --- |
 | ``kind`` | 種別 | ``work`` (default) | ``programme`` |
-| ``station`` | 放送局 | optional (the file's station) | optional |
+| ``station`` | 放送局 | optional: the file's station (another station is a bad line) | same |
 | ``broadcast_at`` | 放送日時 | ``YYYY-MM-DD HH:MM`` (or date only) | same |
 | ``programme`` | 番組名 | the programme | — |
 | ``title`` | 曲名 / 題名 | the work's title | the film's or programme's title |

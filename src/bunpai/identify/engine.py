@@ -31,7 +31,7 @@ import numpy as np
 import polars as pl
 from rapidfuzz import fuzz, process
 
-from bunpai.identify.normalise import name_block_key, name_keys, name_tokens, phonetic_key, text_key
+from bunpai.identify.normalise import learning, name_block_key, name_keys, name_tokens, phonetic_key, text_key
 
 AUTO = "auto"
 REVIEW = "review"
@@ -100,6 +100,10 @@ def _trigram_ids(key: str) -> np.ndarray:
     return np.unique(grams[ok])
 
 
+# A writer with more works than this is too common a name to find close titles among them.
+_WRITER_BLOCK = 5_000
+
+
 class WorkIndex:
     """The blocking index of a works set; built once, queried per distinct line."""
 
@@ -129,9 +133,11 @@ class WorkIndex:
         paused = gc.isenabled()
         gc.disable()
         try:
-            for index, work in enumerate(works):
-                self._add(index, work)
+            with learning():
+                for index, work in enumerate(works):
+                    self._add(index, work)
             self._build_postings()
+            self._build_writer_readings()
             self._key_tables()
         finally:
             if paused:
@@ -194,6 +200,15 @@ class WorkIndex:
         self.offsets = np.zeros(size + 1, dtype=np.int64)
         np.cumsum(np.bincount(gram_of, minlength=size), out=self.offsets[1:])
 
+    def _build_writer_readings(self) -> None:
+        """Each writer's works' first reading keys, beside the name postings (for :meth:`_closest_titles`)."""
+        phon = self.phon_keys
+        self._block_readings = {
+            key: [phon[i][0] if phon[i] else "" for i in block]
+            for key, block in self.by_name.items()
+            if len(block) <= _WRITER_BLOCK
+        }
+
     # ---------------------------------------------------------------------------- candidates
     def _trigram_candidates(self, key: str, limit: int) -> list[int]:
         grams = _trigram_ids(key)
@@ -239,15 +254,23 @@ class WorkIndex:
 
     # ------------------------------------------------------------------------------- scoring
     def _title_score(self, index: int, text: str, phon: str) -> float:
-        if text and text in self.text_keys[index]:
+        texts = self.text_keys[index]
+        if text and text in texts:
             return 1.0
-        if phon and phon in self.phon_keys[index]:
+        phons = self.phon_keys[index]
+        if phon and phon in phons:
             return 0.97
+        ratio = fuzz.ratio
         best = 0.0
-        for key in self.phon_keys[index]:
-            best = max(best, fuzz.ratio(phon, key) / 100.0)
-        for key in self.text_keys[index]:
-            best = max(best, fuzz.ratio(text, key) / 100.0)
+        for key in phons:
+            value = ratio(phon, key)
+            if value > best:
+                best = value
+        for key in texts:
+            value = ratio(text, key)
+            if value > best:
+                best = value
+        best /= 100.0
         # Squared: one typo in a long title stays close, another word in a title template does not.
         return best * best * 0.95
 
@@ -362,12 +385,9 @@ class WorkIndex:
     def _closest_titles(self, block_key: str, phon: str, limit: int = 10) -> set[int]:
         """Among the works of one writer (name postings), those with the closest reading keys."""
         block = self.by_name.get(block_key)
-        if not block or len(block) > 5000:
+        if not block or len(block) > _WRITER_BLOCK:
             return set()
-        choices = self._block_readings.get(block_key)
-        if choices is None:
-            choices = [self.phon_keys[i][0] if self.phon_keys[i] else "" for i in block]
-            self._block_readings[block_key] = choices
+        choices = self._block_readings[block_key]
         found = process.extract(phon, choices, scorer=fuzz.ratio, limit=limit * 5, score_cutoff=60)
         ids = self.ids
         ranked = sorted(found, key=lambda f: (-f[1], ids[block[f[2]]]))
@@ -401,24 +421,45 @@ class WorkIndex:
         tokens: Sequence[tuple[str, ...]],
         strong: int | None = None,
     ) -> list[Candidate]:
-        scored = [(i, self._title_score(i, text, phon)) for i in indices]
+        title_score_of = self._title_score
+        scored = [(i, title_score_of(i, text, phon)) for i in indices]
         if strong is None:
             strong = sum(1 for _, t in scored if t >= 0.97)
         # A work whose title and every name agree exactly settles the ranking: the others are
         # scored on exact names only (fuzzy name comparisons are the expensive part).
-        settled = any(t >= 0.97 and self._creator_score(i, names, fuzzy=False) == 1.0 for i, t in scored)
+        exact: dict[int, float | None] = {}
+        settled = False
+        for i, t in scored:
+            if t >= 0.97:
+                exact[i] = value = self._creator_score(i, names, fuzzy=False)
+                if value == 1.0:
+                    settled = True
+                    break
         # Close spellings of names matter only beside a close title (they cannot make a weak
         # title automatic), so they are compared only there, for the ten closest titles.
-        closest = {i for i, _ in sorted(scored, key=lambda p: (-p[1], self.ids[p[0]]))[:10]}
+        closest: set[int] = set()
+        if not settled:
+            ids = self.ids
+            near = [p for p in scored if p[1] >= 0.9]
+            if len(near) > 10:
+                near = sorted(scored, key=lambda p: (-p[1], ids[p[0]]))[:10]
+            closest = {i for i, t in near if t >= 0.9}
+        ids = self.ids
+        score_of = self._score
+        creator_score_of = self._creator_score
         out = []
         for index, title_score in scored:
-            fuzzy = not settled and title_score >= 0.9 and index in closest
-            creator_score = self._creator_score(index, names, fuzzy=fuzzy, tokens=tokens)
+            if index in closest:
+                creator_score = creator_score_of(index, names, fuzzy=True, tokens=tokens)
+            elif index in exact:
+                creator_score = exact[index]
+            else:
+                creator_score = creator_score_of(index, names, fuzzy=False)
             unique = strong == 1 and title_score >= 0.97
-            score = self._score(title_score, creator_score, unique)
+            score = score_of(title_score, creator_score, unique)
             out.append(
                 Candidate(
-                    self.ids[index],
+                    ids[index],
                     score,
                     round(title_score, 4),
                     None if creator_score is None else round(creator_score, 4),

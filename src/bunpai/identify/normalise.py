@@ -139,24 +139,42 @@ def _convert(value: str) -> list[dict[str, str]]:
 
 _CHUNKS: dict[str, str] = {}
 _CHUNK_LIMIT = 1 << 18
+# The runs read while an index was being built: only these serve to read a new run piece by piece,
+# so that a line's reading never depends on which other lines were read before it.
+_LEARNED: dict[str, str] = {}
+_LEARNING = [False]
+
+
+class learning:
+    """Within ``with learning():`` (an index being built) the readings of new runs are learned
+    for reading later runs piece by piece; outside it they are only remembered."""
+
+    def __enter__(self) -> None:
+        _LEARNING.append(True)
+
+    def __exit__(self, *exc: object) -> None:
+        _LEARNING.pop()
 
 
 def _read_chunk(chunk: str) -> str:
     """Reading of a run of kanji with the kana that follow it (okurigana), by pykakasi.
 
-    Readings are remembered. A run not seen before that starts with a remembered run of two or
-    more characters ("中野野" after "中野") is read piece by piece from the remembered ones, which
-    keeps a mistyped name or title from costing a dictionary look-up of its own.
+    Readings are remembered. A run not seen before that starts with a run of two or more
+    characters learned while an index was built ("中野野" after "中野", see :class:`learning`) is
+    read piece by piece from the learned ones, which keeps a mistyped name or title from costing a
+    dictionary look-up of its own.
     """
     found = _CHUNKS.get(chunk)
     if found is not None:
+        if _LEARNING[-1]:
+            _LEARNED.setdefault(chunk, found)
         return found
     pieces: list[str] = []
     rest = chunk
     while len(rest) > 1:
         for end in range(len(rest) - 1, 1, -1):
-            if rest[:end] in _CHUNKS:
-                pieces.append(_CHUNKS[rest[:end]])
+            if rest[:end] in _LEARNED:
+                pieces.append(_LEARNED[rest[:end]])
                 rest = rest[end:]
                 break
         else:
@@ -167,6 +185,8 @@ def _read_chunk(chunk: str) -> str:
         reading = " ".join(p["hepburn"] for p in _convert(chunk)).lower()
     if len(_CHUNKS) < _CHUNK_LIMIT:
         _CHUNKS[chunk] = reading
+        if _LEARNING[-1]:
+            _LEARNED[chunk] = reading
     return reading
 
 
