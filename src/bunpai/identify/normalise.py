@@ -264,7 +264,8 @@ def name_keys(name: str) -> tuple[str, ...]:
     """Keys of a person's or company's name, whatever its order or script.
 
     The text key (no spaces) and the phonetic key of the name, plus the phonetic key with the
-    words in the other order ("Yamada Taro" = "Taro Yamada" = "山田 太郎" = "ヤマダタロウ").
+    words in the other order ("Yamada Taro" = "Taro Yamada" = "山田 太郎" = "ヤマダタロウ"), each
+    also folded as one word ("村田 明美" = "ムラタアケミ", whose "aa" folds to one "a").
     """
     value = nfkc(name).strip()
     if not value:
@@ -275,6 +276,10 @@ def name_keys(name: str) -> tuple[str, ...]:
         keys.add("".join(words))
         keys.add("".join(reversed(words)))
         keys.add("".join(sorted(words)))
+        # The name written without its space ("ムラタアケミ") is folded as one word, so that a
+        # doubled letter across the words is folded too: both orders in that form as well.
+        keys.add(_REPEATS.sub(r"\1", "".join(words)))
+        keys.add(_REPEATS.sub(r"\1", "".join(reversed(words))))
     keys.discard("")
     return tuple(sorted(keys))
 
