@@ -124,7 +124,6 @@ class WorkIndex:
         self.by_name: dict[str, list[int]] = {}
         self._block_readings: dict[str, list[str]] = {}
         self._rank_of_id: np.ndarray | None = None
-        self._tables: tuple[pl.DataFrame, pl.DataFrame] | None = None
         self._name_offsets = np.zeros(1, dtype=np.int64)
         self._name_keys = pl.Series("nkey", [], dtype=pl.String)
         # The index is millions of small long-lived objects: the cyclic collector is paused while
@@ -138,7 +137,7 @@ class WorkIndex:
                     self._add(index, work)
             self._build_postings()
             self._build_writer_readings()
-            self._key_tables()
+            self._build_name_arrays()
         finally:
             if paused:
                 gc.enable()
@@ -353,7 +352,7 @@ class WorkIndex:
             sets = self.name_sets
             both = {i for i in text_hits if not sets[i].isdisjoint(line_keys)}
             if both:
-                candidates = self._rank(both, text, "", names, tokens, strong=len(text_hits))
+                candidates, _ = self._rank(both, text, "", names, tokens, strong=len(text_hits))
                 if candidates[0].score >= th.auto:
                     return self._decide(candidates, conflict)
                 if len(both) == 1 and not conflict and th.auto <= 1.0:
@@ -369,12 +368,12 @@ class WorkIndex:
         if names and phon:
             for creator in query.creators:
                 pool |= self._closest_titles(name_block_key(creator), phon)
-        candidates = self._rank(pool, text, phon, names, tokens, strong=len(exact)) if pool else []
-        close = any(c.title_score >= 0.7 for c in candidates)
+        candidates, best_title = self._rank(pool, text, phon, names, tokens, strong=len(exact)) if pool else ([], 0.0)
+        close = best_title >= 0.7
         if not exact and not close and (not candidates or candidates[0].score < th.auto):
             more = set(self._trigram_candidates(phon, th.max_candidates * 2)) - pool
             if more:
-                candidates = self._rank(pool | more, text, phon, names, tokens)
+                candidates, _ = self._rank(pool | more, text, phon, names, tokens)
         return self._decide(candidates, conflict)
 
     @staticmethod
@@ -420,7 +419,7 @@ class WorkIndex:
         names: Sequence[tuple[str, ...]],
         tokens: Sequence[tuple[str, ...]],
         strong: int | None = None,
-    ) -> list[Candidate]:
+    ) -> tuple[list[Candidate], float]:
         title_score_of = self._title_score
         scored = [(i, title_score_of(i, text, phon)) for i in indices]
         if strong is None:
@@ -445,9 +444,9 @@ class WorkIndex:
                 near = sorted(scored, key=lambda p: (-p[1], ids[p[0]]))[:10]
             closest = {i for i, t in near if t >= 0.9}
         ids = self.ids
-        score_of = self._score
         creator_score_of = self._creator_score
-        out = []
+        rows = []
+        best_title = 0.0
         for index, title_score in scored:
             if index in closest:
                 creator_score = creator_score_of(index, names, fuzzy=True, tokens=tokens)
@@ -455,18 +454,22 @@ class WorkIndex:
                 creator_score = exact[index]
             else:
                 creator_score = creator_score_of(index, names, fuzzy=False)
-            unique = strong == 1 and title_score >= 0.97
-            score = score_of(title_score, creator_score, unique)
-            out.append(
-                Candidate(
-                    ids[index],
-                    score,
-                    round(title_score, 4),
-                    None if creator_score is None else round(creator_score, 4),
-                )
+            if creator_score is None:
+                score = round(title_score * (0.93 if strong == 1 and title_score >= 0.97 else 0.75), 4)
+            else:
+                score = round(0.5 * title_score + 0.5 * creator_score, 4)
+            rows.append((-score, ids[index], title_score, creator_score))
+            if title_score > best_title:
+                best_title = title_score
+        rows.sort(key=lambda row: (row[0], row[1]))
+        # Only the first candidates are kept (see _decide), with the best title score of all of
+        # them, rounded as a candidate's (whether any title was close).
+        return [
+            Candidate(
+                work_id, -negative, round(title_score, 4), None if creator_score is None else round(creator_score, 4)
             )
-        out.sort(key=lambda c: (-c.score, c.work_id))
-        return out
+            for negative, work_id, title_score, creator_score in rows[: self.thresholds.max_candidates]
+        ], round(best_title, 4)
 
     def identify_many(self, queries: Sequence[Query]) -> list[Result]:
         """Identify every line; identical lines are identified once.
@@ -481,77 +484,58 @@ class WorkIndex:
         return [seen[q] for q in queries]
 
     # ---------------------------------------------------------------------------- first pass
-    def _key_tables(self) -> tuple[pl.DataFrame, pl.DataFrame]:
-        """The works' text keys and work ids as tables (for the first pass)."""
-        if self._tables is None:
-            lengths = [len(keys) for keys in self.text_keys]
-            texts = pl.DataFrame(
-                {
-                    "idx": np.repeat(np.arange(len(self.ids), dtype=np.int64), lengths),
-                    "tkey": [k for keys in self.text_keys for k in keys],
-                },
-                schema={"idx": pl.Int64, "tkey": pl.String},
-            )
-            codes = pl.DataFrame(
-                {"code": list(self.by_code), "idx": list(self.by_code.values())},
-                schema={"code": pl.String, "idx": pl.Int64},
-            )
-            self._tables = (texts, codes)
-            # Every work's exact name keys, one after another, with each work's offset (CSR).
-            counts = np.fromiter((len(keys) for keys in self.name_sets), dtype=np.int64, count=len(self.ids))
-            self._name_offsets = np.zeros(len(self.ids) + 1, dtype=np.int64)
-            np.cumsum(counts, out=self._name_offsets[1:])
-            self._name_keys = pl.Series("nkey", [k for keys in self.name_sets for k in keys], dtype=pl.String)
-        return self._tables
+    def _build_name_arrays(self) -> None:
+        """Every work's exact name keys, one after another, with each work's offset (CSR), for
+        the first pass's name joins."""
+        counts = np.fromiter((len(keys) for keys in self.name_sets), dtype=np.int64, count=len(self.ids))
+        self._name_offsets = np.zeros(len(self.ids) + 1, dtype=np.int64)
+        np.cumsum(counts, out=self._name_offsets[1:])
+        self._name_keys = pl.Series("nkey", [k for keys in self.name_sets for k in keys], dtype=pl.String)
 
     def _first_pass(self, queries: Sequence[Query]) -> dict[int, Result]:
-        """Decide the easy lines with hash joins against the works' key tables.
+        """Decide the easy lines with hash joins against the works' keys.
 
         * a work code naming a work whose text key the title has (or a line without a title);
         * no code, ISWC or ISRC naming one work, and works with the line's exact title key of
           which one or more have every name of the line exactly: the decision :meth:`identify`
           makes from the same works scored on exact names.
 
+        The works of a code or of a title key are looked up in the index's hash maps (a join
+        against the whole works table would hash a million rows for every batch of lines); the
+        names of the (line, work) pairs found are then matched with Polars hash joins.
         Returns the results by position in ``queries``; every other line is left to the scorer.
         """
         if not queries or not self.ids:
             return {}
         th = self.thresholds
-        tkeys = [text_key(q.title) if q.title else "" for q in queries]
-        texts, codes = self._key_tables()
-        lines = pl.DataFrame(
-            {
-                "line": np.arange(len(queries), dtype=np.int64),
-                "tkey": tkeys,
-                "code": [q.work_code for q in queries],
-            },
-            schema={"line": pl.Int64, "tkey": pl.String, "code": pl.String},
-        )
-        out: dict[int, Result] = {}
-        # 1. The work code, with a title that agrees exactly (or no title).
-        coded = lines.filter(pl.col("code") != "").join(codes, on="code", how="inner")
-        agreeing = pl.concat(
-            [
-                coded.filter(pl.col("tkey") == "").select("line", "idx"),
-                coded.join(texts, on=["idx", "tkey"], how="semi").select("line", "idx"),
-            ]
-        ).unique("line")
         ids = self.ids
-        for line, idx in agreeing.iter_rows():
-            work_id = ids[idx]
-            out[line] = Result(AUTO, work_id, 1.0, "work_code", (Candidate(work_id, 1.0, 1.0, None),))
-        # 2. Exact title key and exact names, for lines no code, ISWC or ISRC settles.
-        coded_lines = set(coded.get_column("line").to_list())
+        by_code, by_text, text_keys = self.by_code, self.by_text, self.text_keys
+        by_iswc, by_isrc = self.by_iswc, self.by_isrc
+        out: dict[int, Result] = {}
+        # 1. The work code, with a title that agrees exactly (or no title); 2. the pairs of a line
+        # with names and each work of its exact title key, for lines no code, ISWC or ISRC settles.
+        pair_lines: list[int] = []
+        pair_works: list[int] = []
         rows: list[tuple[int, int, str]] = []
         counts: dict[int, int] = {}
         for line, query in enumerate(queries):
+            tkey = text_key(query.title) if query.title else ""
+            if query.work_code:
+                idx = by_code.get(query.work_code)
+                if idx is not None:
+                    if not tkey or tkey in text_keys[idx]:
+                        work_id = ids[idx]
+                        out[line] = Result(AUTO, work_id, 1.0, "work_code", (Candidate(work_id, 1.0, 1.0, None),))
+                    continue
             if (
                 not query.creators
-                or not tkeys[line]
-                or line in coded_lines
-                or (query.iswc and query.iswc in self.by_iswc)
-                or (query.isrc and query.isrc in self.by_isrc)
+                or not tkey
+                or (query.iswc and query.iswc in by_iswc)
+                or (query.isrc and query.isrc in by_isrc)
             ):
+                continue
+            hits = by_text.get(tkey)
+            if not hits:
                 continue
             position = 0
             for creator in query.creators:
@@ -559,15 +543,19 @@ class WorkIndex:
                 if keys:
                     rows.extend((line, position, k) for k in keys)
                     position += 1
+            if not position:
+                continue
             counts[line] = position
-        if not rows:
+            pair_lines.extend([line] * len(hits))
+            pair_works.extend(hits)
+        if not counts:
             return out
         names = pl.DataFrame(rows, schema={"line": pl.Int64, "pos": pl.Int64, "nkey": pl.String}, orient="row")
-        hits = lines.filter(pl.col("line").is_in(list(counts))).select("line", "tkey").join(texts, on="tkey")
-        if hits.is_empty():
-            return out
-        pairs = hits.select("line", "idx")
-        work_names = self._name_table(pairs.get_column("idx").unique().to_numpy())
+        pairs = pl.DataFrame(
+            {"line": np.asarray(pair_lines, dtype=np.int64), "idx": np.asarray(pair_works, dtype=np.int64)},
+            schema={"line": pl.Int64, "idx": pl.Int64},
+        )
+        work_names = self._name_table(np.unique(np.asarray(pair_works, dtype=np.int64)))
         matched = (
             pairs.join(work_names, on="idx")
             .join(names, on=["line", "nkey"])
