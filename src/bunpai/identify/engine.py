@@ -100,6 +100,19 @@ def _trigram_ids(key: str) -> np.ndarray:
     return np.unique(grams[ok])
 
 
+_ROUNDED: dict[float, float] = {}
+
+
+def _round4(value: float) -> float:
+    """``round(value, 4)``, remembered: scores take few distinct values and ``round`` with digits is slow."""
+    found = _ROUNDED.get(value)
+    if found is None:
+        found = round(value, 4)
+        if len(_ROUNDED) < 1 << 20:
+            _ROUNDED[value] = found
+    return found
+
+
 # A writer with more works than this is too common a name to find close titles among them.
 _WRITER_BLOCK = 5_000
 
@@ -314,8 +327,8 @@ class WorkIndex:
 
     def _score(self, title_score: float, creator_score: float | None, unique_title: bool) -> float:
         if creator_score is None:
-            return round(title_score * (0.93 if unique_title else 0.75), 4)
-        return round(0.5 * title_score + 0.5 * creator_score, 4)
+            return _round4(title_score * (0.93 if unique_title else 0.75))
+        return _round4(0.5 * title_score + 0.5 * creator_score)
 
     # ------------------------------------------------------------------------------ identify
     def identify(self, query: Query) -> Result:
@@ -445,6 +458,9 @@ class WorkIndex:
             closest = {i for i, t in near if t >= 0.9}
         ids = self.ids
         creator_score_of = self._creator_score
+        name_sets, work_names = self.name_sets, self.names
+        line_keys = frozenset(k for keys in names for k in keys)
+        count = len(names)
         rows = []
         best_title = 0.0
         for index, title_score in scored:
@@ -452,12 +468,16 @@ class WorkIndex:
                 creator_score = creator_score_of(index, names, fuzzy=True, tokens=tokens)
             elif index in exact:
                 creator_score = exact[index]
+            elif not count:
+                creator_score = None
+            elif not work_names[index] or name_sets[index].isdisjoint(line_keys):
+                creator_score = 0.0  # none of the line's names (the common case, one set operation)
             else:
                 creator_score = creator_score_of(index, names, fuzzy=False)
             if creator_score is None:
-                score = round(title_score * (0.93 if strong == 1 and title_score >= 0.97 else 0.75), 4)
+                score = _round4(title_score * (0.93 if strong == 1 and title_score >= 0.97 else 0.75))
             else:
-                score = round(0.5 * title_score + 0.5 * creator_score, 4)
+                score = _round4(0.5 * title_score + 0.5 * creator_score)
             rows.append((-score, ids[index], title_score, creator_score))
             if title_score > best_title:
                 best_title = title_score
@@ -466,10 +486,10 @@ class WorkIndex:
         # them, rounded as a candidate's (whether any title was close).
         return [
             Candidate(
-                work_id, -negative, round(title_score, 4), None if creator_score is None else round(creator_score, 4)
+                work_id, -negative, _round4(title_score), None if creator_score is None else _round4(creator_score)
             )
             for negative, work_id, title_score, creator_score in rows[: self.thresholds.max_candidates]
-        ], round(best_title, 4)
+        ], _round4(best_title)
 
     def identify_many(self, queries: Sequence[Query]) -> list[Result]:
         """Identify every line; identical lines are identified once.
@@ -576,7 +596,7 @@ class WorkIndex:
             for idx, found, n in found_works:
                 creator_score = found / n
                 candidates.append(
-                    Candidate(ids[idx], self._score(1.0, creator_score, False), 1.0, round(creator_score, 4))
+                    Candidate(ids[idx], self._score(1.0, creator_score, False), 1.0, _round4(creator_score))
                 )
             candidates.sort(key=lambda c: (-c.score, c.work_id))
             if candidates[0].score >= th.auto:
