@@ -401,6 +401,8 @@ class WorkIndex:
             return set()
         choices = self._block_readings[block_key]
         found = process.extract(phon, choices, scorer=fuzz.ratio, limit=limit * 5, score_cutoff=60)
+        if len(found) <= limit:  # all of them, whatever their order
+            return {block[position] for _, _, position in found}
         ids = self.ids
         ranked = sorted(found, key=lambda f: (-f[1], ids[block[f[2]]]))
         return {block[position] for _, _, position in ranked[:limit]}
