@@ -281,11 +281,11 @@ def _typo(rng: random.Random, text: str) -> str:
     return "".join(chars)
 
 
-def _romaji(kks: object, kana: str) -> str:
+def _romaji(rng: random.Random, kks: object, kana: str) -> str:
     parts = kks.convert(kana)  # type: ignore[attr-defined]
     words = [p["hepburn"] for p in parts]
     text = " ".join(words)
-    return text.title() if random.random() < 0.5 else text
+    return text.title() if rng.random() < 0.5 else text
 
 
 def generate_lines(
@@ -318,7 +318,7 @@ def generate_lines(
             kata = _kata(g.reading)
             title = kata if form < 0.5 else g.reading if form < 0.8 else _half_width(kata)
         elif g.reading and rng.random() < 0.05:
-            title = _romaji(kks, g.reading)
+            title = _romaji(rng, kks, g.reading)
         if rng.random() < 0.04:
             title = _typo(rng, title)
         if rng.random() < 0.1:
@@ -347,7 +347,7 @@ def generate_lines(
                 name = (
                     _kata(g.writer_readings[i].replace(" ", ""))
                     if rng.random() < 0.5
-                    else _romaji(kks, g.writer_readings[i])
+                    else _romaji(rng, kks, g.writer_readings[i])
                 )
             if rng.random() < 0.02:
                 name = _typo(rng, name)

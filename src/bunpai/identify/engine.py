@@ -91,13 +91,25 @@ class Result:
     candidates: tuple[Candidate, ...] = field(default=())
 
 
-def _trigram_ids(key: str) -> np.ndarray:
-    codes = _CODES[np.frombuffer(key.encode("ascii", "ignore"), dtype=np.uint8)]
-    if codes.size < 3:
-        return np.zeros(0, dtype=np.int32)
-    grams = codes[:-2] * (_ALPHABET * _ALPHABET) + codes[1:-1] * _ALPHABET + codes[2:]
-    ok = (codes[:-2] > 0) & (codes[1:-1] > 0) & (codes[2:] > 0)
-    return np.unique(grams[ok])
+_LETTER = {c: i for i, c in enumerate("abcdefghijklmnopqrstuvwxyz0123456789", start=1)}
+_GRAM_IDS: dict[str, int] = {}
+
+
+def _trigram_ids(key: str) -> list[int]:
+    """The distinct trigram ids of a reading key, ascending (letters and digits only; a trigram
+    with any other character is left out)."""
+    value = key.encode("ascii", "ignore").decode("ascii")
+    found = set()
+    for start in range(len(value) - 2):
+        gram = value[start : start + 3]
+        gid = _GRAM_IDS.get(gram)
+        if gid is None:
+            a, b, c = (_LETTER.get(ch, 0) for ch in gram)
+            gid = (a * _ALPHABET + b) * _ALPHABET + c if a and b and c else -1
+            _GRAM_IDS[gram] = gid
+        if gid >= 0:
+            found.add(gid)
+    return sorted(found)
 
 
 _ROUNDED: dict[float, float] = {}
@@ -150,6 +162,7 @@ class WorkIndex:
                     self._add(index, work)
             self._build_postings()
             self._build_writer_readings()
+            self._id_rank()
             self._build_name_arrays()
         finally:
             if paused:
@@ -199,6 +212,7 @@ class WorkIndex:
         if not keys:
             self.offsets = np.zeros(size + 1, dtype=np.int64)
             self.postings = np.zeros(0, dtype=np.int32)
+            self._offset_list = self.offsets.tolist()
             return
         text = "\0".join(keys).encode("ascii", "ignore")
         codes = _CODES[np.frombuffer(text, dtype=np.uint8)]
@@ -211,6 +225,7 @@ class WorkIndex:
         self.postings = (pairs & 0xFFFFFFFF).astype(np.int32)
         self.offsets = np.zeros(size + 1, dtype=np.int64)
         np.cumsum(np.bincount(gram_of, minlength=size), out=self.offsets[1:])
+        self._offset_list = self.offsets.tolist()
 
     def _build_writer_readings(self) -> None:
         """Each writer's works' first reading keys, beside the name postings (for :meth:`_closest_titles`)."""
@@ -224,22 +239,20 @@ class WorkIndex:
     # ---------------------------------------------------------------------------- candidates
     def _trigram_candidates(self, key: str, limit: int) -> list[int]:
         grams = _trigram_ids(key)
-        if grams.size == 0:
+        if not grams:
             return []
-        starts = self.offsets[grams]
-        sizes = self.offsets[grams + 1] - starts
-        order = np.argsort(sizes, kind="stable")
+        offsets = self._offset_list
+        spans = sorted(((offsets[g + 1] - offsets[g], offsets[g]) for g in grams), key=lambda span: span[0])
         chosen: list[np.ndarray] = []
         budget = 6_000
         used = 0
-        for g in order[:8]:
-            n = int(sizes[g])
+        for n, start in spans[:8]:  # the rarest trigrams first (ties by trigram id)
             if n == 0:
                 used += 1
                 continue
             if chosen and n > budget:
                 break
-            chosen.append(self.postings[starts[g] : starts[g] + n])
+            chosen.append(self.postings[start : start + n])
             budget -= n
             used += 1
         if not chosen:
@@ -253,7 +266,7 @@ class WorkIndex:
             # another order give the same candidates.
             top = np.lexsort((self._id_rank()[hits], -counts))[:limit]
             hits = hits[top]
-        return [int(h) for h in hits]
+        return hits.tolist()  # type: ignore[no-any-return]
 
     def _id_rank(self) -> np.ndarray:
         """Each work's rank in the order of work ids (made on first use)."""
