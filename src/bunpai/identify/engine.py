@@ -148,6 +148,9 @@ class WorkIndex:
         self.by_phon: dict[str, list[int]] = {}
         self.by_name: dict[str, list[int]] = {}
         self._block_readings: dict[str, list[str]] = {}
+        # Closest titles of a writer found before, by (writer, reading key, limit): lines that
+        # differ only in how they write the same names or decorate the same title share them.
+        self._closest: dict[tuple[str, str, int], frozenset[int]] = {}
         self._rank_of_id: np.ndarray | None = None
         self._name_offsets = np.zeros(1, dtype=np.int64)
         self._name_keys = pl.Series("nkey", [], dtype=pl.String)
@@ -407,18 +410,27 @@ class WorkIndex:
         keyed = [(name_keys(c), c) for c in query.creators]
         return tuple(k for k, _ in keyed if k), tuple(name_tokens(c) for k, c in keyed if k)
 
-    def _closest_titles(self, block_key: str, phon: str, limit: int = 10) -> set[int]:
+    def _closest_titles(self, block_key: str, phon: str, limit: int = 10) -> frozenset[int]:
         """Among the works of one writer (name postings), those with the closest reading keys."""
         block = self.by_name.get(block_key)
         if not block or len(block) > _WRITER_BLOCK:
-            return set()
+            return frozenset()
+        remembered = self._closest.get((block_key, phon, limit))
+        if remembered is not None:
+            return remembered
+        found_set = self._closest_search(block, block_key, phon, limit)
+        if len(self._closest) < 1 << 18:
+            self._closest[(block_key, phon, limit)] = found_set
+        return found_set
+
+    def _closest_search(self, block: list[int], block_key: str, phon: str, limit: int) -> frozenset[int]:
         choices = self._block_readings[block_key]
         found = process.extract(phon, choices, scorer=fuzz.ratio, limit=limit * 5, score_cutoff=60)
         if len(found) <= limit:  # all of them, whatever their order
-            return {block[position] for _, _, position in found}
+            return frozenset(block[position] for _, _, position in found)
         ids = self.ids
         ranked = sorted(found, key=lambda f: (-f[1], ids[block[f[2]]]))
-        return {block[position] for _, _, position in ranked[:limit]}
+        return frozenset(block[position] for _, _, position in ranked[:limit])
 
     def _decide(self, candidates: list[Candidate], conflict: str) -> Result:
         th = self.thresholds
@@ -476,6 +488,7 @@ class WorkIndex:
         name_sets, work_names = self.name_sets, self.names
         line_keys = frozenset(k for keys in names for k in keys)
         count = len(names)
+        rounded = _ROUNDED.get
         rows = []
         best_title = 0.0
         for index, title_score in scored:
@@ -490,9 +503,12 @@ class WorkIndex:
             else:
                 creator_score = creator_score_of(index, names, fuzzy=False)
             if creator_score is None:
-                score = _round4(title_score * (0.93 if strong == 1 and title_score >= 0.97 else 0.75))
+                value = title_score * (0.93 if strong == 1 and title_score >= 0.97 else 0.75)
             else:
-                score = _round4(0.5 * title_score + 0.5 * creator_score)
+                value = 0.5 * title_score + 0.5 * creator_score
+            score = rounded(value)
+            if score is None:
+                score = _round4(value)
             rows.append((-score, ids[index], title_score, creator_score))
             if title_score > best_title:
                 best_title = title_score
