@@ -151,6 +151,7 @@ class WorkIndex:
         # Closest titles of a writer found before, by (writer, reading key, limit): lines that
         # differ only in how they write the same names or decorate the same title share them.
         self._closest: dict[tuple[str, str, int], frozenset[int]] = {}
+        self._title_scores: dict[tuple[str, str], dict[int, float]] = {}
         self._rank_of_id: np.ndarray | None = None
         self._name_offsets = np.zeros(1, dtype=np.int64)
         self._name_keys = pl.Series("nkey", [], dtype=pl.String)
@@ -460,8 +461,20 @@ class WorkIndex:
         tokens: Sequence[tuple[str, ...]],
         strong: int | None = None,
     ) -> tuple[list[Candidate], float]:
+        # Title scores of a title's candidates are remembered: distinct lines often share a title
+        # and differ in their names, codes or decorations.
+        known = self._title_scores.get((text, phon))
+        if known is None:
+            known = {}
+            if len(self._title_scores) < 1 << 16:
+                self._title_scores[(text, phon)] = known
         title_score_of = self._title_score
-        scored = [(i, title_score_of(i, text, phon)) for i in indices]
+        scored = []
+        for i in indices:
+            title_score = known.get(i)
+            if title_score is None:
+                known[i] = title_score = title_score_of(i, text, phon)
+            scored.append((i, title_score))
         if strong is None:
             strong = sum(1 for _, t in scored if t >= 0.97)
         # A work whose title and every name agree exactly settles the ranking: the others are
