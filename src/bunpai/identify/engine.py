@@ -542,10 +542,20 @@ class WorkIndex:
         easy ones with hash joins; only the others are scored one by one by :meth:`identify`. Both
         give the same decision for a line.
         """
-        distinct = list(dict.fromkeys(queries))
-        settled = self._first_pass(distinct)
-        seen = {q: settled[i] if i in settled else self.identify(q) for i, q in enumerate(distinct)}
-        return [seen[q] for q in queries]
+        # The lines make many small objects and no cycles: the cyclic collector, which would walk
+        # every object not frozen with the index again and again, is paused meanwhile.
+        paused = gc.isenabled()
+        gc.disable()
+        try:
+            position: dict[Query, int] = {}
+            order = [position.setdefault(q, len(position)) for q in queries]  # one hash per line
+            distinct = list(position)
+            settled = self._first_pass(distinct)
+            results = [settled[i] if i in settled else self.identify(q) for i, q in enumerate(distinct)]
+            return [results[i] for i in order]
+        finally:
+            if paused:
+                gc.enable()
 
     # ---------------------------------------------------------------------------- first pass
     def _build_name_arrays(self) -> None:
