@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from tests.web.world import ROLES, World, build_world, client_for
+from tests.web.world import ROLES, World, build_world, client_for, generated_quarters
 
 ANON = "anonymous"
 STAFF = {"registry_editor", "distribution_runner", "distribution_approver", "administrator"}
@@ -21,6 +21,9 @@ def _matrix(w: World) -> list[tuple[str, dict[str, int], int]]:
     run, claim = w.run.pk, w.claim.pk
     runs_ok = {"distribution_runner": 200, "distribution_approver": 200, "administrator": 200}
     member = {"member": 200, "administrator": 404}  # the administrator's login is not a party
+    bc = w.broadcast_run.pk
+    crd = sorted((Path(w.broadcast_run.web_record.folder) / "statements" / "crd").iterdir())[0].name
+    invoices_ok = {"licensee": 200, **runs_ok}
     return [
         ("/", dict.fromkeys(EVERYONE, 200), 403),
         ("/staff/runs/", runs_ok, 403),
@@ -72,6 +75,36 @@ def _matrix(w: World) -> list[tuple[str, dict[str, int], int]]:
         ("/api/reports", {"licensee": 200, "administrator": 200}, 403),
         (f"/api/reports/{w.report.pk}", {"licensee": 200, "administrator": 200}, 403),
         (f"/api/reports/{w.other_report.pk}", {"licensee": 404, "administrator": 200}, 403),
+        # licensees, invoices and payments; broadcast runs; report files
+        ("/staff/licensees/", runs_ok, 403),
+        (f"/staff/licensees/{w.invoice.licensee_id}/", runs_ok, 403),
+        ("/staff/broadcast/runs/", runs_ok, 403),
+        ("/staff/broadcast/runs/new/", {"distribution_runner": 200, "administrator": 200}, 403),
+        (f"/staff/broadcast/runs/{bc}/", runs_ok, 403),
+        (f"/staff/broadcast/runs/{bc}/files/payments.csv", runs_ok, 403),
+        (f"/staff/broadcast/runs/{bc}/files/zengin/transfers.txt", runs_ok, 403),
+        (f"/staff/broadcast/runs/{bc}/files/summary.json", runs_ok, 403),
+        (f"/staff/broadcast/runs/{bc}/files/crd/{crd}", runs_ok, 403),
+        (f"/staff/broadcast/runs/{bc}/files/../input/parties.csv", dict.fromkeys(runs_ok, 404), 403),
+        (f"/staff/broadcast/runs/{bc}/statements/{w.broadcast_payee}.csv", runs_ok, 403),
+        (f"/staff/broadcast/runs/{bc}/statements/{w.broadcast_payee}.pdf", runs_ok, 403),
+        (f"/staff/broadcast/runs/{bc}/statements/NOBODY.pdf", dict.fromkeys(runs_ok, 404), 403),
+        ("/staff/reports/", {"registry_editor": 200, "administrator": 200}, 403),
+        (f"/staff/reports/{w.other_report.pk}/", {"registry_editor": 200, "administrator": 200}, 403),
+        ("/licensee/invoices/", {"licensee": 200, "administrator": 200}, 403),
+        (f"/licensee/invoices/{w.invoice.pk}.pdf", {"licensee": 200, "administrator": 200}, 403),
+        (f"/licensee/invoices/{w.invoice.pk}.csv", {"licensee": 200, "administrator": 200}, 403),
+        (f"/licensee/invoices/{w.other_invoice.pk}.pdf", {"licensee": 404, "administrator": 200}, 403),
+        ("/member/broadcast/", member, 403),
+        (f"/member/broadcast/{bc}.pdf", member, 403),
+        (f"/member/broadcast/{bc}.csv", member, 403),
+        ("/api/invoices", invoices_ok, 403),
+        (f"/api/invoices/{w.invoice.pk}", invoices_ok, 403),
+        (f"/api/invoices/{w.invoice.pk}/pdf", invoices_ok, 403),
+        (f"/api/invoices/{w.other_invoice.pk}", {**invoices_ok, "licensee": 404}, 403),
+        (f"/api/invoices/{w.other_invoice.pk}/csv", {**invoices_ok, "licensee": 404}, 403),
+        ("/admin/broadcast/invoice/", runs_ok, 302),
+        ("/admin/broadcast/payment/add/", {"distribution_runner": 200, "administrator": 200}, 302),
     ]
 
 
@@ -83,7 +116,7 @@ def _anonymous(url: str) -> int:
 
 @pytest.fixture
 def world(registry_db: str, tmp_path: Path) -> World:
-    return build_world(tmp_path)
+    return build_world(tmp_path, broadcast=True)
 
 
 def test_authorization_matrix(world: World) -> None:
@@ -123,6 +156,27 @@ def test_post_only_actions_refuse_other_roles(world: World) -> None:
     assert client_for(world.users["distribution_approver"]).get(url).status_code == 405
     correction.refresh_from_db()
     assert correction.status == "computed"
+
+    from bunpai.services import broadcast_runs
+
+    draft = broadcast_runs.start(
+        user=world.users["distribution_runner"],
+        source=generated_quarters()["2026Q1"],
+        corrects=world.broadcast_run,
+    )
+    for action in ("approve", "paid"):
+        url = f"/staff/broadcast/runs/{draft.pk}/{action}/"
+        for role in ("registry_editor", "licensee", "member", "claimant"):
+            assert client_for(world.users[role]).post(url).status_code == 403, (role, action)
+        assert client_for(None).post(url).status_code == 302
+        assert client_for(world.users["distribution_approver"]).get(url).status_code == 405
+    draft.refresh_from_db()
+    assert draft.status == "draft"
+    licensee_page = f"/staff/licensees/{world.invoice.licensee_id}/"
+    payment = {"invoice": world.invoice.pk, "amount_yen": 1000, "received_on": "2026-05-01"}
+    for role in ("distribution_approver", "registry_editor", "licensee", "member"):
+        assert client_for(world.users[role]).post(licensee_page, payment).status_code == 403, role
+    assert world.invoice.payments.count() == 1
 
 
 def test_a_member_sees_only_their_own_statement(world: World) -> None:

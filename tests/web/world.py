@@ -36,9 +36,25 @@ class World:
     own_licensee: Any
     report: Any
     other_report: Any
+    invoice: Any = None  # of L1 (the licensee user's)
+    other_invoice: Any = None  # of L2
+    broadcast_run: Any = None  # approved: runner ran it, approver approved it
+    broadcast_payee: str = ""  # the member's payee id in it
 
 
 _GENERATED: dict[str, Path] = {}
+_QUARTERS: dict[str, dict[str, Path]] = {}
+
+
+def generated_quarters() -> dict[str, Path]:
+    """Two small broadcast quarters per test session, under the data folder the site may read."""
+    if "q" not in _QUARTERS:
+        from bunpai.web.demo import demo_quarters
+
+        path = Path(os.environ["BUNPAI_DATA_DIR"]) / "test-quarters"
+        shutil.rmtree(path, ignore_errors=True)
+        _QUARTERS["q"] = demo_quarters(path, works=150, lines=1500, seed=11)
+    return _QUARTERS["q"]
 
 
 def generated_period() -> Path:
@@ -53,7 +69,7 @@ def generated_period() -> Path:
     return _GENERATED["path"]
 
 
-def build_world(tmp: Path) -> World:
+def build_world(tmp: Path, *, broadcast: bool = False) -> World:
     import csv
 
     from django.core.files.uploadedfile import SimpleUploadedFile
@@ -117,9 +133,38 @@ def build_world(tmp: Path) -> World:
         content_type="application/pdf",
         size=len(PDF),
     )
-    return World(
+    world = World(
         users, run, input_dir, claim, evidence, members[0], users["member2"], other, own, report, other_report
     )
+    if broadcast:
+        add_broadcast(world)
+    return world
+
+
+def add_broadcast(world: World) -> None:
+    """Licensees L1 and L2 with invoices and payments, and an approved broadcast quarter in which
+    the member's party is a payee (its BROADCAST reference)."""
+    from bunpai.broadcast.models import Invoice
+    from bunpai.services import broadcast_runs
+    from bunpai.store import models as m
+    from bunpai.web.demo import demo_billing
+
+    demo_billing("L1", "Station one", revenue_yen=1_000_000_000, paid=1)
+    demo_billing("L2", "Station two", revenue_yen=2_000_000_000, paid=2)
+    world.invoice = Invoice.objects.filter(licensee__code="L1").order_by("instalment").first()
+    world.other_invoice = Invoice.objects.filter(licensee__code="L2").order_by("instalment").first()
+    users = world.users
+    run = broadcast_runs.start(user=users["distribution_runner"], source=generated_quarters()["2026Q1"])
+    broadcast_runs.approve(run, users["distribution_approver"])
+    world.broadcast_run = run
+    payees = [
+        p.payee_id
+        for p in broadcast_runs.payments(broadcast_runs.run_folder(run))  # type: ignore[arg-type]
+        if p.method == "zengin" and p.payee_id.startswith("M")
+    ]
+    world.broadcast_payee = payees[0]
+    m.PartyReference.objects.create(party=users["member"].party_account.party, submitter="BROADCAST", number=payees[0])
+    m.PartyReference.objects.create(party=users["member2"].party_account.party, submitter="BROADCAST", number=payees[1])
 
 
 def client_for(user: Any) -> Any:

@@ -21,7 +21,7 @@ from bunpai.broadcast.models import (
     Licensee,
     Payment,
 )
-from bunpai.core.broadcast.licence import fee_for, instalments
+from bunpai.core.broadcast.licence import fee_for, instalments, per_use_fee
 from bunpai.core.broadcast.rules import BroadcastRuleSet
 from bunpai.core.money import format_ratio
 from bunpai.formats.broadcast_output import input_digests
@@ -58,6 +58,49 @@ def assess_blanket_fee(
     return assessment
 
 
+def invoice_per_use(licence: Licence, month: str, rules: BroadcastRuleSet) -> Invoice:
+    """The month's per-use fees of a licence (個別使用料): each use of this society's works in the
+    licensee's current reports of ``month`` (YYYY-MM) at the rule set's tariff for its station kind.
+
+    One invoice per licence and month (instalment = the month's place in the fiscal year, April = 1),
+    due at the end of the following month; asking again for the same month is refused.
+    """
+    from bunpai.intake import models as im
+
+    if licence.fee_type != "per_work":
+        raise ValueError("a blanket fee is assessed yearly (assess_blanket_fee), not per use")
+    year, number = int(month[:4]), int(month[5:7])
+    fiscal_year = year if number >= 4 else year - 1
+    if fiscal_year != licence.fiscal_year:
+        raise ValueError(f"{month} is not in the licence's fiscal year {licence.fiscal_year}")
+    instalment = (number - 4) % 12 + 1
+    invoiced = Invoice.objects.filter(
+        licensee=licence.licensee, fiscal_year=fiscal_year, instalment=instalment, assessment__isnull=True
+    )
+    if invoiced.exists():
+        raise ValueError(f"{licence.licensee.code} {month}: per-use fees already invoiced")
+    durations = list(
+        im.ReportLine.objects.filter(
+            report__licensee=licence.licensee.code,
+            report__month=month,
+            report__status=im.ReportFile.CURRENT,
+            kind=im.ReportLine.WORK,
+            outcome=im.THIS_SOCIETY,
+        ).values_list("duration", flat=True)
+    )
+    amount = per_use_fee(licence.station_kind, durations, rules)
+    next_month = dt.date(year + number // 12, number % 12 + 1, 1)
+    due = dt.date(next_month.year + next_month.month // 12, next_month.month % 12 + 1, 1) - dt.timedelta(days=1)
+    return Invoice.objects.create(
+        licensee=licence.licensee,
+        fiscal_year=fiscal_year,
+        instalment=instalment,
+        due_date=due,
+        amount_yen=amount,
+        description=f"per-use fees {month}: {len(durations)} use(s) ({rules.label})",
+    )
+
+
 def record_payment(invoice: Invoice, amount_yen: int, received_on: dt.date) -> Payment:
     if amount_yen <= 0:
         raise ValueError("a payment is a positive amount")
@@ -75,11 +118,18 @@ def unpaid(licensee: Licensee, on: dt.date | None = None) -> dict[str, int]:
 
 
 def record_run(
-    result_dir: Path, *, corrects: DistributionRun | None = None, releases: DistributionRun | None = None
+    result_dir: Path,
+    *,
+    corrects: DistributionRun | None = None,
+    releases: DistributionRun | None = None,
+    input_dir: Path | None = None,
 ) -> DistributionRun:
-    """A draft run from a result folder of ``bunpai broadcast run`` (its summary and input digests)."""
+    """A draft run from a result folder of ``bunpai broadcast run`` or ``release`` (its summary and
+    input digests); ``input_dir`` is kept with them, for a later release of what the run held."""
     summary = json.loads((result_dir / "summary.json").read_text(encoding="utf-8"))
     inputs = json.loads((result_dir / "inputs.json").read_text(encoding="utf-8"))
+    if input_dir is not None:
+        inputs["input_path"] = str(input_dir.absolute())
     if summary.get("balanced") is not True:
         raise ValueError("the result does not say it balances")
     if corrects is not None and corrects.status == "draft":

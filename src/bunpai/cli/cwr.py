@@ -234,6 +234,16 @@ def _register_registry(groups: argparse._SubParsersAction[argparse.ArgumentParse
     csvimp.add_argument("--json", action="store_true")
     csvimp.set_defaults(handler=_import_csv)
 
+    accounts = commands.add_parser(
+        "import-accounts",
+        help="store payees' bank accounts from a CSV, codes checked against the zengin data / 振込口座",
+        description="Store bank accounts (party,bank_code,branch_code,account_type,account_number,account_holder; "
+        "party = IPI name number or SUBMITTER:NUMBER). Bank and branch codes are checked against the published "
+        "zengin data set; on any problem nothing is stored.",
+    )
+    accounts.add_argument("file", type=Path, metavar="CSV")
+    accounts.set_defaults(handler=_import_accounts)
+
     load = commands.add_parser(
         "load-prc",
         help="load parties.csv, works.csv, rights.csv of a private recording input folder",
@@ -321,6 +331,23 @@ def _import_csv(args: argparse.Namespace) -> int:
         print(f"{args.file.name}: stored {result.stored} works; statuses: {statuses}")
         for m in result.messages:
             print(f"  {m}")
+    return 0
+
+
+def _import_accounts(args: argparse.Namespace) -> int:
+    from bunpai.formats.tables import InputError
+    from bunpai.services.accounts import import_accounts
+    from bunpai.store import setup
+
+    setup()
+    try:
+        result = import_accounts(args.file)
+    except InputError as error:
+        for problem in error.problems:
+            print(str(problem), file=sys.stderr)
+        print(f"{len(error.problems)} problem(s): nothing stored / 登録していません。", file=sys.stderr)
+        return 2
+    print(f"{args.file.name}: {result.stored} account(s) stored, {result.replaced} replaced")
     return 0
 
 

@@ -11,7 +11,7 @@ import sys
 from collections.abc import Sequence
 
 from bunpai import __version__
-from bunpai.cli import broadcast, cwr, fingerprint, identify, prc, reports, trace, web
+from bunpai.cli import broadcast, cwr, demo, fingerprint, identify, prc, reports, trace, web
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -30,6 +30,7 @@ def build_parser() -> argparse.ArgumentParser:
     identify.register(groups)
     reports.register(groups)
     web.register(groups)
+    demo.register(groups)
     return parser
 
 

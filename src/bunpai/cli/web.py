@@ -73,9 +73,10 @@ def _demo(args: argparse.Namespace) -> int:
     from bunpai.web.demo import build_demo, print_users
 
     setup()
-    build_demo(folder, works=args.works)
+    made = build_demo(folder, works=args.works)
     print_users()
-    print(f"input folder for new runs: {folder / 'periods' / 'input'}")
+    print(f"input folder for new private recording runs: {made['input_dir']}")
+    print(f"input folder for new broadcast runs: {made['broadcast_input']}")
     if args.no_serve:
         return 0
     return _runserver(args.addr)

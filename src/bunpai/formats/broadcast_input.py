@@ -821,3 +821,13 @@ def read_input(folder: Path, rules_for: Any) -> tuple[BroadcastFrames, Broadcast
     if month not in rules.distribution_months:
         notes.append(f"distribution date {quarter.distribution_date.isoformat()} is not in a distribution month")
     return BroadcastFrames(quarter, parties, stations, rights, usage, source, notes), rules
+
+
+def read_holders(
+    folder: Path, problems: Problems, quarter: Quarter
+) -> tuple[pl.DataFrame | None, pl.DataFrame | None]:
+    """``parties`` and ``rights`` of a folder, validated as in a quarter's input (rows counted on the
+    quarter's reference date). Used by the release of held money, whose folder has no usage."""
+    parties = _parties(folder, problems)
+    rights = _rights(folder, problems, parties["party_id"] if parties is not None else None, quarter)
+    return parties, rights

@@ -23,6 +23,9 @@ class IntakeConfig(AppConfig):
         plugins.register_nav(
             plugins.NavEntry("staff", _("Identification queue"), "intake-queue", "intake.view_queueitem", 25)
         )
+        plugins.register_nav(
+            plugins.NavEntry("staff", _("Report files"), "intake-staff-reports", "intake.view_reportfile", 24)
+        )
         plugins.register_role_permissions(
             "registry_editor",
             ["intake.view_queueitem", "intake.change_queueitem", "intake.view_reportfile", "intake.view_station"],

@@ -20,6 +20,7 @@ from bunpai.intake import models as im
 from bunpai.services import intake as service
 from bunpai.web import access
 from bunpai.web.forms import check_size
+from bunpai.web.i18n import reason
 from bunpai.web.views import needs
 
 MONTH = r"^\d{4}-(0[1-9]|1[0-2])$"
@@ -124,7 +125,7 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
         line.label = OUTCOME_LABELS.get(line.outcome, line.outcome)  # type: ignore[attr-defined]
     context = {
         "report": report,
-        "problems": report.problems.all(),
+        "problems": [(p.line, p.field, reason(p.reason)) for p in report.problems.all()],
         "lines": lines,
         "outcomes": [(OUTCOME_LABELS.get(k, k), n) for k, n in outcome_counts(report).items()],
     }
@@ -134,25 +135,129 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
 # ---- staff: identification queue ---------------------------------------------------------------
 
 
+class NewWorkForm(forms.Form):
+    """Register a new work for a queue item: its title (the reported one by default) and creators."""
+
+    title = forms.CharField(label=_lazy("Title"), max_length=255)
+    creators = forms.CharField(
+        label=_lazy("Creators"),
+        max_length=500,
+        required=False,
+        help_text=_lazy("Separated by | / 、 or ;"),
+    )
+
+
+def production_candidates(title: str, year: int | None = None, limit: int = 5) -> list[Any]:
+    """AV productions whose title (or another of their titles) contains the reported programme's
+    title; those of the same year first."""
+    from django.db.models import Q
+
+    from bunpai.store.models import AVProduction
+
+    text = title.strip()
+    if not text:
+        return []
+    found = list(
+        AVProduction.objects.filter(Q(title__icontains=text) | Q(titles__title__icontains=text)).distinct()[:50]
+    )
+    found.sort(key=lambda p: (year is not None and p.year != year, p.title, p.pk))
+    return found[:limit]
+
+
 @needs("intake.view_queueitem")
 def queue(request: HttpRequest) -> HttpResponse:
     items = service.queue()
     for item in items:
         item["candidates"] = item["candidates"][:3]
+        if item["kind"] == im.ReportLine.PROGRAMME:
+            stored = im.QueueItem.objects.filter(pk=item["id"]).values_list("year", flat=True).first()
+            item["productions"] = production_candidates(item["title"], stored)
+        item["new_work"] = NewWorkForm(
+            initial={"title": item["title"], "creators": item["creators"]}, prefix=f"new-{item['id']}"
+        )
     return render(request, "intake/queue.html", {"items": items})
+
+
+def _snapshot(item: im.QueueItem) -> dict[str, Any]:
+    waiting = im.ReportLine.objects.filter(line_key=item.line_key, outcome=im.QUEUED).count()
+    return {
+        "line_key": item.line_key,
+        "status": item.status,
+        "kind": item.kind,
+        "title": item.title,
+        "creators": item.creators,
+        "work_code": item.work_code,
+        "programme": item.programme,
+        "candidates": item.candidates,
+        "lines_waiting": waiting,
+    }
+
+
+def _set_creators(line_key: str, creators: str) -> str:
+    """Store the new work's creators as the registry keeps them for finding the same work."""
+    from bunpai.identify.normalise import split_names
+    from bunpai.services.registry import normalise_text
+    from bunpai.store.models import Work
+
+    decision = im.RememberedDecision.objects.filter(line_key=line_key).select_related("work").first()
+    if decision is None or decision.work is None:
+        return ""
+    key = "|".join(sorted({normalise_text(n) for n in split_names(creators)}))[:500]
+    Work.objects.filter(pk=decision.work.pk).update(creators_key=key)
+    return decision.work.society_code
 
 
 @require_POST
 @needs("intake.change_queueitem")
 def queue_decide(request: HttpRequest, pk: int) -> HttpResponse:
-    action, _sep, code = request.POST.get("decision", "").partition(":")
-    work_code = code.strip() or None
-    if action not in ("work", *QUEUE_ACTIONS):
+    from django.db import transaction
+
+    from bunpai.store import current_alias
+    from bunpai.web.audit import record_decision
+
+    action, _sep, value = request.POST.get("decision", "").partition(":")
+    value = value.strip()
+    if action not in ("work", "production", "new_work", *QUEUE_ACTIONS):
         messages.error(request, _("Unknown decision."))
         return redirect("intake-queue")
     item = get_object_or_404(im.QueueItem, pk=pk, status=im.QueueItem.OPEN)
+    before = _snapshot(item)
+    kwargs: dict[str, Any] = {}
+    service_action = action
+    after: dict[str, Any] = {"action": action}
+    if action == "work":
+        kwargs["work_code"] = value or None
+        after["work"] = value
+    elif action == "production":
+        value = value or request.POST.get("decision_production", "").strip()
+        if not value.isdigit():
+            messages.error(request, _("Give the number of an AV production."))
+            return redirect("intake-queue")
+        service_action, kwargs["production_id"] = "work", int(value)
+        after["production"] = int(value)
+    elif action == "new_work":
+        form = NewWorkForm(request.POST, prefix=f"new-{pk}")
+        if not form.is_valid():
+            messages.error(request, _("The new work needs a title."))
+            return redirect("intake-queue")
+        kwargs["new_work_title"] = form.cleaned_data["title"]
+        kwargs["note"] = f"creators: {form.cleaned_data['creators']}"[:255]
+        after["new_work"] = {"title": form.cleaned_data["title"], "creators": form.cleaned_data["creators"]}
     try:
-        applied = service.decide(item.pk, action, by=request.user.get_username(), work_code=work_code)
+        with transaction.atomic(using=current_alias()):
+            applied = service.decide(item.pk, service_action, by=request.user.get_username(), **kwargs)
+            if action == "new_work":
+                after["work"] = _set_creators(item.line_key, after["new_work"]["creators"])
+            item.refresh_from_db()
+            after.update(status=item.status, line_key=item.line_key, lines_applied=applied)
+            record_decision(
+                request.user,
+                "intake.QueueItem",
+                item.pk,
+                f"{item.line_key[:16]} {item.title or item.programme}",
+                before,
+                after,
+            )
     except (ValueError, ObjectDoesNotExist) as error:
         messages.error(request, _("The decision was not recorded: %(error)s") % {"error": error})
         return redirect("intake-queue")

@@ -84,6 +84,26 @@ class Party(models.Model):
         return f"{self.name}, {self.first_name}" if self.first_name else self.name
 
 
+class BankAccount(models.Model):
+    """A domestic payee's bank account for transfers (振込口座), used by the Zengin transfer file.
+
+    Bank and branch codes are checked against the published zengin data set when stored
+    (:func:`bunpai.services.accounts.import_accounts`).
+    """
+
+    ACCOUNT_TYPES = [("1", "普通 ordinary"), ("2", "当座 current"), ("4", "貯蓄 savings")]
+    party = models.OneToOneField(Party, on_delete=models.CASCADE, related_name="bank_account")
+    bank_code = models.CharField(max_length=4)
+    branch_code = models.CharField(max_length=3)
+    account_type = models.CharField(max_length=1, choices=ACCOUNT_TYPES, default="1")
+    account_number = models.CharField(max_length=7)
+    holder_kana = models.CharField(max_length=30, help_text="the holder's name in half-width kana (口座名義)")
+    updated_on = models.DateField()
+
+    def __str__(self) -> str:
+        return f"{self.bank_code}-{self.branch_code} {self.account_type} {self.account_number}"
+
+
 class PartyReference(models.Model):
     """A submitter's own number for a party (the CWR interested-party number)."""
 

@@ -266,5 +266,6 @@ def runs(request: HttpRequest) -> Any:
     return out
 
 
+api.add_router("/invoices", "bunpai.web.invoices_api.router")
 for _prefix, _router in API_ROUTERS:  # routers of other apps (report upload and status, …)
     api.add_router(_prefix, _router)

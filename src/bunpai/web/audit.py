@@ -105,3 +105,23 @@ def connect() -> None:
         pre_save.connect(_pre_save, sender=model, dispatch_uid=f"audit-pre-{model._meta.label}")
         post_save.connect(_post_save, sender=model, dispatch_uid=f"audit-post-{model._meta.label}")
         post_delete.connect(_post_delete, sender=model, dispatch_uid=f"audit-del-{model._meta.label}")
+
+
+def record_decision(
+    user: Any, model: str, object_id: Any, object_repr: str, before: dict[str, Any], after: dict[str, Any]
+) -> Any:
+    """An audit entry for a decision that is not one model's save (e.g. a queue decision, applied to
+    many lines at once): who, when, what it was before and what it is after."""
+    from bunpai.store import current_alias
+    from bunpai.web.models import AuditEntry
+
+    return AuditEntry.objects.using(current_alias()).create(
+        user_id=getattr(user, "pk", None),
+        username=getattr(user, "username", "") or "(system)",
+        action="update",
+        model=model,
+        object_id=str(object_id)[:40],
+        object_repr=object_repr[:200],
+        before={k: _plain(v) for k, v in before.items()},
+        after={k: _plain(v) for k, v in after.items()},
+    )

@@ -206,3 +206,21 @@ class Portal(models.Model):
             ("licensee_portal", "Can use the licensee portal"),
             ("back_office", "Can use the staff back office"),
         ]
+
+
+class BroadcastRunRecord(models.Model):
+    """Who ran, approved and paid a broadcast quarter's run started from the site, and where its
+    frozen input, result and statements are (放送等使用料の分配実行). The run itself is a
+    :class:`bunpai.broadcast.models.DistributionRun`, immutable once approved."""
+
+    run = models.OneToOneField("broadcast.DistributionRun", on_delete=models.PROTECT, related_name="web_record")
+    source = models.CharField(max_length=500, help_text="the folder it was started from")
+    folder = models.CharField(max_length=500, help_text="holds input/ (frozen copy), result/ and statements/")
+    statement_problems = models.TextField(blank=True, help_text="why statements could not be written, one a line")
+    ran_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
+    ran_at = models.DateTimeField(auto_now_add=True)
+    approved_by = models.ForeignKey(USER, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    paid_by = models.ForeignKey(USER, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+
+    def __str__(self) -> str:
+        return f"broadcast run #{self.run_id}"

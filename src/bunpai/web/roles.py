@@ -21,6 +21,10 @@ REGISTRY_VIEW = [
     f"registry.view_{model}"
     for model in ("party", "membership", "share", "work", "document", "society", "conflict", "alternativetitle")
 ]
+BROADCAST_VIEW = [
+    f"broadcast.view_{model}"
+    for model in ("licensee", "station", "licence", "feeassessment", "invoice", "payment", "distributionrun")
+]
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     "registry_editor": ["web.back_office", "web.view_audit", "web.view_auditentry", *REGISTRY_EDIT, *REGISTRY_VIEW],
     "distribution_runner": [
@@ -29,9 +33,18 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "web.view_prcrun",
         "web.review_claim",
         "web.view_claim",
+        "broadcast.add_payment",
+        "broadcast.add_invoice",
+        *BROADCAST_VIEW,
         *REGISTRY_VIEW,
     ],
-    "distribution_approver": ["web.back_office", "web.approve_distribution", "web.view_prcrun", *REGISTRY_VIEW],
+    "distribution_approver": [
+        "web.back_office",
+        "web.approve_distribution",
+        "web.view_prcrun",
+        *BROADCAST_VIEW,
+        *REGISTRY_VIEW,
+    ],
     "administrator": ["*"],
     "licensee": ["web.licensee_portal"],
     "member": ["web.member_portal"],

@@ -21,6 +21,7 @@ from bunpai.services import statements as st
 from bunpai.web import access
 from bunpai.web.charts import bar_chart, column_chart
 from bunpai.web.forms import ClaimForm, ReviewForm, RunForm, TokenForm
+from bunpai.web.i18n import identity_rows
 from bunpai.web.models import ApiToken, AuditEntry, Claim, ClaimEvidence, PrcRun
 
 RESULT_FILES = (
@@ -112,7 +113,7 @@ def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
     context: dict[str, Any] = {"run": run}
     if run.summary:
         folder = Path(run.folder)
-        context["identities"] = st.conservation(run.summary)
+        context["identities"] = identity_rows(st.conservation(run.summary))
         context["chart"] = bar_chart(_fund_bars(run.summary), title=_("Funds of the period (yen)"))
         context["payees"] = st.top_payees(folder)
         context["files"] = [n for n in RESULT_FILES if (folder / "result" / n).is_file()]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from fractions import Fraction
 
 from bunpai.core.broadcast.rules import BroadcastRuleSet
@@ -50,3 +51,11 @@ def instalments(fee_yen: Yen, fiscal_year: int, count: int) -> list[tuple[int, d
         amount = part if n < count - 1 else fee_yen - part * (count - 1)
         rows.append((n + 1, due, amount))
     return rows
+
+
+def per_use_fee(kind: str, durations_s: Iterable[int], rules: BroadcastRuleSet) -> Yen:
+    """個別使用料: the sum of the rule set's per-use fee of each use (a work's duration in seconds)."""
+    if kind not in rules.licence_per_use:
+        raise ValueError(f"no per-use tariff for station kind {kind!r} in {rules.label}")
+    tariff = rules.licence_per_use[kind]
+    return floor_yen(sum((tariff.points(d) for d in durations_s), Fraction(0)))

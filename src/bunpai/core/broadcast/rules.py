@@ -157,6 +157,9 @@ class BroadcastRuleSet:
     payments: Mapping[str, str] = field(default_factory=dict)
     example: bool = True
     example_values: Mapping[str, str] = field(default_factory=dict)
+    # Per-use fees (個別使用料) by station kind: yen per use of a work, by its duration (bands of
+    # (up to seconds, yen), further periods at ``per_extra``) — the same shape as the time points.
+    licence_per_use: Mapping[str, TimePoints] = field(default_factory=dict)
 
     @property
     def label(self) -> str:
@@ -184,6 +187,14 @@ class BroadcastRuleSet:
                 problems.append(f"admin fee rate {row.rate} is not between 0 and 1")
         if self.documents_days_before < 0 or self.foreign_delay_months < 0:
             problems.append("days and months must not be negative")
+        for kind, tariff in self.licence_per_use.items():
+            problems += [f"per-use tariff of {kind}: {p}" for p in tariff.validate()]
+            if tariff.per_second_cap is not None:
+                problems.append(f"per-use tariff of {kind}: give yen by duration bands, not per second")
+            elif any(
+                v.denominator != 1 or v < 0 for v in [*(v for _, v in tariff.bands), *(tariff.per_extra or ())[1:]]
+            ):
+                problems.append(f"per-use tariff of {kind}: amounts are whole, non-negative yen")
         if problems:
             raise RuleSetError("; ".join(problems))
 
@@ -228,6 +239,7 @@ def broadcast_ruleset_from_mapping(data: Mapping[str, Any]) -> BroadcastRuleSet:
             payments={str(k): str(v) for k, v in data.get("payments", {}).items()},
             example=bool(meta.get("example", True)),
             example_values={str(k): str(v) for k, v in data.get("example_values", {}).items()},
+            licence_per_use={str(k): time_points_from_mapping(v) for k, v in licence.get("per_use", {}).items()},
         )
     except (KeyError, TypeError, ValueError) as error:
         raise RuleSetError(f"incomplete broadcast rule set: {error}") from error

@@ -213,6 +213,9 @@ PWR_2: Layout = (
     ("publisher_sequence", 111, 2),
 )
 ALT: Layout = (("title", 20, 60), ("title_type", 80, 2), ("language", 82, 2))
+# NAT: a title in a non-Roman alphabet (e.g. the Japanese title beside the romanised one of NWR/ALT);
+# positions are characters of the decoded line (the HDR character set says how the file is encoded).
+NAT: Layout = (("title", 20, 640), ("title_type", 660, 2), ("language", 662, 2))
 ORIGINAL_WORK_2: Layout = (  # VER, EWT
     ("title", 20, 60),
     ("iswc", 80, 11),
@@ -472,6 +475,7 @@ _LAYOUTS_2: dict[str, Layout] = {
     "OWT": WRITER_TERRITORY_2,
     "PWR": PWR_2,
     "ALT": ALT,
+    "NAT": NAT,
     "VER": ORIGINAL_WORK_2,
     "EWT": ORIGINAL_WORK_2,
     "PER": PER_2,
@@ -498,6 +502,7 @@ _LAYOUTS_3: dict[str, Layout] = {
     "PWR": PWR_3,
     "WRI": WRI,
     "ALT": ALT,
+    "NAT": NAT,
     "OWK": OWK,
     "PER": PER_3,
     "REC": REC_3,

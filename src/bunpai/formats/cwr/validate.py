@@ -276,13 +276,13 @@ class _Check:
                 self.territory(record, current_writer, ("SWR", "OWR"), rt)
             elif rt == "PWR":
                 self.publisher_for_writer(record, current_writer)
-            elif rt == "ALT":
+            elif rt in ("ALT", "NAT"):
                 title = record.get("title").strip()
                 tt = record.get("title_type").strip()
                 if not title:
-                    self.drop_record(record, "ALT alternative title is blank")
+                    self.drop_record(record, f"{rt} alternative title is blank")
                 elif tt not in TITLE_TYPES:
-                    self.drop_record(record, f"ALT title type {tt!r} is not a CWR title type")
+                    self.drop_record(record, f"{rt} title type {tt!r} is not a CWR title type")
                 else:
                     txn.alternative_titles.append(AlternativeTitle(title, tt, record.get("language").strip()))
             elif rt == "PER":

@@ -104,7 +104,10 @@ def work_records(txn: Transaction, index: int) -> Iterator[str]:
             )
     for alt in txn.alternative_titles:
         seq += 1
-        yield _prefix("ALT", index, seq) + _a(alt.title, 60) + _a(alt.title_type, 2) + _a(alt.language, 2)
+        if alt.title.isascii():
+            yield _prefix("ALT", index, seq) + _a(alt.title, 60) + _a(alt.title_type, 2) + _a(alt.language, 2)
+        else:  # a title in another script (漢字・かな): NAT, in the file's UTF-8
+            yield _prefix("NAT", index, seq) + alt.title[:640].ljust(640) + _a(alt.title_type, 2) + _a(alt.language, 2)
     for per in txn.performers:
         seq += 1
         yield (
@@ -183,12 +186,18 @@ def write_registrations(
     sender_type: str = "PB",
     transaction_type: str = "NWR",
     created: dt.datetime | None = None,
+    character_set: str = "",
 ) -> Iterator[str]:
-    """Yield the lines (with CRLF) of a CWR 2.1 file holding one group of work transactions."""
+    """Yield the lines (with CRLF) of a CWR 2.1 file holding one group of work transactions.
+
+    With ``character_set="UTF-8"`` the header says so, and alternative titles in another script are
+    written as NAT records (encode the lines as UTF-8); otherwise the file is ASCII.
+    """
     created = created or dt.datetime(2026, 1, 1, 12, 0, 0)
     day = created.strftime("%Y%m%d")
     clock = created.strftime("%H%M%S")
-    yield f"HDR{sender_type}{_a(sender_id, 9)}{_a(sender_name, 45)}01.10{day}{clock}{day}\r\n"
+    charset = _a(character_set, 15) if character_set else ""
+    yield f"HDR{sender_type}{_a(sender_id, 9)}{_a(sender_name, 45)}01.10{day}{clock}{day}{charset}\r\n"
     yield f"GRH{transaction_type}0000102.100000000000  \r\n"
     count = 0
     records = 1
