@@ -3,10 +3,14 @@
 Generates a works set (default 1,000,000 works: Japanese titles in kanji and kana with their
 readings, katakana loan-word titles, Western titles, Japanese and Western writers; look-alike
 titles differing by one character, the same titles by other writers, arrangements registered as
-works of their own) and a month of report lines drawn by popularity (Zipf) with the noise stations
-send: the reading in kana instead of the kanji title (katakana, hiragana or half-width), romaji,
-typos, decorations ("(TV size)", "-instrumental-"…), names in another order or script, missing or
-performer names, missing or wrong work codes, and songs the database does not know.
+works of their own, 2 % of works under common titles such as "さくら" or "Love Song"; each template
+title takes one more word, so that titles are shared as in a real catalogue — a minority of works,
+mostly under common titles — and not by nearly every work, as the bare templates would make a
+million titles; ``--narrow-titles`` gives the earlier generator) and a month of report lines
+drawn by popularity (Zipf) with the noise stations send: the reading in kana instead of the kanji
+title (katakana, hiragana or half-width), romaji, typos, decorations ("(TV size)",
+"-instrumental-"…), names in another order or script, missing or performer names, missing or
+wrong work codes, and songs the database does not know.
 
 It prints, for bunpai's engine and beside it a simple baseline (exact lookup of the NFKC,
 lower-case, space-free title; automatic when exactly one work has it):
@@ -17,6 +21,7 @@ lower-case, space-free title; automatic when exactly one work has it):
   build the index.
 
     .venv/bin/python benchmarks/identify_bench.py                    # 1 M works, 300,000 lines
+    .venv/bin/python benchmarks/identify_bench.py --narrow-titles    # the earlier generator
     .venv/bin/python benchmarks/identify_bench.py --works 100000 --lines 50000   # quicker
 
 Goals (issue 4): ≥ 99.9 % precision of automatic decisions, ≥ 95 % of lines automatic,
@@ -156,32 +161,50 @@ def _half_width(kata: str) -> str:
     return "".join(out)
 
 
-def _jp_title(rng: random.Random) -> tuple[str, str]:
+def _jp_title(rng: random.Random, wide: bool = True) -> tuple[str, str]:
     kind = rng.random()
     if kind < 0.25:
         a, n, s = rng.choice(ADJ), rng.choice(NOUN), rng.choice(SONG)
-        return a[0] + n[0] + "の" + s[0], a[1] + n[1] + "の" + s[1]
-    if kind < 0.5:
+        title, reading = a[0] + n[0] + "の" + s[0], a[1] + n[1] + "の" + s[1]
+    elif kind < 0.5:
         n1, n2, s = rng.choice(NOUN), rng.choice(NOUN), rng.choice(SONG)
-        return n1[0] + "と" + n2[0] + "の" + s[0], n1[1] + "と" + n2[1] + "の" + s[1]
-    if kind < 0.7:
+        title, reading = n1[0] + "と" + n2[0] + "の" + s[0], n1[1] + "と" + n2[1] + "の" + s[1]
+    elif kind < 0.7:
         n1, v, a, n2 = rng.choice(NOUN), rng.choice(VERB), rng.choice(ADJ), rng.choice(NOUN)
         return n1[0] + "に" + v[0] + a[0] + n2[0], n1[1] + "に" + v[1] + a[1] + n2[1]
-    if kind < 0.82:
+    elif kind < 0.82:
         p, n, s = rng.choice(PLACE), rng.choice(NOUN), rng.choice(SONG)
-        return p[0] + n[0] + s[0], p[1] + n[1] + s[1]
-    words = rng.sample(KATA, 3)
-    title = "・".join(words) if rng.random() < 0.5 else "".join(words)
-    return title, ""
+        title, reading = p[0] + n[0] + s[0], p[1] + n[1] + s[1]
+    else:
+        words = rng.sample(KATA, 4 if wide else 3)
+        title = "・".join(words) if rng.random() < 0.5 else "".join(words)
+        return title, ""
+    if wide:  # one more word: the templates alone have too few titles for a million works
+        n0 = rng.choice(NOUN)
+        title, reading = n0[0] + "の" + title, n0[1] + "の" + reading
+    return title, reading
 
 
-def _en_title(rng: random.Random) -> str:
+def _en_title(rng: random.Random, wide: bool = True) -> str:
     kind = rng.random()
+    if wide and kind < 0.8:
+        lead = rng.choice(["", *EN_PHRASE])
+        of = rng.choice(["", *EN_OF])
+        core = f"{rng.choice(EN_ADJ)} {rng.choice(EN_NOUN)}{f' of {of}' if of else ''}{rng.choice(EN_END)}"
+        return f"{lead} ({core})" if lead else core
     if kind < 0.5:
         return f"{rng.choice(EN_ADJ)} {rng.choice(EN_NOUN)}{rng.choice(EN_END)}"
     if kind < 0.8:
         return f"{rng.choice(EN_ADJ)} {rng.choice(EN_NOUN)} of {rng.choice(EN_OF)}"
     return f"{rng.choice(EN_PHRASE)} ({rng.choice(EN_ADJ)} {rng.choice(EN_NOUN)})"
+
+
+# Titles many unrelated works really share (a real catalogue has hundreds of each).
+COMMON = _pairs(
+    "さくら:さくら ありがとう:ありがとう 故郷:ふるさと 子守唄:こもりうた 愛:あい 花:はな 夢:ゆめ 約束:やくそく "
+    "旅立ち:たびだち 卒業:そつぎょう 春:はる 雪:ゆき 星空:ほしぞら 家族:かぞく 友達:ともだち 未来:みらい"
+)
+COMMON_EN = _words("Love Song|Home|Memories|Forever|Goodbye|Yesterday|Hello|Dreams|Angel|Tonight|Stay|Friends", "|")
 
 
 def _look_alike(rng: random.Random, title: str) -> str:
@@ -194,7 +217,7 @@ def _look_alike(rng: random.Random, title: str) -> str:
     return "".join(chars)
 
 
-def generate_works(n: int, seed: int) -> list[GenWork]:
+def generate_works(n: int, seed: int, wide: bool = True) -> list[GenWork]:
     import pykakasi
 
     kks = pykakasi.kakasi()
@@ -212,17 +235,23 @@ def generate_works(n: int, seed: int) -> list[GenWork]:
     for i in range(n):
         work_id = f"{i:09d}"
         r = rng.random()
-        if works and r < 0.05:  # the same title by other writers
+        if wide and rng.random() < 0.02:  # a common title ("さくら", "Love Song")
+            if rng.random() < 0.6:
+                title, reading_ = rng.choice(COMMON)
+                jp = True
+            else:
+                title, reading_, jp = rng.choice(COMMON_EN), "", False
+        elif works and r < 0.05:  # the same title by other writers
             src = works[rng.randrange(len(works))]
             title, reading_, jp = src.entry.title, src.reading, src.japanese
         elif works and r < 0.08:  # a look-alike title
             src = works[rng.randrange(len(works))]
             title, reading_, jp = _look_alike(rng, src.entry.title), "", src.japanese
         elif r < 0.65:
-            title, reading_ = _jp_title(rng)
+            title, reading_ = _jp_title(rng, wide)
             jp = True
         else:
-            title, reading_, jp = _en_title(rng), "", False
+            title, reading_, jp = _en_title(rng, wide), "", False
         pool = jp_names if (jp and rng.random() < 0.92) or (not jp and rng.random() < 0.1) else en_names
         writers = tuple(rng.sample(pool, 1 if rng.random() < 0.35 else 2))
         alt: tuple[str, ...] = ()
@@ -257,15 +286,15 @@ def _typo(rng: random.Random, text: str) -> str:
     return "".join(chars)
 
 
-def _romaji(kks: object, kana: str) -> str:
+def _romaji(rng: random.Random, kks: object, kana: str) -> str:
     parts = kks.convert(kana)  # type: ignore[attr-defined]
     words = [p["hepburn"] for p in parts]
     text = " ".join(words)
-    return text.title() if random.random() < 0.5 else text
+    return text.title() if rng.random() < 0.5 else text
 
 
 def generate_lines(
-    works: list[GenWork], n: int, seed: int, unknown: float = 0.015
+    works: list[GenWork], n: int, seed: int, unknown: float = 0.015, wide: bool = True
 ) -> tuple[list[Query], list[str | None]]:
     import numpy as np
     import pykakasi
@@ -279,7 +308,10 @@ def generate_lines(
     truth: list[str | None] = []
     for k in range(n):
         if rng.random() < unknown:  # a new song the database does not know
-            title = _jp_title(rng)[0] + " " + rng.choice(KATA) if rng.random() < 0.5 else _en_title(rng) + " II"
+            if rng.random() < 0.5:
+                title = _jp_title(rng, wide)[0] + " " + rng.choice(KATA)
+            else:
+                title = _en_title(rng, wide) + " II"
             queries.append(Query(title, (f"{rng.choice(EN_FIRST)} {rng.choice(EN_LAST)}",)))
             truth.append(None)
             continue
@@ -291,7 +323,7 @@ def generate_lines(
             kata = _kata(g.reading)
             title = kata if form < 0.5 else g.reading if form < 0.8 else _half_width(kata)
         elif g.reading and rng.random() < 0.05:
-            title = _romaji(kks, g.reading)
+            title = _romaji(rng, kks, g.reading)
         if rng.random() < 0.04:
             title = _typo(rng, title)
         if rng.random() < 0.1:
@@ -320,7 +352,7 @@ def generate_lines(
                 name = (
                     _kata(g.writer_readings[i].replace(" ", ""))
                     if rng.random() < 0.5
-                    else _romaji(kks, g.writer_readings[i])
+                    else _romaji(rng, kks, g.writer_readings[i])
                 )
             if rng.random() < 0.02:
                 name = _typo(rng, name)
@@ -356,6 +388,20 @@ def undecidable(works: list[GenWork], queries: list[Query], truth: list[str | No
         named = any(not writers.isdisjoint(name_keys(c)) for c in query.creators)
         out.append(not named and same_title[text_key(work.title)] > 1)
     return out
+
+
+def _sharing(works: list[GenWork], truth: list[str | None]) -> str:
+    """How many works share their title (text key) with another work, and how many lines name one."""
+    from bunpai.identify.normalise import text_key
+
+    keys = {g.entry.work_id: text_key(g.entry.title) for g in works}
+    count = Counter(keys.values())
+    shared = sum(1 for k in keys.values() if count[k] > 1)
+    lines = sum(1 for t in truth if t is not None and count[keys[t]] > 1)
+    return (
+        f"works whose title another work has: {100 * shared / len(keys):.1f} % ({len(count):,} distinct titles); "
+        f"lines of such works: {100 * lines / len(truth):.1f} %"
+    )
 
 
 def _baseline(works: list[GenWork], queries: list[Query]) -> tuple[list[str | None], list[str], float]:
@@ -397,16 +443,23 @@ def main() -> int:
     parser.add_argument("--works", type=int, default=1_000_000)
     parser.add_argument("--lines", type=int, default=300_000)
     parser.add_argument("--seed", type=int, default=2026)
+    parser.add_argument(
+        "--narrow-titles",
+        action="store_true",
+        help="the earlier generator: title templates alone, so that most titles are shared by several works",
+    )
     args = parser.parse_args()
+    wide = not args.narrow_titles
     print(f"python {platform.python_version()} on {platform.machine()}, {args.works:,} works, {args.lines:,} lines")
     t0 = time.perf_counter()
-    works = generate_works(args.works, args.seed)
-    queries, truth = generate_lines(works, args.lines, args.seed)
+    works = generate_works(args.works, args.seed, wide)
+    queries, truth = generate_lines(works, args.lines, args.seed, wide=wide)
     distinct = len(set(queries))
     print(
-        f"generated in {time.perf_counter() - t0:.1f} s: {distinct:,} distinct lines, "
-        f"{sum(t is None for t in truth):,} lines of unknown songs"
+        f"generated in {time.perf_counter() - t0:.1f} s ({'narrow' if args.narrow_titles else 'wide'} titles): "
+        f"{distinct:,} distinct lines, {sum(t is None for t in truth):,} lines of unknown songs"
     )
+    print(_sharing(works, truth))
     t0 = time.perf_counter()
     index = WorkIndex(g.entry for g in works)
     build = time.perf_counter() - t0

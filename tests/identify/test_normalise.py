@@ -66,3 +66,10 @@ def test_katakana_has_the_keys_of_its_hiragana(text: str) -> None:
 def test_keys_of_any_text_are_plain_and_never_fail(text: str) -> None:
     assert phonetic_key(text).isascii()
     assert text_key(text) == text_key(text).strip()
+
+
+def test_a_name_in_kana_without_its_space_meets_the_name_in_kanji() -> None:
+    # "murata" + "akemi": written as one word the double "a" folds to one
+    assert set(name_keys("ムラタアケミ")) & set(name_keys("村田 明美"))
+    assert set(name_keys("アケミ ムラタ")) & set(name_keys("村田 明美"))
+    assert not set(name_keys("ムラタアケミ")) & set(name_keys("村田 明"))

@@ -175,3 +175,143 @@ def test_queue_leaves_out_items_of_replaced_reports(registry_db: str, tmp_path) 
     intake.load_report(fixed, "TX", "2026-06")
     assert intake.queue() == []
     assert [i["lines"] for i in intake.queue(include_idle=True)] == [0]
+
+
+SAMPLED = "kind,station,broadcast_at,title,creators,duration,usage,sampling_rate,country,year\n"
+
+
+def test_usage_share_weights_sampled_lines_by_the_inverse_of_their_rate(registry_db: str, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from bunpai.services import intake
+
+    _registry()
+    # April: a sampled report (1 week in 13), May: a sampled report at 3/13, June: an all-works report
+    april = tmp_path / "april.csv"
+    april.write_text(
+        SAMPLED
+        + "work,RF,2026-04-07 09:00,Lemon,Lennon John,60,featured,1/13,,\n"  # other manager: 60 × 13
+        + "work,RF,2026-04-07 09:05,夜に駆ける,山田 太郎,90,featured,1/13,,\n",  # this society: 90 × 13
+        encoding="utf-8",
+    )
+    may = tmp_path / "may.csv"
+    may.write_text(SAMPLED + "work,RF,2026-05-12 09:00,夜に駆ける,山田 太郎,100,featured,3/13,,\n", encoding="utf-8")
+    june = tmp_path / "june.csv"
+    june.write_text(SAMPLED + "work,RF,2026-06-01 09:00,Lemon,Lennon John,7,featured,,,\n", encoding="utf-8")
+    for path, month in ((april, "2026-04"), (may, "2026-05"), (june, "2026-06")):
+        result = intake.load_report(path, "RF", month, licensee="RF HD")
+        assert result.bad == 0
+    share = intake.usage_share("RF HD", 2026)
+    own = 90 * 13 + Fraction(100 * 13, 3)
+    assert share.own_seconds == own
+    assert share.managed_seconds == own + 60 * 13 + 7
+    assert share.share == Fraction(own, own + 787)
+    assert isinstance(share.own_seconds, Fraction)
+
+
+def test_a_sampling_rate_outside_zero_to_one_is_a_bad_line() -> None:
+    from bunpai.formats.reports import parse_report, sampling_weight
+
+    data = (
+        SAMPLED
+        + "work,,2026-04-07 09:00,A,,60,featured,0/13,,\n"
+        + "work,,2026-04-07 09:00,B,,60,featured,2,,\n"
+        + "work,,2026-04-07 09:00,C,,60,featured,1/0,,\n"
+        + "work,,2026-04-07 09:00,D,,60,featured,0.25,,\n"
+    ).encode()
+    report = parse_report("r.csv", data, "2026-04")
+    assert [(p.line, p.field) for p in report.problems] == [
+        (2, "sampling_rate"),
+        (3, "sampling_rate"),
+        (4, "sampling_rate"),
+    ]
+    assert all("above 0 and at most 1" in p.reason for p in report.problems)
+    assert [ln.values["title"] for ln in report.lines] == ["D"]
+    assert sampling_weight("0.25") == 4 and sampling_weight("1/13") == 13 and sampling_weight("") == 1
+
+
+def test_a_line_naming_another_station_is_a_bad_line(registry_db: str, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from bunpai.intake import models as im
+    from bunpai.services import intake
+
+    _registry()
+    im.Station.objects.using(registry_db).create(code="TBS", name="TBSテレビ", licensee="TBS HD")
+    path = tmp_path / "tbs.csv"
+    path.write_text(
+        SAMPLED
+        + "work,TBS,2026-06-01 09:00,Lemon,Lennon John,60,featured,,,\n"
+        + "work,ｔｂｓ,2026-06-01 09:05,Lemon,Lennon John,60,featured,,,\n"  # full width, lower case: the same
+        + "work,TBSテレビ,2026-06-01 09:07,Lemon,Lennon John,60,featured,,,\n"  # the station's name
+        + "work,,2026-06-01 09:08,Lemon,Lennon John,60,featured,,,\n"  # no station: the file's
+        + "work,CX,2026-06-01 09:10,Lemon,Lennon John,60,featured,,,\n",
+        encoding="utf-8",
+    )
+    result = intake.load_report(path, "TBS", "2026-06", licensee="TBS HD")
+    assert (result.good, result.bad) == (4, 1)
+    (problem,) = im.ReportProblem.objects.using(registry_db).filter(report_id=result.report_id)
+    assert (problem.line, problem.field) == (6, "station")
+    assert problem.reason == "station 'CX' is not TBS, the station this file was loaded for"
+
+
+def test_a_file_of_another_station_is_refused_whole_and_replaces_nothing(registry_db: str, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from bunpai.intake import models as im
+    from bunpai.services import intake
+
+    _registry()
+    mine = tmp_path / "tbs.csv"
+    mine.write_text(SAMPLED + "work,TBS,2026-06-01 09:00,Lemon,Lennon John,60,featured,,,\n", encoding="utf-8")
+    kept = intake.load_report(mine, "TBS", "2026-06", licensee="TBS HD")
+    other = tmp_path / "cx.csv"
+    other.write_text(
+        SAMPLED
+        + "work,CX,2026-06-02 09:00,夜に駆ける,山田 太郎,90,featured,,,\n"
+        + "work,CX,2026-06-02 09:05,夜に駆ける,山田 太郎,90,featured,,,\n"
+        + "work,,2026-06-02 09:10,夜に駆ける,山田 太郎,90,featured,,,\n",
+        encoding="utf-8",
+    )
+    refused = intake.load_report(other, "TBS", "2026-06", licensee="TBS HD")
+    assert (refused.status, refused.good, refused.bad, refused.replaced) == ("stored", 0, 3, None)
+    (problem,) = im.ReportProblem.objects.using(registry_db).filter(report_id=refused.report_id)
+    assert (problem.line, problem.field) == (0, "station")
+    assert problem.reason.startswith("every line names another station ('CX'), none TBS")
+    # the station's real report is still the current one and still counts
+    assert im.ReportFile.objects.using(registry_db).get(pk=kept.report_id).status == im.ReportFile.CURRENT
+    assert intake.usage_share("TBS HD", 2026).managed_seconds == 60
+    # loaded for its own station, the same file is taken
+    right = intake.load_report(other, "CX", "2026-06", licensee="CX HD")
+    assert (right.status, right.good, right.bad) == ("stored", 3, 0)
+    assert not im.ReportFile.objects.using(registry_db).filter(pk=refused.report_id).exists()
+    assert intake.usage_share("CX HD", 2026).own_seconds == 270
+
+
+def test_programme_lines_are_matched_by_normalised_title_year_and_country(registry_db: str, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from bunpai.intake import models as im
+    from bunpai.services import intake
+    from bunpai.store import models as sm
+
+    _registry()
+    db = registry_db
+    lemon = sm.Work.objects.using(db).get(society_code="N-001")
+    sakura = sm.Work.objects.using(db).get(society_code="J-002")
+    # two productions of the same title and year, from two countries
+    us = sm.AVProduction.objects.using(db).create(title="夏の終わり", country="US", year=2010)
+    fr = sm.AVProduction.objects.using(db).create(title="夏の終わり", country="FR", year=2010)
+    sm.Cue.objects.using(db).create(production=us, sequence=1, work=lemon, duration=30, usage="BI")
+    sm.Cue.objects.using(db).create(production=fr, sequence=1, work=sakura, duration=40, usage="BI")
+    path = tmp_path / "films.csv"
+    path.write_text(
+        SAMPLED
+        + "programme,,2026-06-01 20:00,夏の終わり,,,,,US,2010\n"
+        + "programme,,2026-06-02 20:00,『ナツノオワリ』,,,,,アメリカ,2010\n"  # reading in katakana, country by name
+        + "programme,,2026-06-03 20:00,Natsu no Owari,,,,,France,\n"  # romaji, no year
+        + "programme,,2026-06-04 20:00,夏の終わり,,,,,,2010\n"  # no country: two productions, queued
+        + "programme,,2026-06-05 20:00,夏の終わり,,,,,DE,2010\n",  # a country neither has: queued
+        encoding="utf-8",
+    )
+    result = intake.load_report(path, "WOWOW", "2026-06")
+    assert result.bad == 0
+    lines = {
+        ln.line: ln for ln in im.ReportLine.objects.using(db).filter(report_id=result.report_id, expanded_from=None)
+    }
+    assert [lines[n].production_id for n in (2, 3, 4)] == [us.pk, us.pk, fr.pk]
+    assert [lines[n].outcome for n in (2, 3, 4, 5, 6)] == [im.EXPANDED] * 3 + [im.QUEUED] * 2
+    expanded = im.ReportLine.objects.using(db).filter(expanded_from=lines[4])
+    assert [(x.work_id, x.duration) for x in expanded] == [(sakura.pk, 40)]

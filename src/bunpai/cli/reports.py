@@ -6,6 +6,7 @@ import argparse
 import getpass
 import json
 import sys
+from fractions import Fraction
 from pathlib import Path
 
 
@@ -113,7 +114,16 @@ def _share(args: argparse.Namespace) -> int:
     s = usage_share(args.licensee, args.fiscal_year)
     percent = float(s.share * 100)
     print(
-        f"{s.licensee} FY{s.fiscal_year}: {s.own_seconds} s of this society's works / {s.managed_seconds} s "
+        f"{s.licensee} FY{s.fiscal_year}: {_seconds(s.own_seconds)} s of this society's works / "
+        f"{_seconds(s.managed_seconds)} s "
         f"of managed works = {s.share} ({percent:.2f} %) / 利用割合"
     )
     return 0
+
+
+def _seconds(value: Fraction) -> str:
+    """Weighted seconds: a whole number, or the exact fraction with its value to two decimals."""
+    if value.denominator == 1:
+        return str(value.numerator)
+    hundredths = round(value * 100)
+    return f"{value} (≈ {hundredths // 100}.{hundredths % 100:02d})"

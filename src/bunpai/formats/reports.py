@@ -5,7 +5,7 @@ Layout (one header row; column names in English or Japanese; extra columns ignor
 | column | 日本語 | work line | programme line |
 | --- | --- | --- | --- |
 | ``kind`` | 種別 | ``work`` (default) | ``programme`` |
-| ``station`` | 放送局 | optional (the file's station) | optional |
+| ``station`` | 放送局 | optional: the file's station (another station is a bad line) | same |
 | ``broadcast_at`` | 放送日時 | ``YYYY-MM-DD HH:MM`` (or date only) | same |
 | ``programme`` | 番組名 | the programme | — |
 | ``title`` | 曲名 / 題名 | the work's title | the film's or programme's title |
@@ -31,7 +31,9 @@ import datetime as dt
 import io
 import re
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from fractions import Fraction
 from pathlib import Path
 
 from bunpai.formats.cwr.identifiers import is_valid_iswc, normalise_isrc, normalise_iswc
@@ -98,6 +100,9 @@ class ParsedReport:
     encoding: str
     lines: list[Line] = field(default_factory=list)
     problems: list[ReportProblemRow] = field(default_factory=list)
+    # Set when the file as a whole was refused (every line names another station): the number of
+    # its lines, none of which was taken.
+    refused_lines: int = 0
 
 
 def decode(data: bytes) -> tuple[str, str]:
@@ -157,8 +162,16 @@ def _when(text: str) -> dt.datetime | None:
     return None
 
 
-def parse_report(name: str, data: bytes, month: str | None = None) -> ParsedReport:
-    """Read and validate a report file; never raises for bad content (problems say what is wrong)."""
+def parse_report(
+    name: str, data: bytes, month: str | None = None, station: str | None = None, station_names: Sequence[str] = ()
+) -> ParsedReport:
+    """Read and validate a report file; never raises for bad content (problems say what is wrong).
+
+    With ``station`` (the station the file is loaded for), a line whose ``station`` column names
+    another station is a bad line (``station_names``: other names the station goes by, such as its
+    full name, which count as the station too); when no line names ``station`` and some name another, the file
+    is refused as a whole (one problem at line 0, no line taken): it was sent for the wrong station.
+    """
     encoding = "xlsx"
     try:
         if name.lower().endswith((".xlsx", ".xlsm")) or data[:2] == b"PK":
@@ -175,6 +188,8 @@ def parse_report(name: str, data: bytes, month: str | None = None) -> ParsedRepo
         report.problems.append(ReportProblemRow(1, "*", "file is empty: a header row is needed"))
         return report
     header = [_header(c) for c in rows[0]]
+    data_lines = here = 0
+    others: set[str] = set()
     if "title" not in header:
         report.problems.append(ReportProblemRow(1, "title", "missing column"))
         return report
@@ -193,14 +208,68 @@ def parse_report(name: str, data: bytes, month: str | None = None) -> ParsedRepo
             for k, v in zip(header, row, strict=False)
             if k in COLUMNS
         }
-        line, bad = _validate(number, values, month)
+        line, bad = _validate(number, values, month, station, station_names)
         report.problems.extend(bad)
         if line is not None and not bad:
             report.lines.append(line)
+        data_lines += 1
+        named = values.get("station", "")
+        if station and named:
+            if any(same_station(named, s) for s in (station, *station_names)):
+                here += 1
+            else:
+                others.add(named)
+    if others and not here:
+        listed = ", ".join(f"'{s}'" for s in sorted(others)[:3]) + (" …" if len(others) > 3 else "")
+        report.lines = []
+        report.problems = [
+            ReportProblemRow(
+                0,
+                "station",
+                f"every line names another station ({listed}), none {station}, the station this file was loaded "
+                "for: nothing was taken; load it for its own station",
+            )
+        ]
+        report.refused_lines = data_lines
     return report
 
 
-def _validate(number: int, v: dict[str, str], month: str | None) -> tuple[Line | None, list[ReportProblemRow]]:
+def sampling_fraction(rate: str) -> Fraction:
+    """The sampling rate of a line as an exact fraction: ``1/13``, ``0.25``; empty is 1 (every week reported).
+
+    ``ZeroDivisionError`` for ``n/0``; validated lines never carry one."""
+    if not rate:
+        return Fraction(1)
+    if "/" in rate:
+        num, den = rate.split("/", 1)
+        return Fraction(int(num), int(den))
+    return Fraction(rate)
+
+
+def _rate_or_zero(rate: str) -> Fraction:
+    try:
+        return sampling_fraction(rate)
+    except ZeroDivisionError:
+        return Fraction(0)
+
+
+def sampling_weight(rate: str) -> Fraction:
+    """What one sampled line stands for: the inverse of its sampling rate (``1/13`` → 13), exactly."""
+    return 1 / sampling_fraction(rate)
+
+
+def same_station(reported: str, station: str) -> bool:
+    """A station column names the station a file was loaded for (NFKC, case and spaces ignored)."""
+
+    def fold(text: str) -> str:
+        return "".join(unicodedata.normalize("NFKC", text).casefold().split())
+
+    return fold(reported) == fold(station)
+
+
+def _validate(
+    number: int, v: dict[str, str], month: str | None, station: str | None = None, station_names: Sequence[str] = ()
+) -> tuple[Line | None, list[ReportProblemRow]]:
     bad: list[ReportProblemRow] = []
     kind = (v.get("kind") or "work").lower()
     kind = {"番組": "programme", "楽曲": "work", "program": "programme"}.get(kind, kind)
@@ -219,8 +288,17 @@ def _validate(number: int, v: dict[str, str], month: str | None) -> tuple[Line |
         bad.append(ReportProblemRow(number, "recorded", f"expected yes or no, got '{v.get('recorded')}'"))
     line.recorded = recorded in ("yes", "y", "true", "1")
     rate = v.get("sampling_rate", "")
-    if rate and not re.fullmatch(r"\d+/\d+|\d+(\.\d+)?", rate):
-        bad.append(ReportProblemRow(number, "sampling_rate", f"not a ratio n/d or a decimal: '{rate}'"))
+    if rate:
+        if not re.fullmatch(r"\d+/\d+|\d+(\.\d+)?", rate):
+            bad.append(ReportProblemRow(number, "sampling_rate", f"not a ratio n/d or a decimal: '{rate}'"))
+        elif not 0 < _rate_or_zero(rate) <= 1:
+            bad.append(ReportProblemRow(number, "sampling_rate", f"a sampling rate is above 0 and at most 1: '{rate}'"))
+    if station and v.get("station") and not any(same_station(v["station"], s) for s in (station, *station_names)):
+        bad.append(
+            ReportProblemRow(
+                number, "station", f"station '{v['station']}' is not {station}, the station this file was loaded for"
+            )
+        )
     if kind == "programme":
         if not v.get("title"):
             bad.append(ReportProblemRow(number, "title", "missing value: the programme's title"))

@@ -31,7 +31,7 @@ import numpy as np
 import polars as pl
 from rapidfuzz import fuzz, process
 
-from bunpai.identify.normalise import name_block_key, name_keys, name_tokens, phonetic_key, text_key
+from bunpai.identify.normalise import learning, name_block_key, name_keys, name_tokens, phonetic_key, text_key
 
 AUTO = "auto"
 REVIEW = "review"
@@ -91,13 +91,42 @@ class Result:
     candidates: tuple[Candidate, ...] = field(default=())
 
 
-def _trigram_ids(key: str) -> np.ndarray:
-    codes = _CODES[np.frombuffer(key.encode("ascii", "ignore"), dtype=np.uint8)]
-    if codes.size < 3:
-        return np.zeros(0, dtype=np.int32)
-    grams = codes[:-2] * (_ALPHABET * _ALPHABET) + codes[1:-1] * _ALPHABET + codes[2:]
-    ok = (codes[:-2] > 0) & (codes[1:-1] > 0) & (codes[2:] > 0)
-    return np.unique(grams[ok])
+_LETTER = {c: i for i, c in enumerate("abcdefghijklmnopqrstuvwxyz0123456789", start=1)}
+_GRAM_IDS: dict[str, int] = {}
+
+
+def _trigram_ids(key: str) -> list[int]:
+    """The distinct trigram ids of a reading key, ascending (letters and digits only; a trigram
+    with any other character is left out)."""
+    value = key.encode("ascii", "ignore").decode("ascii")
+    found = set()
+    for start in range(len(value) - 2):
+        gram = value[start : start + 3]
+        gid = _GRAM_IDS.get(gram)
+        if gid is None:
+            a, b, c = (_LETTER.get(ch, 0) for ch in gram)
+            gid = (a * _ALPHABET + b) * _ALPHABET + c if a and b and c else -1
+            _GRAM_IDS[gram] = gid
+        if gid >= 0:
+            found.add(gid)
+    return sorted(found)
+
+
+_ROUNDED: dict[float, float] = {}
+
+
+def _round4(value: float) -> float:
+    """``round(value, 4)``, remembered: scores take few distinct values and ``round`` with digits is slow."""
+    found = _ROUNDED.get(value)
+    if found is None:
+        found = round(value, 4)
+        if len(_ROUNDED) < 1 << 20:
+            _ROUNDED[value] = found
+    return found
+
+
+# A writer with more works than this is too common a name to find close titles among them.
+_WRITER_BLOCK = 5_000
 
 
 class WorkIndex:
@@ -119,8 +148,11 @@ class WorkIndex:
         self.by_phon: dict[str, list[int]] = {}
         self.by_name: dict[str, list[int]] = {}
         self._block_readings: dict[str, list[str]] = {}
+        # Closest titles of a writer found before, by (writer, reading key, limit): lines that
+        # differ only in how they write the same names or decorate the same title share them.
+        self._closest: dict[tuple[str, str, int], frozenset[int]] = {}
+        self._title_scores: dict[tuple[str, str], dict[int, float]] = {}
         self._rank_of_id: np.ndarray | None = None
-        self._tables: tuple[pl.DataFrame, pl.DataFrame] | None = None
         self._name_offsets = np.zeros(1, dtype=np.int64)
         self._name_keys = pl.Series("nkey", [], dtype=pl.String)
         # The index is millions of small long-lived objects: the cyclic collector is paused while
@@ -129,10 +161,13 @@ class WorkIndex:
         paused = gc.isenabled()
         gc.disable()
         try:
-            for index, work in enumerate(works):
-                self._add(index, work)
+            with learning():
+                for index, work in enumerate(works):
+                    self._add(index, work)
             self._build_postings()
-            self._key_tables()
+            self._build_writer_readings()
+            self._id_rank()
+            self._build_name_arrays()
         finally:
             if paused:
                 gc.enable()
@@ -181,6 +216,7 @@ class WorkIndex:
         if not keys:
             self.offsets = np.zeros(size + 1, dtype=np.int64)
             self.postings = np.zeros(0, dtype=np.int32)
+            self._offset_list = self.offsets.tolist()
             return
         text = "\0".join(keys).encode("ascii", "ignore")
         codes = _CODES[np.frombuffer(text, dtype=np.uint8)]
@@ -193,26 +229,34 @@ class WorkIndex:
         self.postings = (pairs & 0xFFFFFFFF).astype(np.int32)
         self.offsets = np.zeros(size + 1, dtype=np.int64)
         np.cumsum(np.bincount(gram_of, minlength=size), out=self.offsets[1:])
+        self._offset_list = self.offsets.tolist()
+
+    def _build_writer_readings(self) -> None:
+        """Each writer's works' first reading keys, beside the name postings (for :meth:`_closest_titles`)."""
+        phon = self.phon_keys
+        self._block_readings = {
+            key: [phon[i][0] if phon[i] else "" for i in block]
+            for key, block in self.by_name.items()
+            if len(block) <= _WRITER_BLOCK
+        }
 
     # ---------------------------------------------------------------------------- candidates
     def _trigram_candidates(self, key: str, limit: int) -> list[int]:
         grams = _trigram_ids(key)
-        if grams.size == 0:
+        if not grams:
             return []
-        starts = self.offsets[grams]
-        sizes = self.offsets[grams + 1] - starts
-        order = np.argsort(sizes, kind="stable")
+        offsets = self._offset_list
+        spans = sorted(((offsets[g + 1] - offsets[g], offsets[g]) for g in grams), key=lambda span: span[0])
         chosen: list[np.ndarray] = []
         budget = 6_000
         used = 0
-        for g in order[:8]:
-            n = int(sizes[g])
+        for n, start in spans[:8]:  # the rarest trigrams first (ties by trigram id)
             if n == 0:
                 used += 1
                 continue
             if chosen and n > budget:
                 break
-            chosen.append(self.postings[starts[g] : starts[g] + n])
+            chosen.append(self.postings[start : start + n])
             budget -= n
             used += 1
         if not chosen:
@@ -226,7 +270,7 @@ class WorkIndex:
             # another order give the same candidates.
             top = np.lexsort((self._id_rank()[hits], -counts))[:limit]
             hits = hits[top]
-        return [int(h) for h in hits]
+        return hits.tolist()  # type: ignore[no-any-return]
 
     def _id_rank(self) -> np.ndarray:
         """Each work's rank in the order of work ids (made on first use)."""
@@ -239,15 +283,23 @@ class WorkIndex:
 
     # ------------------------------------------------------------------------------- scoring
     def _title_score(self, index: int, text: str, phon: str) -> float:
-        if text and text in self.text_keys[index]:
+        texts = self.text_keys[index]
+        if text and text in texts:
             return 1.0
-        if phon and phon in self.phon_keys[index]:
+        phons = self.phon_keys[index]
+        if phon and phon in phons:
             return 0.97
+        ratio = fuzz.ratio
         best = 0.0
-        for key in self.phon_keys[index]:
-            best = max(best, fuzz.ratio(phon, key) / 100.0)
-        for key in self.text_keys[index]:
-            best = max(best, fuzz.ratio(text, key) / 100.0)
+        for key in phons:
+            value = ratio(phon, key)
+            if value > best:
+                best = value
+        for key in texts:
+            value = ratio(text, key)
+            if value > best:
+                best = value
+        best /= 100.0
         # Squared: one typo in a long title stays close, another word in a title template does not.
         return best * best * 0.95
 
@@ -292,8 +344,8 @@ class WorkIndex:
 
     def _score(self, title_score: float, creator_score: float | None, unique_title: bool) -> float:
         if creator_score is None:
-            return round(title_score * (0.93 if unique_title else 0.75), 4)
-        return round(0.5 * title_score + 0.5 * creator_score, 4)
+            return _round4(title_score * (0.93 if unique_title else 0.75))
+        return _round4(0.5 * title_score + 0.5 * creator_score)
 
     # ------------------------------------------------------------------------------ identify
     def identify(self, query: Query) -> Result:
@@ -330,7 +382,7 @@ class WorkIndex:
             sets = self.name_sets
             both = {i for i in text_hits if not sets[i].isdisjoint(line_keys)}
             if both:
-                candidates = self._rank(both, text, "", names, tokens, strong=len(text_hits))
+                candidates, _ = self._rank(both, text, "", names, tokens, strong=len(text_hits))
                 if candidates[0].score >= th.auto:
                     return self._decide(candidates, conflict)
                 if len(both) == 1 and not conflict and th.auto <= 1.0:
@@ -346,12 +398,12 @@ class WorkIndex:
         if names and phon:
             for creator in query.creators:
                 pool |= self._closest_titles(name_block_key(creator), phon)
-        candidates = self._rank(pool, text, phon, names, tokens, strong=len(exact)) if pool else []
-        close = any(c.title_score >= 0.7 for c in candidates)
+        candidates, best_title = self._rank(pool, text, phon, names, tokens, strong=len(exact)) if pool else ([], 0.0)
+        close = best_title >= 0.7
         if not exact and not close and (not candidates or candidates[0].score < th.auto):
             more = set(self._trigram_candidates(phon, th.max_candidates * 2)) - pool
             if more:
-                candidates = self._rank(pool | more, text, phon, names, tokens)
+                candidates, _ = self._rank(pool | more, text, phon, names, tokens)
         return self._decide(candidates, conflict)
 
     @staticmethod
@@ -359,19 +411,27 @@ class WorkIndex:
         keyed = [(name_keys(c), c) for c in query.creators]
         return tuple(k for k, _ in keyed if k), tuple(name_tokens(c) for k, c in keyed if k)
 
-    def _closest_titles(self, block_key: str, phon: str, limit: int = 10) -> set[int]:
+    def _closest_titles(self, block_key: str, phon: str, limit: int = 10) -> frozenset[int]:
         """Among the works of one writer (name postings), those with the closest reading keys."""
         block = self.by_name.get(block_key)
-        if not block or len(block) > 5000:
-            return set()
-        choices = self._block_readings.get(block_key)
-        if choices is None:
-            choices = [self.phon_keys[i][0] if self.phon_keys[i] else "" for i in block]
-            self._block_readings[block_key] = choices
+        if not block or len(block) > _WRITER_BLOCK:
+            return frozenset()
+        remembered = self._closest.get((block_key, phon, limit))
+        if remembered is not None:
+            return remembered
+        found_set = self._closest_search(block, block_key, phon, limit)
+        if len(self._closest) < 1 << 18:
+            self._closest[(block_key, phon, limit)] = found_set
+        return found_set
+
+    def _closest_search(self, block: list[int], block_key: str, phon: str, limit: int) -> frozenset[int]:
+        choices = self._block_readings[block_key]
         found = process.extract(phon, choices, scorer=fuzz.ratio, limit=limit * 5, score_cutoff=60)
+        if len(found) <= limit:  # all of them, whatever their order
+            return frozenset(block[position] for _, _, position in found)
         ids = self.ids
         ranked = sorted(found, key=lambda f: (-f[1], ids[block[f[2]]]))
-        return {block[position] for _, _, position in ranked[:limit]}
+        return frozenset(block[position] for _, _, position in ranked[:limit])
 
     def _decide(self, candidates: list[Candidate], conflict: str) -> Result:
         th = self.thresholds
@@ -400,32 +460,80 @@ class WorkIndex:
         names: Sequence[tuple[str, ...]],
         tokens: Sequence[tuple[str, ...]],
         strong: int | None = None,
-    ) -> list[Candidate]:
-        scored = [(i, self._title_score(i, text, phon)) for i in indices]
+    ) -> tuple[list[Candidate], float]:
+        # Title scores of a title's candidates are remembered: distinct lines often share a title
+        # and differ in their names, codes or decorations.
+        known = self._title_scores.get((text, phon))
+        if known is None:
+            known = {}
+            if len(self._title_scores) < 1 << 16:
+                self._title_scores[(text, phon)] = known
+        title_score_of = self._title_score
+        scored = []
+        for i in indices:
+            title_score = known.get(i)
+            if title_score is None:
+                known[i] = title_score = title_score_of(i, text, phon)
+            scored.append((i, title_score))
         if strong is None:
             strong = sum(1 for _, t in scored if t >= 0.97)
         # A work whose title and every name agree exactly settles the ranking: the others are
         # scored on exact names only (fuzzy name comparisons are the expensive part).
-        settled = any(t >= 0.97 and self._creator_score(i, names, fuzzy=False) == 1.0 for i, t in scored)
+        exact: dict[int, float | None] = {}
+        settled = False
+        for i, t in scored:
+            if t >= 0.97:
+                exact[i] = value = self._creator_score(i, names, fuzzy=False)
+                if value == 1.0:
+                    settled = True
+                    break
         # Close spellings of names matter only beside a close title (they cannot make a weak
         # title automatic), so they are compared only there, for the ten closest titles.
-        closest = {i for i, _ in sorted(scored, key=lambda p: (-p[1], self.ids[p[0]]))[:10]}
-        out = []
+        closest: set[int] = set()
+        if not settled:
+            ids = self.ids
+            near = [p for p in scored if p[1] >= 0.9]
+            if len(near) > 10:
+                near = sorted(scored, key=lambda p: (-p[1], ids[p[0]]))[:10]
+            closest = {i for i, t in near if t >= 0.9}
+        ids = self.ids
+        creator_score_of = self._creator_score
+        name_sets, work_names = self.name_sets, self.names
+        line_keys = frozenset(k for keys in names for k in keys)
+        count = len(names)
+        rounded = _ROUNDED.get
+        rows = []
+        best_title = 0.0
         for index, title_score in scored:
-            fuzzy = not settled and title_score >= 0.9 and index in closest
-            creator_score = self._creator_score(index, names, fuzzy=fuzzy, tokens=tokens)
-            unique = strong == 1 and title_score >= 0.97
-            score = self._score(title_score, creator_score, unique)
-            out.append(
-                Candidate(
-                    self.ids[index],
-                    score,
-                    round(title_score, 4),
-                    None if creator_score is None else round(creator_score, 4),
-                )
+            if index in closest:
+                creator_score = creator_score_of(index, names, fuzzy=True, tokens=tokens)
+            elif index in exact:
+                creator_score = exact[index]
+            elif not count:
+                creator_score = None
+            elif not work_names[index] or name_sets[index].isdisjoint(line_keys):
+                creator_score = 0.0  # none of the line's names (the common case, one set operation)
+            else:
+                creator_score = creator_score_of(index, names, fuzzy=False)
+            if creator_score is None:
+                value = title_score * (0.93 if strong == 1 and title_score >= 0.97 else 0.75)
+            else:
+                value = 0.5 * title_score + 0.5 * creator_score
+            score = rounded(value)
+            if score is None:
+                score = _round4(value)
+            rows.append((-score, ids[index], title_score, creator_score))
+            if title_score > best_title:
+                best_title = title_score
+        rows.sort(key=lambda row: (row[0], row[1]))
+        # Only the first candidates are kept (see _decide), with the best title score of all of
+        # them, rounded as a candidate's (whether any title was close).
+        return [
+            Candidate(
+                work_id, -negative, _round4(title_score), None if creator_score is None else _round4(creator_score)
             )
-        out.sort(key=lambda c: (-c.score, c.work_id))
-        return out
+            for negative, work_id, title_score, creator_score in rows[: self.thresholds.max_candidates]
+        ], _round4(best_title)
 
     def identify_many(self, queries: Sequence[Query]) -> list[Result]:
         """Identify every line; identical lines are identified once.
@@ -434,83 +542,74 @@ class WorkIndex:
         easy ones with hash joins; only the others are scored one by one by :meth:`identify`. Both
         give the same decision for a line.
         """
-        distinct = list(dict.fromkeys(queries))
-        settled = self._first_pass(distinct)
-        seen = {q: settled[i] if i in settled else self.identify(q) for i, q in enumerate(distinct)}
-        return [seen[q] for q in queries]
+        # The lines make many small objects and no cycles: the cyclic collector, which would walk
+        # every object not frozen with the index again and again, is paused meanwhile.
+        paused = gc.isenabled()
+        gc.disable()
+        try:
+            position: dict[Query, int] = {}
+            order = [position.setdefault(q, len(position)) for q in queries]  # one hash per line
+            distinct = list(position)
+            settled = self._first_pass(distinct)
+            results = [settled[i] if i in settled else self.identify(q) for i, q in enumerate(distinct)]
+            return [results[i] for i in order]
+        finally:
+            if paused:
+                gc.enable()
 
     # ---------------------------------------------------------------------------- first pass
-    def _key_tables(self) -> tuple[pl.DataFrame, pl.DataFrame]:
-        """The works' text keys and work ids as tables (for the first pass)."""
-        if self._tables is None:
-            lengths = [len(keys) for keys in self.text_keys]
-            texts = pl.DataFrame(
-                {
-                    "idx": np.repeat(np.arange(len(self.ids), dtype=np.int64), lengths),
-                    "tkey": [k for keys in self.text_keys for k in keys],
-                },
-                schema={"idx": pl.Int64, "tkey": pl.String},
-            )
-            codes = pl.DataFrame(
-                {"code": list(self.by_code), "idx": list(self.by_code.values())},
-                schema={"code": pl.String, "idx": pl.Int64},
-            )
-            self._tables = (texts, codes)
-            # Every work's exact name keys, one after another, with each work's offset (CSR).
-            counts = np.fromiter((len(keys) for keys in self.name_sets), dtype=np.int64, count=len(self.ids))
-            self._name_offsets = np.zeros(len(self.ids) + 1, dtype=np.int64)
-            np.cumsum(counts, out=self._name_offsets[1:])
-            self._name_keys = pl.Series("nkey", [k for keys in self.name_sets for k in keys], dtype=pl.String)
-        return self._tables
+    def _build_name_arrays(self) -> None:
+        """Every work's exact name keys, one after another, with each work's offset (CSR), for
+        the first pass's name joins."""
+        counts = np.fromiter((len(keys) for keys in self.name_sets), dtype=np.int64, count=len(self.ids))
+        self._name_offsets = np.zeros(len(self.ids) + 1, dtype=np.int64)
+        np.cumsum(counts, out=self._name_offsets[1:])
+        self._name_keys = pl.Series("nkey", [k for keys in self.name_sets for k in keys], dtype=pl.String)
 
     def _first_pass(self, queries: Sequence[Query]) -> dict[int, Result]:
-        """Decide the easy lines with hash joins against the works' key tables.
+        """Decide the easy lines with hash joins against the works' keys.
 
         * a work code naming a work whose text key the title has (or a line without a title);
         * no code, ISWC or ISRC naming one work, and works with the line's exact title key of
           which one or more have every name of the line exactly: the decision :meth:`identify`
           makes from the same works scored on exact names.
 
+        The works of a code or of a title key are looked up in the index's hash maps (a join
+        against the whole works table would hash a million rows for every batch of lines); the
+        names of the (line, work) pairs found are then matched with Polars hash joins.
         Returns the results by position in ``queries``; every other line is left to the scorer.
         """
         if not queries or not self.ids:
             return {}
         th = self.thresholds
-        tkeys = [text_key(q.title) if q.title else "" for q in queries]
-        texts, codes = self._key_tables()
-        lines = pl.DataFrame(
-            {
-                "line": np.arange(len(queries), dtype=np.int64),
-                "tkey": tkeys,
-                "code": [q.work_code for q in queries],
-            },
-            schema={"line": pl.Int64, "tkey": pl.String, "code": pl.String},
-        )
-        out: dict[int, Result] = {}
-        # 1. The work code, with a title that agrees exactly (or no title).
-        coded = lines.filter(pl.col("code") != "").join(codes, on="code", how="inner")
-        agreeing = pl.concat(
-            [
-                coded.filter(pl.col("tkey") == "").select("line", "idx"),
-                coded.join(texts, on=["idx", "tkey"], how="semi").select("line", "idx"),
-            ]
-        ).unique("line")
         ids = self.ids
-        for line, idx in agreeing.iter_rows():
-            work_id = ids[idx]
-            out[line] = Result(AUTO, work_id, 1.0, "work_code", (Candidate(work_id, 1.0, 1.0, None),))
-        # 2. Exact title key and exact names, for lines no code, ISWC or ISRC settles.
-        coded_lines = set(coded.get_column("line").to_list())
+        by_code, by_text, text_keys = self.by_code, self.by_text, self.text_keys
+        by_iswc, by_isrc = self.by_iswc, self.by_isrc
+        out: dict[int, Result] = {}
+        # 1. The work code, with a title that agrees exactly (or no title); 2. the pairs of a line
+        # with names and each work of its exact title key, for lines no code, ISWC or ISRC settles.
+        pair_lines: list[int] = []
+        pair_works: list[int] = []
         rows: list[tuple[int, int, str]] = []
         counts: dict[int, int] = {}
         for line, query in enumerate(queries):
+            tkey = text_key(query.title) if query.title else ""
+            if query.work_code:
+                idx = by_code.get(query.work_code)
+                if idx is not None:
+                    if not tkey or tkey in text_keys[idx]:
+                        work_id = ids[idx]
+                        out[line] = Result(AUTO, work_id, 1.0, "work_code", (Candidate(work_id, 1.0, 1.0, None),))
+                    continue
             if (
                 not query.creators
-                or not tkeys[line]
-                or line in coded_lines
-                or (query.iswc and query.iswc in self.by_iswc)
-                or (query.isrc and query.isrc in self.by_isrc)
+                or not tkey
+                or (query.iswc and query.iswc in by_iswc)
+                or (query.isrc and query.isrc in by_isrc)
             ):
+                continue
+            hits = by_text.get(tkey)
+            if not hits:
                 continue
             position = 0
             for creator in query.creators:
@@ -518,15 +617,19 @@ class WorkIndex:
                 if keys:
                     rows.extend((line, position, k) for k in keys)
                     position += 1
+            if not position:
+                continue
             counts[line] = position
-        if not rows:
+            pair_lines.extend([line] * len(hits))
+            pair_works.extend(hits)
+        if not counts:
             return out
         names = pl.DataFrame(rows, schema={"line": pl.Int64, "pos": pl.Int64, "nkey": pl.String}, orient="row")
-        hits = lines.filter(pl.col("line").is_in(list(counts))).select("line", "tkey").join(texts, on="tkey")
-        if hits.is_empty():
-            return out
-        pairs = hits.select("line", "idx")
-        work_names = self._name_table(pairs.get_column("idx").unique().to_numpy())
+        pairs = pl.DataFrame(
+            {"line": np.asarray(pair_lines, dtype=np.int64), "idx": np.asarray(pair_works, dtype=np.int64)},
+            schema={"line": pl.Int64, "idx": pl.Int64},
+        )
+        work_names = self._name_table(np.unique(np.asarray(pair_works, dtype=np.int64)))
         matched = (
             pairs.join(work_names, on="idx")
             .join(names, on=["line", "nkey"])
@@ -547,7 +650,7 @@ class WorkIndex:
             for idx, found, n in found_works:
                 creator_score = found / n
                 candidates.append(
-                    Candidate(ids[idx], self._score(1.0, creator_score, False), 1.0, round(creator_score, 4))
+                    Candidate(ids[idx], self._score(1.0, creator_score, False), 1.0, _round4(creator_score))
                 )
             candidates.sort(key=lambda c: (-c.score, c.work_id))
             if candidates[0].score >= th.auto:

@@ -139,24 +139,42 @@ def _convert(value: str) -> list[dict[str, str]]:
 
 _CHUNKS: dict[str, str] = {}
 _CHUNK_LIMIT = 1 << 18
+# The runs read while an index was being built: only these serve to read a new run piece by piece,
+# so that a line's reading never depends on which other lines were read before it.
+_LEARNED: dict[str, str] = {}
+_LEARNING = [False]
+
+
+class learning:
+    """Within ``with learning():`` (an index being built) the readings of new runs are learned
+    for reading later runs piece by piece; outside it they are only remembered."""
+
+    def __enter__(self) -> None:
+        _LEARNING.append(True)
+
+    def __exit__(self, *exc: object) -> None:
+        _LEARNING.pop()
 
 
 def _read_chunk(chunk: str) -> str:
     """Reading of a run of kanji with the kana that follow it (okurigana), by pykakasi.
 
-    Readings are remembered. A run not seen before that starts with a remembered run of two or
-    more characters ("中野野" after "中野") is read piece by piece from the remembered ones, which
-    keeps a mistyped name or title from costing a dictionary look-up of its own.
+    Readings are remembered. A run not seen before that starts with a run of two or more
+    characters learned while an index was built ("中野野" after "中野", see :class:`learning`) is
+    read piece by piece from the learned ones, which keeps a mistyped name or title from costing a
+    dictionary look-up of its own.
     """
     found = _CHUNKS.get(chunk)
     if found is not None:
+        if _LEARNING[-1]:
+            _LEARNED.setdefault(chunk, found)
         return found
     pieces: list[str] = []
     rest = chunk
     while len(rest) > 1:
         for end in range(len(rest) - 1, 1, -1):
-            if rest[:end] in _CHUNKS:
-                pieces.append(_CHUNKS[rest[:end]])
+            if rest[:end] in _LEARNED:
+                pieces.append(_LEARNED[rest[:end]])
                 rest = rest[end:]
                 break
         else:
@@ -167,6 +185,8 @@ def _read_chunk(chunk: str) -> str:
         reading = " ".join(p["hepburn"] for p in _convert(chunk)).lower()
     if len(_CHUNKS) < _CHUNK_LIMIT:
         _CHUNKS[chunk] = reading
+        if _LEARNING[-1]:
+            _LEARNED[chunk] = reading
     return reading
 
 
@@ -244,7 +264,8 @@ def name_keys(name: str) -> tuple[str, ...]:
     """Keys of a person's or company's name, whatever its order or script.
 
     The text key (no spaces) and the phonetic key of the name, plus the phonetic key with the
-    words in the other order ("Yamada Taro" = "Taro Yamada" = "山田 太郎" = "ヤマダタロウ").
+    words in the other order ("Yamada Taro" = "Taro Yamada" = "山田 太郎" = "ヤマダタロウ"), each
+    also folded as one word ("村田 明美" = "ムラタアケミ", whose "aa" folds to one "a").
     """
     value = nfkc(name).strip()
     if not value:
@@ -255,6 +276,10 @@ def name_keys(name: str) -> tuple[str, ...]:
         keys.add("".join(words))
         keys.add("".join(reversed(words)))
         keys.add("".join(sorted(words)))
+        # The name written without its space ("ムラタアケミ") is folded as one word, so that a
+        # doubled letter across the words is folded too: both orders in that form as well.
+        keys.add(_REPEATS.sub(r"\1", "".join(words)))
+        keys.add(_REPEATS.sub(r"\1", "".join(reversed(words))))
     keys.discard("")
     return tuple(sorted(keys))
 
@@ -285,7 +310,52 @@ def split_names(text: str) -> tuple[str, ...]:
     return tuple(n for n in NAME_SEPARATORS.split(value) if n)
 
 
+# Countries of production as reports write them: ISO 3166 alpha-3 codes and common English and
+# Japanese names, for the countries most programmes and films come from (alpha-2 codes are kept).
+_COUNTRIES = {
+    "JP": "JPN japan 日本 にほん にっぽん 邦画",
+    "US": "USA usa u.s. u.s.a. america unitedstates unitedstatesofamerica アメリカ 米国 アメリカ合衆国 合衆国",
+    "GB": "GBR uk u.k. unitedkingdom britain greatbritain england イギリス 英国",
+    "FR": "FRA france フランス 仏国",
+    "DE": "DEU germany ドイツ 独国",
+    "IT": "ITA italy イタリア",
+    "ES": "ESP spain スペイン",
+    "KR": "KOR korea southkorea republicofkorea 韓国 大韓民国",
+    "CN": "CHN china 中国 中華人民共和国",
+    "HK": "HKG hongkong 香港",
+    "TW": "TWN taiwan 台湾",
+    "IN": "IND india インド",
+    "CA": "CAN canada カナダ",
+    "AU": "AUS australia オーストラリア",
+    "NZ": "NZL newzealand ニュージーランド",
+    "SE": "SWE sweden スウェーデン",
+    "DK": "DNK denmark デンマーク",
+    "NO": "NOR norway ノルウェー",
+    "FI": "FIN finland フィンランド",
+    "NL": "NLD netherlands holland オランダ",
+    "BE": "BEL belgium ベルギー",
+    "CH": "CHE switzerland スイス",
+    "AT": "AUT austria オーストリア",
+    "RU": "RUS russia ロシア",
+    "BR": "BRA brazil ブラジル",
+    "MX": "MEX mexico メキシコ",
+    "TH": "THA thailand タイ",
+}
+_COUNTRY_OF = {
+    _DROP.sub("", nfkc(word).casefold()): code for code, words in _COUNTRIES.items() for word in words.split()
+}
+
+
+def country_code(text: str) -> str:
+    """ISO 3166 alpha-2 code of a reported country ("USA", "アメリカ", "United States" → "US");
+    a two-letter text is taken as a code ("UK" is "GB"); anything else comes back folded (upper case, no spaces),
+    so that it can only equal itself."""
+    folded = _DROP.sub("", nfkc(text).casefold())
+    return _COUNTRY_OF.get(folded, folded.upper())
+
+
 __all__ = [
+    "country_code",
     "fold_romaji",
     "name_block_key",
     "name_keys",

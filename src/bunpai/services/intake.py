@@ -28,9 +28,9 @@ from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
 
-from bunpai.formats.reports import Line, parse_report
+from bunpai.formats.reports import Line, parse_report, sampling_weight
 from bunpai.identify.engine import AUTO, REVIEW, Query, WorkEntry, WorkIndex
-from bunpai.identify.normalise import split_names, text_key
+from bunpai.identify.normalise import country_code, phonetic_key, split_names, text_key
 from bunpai.intake import models as im
 from bunpai.store import current_alias
 from bunpai.store import models as sm
@@ -135,15 +135,26 @@ def load_report_bytes(
     db = current_alias()
     digest = hashlib.sha256(data).hexdigest()
     existing = im.ReportFile.objects.using(db).filter(sha256=digest).first()
+    if existing is not None and _refused(existing) and (existing.station, existing.month) != (station, month):
+        # A file refused as a whole for naming another station, now loaded for another station or
+        # month: the refusal (which took no line) is dropped and the file received anew.
+        existing.delete()
+        existing = None
     if existing is not None:
         return LoadResult(
             existing.pk, "unchanged", None, existing.lines_good, existing.lines_bad, _outcomes(existing.pk)
         )
-    parsed = parse_report(name, data, month)
+    names = tuple(n for n in im.Station.objects.using(db).filter(code=station).values_list("name", flat=True) if n)
+    parsed = parse_report(name, data, month, station, names)
     now = timezone.now()
     with transaction.atomic(using=db):
-        earlier = list(
-            im.ReportFile.objects.using(db).filter(station=station, month=month, status=im.ReportFile.CURRENT)
+        # A file refused as a whole (it names another station on every line) replaces nothing.
+        earlier = (
+            []
+            if parsed.refused_lines
+            else list(
+                im.ReportFile.objects.using(db).filter(station=station, month=month, status=im.ReportFile.CURRENT)
+            )
         )
         report = im.ReportFile.objects.using(db).create(
             station=station,
@@ -156,7 +167,7 @@ def load_report_bytes(
             received_at=now,
             received_by=by,
             lines_good=len(parsed.lines),
-            lines_bad=len({p.line for p in parsed.problems}),
+            lines_bad=parsed.refused_lines or len({p.line for p in parsed.problems}),
         )
         for old in earlier:
             old.status = im.ReportFile.REPLACED
@@ -181,6 +192,11 @@ def load_report_bytes(
         report.lines_bad,
         _outcomes(report.pk),
     )
+
+
+def _refused(report: im.ReportFile) -> bool:
+    """A file refused as a whole because its lines name another station (see :func:`parse_report`)."""
+    return report.lines_good == 0 and report.problems.filter(line=0, field="station").exists()
 
 
 def _line_row(report: im.ReportFile, line: Line) -> im.ReportLine:
@@ -217,20 +233,35 @@ def _outcomes(report_id: int) -> dict[str, int]:
 
 # ---------------------------------------------------------------------------------- programmes
 def _productions_by_title() -> dict[str, list[sm.AVProduction]]:
-    """AV productions by the text key of each of their titles (one pass over the productions)."""
+    """AV productions by the text key and by the reading key of each of their titles (one pass
+    over the productions; the keys are those of the identification, :mod:`bunpai.identify.normalise`).
+    Reading keys are stored with a ``~`` prefix, so that the two kinds never meet."""
     db = current_alias()
     found: dict[str, list[sm.AVProduction]] = {}
     for production in sm.AVProduction.objects.using(db).prefetch_related("titles").order_by("id"):
-        for key in {text_key(production.title), *(text_key(t.title) for t in production.titles.all())}:
+        titles = [production.title, *(t.title for t in production.titles.all())]
+        keys = {text_key(t) for t in titles} | {"~" + phonetic_key(t) for t in titles}
+        for key in sorted(keys - {"", "~"}):
             found.setdefault(key, []).append(production)
     return found
 
 
 def _find_production(
-    by_title: dict[str, list[sm.AVProduction]], title: str, year: int | None
+    by_title: dict[str, list[sm.AVProduction]], title: str, year: int | None, country: str = ""
 ) -> sm.AVProduction | None:
-    found = [p for p in by_title.get(text_key(title), []) if year is None or p.year in (None, year)]
-    return found[0] if len(found) == 1 else None
+    """The one AV production with the reported title (its text key, else its reading key), the
+    year and the country when the line gives them (a production that records none does not
+    contradict them); ``None`` when there is none or more than one."""
+    code = country_code(country) if country else ""
+
+    def fits(p: sm.AVProduction) -> bool:
+        return (year is None or p.year in (None, year)) and (not code or not p.country or p.country.upper() == code)
+
+    for key in (text_key(title), "~" + phonetic_key(title)):
+        found = list({p.pk: p for p in by_title.get(key, []) if fits(p)}.values())
+        if found:
+            return found[0] if len(found) == 1 else None
+    return None
 
 
 def _expand_programmes(report: im.ReportFile, lines: Sequence[im.ReportLine]) -> None:
@@ -242,7 +273,7 @@ def _expand_programmes(report: im.ReportFile, lines: Sequence[im.ReportLine]) ->
     for line in lines:
         decision = remembered.get(line.line_key)
         production = decision.production if decision is not None and decision.production_id else None
-        production = production or _find_production(by_title, line.title, line.year)
+        production = production or _find_production(by_title, line.title, line.year, line.country)
         if production is None and decision is not None:
             line.outcome, line.decision = decision.action, "manual"
             line.save(using=db, update_fields=["outcome", "decision"])
@@ -471,10 +502,13 @@ def _apply(decision: im.RememberedDecision) -> int:
 # ----------------------------------------------------------------------------------- usage share
 @dataclass(frozen=True)
 class UsageShare:
+    """Seconds of this society's works and of all managed works, each sampled line weighted by the
+    inverse of its sampling rate (exact fractions: a line of 90 s at ``3/13`` stands for 390 s)."""
+
     licensee: str
     fiscal_year: int
-    own_seconds: int
-    managed_seconds: int
+    own_seconds: Fraction
+    managed_seconds: Fraction
 
     @property
     def share(self) -> Fraction:
@@ -484,16 +518,29 @@ class UsageShare:
 def usage_share(licensee: str, fiscal_year: int) -> UsageShare:
     """Seconds of this society's works ÷ seconds of all managed works (this society's and other
     managers'), from the current reports of ``licensee`` for the months of fiscal year April–March
-    (every line's broadcast time lies in its report's month).
-    Public-domain, unidentified and queued lines count in neither."""
+    (every line's broadcast time lies in its report's month). A line of a sampled report
+    (サンプリング報告) counts its seconds × the inverse of its sampling rate (``1/13`` → × 13),
+    exactly; a line without a rate counts once. Public-domain, unidentified and queued lines count
+    in neither."""
     db = current_alias()
     months = [f"{fiscal_year}-{m:02d}" for m in range(4, 13)] + [f"{fiscal_year + 1}-{m:02d}" for m in range(1, 4)]
-    base = im.ReportLine.objects.using(db).filter(
-        report__licensee=licensee,
-        report__status=im.ReportFile.CURRENT,
-        report__month__in=months,
-        kind=im.ReportLine.WORK,
+    rows = (
+        im.ReportLine.objects.using(db)
+        .filter(
+            report__licensee=licensee,
+            report__status=im.ReportFile.CURRENT,
+            report__month__in=months,
+            kind=im.ReportLine.WORK,
+            outcome__in=[im.THIS_SOCIETY, im.OTHER_MANAGER],
+        )
+        .values_list("outcome", "sampling_rate")
+        .annotate(seconds=Sum("duration"))
+        .order_by("outcome", "sampling_rate")
     )
-    own = base.filter(outcome=im.THIS_SOCIETY).aggregate(s=Sum("duration"))["s"] or 0
-    managed = base.filter(outcome__in=[im.THIS_SOCIETY, im.OTHER_MANAGER]).aggregate(s=Sum("duration"))["s"] or 0
-    return UsageShare(licensee, fiscal_year, int(own), int(managed))
+    own = managed = Fraction(0)
+    for outcome, rate, seconds in rows:
+        weighted = int(seconds or 0) * sampling_weight(rate)
+        managed += weighted
+        if outcome == im.THIS_SOCIETY:
+            own += weighted
+    return UsageShare(licensee, fiscal_year, own, managed)

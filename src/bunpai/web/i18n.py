@@ -89,6 +89,24 @@ REASONS: list[tuple[re.Pattern[str], Any]] = [
     ),
     (re.compile(r"expected yes or no, got '(?P<value>.*)'"), _("expected yes or no, got '%(value)s'")),
     (re.compile(r"not a ratio n/d or a decimal: '(?P<value>.*)'"), _("not a ratio n/d or a decimal: '%(value)s'")),
+    (
+        re.compile(r"a sampling rate is above 0 and at most 1: '(?P<value>.*)'"),
+        _("a sampling rate is above 0 and at most 1: '%(value)s'"),
+    ),
+    (
+        re.compile(r"station '(?P<value>.*)' is not (?P<station>.*), the station this file was loaded for"),
+        _("station '%(value)s' is not %(station)s, the station this file was loaded for"),
+    ),
+    (
+        re.compile(
+            r"every line names another station \((?P<listed>.*)\), none (?P<station>.*), the station this file was "
+            r"loaded for: nothing was taken; load it for its own station"
+        ),
+        _(
+            "every line names another station (%(listed)s), none %(station)s, the station this file was loaded "
+            "for: nothing was taken; load it for its own station"
+        ),
+    ),
     (re.compile(r"missing value: the programme's title"), _("missing value: the programme's title")),
     (re.compile(r"not a year: '(?P<value>.*)'"), _("not a year: '%(value)s'")),
     (
