@@ -225,3 +225,24 @@ def test_a_holder_given_twice_is_located(tmp_path: Path, layout: str) -> None:
     located = [(p.file, p.line, p.column, p.message) for p in error.value.problems]
     message = f"'A' holds the role composer of the performing right of work '{work}' twice on the reference date"
     assert located == [(name, first, "party_id", message), (name, first + 3, "party_id", message)]
+
+
+def test_statements_of_a_compact_quarter_are_those_of_its_csv_folder(tmp_path: Path) -> None:
+    from bunpai.services.broadcast_payments import build_statements
+
+    csv_folder = tmp_path / "csv"
+    shutil.copytree(EXAMPLE, csv_folder)
+    for name in ("rights.csv", "usage.csv"):
+        path = csv_folder / name
+        path.write_text(path.read_text(encoding="utf-8").replace("W1", "1").replace("W9", "9"), encoding="utf-8")
+    compact = tmp_path / "compact"
+    shutil.copytree(csv_folder, compact)
+    _compact(compact, parts_per_month=1)
+    assert not (compact / "rights.csv").exists() and (compact / "rights.parquet").is_file()
+    made = {}
+    for name, folder in (("csv", csv_folder), ("compact", compact)):
+        write_run(compute_quarter(folder), tmp_path / f"result-{name}")
+        build_statements(tmp_path / f"result-{name}", folder, tmp_path / f"statements-{name}", pdf=False)
+        out = tmp_path / f"statements-{name}"
+        made[name] = {p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*.csv"))}
+    assert made["compact"] == made["csv"] and "payments.csv" in made["csv"]

@@ -1004,3 +1004,11 @@ def read_holders(
     parties = _parties(folder, problems)
     rights = _rights(folder, problems, parties["party_id"] if parties is not None else None, quarter)
     return parties, rights
+
+
+def read_input_table(
+    folder: Path, stem: str, required: list[str], optional: list[str], problems: Problems
+) -> pl.DataFrame | None:
+    """``stem.csv`` of an input folder, or ``stem.parquet`` when only that is present, as text columns
+    with their line (row) numbers: for the commands that follow a run (statements, trace)."""
+    return _read(folder, _source(folder, stem), required, optional, problems)

@@ -28,10 +28,11 @@ import polars as pl
 
 from bunpai.core.broadcast.payments import NO_ACCOUNT, ZENGIN, Payment, payment
 from bunpai.core.broadcast.rules import BroadcastRuleSet
+from bunpai.formats.broadcast_input import read_input_table
 from bunpai.formats.broadcast_output import input_digests
 from bunpai.formats.crd import CrdExploitation, CrdParty, CrdWork, crd_file
 from bunpai.formats.statements import StatementHeader, StatementRow, statement_pdf
-from bunpai.formats.tables import InputError, Problem, Problems, read_table
+from bunpai.formats.tables import InputError, Problem, Problems
 from bunpai.formats.zengin import Account, Transfer, account_problems, transfer_file, zengin_data_version
 from bunpai.rules import broadcast_ruleset_for
 
@@ -78,20 +79,20 @@ def build_statements(
     problems = Problems()
     recorded = inputs.get("files", {})
     actual = input_digests(input_dir) if input_dir.is_dir() else {}
-    for name in ("parties.csv", "rights.csv", "period.toml"):
+    for name in ("parties.csv", "rights.csv", "parties.parquet", "rights.parquet", "period.toml"):
         if name in recorded and recorded[name] != actual.get(name):
             problems.add(name, 0, "*", f"differs from the input of this result ({result_dir.name}/inputs.json)")
     problems.raise_if_any()
     reference = dt.date.fromisoformat(summary["reference_date"])
     rules = broadcast_ruleset_for(reference)
-    parties_frame = read_table(
+    parties_frame = read_input_table(
         input_dir,
-        "parties.csv",
+        "parties",
         ["party_id", "name", "category", "society"],
         ["kind", "bank_code", "branch_code", "account_type", "account_number", "account_holder"],
         problems,
     )
-    rights_frame = read_table(input_dir, "rights.csv", ["work_id", "party_id", "role", "right"], [], problems)
+    rights_frame = read_input_table(input_dir, "rights", ["work_id", "party_id", "role", "right"], [], problems)
     problems.raise_if_any()
     assert parties_frame is not None and rights_frame is not None
     for column in ("kind", "bank_code", "branch_code", "account_type", "account_number", "account_holder"):
