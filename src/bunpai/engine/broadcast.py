@@ -1070,17 +1070,14 @@ def _payees(lines: pl.DataFrame, payee_ids: pl.Series, group_ids: list[str], fra
     ).cast(PAYEE_SCHEMA)  # type: ignore[arg-type]
 
 
-def quarter_input_from_frames(frames: BroadcastFrames) -> QuarterInput:
-    """The validated folder as plain core values, for the row-by-row path."""
-    check_pending_usage(frames)
-    parties = [
-        Party(p["party_id"], p["name"] or "", p["category"], p["society"]) for p in frames.parties.iter_rows(named=True)
-    ]
-    stations = [
-        Station(s["station_id"], s["fund_group"], Fraction(int(s["st_num"]), int(s["st_den"])))
-        for s in frames.stations.iter_rows(named=True)
-    ]
-    rights = [
+def parties_from_frame(frame: pl.DataFrame) -> list[Party]:
+    """Validated ``parties`` rows as core values."""
+    return [Party(p["party_id"], p["name"] or "", p["category"], p["society"]) for p in frame.iter_rows(named=True)]
+
+
+def rights_from_frame(frame: pl.DataFrame) -> list[RightRow]:
+    """Validated ``rights`` rows as core values."""
+    return [
         RightRow(
             work_id=str(r["work_id"]),
             party_id=r["party_id"],
@@ -1091,8 +1088,19 @@ def quarter_input_from_frames(frames: BroadcastFrames) -> QuarterInput:
             valid_from=r["valid_from"],
             valid_to=r["valid_to"],
         )
-        for r in frames.rights.iter_rows(named=True)
+        for r in frame.iter_rows(named=True)
     ]
+
+
+def quarter_input_from_frames(frames: BroadcastFrames) -> QuarterInput:
+    """The validated folder as plain core values, for the row-by-row path."""
+    check_pending_usage(frames)
+    parties = parties_from_frame(frames.parties)
+    stations = [
+        Station(s["station_id"], s["fund_group"], Fraction(int(s["st_num"]), int(s["st_den"])))
+        for s in frames.stations.iter_rows(named=True)
+    ]
+    rights = rights_from_frame(frames.rights)
     usage = [
         UsageLine(
             line_id=u["line_id"],

@@ -30,10 +30,11 @@ from typing import Any
 
 import polars as pl
 
-from bunpai.core.broadcast.model import Party, RightRow, add_months
+from bunpai.core.broadcast.model import Party, add_months
 from bunpai.core.broadcast.release import HeldItem, ReleaseOutcome, ReleaseTerms, release, release_failures
 from bunpai.core.broadcast.shares import counts_on
 from bunpai.core.money import MoneyError, format_ratio, parse_ratio
+from bunpai.engine.broadcast import parties_from_frame, rights_from_frame
 from bunpai.formats.broadcast_input import read_holders, read_period
 from bunpai.formats.broadcast_output import input_digests
 from bunpai.formats.prc_output import OutputError, write_output
@@ -57,27 +58,8 @@ def _ratio(text: str) -> Fraction | None:
         return None
 
 
-def _rights_rows(frame: pl.DataFrame) -> list[RightRow]:
-    return [
-        RightRow(
-            work_id=str(r["work_id"]),
-            party_id=r["party_id"],
-            role=r["role"],
-            right=r["right"],
-            share=Fraction(int(r["share_num"]), int(r["share_den"])) if r["has_share"] else None,
-            submitted_on=r["submitted_on"],
-            valid_from=r["valid_from"],
-            valid_to=r["valid_to"],
-        )
-        for r in frame.iter_rows(named=True)
-    ]
-
-
 def _parties(frame: pl.DataFrame) -> dict[str, Party]:
-    return {
-        p["party_id"]: Party(p["party_id"], p["name"] or "", p["category"], p["society"])
-        for p in frame.iter_rows(named=True)
-    }
+    return {p.party_id: p for p in parties_from_frame(frame)}
 
 
 def _terms(folder: Path, problems: Problems) -> tuple[ReleaseTerms | None, str]:
@@ -175,12 +157,19 @@ def compute_release(folder: Path) -> ReleaseRun:
     assert parties is not None and rights is not None and parties_before is not None and rights_before is not None
     before_rows = [
         r
-        for r in _rights_rows(rights_before)
+        for r in rights_from_frame(rights_before)
         if counts_on(r, before_quarter.reference_date, before_quarter.documents_days_before)
     ]
     table = prc_ruleset_for(terms.reference_date)
     outcome = release(
-        items, identified, _rights_rows(rights), before_rows, _parties(parties), _parties(parties_before), terms, table
+        items,
+        identified,
+        rights_from_frame(rights),
+        before_rows,
+        _parties(parties),
+        _parties(parties_before),
+        terms,
+        table,
     )
     summary = outcome.summary(terms, label)
     failures = release_failures(summary, sum(p.gross_yen for p in outcome.payees))
