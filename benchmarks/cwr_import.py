@@ -29,6 +29,7 @@ if str(SRC) not in sys.path:
     sys.path.insert(0, str(SRC))
 
 from bunpai.formats.cwr import read_path  # noqa: E402
+from bunpai.formats.cwr.identifiers import ipi_name_number as ipi  # noqa: E402
 from bunpai.formats.cwr.identifiers import iswc_check_digit  # noqa: E402
 from bunpai.formats.cwr.model import AlternativeTitle, Party, Territory, Transaction  # noqa: E402
 from bunpai.formats.cwr.writer import write_registrations  # noqa: E402
@@ -74,12 +75,6 @@ SURNAMES = (
     "CHEN",
 )
 GIVEN = ("HARUTO", "YUI", "SOTA", "AOI", "REN", "HINA", "JOHN", "MARY", "MIN", "WEI")
-
-
-def ipi(n: int) -> str:
-    digits = f"{n:09d}"
-    r = sum(int(d) * (10 - i) for i, d in enumerate(digits)) % 101
-    return f"{digits}{0 if r == 0 else (101 - r) % 100:02d}"
 
 
 def works(count: int, seed: int) -> list[Transaction]:

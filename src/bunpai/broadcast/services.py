@@ -22,6 +22,7 @@ from bunpai.broadcast.models import (
     Payment,
 )
 from bunpai.core.broadcast.licence import fee_for, instalments, per_use_fee
+from bunpai.core.broadcast.model import add_months
 from bunpai.core.broadcast.rules import BroadcastRuleSet
 from bunpai.core.money import format_ratio
 from bunpai.formats.broadcast_output import input_digests
@@ -89,8 +90,7 @@ def invoice_per_use(licence: Licence, month: str, rules: BroadcastRuleSet) -> In
         ).values_list("duration", flat=True)
     )
     amount = per_use_fee(licence.station_kind, durations, rules)
-    next_month = dt.date(year + number // 12, number % 12 + 1, 1)
-    due = dt.date(next_month.year + next_month.month // 12, next_month.month % 12 + 1, 1) - dt.timedelta(days=1)
+    due = add_months(dt.date(year, number, 1), 2) - dt.timedelta(days=1)  # end of the following month
     return Invoice.objects.create(
         licensee=licence.licensee,
         fiscal_year=fiscal_year,

@@ -32,6 +32,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from bunpai.formats.cwr.identifiers import ipi_name_number as ipi_name
 from bunpai.formats.cwr.identifiers import iswc_check_digit
 from bunpai.formats.cwr.model import AlternativeTitle, Party, Territory, Transaction
 from bunpai.formats.cwr.writer import write_registrations
@@ -87,13 +88,6 @@ LICENSEES = {  # code: (name, previous year's broadcasting revenue in yen)
     "MFM": ("株式会社みなとエフエム", 4_200_000_000),
     "CFM": ("さくらコミュニティ放送株式会社", 38_000_000),
 }
-
-
-def ipi_name(number: int) -> str:
-    """An IPI name number with its check digits (for generated parties)."""
-    digits = f"{number:09d}"
-    r = sum(int(d) * (10 - i) for i, d in enumerate(digits)) % 101
-    return f"{digits}{0 if r == 0 else (101 - r) % 100:02d}"
 
 
 @dataclass

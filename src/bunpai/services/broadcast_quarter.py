@@ -34,7 +34,7 @@ from pathlib import Path
 from typing import Any
 
 from bunpai.core.broadcast.model import add_months
-from bunpai.core.broadcast.rules import quarter_index
+from bunpai.core.broadcast.rules import parse_quarter, quarter_index
 from bunpai.formats.cwr.model import WHOLE
 from bunpai.formats.tables import InputError, Problem
 from bunpai.rules import broadcast_ruleset_for
@@ -85,9 +85,7 @@ def quarter_dates(
     December): rights as of the last day of the following quarter, payment on the 10th of the sixth
     month after the quarter's last month.
     """
-    if len(quarter) != 6 or quarter[4] != "Q" or not quarter[:4].isdigit() or quarter[5] not in "1234":
-        raise ValueError(f"a quarter is written YYYYQn, e.g. 2026Q2: {quarter!r}")
-    year, q = int(quarter[:4]), int(quarter[5])
+    year, q = parse_quarter(quarter)
     first = dt.date(year, 3 * q - 2, 1)
     months = tuple(f"{add_months(first, k):%Y-%m}" for k in range(3))
     last = add_months(first, 3) - dt.timedelta(days=1)

@@ -37,15 +37,25 @@ def normalise_ipi_name(value: str) -> str:
     return v
 
 
+def ipi_name_check_digits(nine_digits: str) -> int:
+    """The check digits of an IPI name number: ``(101 − Σ dᵢ·(11−i) mod 101) mod 100`` (00 if 0)."""
+    r = sum(int(d) * (10 - i) for i, d in enumerate(nine_digits)) % 101
+    return 0 if r == 0 else (101 - r) % 100
+
+
+def ipi_name_number(number: int) -> str:
+    """The 11-digit IPI name number of a 9-digit base ``number``, check digits appended."""
+    digits = f"{number:09d}"
+    return f"{digits}{ipi_name_check_digits(digits):02d}"
+
+
 @lru_cache(maxsize=1 << 16)  # the same writers and publishers recur across a file
 def is_valid_ipi_name(value: str) -> bool:
-    """IPI name number: 11 digits, the last two ``(101 − Σ dᵢ·(11−i) mod 101) mod 100`` (00 if 0)."""
+    """IPI name number: 11 digits, the last two its check digits (:func:`ipi_name_check_digits`)."""
     v = normalise_ipi_name(value)
     if len(v) != 11 or not v.isdigit():
         return False
-    r = sum(int(d) * (10 - i) for i, d in enumerate(v[:9])) % 101
-    check = 0 if r == 0 else (101 - r) % 100
-    return check == int(v[9:])
+    return ipi_name_check_digits(v[:9]) == int(v[9:])
 
 
 def normalise_ipi_base(value: str) -> str:
