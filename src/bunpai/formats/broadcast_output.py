@@ -7,7 +7,7 @@ temporary folder, moved into place whole).
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -34,17 +34,19 @@ def write_quarter(
     out_dir: Path,
     *,
     statement_lines: pl.DataFrame | Iterable[pl.DataFrame],
-    payees: pl.DataFrame,
+    payees: pl.DataFrame | Callable[[], pl.DataFrame],
     held: pl.DataFrame,
     work_points: pl.DataFrame | Iterable[pl.DataFrame],
-    summary: dict[str, Any],
+    summary: dict[str, Any] | Callable[[], dict[str, Any]],
     applied: dict[str, Any],
     inputs: dict[str, Any],
     force: bool = False,
 ) -> None:
+    """The output folder. ``payees`` and ``summary`` may be functions, called after the statement
+    lines are written (their totals are taken while the lines are written)."""
     tables: dict[str, pl.DataFrame | Iterable[pl.DataFrame]] = {
         "statement_lines.csv": statement_lines,
-        "payees.csv": payees,
+        "payees.csv": _Later(payees) if callable(payees) else payees,
         "held.csv": held,
         "work_points.csv": work_points,
     }
@@ -54,3 +56,13 @@ def write_quarter(
         "inputs.json": inputs,
     }
     write_output(out_dir, tables, documents, force=force)
+
+
+class _Later:
+    """A table made only when it is written (an iterable of one frame)."""
+
+    def __init__(self, make: Callable[[], pl.DataFrame]) -> None:
+        self._make = make
+
+    def __iter__(self) -> Iterator[pl.DataFrame]:
+        yield self._make()

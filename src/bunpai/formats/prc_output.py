@@ -50,7 +50,9 @@ def write_output(
     """Write every table (CSV) and document (JSON) into a temporary folder, then move it into place.
 
     A table may be given as chunks (frames of the same columns, in order): they are written one
-    after the other under one header, the same bytes as the whole table.
+    after the other under one header, the same bytes as the whole table. A document may be given
+    as a function: it is called after every table is written (so it may use what writing them
+    found, and may raise to refuse the result: then nothing is written).
 
     Nothing is left half-written: either ``out_dir`` holds the complete result, or it is untouched.
     """
@@ -70,6 +72,8 @@ def write_output(
                 for number, chunk in enumerate(table):
                     chunk.write_csv(handle, include_header=number == 0, line_terminator="\n")
         for name, document in documents.items():
+            if callable(document):
+                document = document()
             text = json.dumps(document, ensure_ascii=False, indent=2) + "\n"
             (staging / name).write_text(text, encoding="utf-8")
         for entry in staging.iterdir():
