@@ -6,6 +6,7 @@ a bad value in a partition is located by its row."""
 
 from __future__ import annotations
 
+import json
 import shutil
 import tempfile
 from fractions import Fraction
@@ -20,6 +21,7 @@ from bunpai.core.broadcast.reference import distribute
 from bunpai.core.money import parse_ratio
 from bunpai.engine.broadcast import distribute_frames, quarter_input_from_frames, result_from_outcome
 from bunpai.formats.broadcast_input import read_input
+from bunpai.formats.broadcast_output import scan_statement_lines
 from bunpai.formats.broadcast_parquet import write_rights, write_usage_part
 from bunpai.formats.tables import InputError
 from bunpai.rules import broadcast_ruleset_for, prc_ruleset_for
@@ -109,6 +111,17 @@ def test_compact_layout_gives_the_bytes_of_the_csv_folder(data: dict[str, Any], 
         assert not (folder / "usage.csv").exists() and (folder / "rights.parquet").is_file()
         assert pl.read_parquet_schema(folder / "rights.parquet")["work_id"] == pl.Int64
         assert _outputs(folder, Path(tmp) / "out-parquet") == _outputs(csv_folder, Path(tmp) / "out-csv")
+        # The tables in the compact layout read back as the text of the CSV tables.
+        run = compute_quarter(folder, settle_now=False)
+        write_run(run, Path(tmp) / "out-tables", tables="parquet")
+        text = pl.read_csv(Path(tmp) / "out-csv" / "statement_lines.csv", infer_schema=False)
+        assert scan_statement_lines(Path(tmp) / "out-tables").collect().equals(text)
+        points = pl.read_parquet(Path(tmp) / "out-tables" / "work_points" / "*.parquet")
+        expected = pl.read_csv(Path(tmp) / "out-csv" / "work_points.csv", infer_schema=False)
+        assert [
+            (str(w), g, r, str(Fraction(int(n), int(d))) if "/" in str(Fraction(int(n), int(d))) else f"{n // d}/1")
+            for w, g, r, n, d in points.iter_rows()
+        ] == [tuple(row) for row in expected.iter_rows()]
         # Batches of a few lines (the dense arrays grow batch by batch) equal the rules row by row.
         frames, rules = read_input(folder, rules_for=broadcast_ruleset_for, defer_usage_checks=True)
         table = prc_ruleset_for(frames.quarter.reference_date)
@@ -246,3 +259,27 @@ def test_statements_of_a_compact_quarter_are_those_of_its_csv_folder(tmp_path: P
         out = tmp_path / f"statements-{name}"
         made[name] = {p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*.csv"))}
     assert made["compact"] == made["csv"] and "payments.csv" in made["csv"]
+
+
+def test_a_run_that_does_not_balance_while_written_leaves_nothing(tmp_path: Path, monkeypatch: Any) -> None:
+    """Conservation is proved from the totals taken while the statement lines are written, before
+    the folder is moved into place: a run that does not balance (an engine fault, simulated by
+    adding one yen to a fund's lines) is refused with exit code 3 and writes nothing."""
+    from bunpai.cli.main import main
+    from bunpai.engine import broadcast as engine
+
+    _numeric_example(tmp_path / "quarter")
+    original = engine._LineTotals.take
+
+    def one_yen_more(self: Any, other: Any) -> None:
+        original(self, other)
+        self.fund_gross[int(self.fund_lines.argmax())] += 1
+
+    monkeypatch.setattr(engine._LineTotals, "take", one_yen_more)
+    out = tmp_path / "out"
+    assert main(["broadcast", "run", str(tmp_path / "quarter"), "--out", str(out), "--quiet"]) == 3
+    assert not out.exists()
+    assert [p.name for p in tmp_path.iterdir()] == ["quarter"]
+    monkeypatch.setattr(engine._LineTotals, "take", original)
+    assert main(["broadcast", "run", str(tmp_path / "quarter"), "--out", str(out), "--quiet"]) == 0
+    assert json.loads((out / "summary.json").read_text(encoding="utf-8"))["balanced"] is True

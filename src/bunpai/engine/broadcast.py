@@ -22,7 +22,7 @@ from __future__ import annotations
 import itertools
 import math
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from fractions import Fraction
 from typing import Any
 
@@ -86,6 +86,29 @@ HELD_SCHEMA = {
     "station_id": pl.String,
 }
 WORK_POINTS_SCHEMA = {"work_id": pl.String, "fund_group": pl.String, "right": pl.String, "points": pl.String}
+
+
+COLUMNAR_STATEMENT_SCHEMA: dict[str, Any] = {
+    "party_id": pl.String,
+    "payee_id": pl.String,
+    "work_id": pl.String,
+    "fund_group": pl.String,
+    "right": pl.String,
+    "points_num": pl.Int64,
+    "points_den": pl.Int64,
+    "gross_yen": pl.Int64,
+    "share_num": pl.Int64,
+    "share_den": pl.Int64,
+}
+"""The statement lines in the compact layout (``--tables parquet``): ids in their stored types,
+fund group and right dictionary-encoded, points and share as integer pairs (not reduced)."""
+COLUMNAR_WORK_POINTS_SCHEMA: dict[str, Any] = {
+    "work_id": pl.String,
+    "fund_group": pl.String,
+    "right": pl.String,
+    "points_num": pl.Int64,
+    "points_den": pl.Int64,
+}
 
 
 class FastPathUnavailable(Exception):
@@ -186,6 +209,14 @@ def _party_cuts(parties: pl.Series, chunk_rows: int) -> list[tuple[int, int]]:
     return list(itertools.pairwise(cuts))
 
 
+@dataclass
+class ColumnarTables:
+    """The two largest tables in the compact layout, chunk by chunk."""
+
+    statement_lines: ChunkedTable
+    work_points: ChunkedTable
+
+
 class EngineResult:
     """The tables of a distributed quarter. ``summary`` and ``payees`` need the totals of the
     statement lines: given at once (the row-by-row path), or made when first asked for — after the
@@ -207,6 +238,8 @@ class EngineResult:
         self.statement_lines = statement_lines
         self.held = held
         self.work_points = work_points
+        self.columnar: ColumnarTables | None = None
+        """The statement lines and work points in the compact layout, where the engine makes them."""
 
     @classmethod
     def deferred(
@@ -589,6 +622,7 @@ def distribute_frames(
     entry_raw_64 = entry_raw.cast(pl.Int64).to_numpy() if narrow else None
     amount_64 = np.array(fund_amount, dtype=np.int64) if narrow else None
     points_64 = np.array(fund_points, dtype=np.int64) if narrow else None
+    raw_bound_64 = _INT64_LIMIT // np.maximum(amount_64, 1) // max(d_share, 1) if amount_64 is not None else None
 
     # Each pair's entries (those of its work) as a range of the entry table; an entry's fund
     # (group × 2 + right) and points in one record, so that a line costs one random read.
@@ -602,7 +636,7 @@ def distribute_frames(
 
     def narrow_lines(start: int, end: int) -> tuple[np.ndarray, ...]:
         """The lines of pairs start…end as NumPy arrays: pair, fund, raw, share, gross (amount > 0 only)."""
-        assert amount_64 is not None and points_64 is not None
+        assert amount_64 is not None and points_64 is not None and raw_bound_64 is not None
         counts = pair_count[start:end]
         pair = np.repeat(np.arange(start, end), counts)
         first = np.repeat(pair_first[start:end] - (np.cumsum(counts) - counts), counts)
@@ -612,7 +646,11 @@ def distribute_frames(
         keep = (share > 0) & fund_open[fund_np]
         pair, share, fund_np, raw_64 = pair[keep], share[keep], fund_np[keep], record["raw"][keep]
         amount = amount_64[fund_np]
-        safe = raw_64 <= _INT64_LIMIT // np.maximum(amount, 1) // share
+        # F × raw × share stays in 64 bits when raw is at most the fund's bound (share ≤ S); the
+        # exact test, with a division per line, only where that bound is passed.
+        safe = raw_64 <= raw_bound_64[fund_np]
+        if not safe.all():
+            safe = raw_64 <= _INT64_LIMIT // np.maximum(amount, 1) // share
         exact_64 = amount * np.where(safe, raw_64, 0) * share
         gross = exact_64 // points_64[fund_np]
         positive = exact_64 > 0
@@ -687,7 +725,44 @@ def distribute_frames(
     def add_totals(into: _LineTotals, p: np.ndarray, fund_np: np.ndarray, gross: np.ndarray) -> None:
         into.add(fund_np, payee_np[p] * n_groups + fund_np // 2, gross)
 
-    def text_chunks() -> Iterator[pl.DataFrame]:
+    group_enum = pl.Series(group_ids, dtype=pl.Enum(group_ids)) if group_ids else pl.Series([], dtype=pl.String)
+    right_enum = pl.Series(right_names, dtype=pl.Enum(right_names))
+    # The work ids in their stored type (integers in the compact layout), by rank.
+    stored_work_ids = work_keys.sort("w")["work_key"]
+    points_den = d_points * d_share
+
+    def text_form(lines: pl.DataFrame) -> pl.DataFrame:
+        return pl.DataFrame(
+            [
+                party_ids.gather(lines["p"]).alias("party_id"),
+                payee_ids.gather(payee_of_party.gather(lines["p"])).alias("payee_id"),
+                work_ids.gather(lines["w"]).alias("work_id"),
+                *texts(lines),
+                _ratio_texts(points_numerators(lines), points_den).alias("points"),
+                lines["gross_yen"],
+                _ratio_texts(lines["s"], d_share).alias("share"),
+            ]
+        ).cast(STATEMENT_SCHEMA)  # type: ignore[arg-type]
+
+    def columnar_form(lines: pl.DataFrame) -> pl.DataFrame:
+        """The compact layout: ids in their own types, points and share as integer pairs."""
+        numerators = points_numerators(lines)
+        return pl.DataFrame(
+            [
+                party_ids.gather(lines["p"]).alias("party_id"),
+                payee_ids.gather(payee_of_party.gather(lines["p"])).alias("payee_id"),
+                stored_work_ids.gather(lines["w"]).alias("work_id"),
+                group_enum.gather(lines["g"].cast(pl.Int64)).alias("fund_group"),
+                right_enum.gather(lines["r"].cast(pl.Int64)).alias("right"),
+                numerators.alias("points_num"),
+                pl.repeat(points_den, lines.height, dtype=numerators.dtype, eager=True).alias("points_den"),
+                lines["gross_yen"].cast(pl.Int64),
+                lines["s"].cast(pl.Int64).alias("share_num"),
+                pl.repeat(d_share, lines.height, dtype=pl.Int64, eager=True).alias("share_den"),
+            ]
+        )
+
+    def line_chunks(form: Callable[[pl.DataFrame], pl.DataFrame]) -> Iterator[pl.DataFrame]:
         taking = _LineTotals(n_groups, n_payees) if not line_totals.complete else None
         for start, end in cuts:
             lines = integer_lines(start, end)
@@ -698,17 +773,7 @@ def distribute_frames(
                     (lines["g"].cast(pl.Int64) * 2 + lines["r"].cast(pl.Int64)).to_numpy(),
                     lines["gross_yen"].to_numpy(),
                 )
-            yield pl.DataFrame(
-                [
-                    party_ids.gather(lines["p"]).alias("party_id"),
-                    payee_ids.gather(payee_of_party.gather(lines["p"])).alias("payee_id"),
-                    work_ids.gather(lines["w"]).alias("work_id"),
-                    *texts(lines),
-                    _ratio_texts(points_numerators(lines), d_points * d_share).alias("points"),
-                    lines["gross_yen"],
-                    _ratio_texts(lines["s"], d_share).alias("share"),
-                ]
-            ).cast(STATEMENT_SCHEMA)  # type: ignore[arg-type]
+            yield form(lines)
         if taking is not None:
             line_totals.take(taking)
 
@@ -731,7 +796,12 @@ def distribute_frames(
                 )
         line_totals.take(taking)
 
-    statement_lines = StatementLines(lambda: (take_totals(), line_totals.lines)[1], text_chunks)
+    def count_lines() -> int:
+        take_totals()
+        return line_totals.lines
+
+    statement_lines = StatementLines(count_lines, lambda: line_chunks(text_form))
+    statement_columns = StatementLines(count_lines, lambda: line_chunks(columnar_form), COLUMNAR_STATEMENT_SCHEMA)
 
     say("held / 保留")
     undetermined = (
@@ -791,6 +861,22 @@ def distribute_frames(
 
     work_points = ChunkedTable(points_table.height, work_point_chunks, WORK_POINTS_SCHEMA)
 
+    def work_point_columns() -> Iterator[pl.DataFrame]:
+        for start in range(0, points_table.height, chunk_rows * 4):
+            part = points_table.slice(start, chunk_rows * 4)
+            numerators = part.select(weighted).to_series()
+            yield pl.DataFrame(
+                [
+                    stored_work_ids.gather(part["w"]).alias("work_id"),
+                    group_enum.gather(part["g"].cast(pl.Int64)).alias("fund_group"),
+                    right_enum.gather(part["r"].cast(pl.Int64)).alias("right"),
+                    numerators.alias("points_num"),
+                    pl.repeat(points_den, part.height, dtype=numerators.dtype, eager=True).alias("points_den"),
+                ]
+            )
+
+    work_point_table = ChunkedTable(points_table.height, work_point_columns, COLUMNAR_WORK_POINTS_SCHEMA)
+
     held_sums: dict[tuple[int, int], list[int]] = {}
     for frame in (
         undetermined.with_columns((pl.col("exact") // pl.col("PT")).alias("gross_yen")),
@@ -845,7 +931,9 @@ def distribute_frames(
         summary = build_summary(quarter, ruleset_label, results, int(payees["fee_yen"].sum()), counts)
         return summary, payees
 
-    return EngineResult.deferred(finish, statement_lines, held, work_points)
+    result = EngineResult.deferred(finish, statement_lines, held, work_points)
+    result.columnar = ColumnarTables(statement_columns, work_point_table)
+    return result
 
 
 def _small_values(series: pl.Series, values: dict[Any, int]) -> np.ndarray:

@@ -115,7 +115,9 @@ def applied_document(run: QuarterRun) -> dict[str, Any]:
     }
 
 
-def write_run(run: QuarterRun, out_dir: Path, *, force: bool = False) -> None:
+def write_run(run: QuarterRun, out_dir: Path, *, force: bool = False, tables: str = "csv") -> None:
+    """The output folder; ``tables="parquet"`` writes the statement lines and work points in the
+    compact layout (folders of Parquet files) where the columnar engine made the run."""
     from bunpai.formats.prc_output import ruleset_document
 
     result = run.result
@@ -136,11 +138,21 @@ def write_run(run: QuarterRun, out_dir: Path, *, force: bool = False) -> None:
             "files": input_digests(run.input_dir),
         },
         force=force,
+        columnar=(result.columnar.statement_lines, result.columnar.work_points)
+        if tables == "parquet" and result.columnar is not None
+        else None,
     )
 
 
 def run_quarter_command(
-    input_dir: Path, out_dir: Path, *, force: bool, quiet: bool, top: int, row_by_row: bool = False
+    input_dir: Path,
+    out_dir: Path,
+    *,
+    force: bool,
+    quiet: bool,
+    top: int,
+    row_by_row: bool = False,
+    tables: str = "csv",
 ) -> int:
     err = Console(stderr=True)
     try:
@@ -157,7 +169,7 @@ def run_quarter_command(
         err.print(f"[bold red]{error}[/]\nno output written / 出力は作成していません。")
         return 3
     try:
-        write_run(run, out_dir, force=force)
+        write_run(run, out_dir, force=force, tables=tables)
     except ConservationError as error:
         err.print(f"[bold red]{error}[/]\nno output written / 出力は作成していません。")
         return 3
