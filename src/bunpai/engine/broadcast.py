@@ -940,6 +940,15 @@ def _small_values(series: pl.Series, values: dict[Any, int]) -> np.ndarray:
     """``values[x]`` for each x of a column with few distinct values (a category or a text); -1
     where the value is not a key. Dictionary-encoded columns are looked up once per category."""
     if isinstance(series.dtype, pl.Categorical | pl.Enum):
+        # A category's physical code is its position among the categories of its type.
+        dtype: Any = series.dtype
+        names: pl.Series = dtype.categories if isinstance(dtype, pl.Enum) else dtype.categories.to_series()
+        if names.len() <= 1 << 16:
+            table = np.array([values.get(name, -1) for name in names.to_list()] + [-1], dtype=np.int64)
+            codes = series.to_physical()
+            if series.null_count():
+                codes = codes.fill_null(len(table) - 1)
+            return table[codes.to_numpy()]
         distinct = series.unique().drop_nulls()
         codes = series.to_physical().cast(pl.Int64)
         top = int(codes.max() or 0) if codes.len() else 0  # type: ignore[arg-type]
@@ -978,7 +987,25 @@ class _StationTable:
 
 
 def _time_points_array(frames: BroadcastFrames, duration: np.ndarray, scale: int) -> np.ndarray:
-    """Time points × ``scale`` of each duration (non-negative seconds), as :func:`_time_points_expr`."""
+    """Time points × ``scale`` of each duration (non-negative seconds), as :func:`_time_points_expr`:
+    looked up in a table of every second up to the longest duration when that is under a day,
+    else by a sorted search of the bands."""
+    longest = int(duration.max()) if len(duration) else 0
+    if longest < 86_400:
+        return _time_points_table(frames, longest + 1, scale)[duration]
+    return _time_points_search(frames, duration, scale)
+
+
+def _time_points_table(frames: BroadcastFrames, size: int, scale: int) -> np.ndarray:
+    """The time points × ``scale`` of 0 … size − 1 seconds (made once per size band and kept)."""
+    size = max(1 << max(size - 1, 1).bit_length(), 1024)
+    cache: dict[tuple[int, int], np.ndarray] = frames.__dict__.setdefault("_time_points_tables", {})
+    if (size, scale) not in cache:
+        cache[(size, scale)] = _time_points_search(frames, np.arange(size, dtype=np.int64), scale)
+    return cache[(size, scale)]
+
+
+def _time_points_search(frames: BroadcastFrames, duration: np.ndarray, scale: int) -> np.ndarray:
     tp = frames.quarter.time_points
     if tp.per_second_cap is not None:
         return np.minimum(duration, tp.per_second_cap) * scale
@@ -1314,7 +1341,7 @@ def rights_from_frame(frame: pl.DataFrame) -> list[RightRow]:
     return [
         RightRow(
             work_id=str(r["work_id"]),
-            party_id=r["party_id"],
+            party_id=str(r["party_id"]) if r["party_id"] is not None else None,
             role=r["role"],
             right=r["right"],
             share=Fraction(int(r["share_num"]), int(r["share_den"])) if r["has_share"] else None,

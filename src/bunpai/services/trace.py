@@ -106,7 +106,7 @@ def trace(result_dir: Path, input_dir: Path, payee_id: str, work_id: str) -> Tra
     rights = [
         RightRow(
             str(r["work_id"]),
-            r["party_id"],
+            str(r["party_id"]) if r["party_id"] is not None else None,
             r["role"],
             r["right"],
             Fraction(int(r["share_num"]), int(r["share_den"])) if r["has_share"] else None,
