@@ -751,9 +751,10 @@ def distribute_frames(
             ]
         ).cast(STATEMENT_SCHEMA)  # type: ignore[arg-type]
 
-    # Party and payee ids dictionary-encoded (a few bytes per line in the Parquet files).
-    party_enum = party_ids.cast(pl.Enum(party_ids.to_list())) if party_ids.len() else party_ids
-    payee_enum = payee_ids.cast(pl.Enum(payee_ids.to_list())) if payee_ids.len() else payee_ids
+    # Party and payee ids dictionary-encoded (Categorical: each Parquet file keeps only the ids it
+    # uses in its dictionary; an Enum of every party would be repeated in each file's schema).
+    party_enum = party_ids.cast(pl.Categorical)
+    payee_enum = payee_ids.cast(pl.Categorical)
 
     def columnar_form(lines: pl.DataFrame) -> pl.DataFrame:
         """The compact layout: ids in their own types, points and share as integer pairs."""
