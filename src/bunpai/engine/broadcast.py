@@ -400,6 +400,9 @@ def distribute_frames(
     if work_type.is_integer():
         say("usage lines / 利用明細 (one pass)")
         reduced = _reduce_dense(frames, stations, methods, d_t, n_group_ids, top_m, top_s, batch_rows)
+    # The one-pass reduction gives its cells in (work id, group) order: the entries are then put
+    # in statement order without a join or a sort (below).
+    in_work_order = reduced is not None
     if reduced is None:
         check_pending_usage(frames)
         reduced = _reduce_grouped(frames, stations, methods, d_t, n_group_ids, top_m, top_s)
@@ -411,33 +414,39 @@ def distribute_frames(
     # text order), w (rank of the work id), p (rank of the party id), q (rank of the payee id).
     # Texts are gathered only for the output, so sorting and joining never touch strings twice.
     right_names = sorted(RIGHTS)
-    # Ranks by the text of the work id, found once per distinct work and joined on the stored id.
-    work_index = (
-        managed.select(pl.col("work_id").unique().alias("work_key"))
-        .with_columns(pl.col("work_key").cast(pl.String).alias("work_id"))
-        .sort("work_id")
-        .with_row_index("w")
-        .with_columns(pl.col("w").cast(pl.Int64))
-    )
-    work_ids = work_index["work_id"]
-    work_keys = work_index.select("work_key", "w")
-    managed = managed.join(work_keys, left_on="work_id", right_on="work_key").drop("work_id")
-    work_index = work_index.select("w", "work_id")
     # The entries' points in 64 bits when they fit (always after the one-pass reduction); every
     # product with them is taken in 128 bits.
     top_points = managed.select(pl.max_horizontal(pl.col("performing").max(), pl.col("mechanical").max())).item()
     raw_type = pl.Int64 if top_points is None or int(top_points) <= _INT64_LIMIT else pl.Int128
-    usage_w = pl.concat(
-        [
-            managed.filter((pl.col("n_recorded") > 0) if right == "mechanical" else pl.lit(True)).select(
-                "g",
-                pl.lit(right_names.index(right), pl.Int8).alias("r"),
-                "w",
-                pl.col(right).fill_null(0).cast(raw_type).alias("raw"),
-            )
-            for right in RIGHTS
-        ]
-    )
+    if in_work_order:
+        work_index, usage_w = _entries_in_statement_order(managed, work_type, raw_type, right_names)
+        work_ids = work_index["work_id"]
+        work_keys = work_index.select("work_key", "w")
+        work_index = work_index.select("w", "work_id")
+    else:
+        # Ranks by the text of the work id, found once per distinct work and joined on the stored id.
+        work_index = (
+            managed.select(pl.col("work_id").unique().alias("work_key"))
+            .with_columns(pl.col("work_key").cast(pl.String).alias("work_id"))
+            .sort("work_id")
+            .with_row_index("w")
+            .with_columns(pl.col("w").cast(pl.Int64))
+        )
+        work_ids = work_index["work_id"]
+        work_keys = work_index.select("work_key", "w")
+        managed = managed.join(work_keys, left_on="work_id", right_on="work_key").drop("work_id")
+        work_index = work_index.select("w", "work_id")
+        usage_w = pl.concat(
+            [
+                managed.filter((pl.col("n_recorded") > 0) if right == "mechanical" else pl.lit(True)).select(
+                    "g",
+                    pl.lit(right_names.index(right), pl.Int8).alias("r"),
+                    "w",
+                    pl.col(right).fill_null(0).cast(raw_type).alias("raw"),
+                )
+                for right in RIGHTS
+            ]
+        )
     del managed, reduced
     unid = unidentified.with_columns(
         pl.col("line_id").cast(pl.String), pl.col("station_id").cast(pl.String), pl.col("p").cast(pl.Int128)
@@ -457,16 +466,24 @@ def distribute_frames(
     # The works' ranks reach the share rows through their dense key (WORK_KEY): one look-up per
     # distinct work — on the integer ids when both tables have them, else on the text — then an
     # array gather per row.
-    firsts = all_rights.lazy().filter(pl.col("counted")).select(WORK_KEY, "work_id").unique(WORK_KEY).collect()
-    if firsts.schema["work_id"].is_integer() and work_type.is_integer():
-        work_map = firsts.with_columns(pl.col("work_id").cast(pl.Int64)).join(
-            work_keys.with_columns(pl.col("work_key").cast(pl.Int64)), left_on="work_id", right_on="work_key"
-        )
-    else:
-        work_map = firsts.with_columns(pl.col("work_id").cast(pl.String)).join(work_index, on="work_id")
     w_of_key = np.full(int(all_rights[WORK_KEY].max() or 0) + 1, -1, dtype=np.int64)  # type: ignore[arg-type]
-    w_of_key[work_map[WORK_KEY].to_numpy()] = work_map["w"].to_numpy()
-    del firsts, work_map
+    shift = _key_shift(all_rights) if work_type.is_integer() else None
+    if shift is not None:
+        # Integer work ids whose key is the id shifted by a constant: the used works' keys are
+        # computed, not looked up.
+        used = work_keys["work_key"].cast(pl.Int64).to_numpy() + shift
+        inside = (used >= 0) & (used < len(w_of_key))
+        w_of_key[used[inside]] = work_keys["w"].to_numpy()[inside]
+    else:
+        firsts = all_rights.lazy().filter(pl.col("counted")).select(WORK_KEY, "work_id").unique(WORK_KEY).collect()
+        if firsts.schema["work_id"].is_integer() and work_type.is_integer():
+            work_map = firsts.with_columns(pl.col("work_id").cast(pl.Int64)).join(
+                work_keys.with_columns(pl.col("work_key").cast(pl.Int64)), left_on="work_id", right_on="work_key"
+            )
+        else:
+            work_map = firsts.with_columns(pl.col("work_id").cast(pl.String)).join(work_index, on="work_id")
+        w_of_key[work_map[WORK_KEY].to_numpy()] = work_map["w"].to_numpy()
+        del firsts, work_map
     w_all = w_of_key[all_rights[WORK_KEY].fill_null(0).to_numpy()]
     rows = np.flatnonzero(all_rights["counted"].to_numpy() & (w_all >= 0))  # the counted rows of works used
     r_w = w_all[rows]
@@ -597,7 +614,10 @@ def distribute_frames(
     # order (party, work, fund group, right) — and parties are in order across chunks.
     n_groups = max(len(group_ids), 1)
     # usage_w in (work, group, right) order, on one integer key (also the order of work_points.csv).
-    usage_w = usage_w.sort((pl.col("w") * n_groups + pl.col("g").cast(pl.Int64)) * 2 + pl.col("r").cast(pl.Int64))
+    if not in_work_order:
+        usage_w = usage_w.sort(
+            (pl.col("w") * n_groups + pl.col("g").cast(pl.Int64)) * 2 + pl.col("r").cast(pl.Int64)
+        )
     entries = usage_w
     entry_w = entries["w"].to_numpy()
     entry_start = np.searchsorted(entry_w, np.arange(n_works + 1), side="left")
@@ -1031,6 +1051,60 @@ def _time_points_search(frames: BroadcastFrames, duration: np.ndarray, scale: in
         periods = (duration[beyond] - int(bounds[-1]) + step - 1) // step
         points[beyond] = values[-1] + periods * int(extra * scale)
     return points
+
+
+def _entries_in_statement_order(
+    managed: pl.DataFrame, work_type: pl.DataType, raw_type: Any, right_names: list[str]
+) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """From cells (``g, work_id, performing, mechanical, n_recorded``) sorted by integer work id and
+    group: the works ranked by the text of their id (``w, work_key, work_id``) and the entries
+    (``g, r, w, raw``) in (w, g, r) order — a work's cells moved whole, in one gather, and each
+    cell's mechanical entry (when it has recorded lines) put before its performing one."""
+    ids = managed["work_id"].cast(pl.Int64).to_numpy()
+    n = len(ids)
+    first = np.ones(n, dtype=bool)
+    first[1:] = ids[1:] != ids[:-1]
+    starts = np.flatnonzero(first)
+    counts = np.diff(np.append(starts, n))
+    distinct = pl.Series("work_key", ids[starts]).cast(work_type)
+    order = distinct.cast(pl.String).arg_sort().to_numpy()
+    work_index = pl.DataFrame(
+        {
+            "w": np.arange(len(order), dtype=np.int64),
+            "work_key": distinct.gather(order),
+            "work_id": distinct.gather(order).cast(pl.String),
+        }
+    )
+    run_start, run_count = starts[order], counts[order]
+    row = np.repeat(run_start - (np.cumsum(run_count) - run_count), run_count) + np.arange(n)
+    cells = managed[row].with_columns(pl.Series("w", np.repeat(np.arange(len(order), dtype=np.int64), run_count)))
+    recorded = (cells["n_recorded"] > 0).to_numpy()
+    per_cell = 1 + recorded.astype(np.int64)
+    cell_of_entry = np.repeat(np.arange(n), per_cell)
+    right = np.full(len(cell_of_entry), right_names.index("performing"), dtype=np.int8)
+    right[(np.cumsum(per_cell) - per_cell)[recorded]] = right_names.index("mechanical")
+    entries = cells[cell_of_entry].select(
+        "g",
+        pl.Series("r", right, dtype=pl.Int8),
+        "w",
+        pl.when(pl.Series(right == right_names.index("mechanical")))
+        .then(pl.col("mechanical"))
+        .otherwise(pl.col("performing"))
+        .fill_null(0)
+        .cast(raw_type)
+        .alias("raw"),
+    )
+    return work_index, entries
+
+
+def _key_shift(rights: pl.DataFrame) -> int | None:
+    """c when every share row's WORK_KEY is its integer work id + c (the dense key of ids close
+    together), else None."""
+    if not rights.schema["work_id"].is_integer() or rights.height == 0 or rights["work_id"].null_count():
+        return None
+    difference = rights[WORK_KEY].cast(pl.Int64).to_numpy() - rights["work_id"].cast(pl.Int64).to_numpy()
+    first = int(difference[0])
+    return first if bool((difference == first).all()) else None
 
 
 def _reduce_dense(
