@@ -1077,22 +1077,37 @@ def _entries_in_statement_order(
     )
     run_start, run_count = starts[order], counts[order]
     row = np.repeat(run_start - (np.cumsum(run_count) - run_count), run_count) + np.arange(n)
-    cells = managed[row].with_columns(pl.Series("w", np.repeat(np.arange(len(order), dtype=np.int64), run_count)))
-    recorded = (cells["n_recorded"] > 0).to_numpy()
+    w = np.repeat(np.arange(len(order), dtype=np.int64), run_count)
+    del ids, first, starts, counts, order, run_start, run_count
+    recorded = (managed["n_recorded"] > 0).to_numpy()[row]
     per_cell = 1 + recorded.astype(np.int64)
-    cell_of_entry = np.repeat(np.arange(n), per_cell)
-    right = np.full(len(cell_of_entry), right_names.index("performing"), dtype=np.int8)
-    right[(np.cumsum(per_cell) - per_cell)[recorded]] = right_names.index("mechanical")
-    entries = cells[cell_of_entry].select(
-        "g",
-        pl.Series("r", right, dtype=pl.Int8),
-        "w",
-        pl.when(pl.Series(right == right_names.index("mechanical")))
-        .then(pl.col("mechanical"))
-        .otherwise(pl.col("performing"))
-        .fill_null(0)
-        .cast(raw_type)
-        .alias("raw"),
+    cell_of_entry = np.repeat(row, per_cell)  # the entry's cell, as a row of ``managed``
+    mechanical_entry = np.zeros(len(cell_of_entry), dtype=bool)
+    mechanical_entry[(np.cumsum(per_cell) - per_cell)[recorded]] = True
+    right = np.where(mechanical_entry, right_names.index("mechanical"), right_names.index("performing")).astype(np.int8)
+    w_of_entry = np.repeat(w, per_cell)
+    del w, per_cell, recorded
+    if raw_type == pl.Int64:
+        performing = managed["performing"].fill_null(0).cast(pl.Int64).to_numpy()
+        mechanical = managed["mechanical"].fill_null(0).cast(pl.Int64).to_numpy()
+        raw = pl.Series("raw", np.where(mechanical_entry, mechanical[cell_of_entry], performing[cell_of_entry]))
+    else:
+        gathered = managed.select("performing", "mechanical")[cell_of_entry]
+        raw = gathered.select(
+            pl.when(pl.Series(mechanical_entry))
+            .then(pl.col("mechanical"))
+            .otherwise(pl.col("performing"))
+            .fill_null(0)
+            .cast(raw_type)
+            .alias("raw")
+        ).to_series()
+    entries = pl.DataFrame(
+        [
+            pl.Series("g", managed["g"].to_numpy()[cell_of_entry]),
+            pl.Series("r", right, dtype=pl.Int8),
+            pl.Series("w", w_of_entry),
+            raw,
+        ]
     )
     return work_index, entries
 
