@@ -240,8 +240,13 @@ def romanise(text: str) -> str:
     value = _ascii_fold(strip_decorations(text))
     if _HAS_WIDE.search(value):
         value = _romanise_wide(value)
-        if _HAS_WIDE.search(value):  # other scripts: whatever pykakasi makes of them
-            value = " ".join(p["hepburn"] for p in _convert(value)).lower()
+        if _HAS_WIDE.search(value):
+            if all(unicodedata.category(c)[0] not in "LN" for c in _HAS_WIDE.findall(value)):
+                # Only wide marks left ("・", a lone "゛"): kept as words of their own, as pykakasi
+                # would keep them, without its pass over the whole (romanised) text.
+                value = _HAS_WIDE.sub(lambda m: f" {m.group()} ", value)
+            else:  # other scripts: whatever pykakasi makes of them
+                value = " ".join(p["hepburn"] for p in _convert(value)).lower()
     return " ".join(value.split())
 
 
