@@ -61,6 +61,9 @@ class WorkEntry:
     creators: tuple[str, ...] = ()
     iswc: str = ""
     isrcs: tuple[str, ...] = ()
+    # The performers of the work's registered recordings (原盤の実演家): a line that names only
+    # the performer is settled by them when one work of its title has that performer.
+    performers: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -140,6 +143,7 @@ class WorkIndex:
         self.names: list[tuple[tuple[str, ...], ...]] = []
         self.tokens: list[tuple[tuple[str, ...], ...]] = []
         self.name_sets: list[frozenset[str]] = []
+        self.performer_sets: dict[int, frozenset[str]] = {}
         self._name_set_cache: dict[tuple[str, ...], frozenset[str]] = {}
         self.by_code: dict[str, int] = {}
         self.by_iswc: dict[str, list[int]] = {}
@@ -192,6 +196,8 @@ class WorkIndex:
             if len(self._name_set_cache) < 1_000_000:
                 self._name_set_cache[work.creators] = name_set
         self.name_sets.append(name_set)
+        if work.performers:
+            self.performer_sets[index] = frozenset(k for p in work.performers for k in name_keys(p))
         for key in {name_block_key(c) for c in work.creators}:
             if key:
                 self.by_name.setdefault(key, []).append(index)
@@ -404,7 +410,35 @@ class WorkIndex:
             more = set(self._trigram_candidates(phon, th.max_candidates * 2)) - pool
             if more:
                 candidates, _ = self._rank(pool | more, text, phon, names, tokens)
-        return self._decide(candidates, conflict)
+        result = self._decide(candidates, conflict)
+        if result.decision != AUTO and names and exact and not conflict and self.performer_sets:
+            return self._by_performer(candidates, exact, names, text, phon) or result
+        return result
+
+    def _by_performer(
+        self, candidates: list[Candidate], exact: set[int], names: Sequence[tuple[str, ...]], text: str, phon: str
+    ) -> Result | None:
+        """A line whose names are no writer of any work of its title (or of its reading), one of
+        them the performer of a registered recording of exactly one of those works: that work,
+        lifted to the automatic score, if it then beats every other candidate by the margin."""
+        th = self.thresholds
+        line_keys = {k for keys in names for k in keys}
+        sets = self.name_sets
+        if any(not sets[i].isdisjoint(line_keys) for i in exact):
+            return None
+        performers = self.performer_sets
+        recorded = [i for i in exact if not performers.get(i, frozenset()).isdisjoint(line_keys)]
+        if len(recorded) != 1:
+            return None
+        work_id = self.ids[recorded[0]]
+        title_score = _round4(self._title_score(recorded[0], text, phon))
+        if title_score < 0.97:
+            return None
+        lifted = Candidate(work_id, th.auto, title_score, 0.0)
+        others = [c for c in candidates if c.work_id != work_id]
+        if others and th.auto - others[0].score < th.margin:
+            return None
+        return Result(AUTO, work_id, th.auto, "performer", (lifted, *others)[: th.max_candidates])
 
     @staticmethod
     def _names(query: Query) -> tuple[tuple[tuple[str, ...], ...], tuple[tuple[str, ...], ...]]:
