@@ -30,6 +30,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import polars as pl
 from rapidfuzz import fuzz, process
+from rapidfuzz.distance import OSA
 
 from bunpai.identify.normalise import learning, name_block_key, name_keys, name_tokens, phonetic_key, text_key
 
@@ -411,9 +412,48 @@ class WorkIndex:
             if more:
                 candidates, _ = self._rank(pool | more, text, phon, names, tokens)
         result = self._decide(candidates, conflict)
-        if result.decision != AUTO and names and exact and not conflict and self.performer_sets:
-            return self._by_performer(candidates, exact, names, text, phon) or result
-        return result
+        if result.decision == AUTO or not names or conflict:
+            return result
+        if exact:
+            if self.performer_sets:
+                return self._by_performer(candidates, exact, names, text, phon) or result
+            return result
+        return self._by_typo(candidates, text, phon) or result
+
+    def _by_typo(self, candidates: list[Candidate], text: str, phon: str) -> Result | None:
+        """A title that no work has, one edit (a letter left out, added, changed, or two letters
+        swapped) from a title of the best candidate, every name of the line one of its writers
+        exactly, and no other work within two edits of the title: that work, lifted to the
+        automatic score, if it then beats every other candidate by the margin."""
+        th = self.thresholds
+        if not candidates or candidates[0].creator_score != 1.0:
+            return None
+        best = candidates[0]
+        index = self.by_code[best.work_id]
+        if not self._within(index, text, phon, 1, 5):
+            return None
+        others = {self.by_code[c.work_id] for c in candidates[1:]}
+        others.update(self._trigram_candidates(phon, th.max_candidates * 2))
+        others.discard(index)
+        if any(self._within(i, text, phon, 2, 0) for i in others):
+            return None
+        rest = list(candidates[1:])
+        if rest and th.auto - rest[0].score < th.margin:
+            return None
+        lifted = Candidate(best.work_id, th.auto, best.title_score, best.creator_score)
+        return Result(AUTO, best.work_id, th.auto, "title", (lifted, *rest))
+
+    def _within(self, index: int, text: str, phon: str, edits: int, shortest: int) -> bool:
+        """Whether a text key or a reading key of the work is within ``edits`` edits (optimal
+        string alignment: a swap of two neighbours is one edit) of the line's, among keys of at
+        least ``shortest`` characters."""
+        for line_key, keys in ((text, self.text_keys[index]), (phon, self.phon_keys[index])):
+            if not line_key:
+                continue
+            for key in keys:
+                if len(key) >= shortest and OSA.distance(line_key, key, score_cutoff=edits) <= edits:
+                    return True
+        return False
 
     def _by_performer(
         self, candidates: list[Candidate], exact: set[int], names: Sequence[tuple[str, ...]], text: str, phon: str
