@@ -248,7 +248,7 @@ class WorkIndex:
         }
 
     # ---------------------------------------------------------------------------- candidates
-    def _trigram_candidates(self, key: str, limit: int) -> list[int]:
+    def _trigram_candidates(self, key: str, limit: int, rarest: int = 8) -> list[int]:
         grams = _trigram_ids(key)
         if not grams:
             return []
@@ -257,7 +257,7 @@ class WorkIndex:
         chosen: list[np.ndarray] = []
         budget = 6_000
         used = 0
-        for n, start in spans[:8]:  # the rarest trigrams first (ties by trigram id)
+        for n, start in spans[:rarest]:  # the rarest trigrams first (ties by trigram id)
             if n == 0:
                 used += 1
                 continue
@@ -432,8 +432,11 @@ class WorkIndex:
         index = self.by_code[best.work_id]
         if not self._within(index, text, phon, 1, 5):
             return None
+        # Works near the line's title or near the work's own (a mistyped reading may share few
+        # rare trigrams with anything).
         others = {self.by_code[c.work_id] for c in candidates[1:]}
-        others.update(self._trigram_candidates(phon, th.max_candidates * 2))
+        for key in {phon, *self.phon_keys[index]}:
+            others.update(self._trigram_candidates(key, th.max_candidates * 2, rarest=16))
         others.discard(index)
         if any(self._within(i, text, phon, 2, 0) for i in others):
             return None
