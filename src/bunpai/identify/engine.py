@@ -157,6 +157,7 @@ class WorkIndex:
         # differ only in how they write the same names or decorate the same title share them.
         self._closest: dict[tuple[str, str, int], frozenset[int]] = {}
         self._title_scores: dict[tuple[str, str], dict[int, float]] = {}
+        self._trigrams: dict[tuple[str, int, int], list[int]] = {}
         self._rank_of_id: np.ndarray | None = None
         self._name_offsets = np.zeros(1, dtype=np.int64)
         self._name_keys = pl.Series("nkey", [], dtype=pl.String)
@@ -249,6 +250,16 @@ class WorkIndex:
 
     # ---------------------------------------------------------------------------- candidates
     def _trigram_candidates(self, key: str, limit: int, rarest: int = 8) -> list[int]:
+        """The works sharing most of the rarest trigrams of a reading key (remembered per key:
+        distinct lines often share a title)."""
+        remembered = self._trigrams.get((key, limit, rarest))
+        if remembered is None:
+            remembered = self._trigram_search(key, limit, rarest)
+            if len(self._trigrams) < 1 << 18:
+                self._trigrams[(key, limit, rarest)] = remembered
+        return remembered
+
+    def _trigram_search(self, key: str, limit: int, rarest: int) -> list[int]:
         grams = _trigram_ids(key)
         if not grams:
             return []
@@ -273,10 +284,19 @@ class WorkIndex:
         keep = counts >= need
         hits, counts = hits[keep], counts[keep]
         if hits.size > limit:
-            # Ties are broken by work id, never by position in the index: the same works in
-            # another order give the same candidates.
-            top = np.lexsort((self._id_rank()[hits], -counts))[:limit]
-            hits = hits[top]
+            # Only works with at least the count of the limit-th best can be among the first:
+            # they alone are sorted. Ties are broken by work id, never by position in the index:
+            # the same works in another order give the same candidates.
+            rank = self._id_rank()
+            floor = np.partition(counts, hits.size - limit)[hits.size - limit]
+            above = counts > floor
+            tied = hits[counts == floor]
+            wanted = limit - int(above.sum())
+            if tied.size > wanted:  # the ties of the last place: those first in work id order
+                tied = tied[np.argpartition(rank[tied], wanted - 1)[:wanted]]
+            hits = np.concatenate((hits[above], tied))
+            counts = np.concatenate((counts[above], np.full(tied.size, floor, dtype=counts.dtype)))
+            hits = hits[np.lexsort((rank[hits], -counts))]
         return hits.tolist()  # type: ignore[no-any-return]
 
     def _id_rank(self) -> np.ndarray:
@@ -429,6 +449,9 @@ class WorkIndex:
         if not candidates or candidates[0].creator_score != 1.0:
             return None
         best = candidates[0]
+        rest = list(candidates[1:])
+        if rest and th.auto - rest[0].score < th.margin:
+            return None
         index = self.by_code[best.work_id]
         if not self._within(index, text, phon, 1, 5):
             return None
@@ -439,9 +462,6 @@ class WorkIndex:
             others.update(self._trigram_candidates(key, th.max_candidates * 2, rarest=16))
         others.discard(index)
         if any(self._within(i, text, phon, 2, 0) for i in others):
-            return None
-        rest = list(candidates[1:])
-        if rest and th.auto - rest[0].score < th.margin:
             return None
         lifted = Candidate(best.work_id, th.auto, best.title_score, best.creator_score)
         return Result(AUTO, best.work_id, th.auto, "title", (lifted, *rest))
