@@ -86,7 +86,7 @@ def strip_decorations(text: str) -> str:
     return value
 
 
-@functools.lru_cache(maxsize=1 << 20)
+@functools.lru_cache(maxsize=1 << 21)  # a million works' titles and their registered readings
 def text_key(text: str) -> str:
     """Script-preserving key: NFKC, lower case, hiragana, no long-vowel marks, punctuation or spaces."""
     value = _ascii_fold(strip_decorations(text)).translate(_KATAKANA)
@@ -258,7 +258,7 @@ def fold_romaji(text: str) -> str:
     return _REPEATS.sub(r"\1", value)
 
 
-@functools.lru_cache(maxsize=1 << 20)
+@functools.lru_cache(maxsize=1 << 21)  # a million works' titles and their registered readings
 def phonetic_key(text: str) -> str:
     """Reading key: romanised, folded (``東京`` = ``とうきょう`` = ``Tokyo`` = ``toukyou``)."""
     return fold_romaji(romanise(text))
