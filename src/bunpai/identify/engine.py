@@ -461,8 +461,14 @@ class WorkIndex:
         for key in {phon, *self.phon_keys[index]}:
             others.update(self._trigram_candidates(key, th.max_candidates * 2, rarest=16))
         others.discard(index)
-        if any(self._within(i, text, phon, 2, 0) for i in others):
-            return None
+        if others:
+            text_keys, phon_keys = self.text_keys, self.phon_keys
+            for line_key, keys in (
+                (text, [k for i in others for k in text_keys[i]]),
+                (phon, [k for i in others for k in phon_keys[i]]),
+            ):
+                if line_key and process.extractOne(line_key, keys, scorer=OSA.distance, score_cutoff=2) is not None:
+                    return None
         lifted = Candidate(best.work_id, th.auto, best.title_score, best.creator_score)
         return Result(AUTO, best.work_id, th.auto, "title", (lifted, *rest))
 
