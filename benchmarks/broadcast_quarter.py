@@ -81,7 +81,8 @@ share_den = np.concatenate([np.full(works + keep_lyricist.sum(), 100), np.full(w
 party = rng.integers(0, parties, len(rows_w))
 since = dt.date(2020, 1, 1)
 # The compact layout (bunpai.formats.broadcast_parquet): integer work ids, share_num/share_den, dates.
-write_rights(pl.DataFrame({"work_id": rows_w.astype(np.int64), "party_id": party.astype(str), "role": role,
+# Party ids are numbers (as a society's member codes are): integers in rights.parquet.
+write_rights(pl.DataFrame({"work_id": rows_w.astype(np.int64), "party_id": party.astype(np.int64), "role": role,
                            "right": right, "share_num": share_num, "share_den": share_den,
                            "submitted_on": since,
                            "valid_from": since, "valid_to": None},
@@ -165,7 +166,8 @@ unid AS (
 r AS (
   SELECT work_id::VARCHAR AS work_id, "right"::VARCHAR AS right_, party_id, category,
     (share_num * 100 // share_den)::INTEGER AS s
-  FROM read_parquet('{folder}/rights.parquet') JOIN read_csv('{folder}/parties.csv', all_varchar=true) USING (party_id)
+  FROM (SELECT * REPLACE (party_id::VARCHAR AS party_id) FROM read_parquet('{folder}/rights.parquet'))
+  JOIN read_csv('{folder}/parties.csv', all_varchar=true) USING (party_id)
   WHERE submitted_on <= '2026-09-20'),
 basic AS (
   SELECT work_id, right_, 100 - sum(s) FILTER (WHERE category = 'nonmember') AS basic
@@ -234,6 +236,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--input", type=Path, help="use an input folder generated before (skip generation)")
     parser.add_argument("--json", type=Path, help="also write the figures as JSON")
     parser.add_argument("--skip-duckdb", action="store_true")
+    parser.add_argument(
+        "--tables",
+        choices=("csv", "parquet", "both"),
+        default="both",
+        help="output tables of the run: the contract's CSV, the compact Parquet layout, or both (default)",
+    )
     args = parser.parse_args(argv)
 
     root = args.keep or Path(tempfile.mkdtemp(prefix="bunpai-broadcast-bench-"))
@@ -276,17 +284,19 @@ def main(argv: list[str] | None = None) -> int:
                     root / "duckdb.log",
                 )
             )
-        out = root / "output"
-        shutil.rmtree(out, ignore_errors=True)
-        run = _check(
-            _measure(
-                "bunpai broadcast run",
-                [*_bunpai(), "broadcast", "run", str(folder), "--out", str(out), "--quiet"],
-                root / "run.log",
-            ),
-            root / "run.log",
-        )
-        steps.append(run)
+        runs: list[Step] = []
+        outputs: list[Path] = []
+        for tables in ("csv", "parquet") if args.tables == "both" else (args.tables,):
+            out = root / ("output" if tables == "csv" else "output-parquet")
+            shutil.rmtree(out, ignore_errors=True)
+            name = "bunpai broadcast run" + (" --tables parquet" if tables == "parquet" else "")
+            log = root / f"run-{tables}.log"
+            command = [*_bunpai(), "broadcast", "run", str(folder), "--out", str(out), "--quiet", "--tables", tables]
+            runs.append(_check(_measure(name, command, log), log))
+            outputs.append(out)
+        steps += runs
+        run = min(runs, key=lambda step: step.wall_s)
+        out = outputs[0]
         summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
         lines = sum(1 for _ in (folder / "usage").rglob("*.parquet"))
         import polars as pl
@@ -308,12 +318,17 @@ def main(argv: list[str] | None = None) -> int:
         for step in steps:
             print(f"{step.step:<32} {step.wall_s:>8.1f} {step.cpu_s:>8.1f} {step.peak_mb:>9.0f}")
         print()
-        print(f"run / floor: {run.wall_s / floor.wall_s:.1f}x the time, {run.peak_mb / floor.peak_mb:.1f}x the memory")
-        if not args.skip_duckdb:
-            duck = steps[-2]
+        for each in runs:
             print(
-                f"run / DuckDB baseline: {run.wall_s / duck.wall_s:.1f}x the time, {run.peak_mb / duck.peak_mb:.1f}x the memory"
+                f"{each.step} / floor: {each.wall_s / floor.wall_s:.1f}x the time, "
+                f"{each.peak_mb / floor.peak_mb:.1f}x the memory"
             )
+            if not args.skip_duckdb:
+                duck = next(step for step in steps if step.step.startswith("baseline"))
+                print(
+                    f"{each.step} / DuckDB baseline: {each.wall_s / duck.wall_s:.1f}x the time, "
+                    f"{each.peak_mb / duck.peak_mb:.1f}x the memory"
+                )
         factor = 100_000_000 / max(usage_rows, 1)
         if factor > 1.01:
             print(
@@ -322,7 +337,7 @@ def main(argv: list[str] | None = None) -> int:
             )
         met = run.wall_s <= TARGET_SECONDS and run.peak_mb <= TARGET_MB
         print(
-            f"target ≤ {TARGET_SECONDS:.0f} s and ≤ {TARGET_MB:.0f} MB at 100 M lines: "
+            f"target ≤ {TARGET_SECONDS:.0f} s and ≤ {TARGET_MB:.0f} MB at 100 M lines ({run.step}): "
             + ("met" if met and factor <= 1.01 else "not met" if factor <= 1.01 else "not measured at this scale")
             + f" (run {run.wall_s:.1f} s, {run.peak_mb:.0f} MB; floor {floor.wall_s:.1f} s)"
         )

@@ -6,6 +6,7 @@ a bad value in a partition is located by its row."""
 
 from __future__ import annotations
 
+import json
 import shutil
 import tempfile
 from fractions import Fraction
@@ -20,6 +21,7 @@ from bunpai.core.broadcast.reference import distribute
 from bunpai.core.money import parse_ratio
 from bunpai.engine.broadcast import distribute_frames, quarter_input_from_frames, result_from_outcome
 from bunpai.formats.broadcast_input import read_input
+from bunpai.formats.broadcast_output import scan_statement_lines
 from bunpai.formats.broadcast_parquet import write_rights, write_usage_part
 from bunpai.formats.tables import InputError
 from bunpai.rules import broadcast_ruleset_for, prc_ruleset_for
@@ -33,13 +35,20 @@ MONTHS = ("2026-04", "2026-05", "2026-06")
 OUTPUTS = ("statement_lines.csv", "payees.csv", "held.csv", "work_points.csv", "summary.json", "ruleset_applied.json")
 
 
-def _numbered(data: dict[str, Any], offset: int) -> dict[str, Any]:
+def _numbered(data: dict[str, Any], offset: int, number_parties: bool = False) -> dict[str, Any]:
     """The same quarter with work ids written as numbers ("W12" → str(12 + offset))."""
 
     def number(work_id: str | None) -> str | None:
         return None if not work_id else str(int(work_id.removeprefix("W")) + offset)
 
     out = dict(data)
+    if number_parties:
+        # Parties numbered too ("P3" → "10"): stored as integers in rights.parquet.
+        def party(party_id: str | None) -> str | None:
+            return None if not party_id else str(int(party_id.removeprefix("P")) + 7)
+
+        out["parties"] = [{**p, "party_id": party(p["party_id"])} for p in data["parties"]]
+        data = {**data, "rights": [{**r, "party_id": party(r["party_id"])} for r in data["rights"]]}
     out["rights"] = [{**r, "work_id": number(r["work_id"])} for r in data["rights"]]
     out["usage"] = [{**u, "work_id": number(u["work_id"])} for u in data["usage"]]
     return out
@@ -79,7 +88,9 @@ def _compact(folder: Path, parts_per_month: int = 2) -> None:
     write_rights(
         rights.select(
             pl.col("work_id").cast(pl.Int64),
-            "party_id",
+            pl.col("party_id").cast(pl.Int64)
+            if rights["party_id"].drop_nulls().str.contains(r"^[1-9][0-9]*$").all()
+            else pl.col("party_id"),
             "role",
             "right",
             pl.Series("share_num", [s.numerator if s is not None else None for s in shares], dtype=pl.Int64),
@@ -97,18 +108,37 @@ def _outputs(folder: Path, out: Path) -> dict[str, bytes]:
     return {name: (out / name).read_bytes() for name in OUTPUTS}
 
 
-@pytest.mark.parametrize("offset", [0, 2**40], ids=["dense one pass", "group-by (work ids far apart)"])
+@pytest.mark.parametrize(
+    ("offset", "number_parties"),
+    [(0, False), (2**40, False), (0, True)],
+    ids=["dense one pass", "group-by (work ids far apart)", "integer party ids"],
+)
 @SETTINGS
 @given(data=quarters())
-def test_compact_layout_gives_the_bytes_of_the_csv_folder(data: dict[str, Any], offset: int) -> None:
-    data = _numbered(data, offset)
+def test_compact_layout_gives_the_bytes_of_the_csv_folder(
+    data: dict[str, Any], offset: int, number_parties: bool
+) -> None:
+    data = _numbered(data, offset, number_parties)
     with tempfile.TemporaryDirectory() as tmp:
         csv_folder = write_folder(Path(tmp) / "csv", **data)
         folder = write_folder(Path(tmp) / "parquet", **data)
         _compact(folder)
         assert not (folder / "usage.csv").exists() and (folder / "rights.parquet").is_file()
         assert pl.read_parquet_schema(folder / "rights.parquet")["work_id"] == pl.Int64
+        if number_parties and any(r["party_id"] for r in data["rights"]):
+            assert pl.read_parquet_schema(folder / "rights.parquet")["party_id"] == pl.Int64
         assert _outputs(folder, Path(tmp) / "out-parquet") == _outputs(csv_folder, Path(tmp) / "out-csv")
+        # The tables in the compact layout read back as the text of the CSV tables.
+        run = compute_quarter(folder, settle_now=False)
+        write_run(run, Path(tmp) / "out-tables", tables="parquet")
+        text = pl.read_csv(Path(tmp) / "out-csv" / "statement_lines.csv", infer_schema=False)
+        assert scan_statement_lines(Path(tmp) / "out-tables").collect().equals(text)
+        points = pl.read_parquet(Path(tmp) / "out-tables" / "work_points" / "*.parquet")
+        expected = pl.read_csv(Path(tmp) / "out-csv" / "work_points.csv", infer_schema=False)
+        assert [
+            (str(w), g, r, str(Fraction(int(n), int(d))) if "/" in str(Fraction(int(n), int(d))) else f"{n // d}/1")
+            for w, g, r, n, d in points.iter_rows()
+        ] == [tuple(row) for row in expected.iter_rows()]
         # Batches of a few lines (the dense arrays grow batch by batch) equal the rules row by row.
         frames, rules = read_input(folder, rules_for=broadcast_ruleset_for, defer_usage_checks=True)
         table = prc_ruleset_for(frames.quarter.reference_date)
@@ -246,3 +276,46 @@ def test_statements_of_a_compact_quarter_are_those_of_its_csv_folder(tmp_path: P
         out = tmp_path / f"statements-{name}"
         made[name] = {p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*.csv"))}
     assert made["compact"] == made["csv"] and "payments.csv" in made["csv"]
+
+
+def test_a_run_that_does_not_balance_while_written_leaves_nothing(tmp_path: Path, monkeypatch: Any) -> None:
+    """Conservation is proved from the totals taken while the statement lines are written, before
+    the folder is moved into place: a run that does not balance (an engine fault, simulated by
+    adding one yen to a fund's lines) is refused with exit code 3 and writes nothing."""
+    from bunpai.cli.main import main
+    from bunpai.engine import broadcast as engine
+
+    _numeric_example(tmp_path / "quarter")
+    original = engine._LineTotals.take
+
+    def one_yen_more(self: Any, other: Any) -> None:
+        original(self, other)
+        self.fund_gross[int(self.fund_lines.argmax())] += 1
+
+    monkeypatch.setattr(engine._LineTotals, "take", one_yen_more)
+    out = tmp_path / "out"
+    assert main(["broadcast", "run", str(tmp_path / "quarter"), "--out", str(out), "--quiet"]) == 3
+    assert not out.exists()
+    assert [p.name for p in tmp_path.iterdir()] == ["quarter"]
+    monkeypatch.setattr(engine._LineTotals, "take", original)
+    assert main(["broadcast", "run", str(tmp_path / "quarter"), "--out", str(out), "--quiet"]) == 0
+    assert json.loads((out / "summary.json").read_text(encoding="utf-8"))["balanced"] is True
+
+
+def test_integer_party_ids_meet_only_parties_with_that_plain_number(tmp_path: Path) -> None:
+    """rights.parquet may give party ids as integers; 17 is the party "17", never "017" or "A"."""
+    folder = tmp_path / "quarter"
+    _numeric_example(folder)
+    parties = pl.read_csv(folder / "parties.csv", infer_schema=False)
+    pl.concat(
+        [parties, pl.DataFrame({"party_id": ["017", "17"], "name": ["X", "Y"], "category": ["member", "member"]})],
+        how="diagonal",
+    ).write_csv(folder / "parties.csv")
+    rights = pl.read_parquet(folder / "rights.parquet")
+    numbers = [17 if i == 0 else 999 if i == 1 else None for i in range(rights.height)]
+    rights.with_columns(pl.Series("party_id", numbers, dtype=pl.Int64)).write_parquet(folder / "rights.parquet")
+    with pytest.raises(InputError) as error:
+        compute_quarter(folder)
+    assert [(p.file, p.line, p.column, p.message) for p in error.value.problems] == [
+        ("rights.parquet", 2, "party_id", "unknown party '999'")
+    ]

@@ -27,6 +27,13 @@ def register(groups: argparse._SubParsersAction[argparse.ArgumentParser]) -> Non
     run.add_argument("--quiet", action="store_true", help="print no summary")
     run.add_argument("--top", type=int, default=10, help="payees shown in the summary (default 10)")
     run.add_argument("--row-by-row", action="store_true", help="use the row-by-row reference (slow; for audit)")
+    run.add_argument(
+        "--tables",
+        choices=("csv", "parquet"),
+        default="csv",
+        help="csv (the contract, default) or parquet: statement lines and work points as folders of "
+        "Parquet files in the compact layout, for national-scale quarters / 大規模な四半期向けの Parquet 出力",
+    )
     run.set_defaults(handler=_run)
 
     export = commands.add_parser(
@@ -93,7 +100,13 @@ def _run(args: argparse.Namespace) -> int:
     from bunpai.services.broadcast import run_quarter_command
 
     return run_quarter_command(
-        args.input_dir, args.out, force=args.force, quiet=args.quiet, top=args.top, row_by_row=args.row_by_row
+        args.input_dir,
+        args.out,
+        force=args.force,
+        quiet=args.quiet,
+        top=args.top,
+        row_by_row=args.row_by_row,
+        tables=args.tables,
     )
 
 

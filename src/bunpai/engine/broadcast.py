@@ -88,20 +88,53 @@ HELD_SCHEMA = {
 WORK_POINTS_SCHEMA = {"work_id": pl.String, "fund_group": pl.String, "right": pl.String, "points": pl.String}
 
 
+COLUMNAR_STATEMENT_SCHEMA: dict[str, Any] = {
+    "party_id": pl.String,
+    "payee_id": pl.String,
+    "work_id": pl.String,
+    "fund_group": pl.String,
+    "right": pl.String,
+    "points_num": pl.Int64,
+    "points_den": pl.Int64,
+    "gross_yen": pl.Int64,
+    "share_num": pl.Int64,
+    "share_den": pl.Int64,
+}
+"""The statement lines in the compact layout (``--tables parquet``): ids in their stored types,
+fund group and right dictionary-encoded, points and share as integer pairs (not reduced)."""
+COLUMNAR_WORK_POINTS_SCHEMA: dict[str, Any] = {
+    "work_id": pl.String,
+    "fund_group": pl.String,
+    "right": pl.String,
+    "points_num": pl.Int64,
+    "points_den": pl.Int64,
+}
+
+
 class FastPathUnavailable(Exception):
     """Values too large for 128-bit reductions: the caller falls back to the row-by-row path."""
 
 
 class ChunkedTable:
     """An output table in its final order, produced chunk by chunk when iterated (each iteration
-    makes it anew from the engine's integer tables; ``collect()`` gives one frame)."""
+    makes it anew from the engine's integer tables; ``collect()`` gives one frame). ``height`` may
+    be given as a function, called when it is first asked for."""
 
     def __init__(
-        self, height: int, make: Callable[[], Iterator[pl.DataFrame]], schema: dict[str, Any] | None = None
+        self,
+        height: int | Callable[[], int],
+        make: Callable[[], Iterator[pl.DataFrame]],
+        schema: dict[str, Any] | None = None,
     ) -> None:
-        self.height = height
+        self._height = height
         self._make = make
         self._schema = schema or STATEMENT_SCHEMA
+
+    @property
+    def height(self) -> int:
+        if callable(self._height):
+            self._height = self._height()
+        return self._height
 
     @classmethod
     def of(cls, frame: pl.DataFrame) -> ChunkedTable:
@@ -126,6 +159,35 @@ class ChunkedTable:
         return self.collect().rows()
 
 
+class _LineTotals:
+    """Sums of floored statement lines per fund (group × 2 + right) and per (payee, group), exact
+    in int64 (a sum of floored parts of a fund is at most the fund)."""
+
+    def __init__(self, n_groups: int, n_payees: int) -> None:
+        self.fund_gross = np.zeros(n_groups * 2, dtype=np.int64)
+        self.fund_lines = np.zeros(n_groups * 2, dtype=np.int64)
+        self.payee_gross = np.zeros(n_payees * n_groups, dtype=np.int64)
+        self.payee_lines = np.zeros(n_payees * n_groups, dtype=np.int64)
+        self.lines = 0
+        self.complete = False
+
+    def add(self, fund: np.ndarray, payee_cell: np.ndarray, gross: np.ndarray) -> None:
+        gross = gross.astype(np.int64, copy=False)
+        np.add.at(self.fund_gross, fund, gross)
+        np.add.at(self.fund_lines, fund, 1)
+        np.add.at(self.payee_gross, payee_cell, gross)
+        np.add.at(self.payee_lines, payee_cell, 1)
+        self.lines += len(gross)
+
+    def take(self, other: _LineTotals) -> None:
+        """Keep the totals of one complete pass (a later pass gives the same and is not added)."""
+        if self.complete:
+            return
+        for name in ("fund_gross", "fund_lines", "payee_gross", "payee_lines", "lines"):
+            setattr(self, name, getattr(other, name))
+        self.complete = True
+
+
 StatementLines = ChunkedTable
 """The statement lines: the largest table, never held whole."""
 
@@ -148,12 +210,64 @@ def _party_cuts(parties: pl.Series, chunk_rows: int) -> list[tuple[int, int]]:
 
 
 @dataclass
-class EngineResult:
-    summary: dict[str, object]
-    statement_lines: StatementLines
-    payees: pl.DataFrame
-    held: pl.DataFrame
+class ColumnarTables:
+    """The two largest tables in the compact layout, chunk by chunk."""
+
+    statement_lines: ChunkedTable
     work_points: ChunkedTable
+
+
+class EngineResult:
+    """The tables of a distributed quarter. ``summary`` and ``payees`` need the totals of the
+    statement lines: given at once (the row-by-row path), or made when first asked for — after the
+    statement lines have been written, from the totals taken on the way, else by a pass of their
+    own (:meth:`deferred`)."""
+
+    def __init__(
+        self,
+        summary: dict[str, object] | None,
+        statement_lines: StatementLines,
+        payees: pl.DataFrame | None,
+        held: pl.DataFrame,
+        work_points: ChunkedTable,
+        finish: Callable[[], tuple[dict[str, object], pl.DataFrame]] | None = None,
+    ) -> None:
+        self._summary = summary
+        self._payees = payees
+        self._finish = finish
+        self.statement_lines = statement_lines
+        self.held = held
+        self.work_points = work_points
+        self.columnar: ColumnarTables | None = None
+        """The statement lines and work points in the compact layout, where the engine makes them."""
+
+    @classmethod
+    def deferred(
+        cls,
+        finish: Callable[[], tuple[dict[str, object], pl.DataFrame]],
+        statement_lines: StatementLines,
+        held: pl.DataFrame,
+        work_points: ChunkedTable,
+    ) -> EngineResult:
+        return cls(None, statement_lines, None, held, work_points, finish)
+
+    def _made(self) -> None:
+        if self._summary is None or self._payees is None:
+            assert self._finish is not None
+            self._summary, self._payees = self._finish()
+            self._finish = None
+
+    @property
+    def summary(self) -> dict[str, object]:
+        self._made()
+        assert self._summary is not None
+        return self._summary
+
+    @property
+    def payees(self) -> pl.DataFrame:
+        self._made()
+        assert self._payees is not None
+        return self._payees
 
 
 def _lcm(values: Sequence[int]) -> int:
@@ -508,6 +622,7 @@ def distribute_frames(
     entry_raw_64 = entry_raw.cast(pl.Int64).to_numpy() if narrow else None
     amount_64 = np.array(fund_amount, dtype=np.int64) if narrow else None
     points_64 = np.array(fund_points, dtype=np.int64) if narrow else None
+    raw_bound_64 = _INT64_LIMIT // np.maximum(amount_64, 1) // max(d_share, 1) if amount_64 is not None else None
 
     # Each pair's entries (those of its work) as a range of the entry table; an entry's fund
     # (group × 2 + right) and points in one record, so that a line costs one random read.
@@ -521,7 +636,7 @@ def distribute_frames(
 
     def narrow_lines(start: int, end: int) -> tuple[np.ndarray, ...]:
         """The lines of pairs start…end as NumPy arrays: pair, fund, raw, share, gross (amount > 0 only)."""
-        assert amount_64 is not None and points_64 is not None
+        assert amount_64 is not None and points_64 is not None and raw_bound_64 is not None
         counts = pair_count[start:end]
         pair = np.repeat(np.arange(start, end), counts)
         first = np.repeat(pair_first[start:end] - (np.cumsum(counts) - counts), counts)
@@ -531,7 +646,11 @@ def distribute_frames(
         keep = (share > 0) & fund_open[fund_np]
         pair, share, fund_np, raw_64 = pair[keep], share[keep], fund_np[keep], record["raw"][keep]
         amount = amount_64[fund_np]
-        safe = raw_64 <= _INT64_LIMIT // np.maximum(amount, 1) // share
+        # F × raw × share stays in 64 bits when raw is at most the fund's bound (share ≤ S); the
+        # exact test, with a division per line, only where that bound is passed.
+        safe = raw_64 <= raw_bound_64[fund_np]
+        if not safe.all():
+            safe = raw_64 <= _INT64_LIMIT // np.maximum(amount, 1) // share
         exact_64 = amount * np.where(safe, raw_64, 0) * share
         gross = exact_64 // points_64[fund_np]
         positive = exact_64 > 0
@@ -596,73 +715,93 @@ def distribute_frames(
             return raw * share
         return raw.cast(pl.Int128) * share.cast(pl.Int128)
 
-    def text_chunks() -> Iterator[pl.DataFrame]:
-        for start, end in cuts:
-            lines = integer_lines(start, end)
-            yield pl.DataFrame(
-                [
-                    party_ids.gather(lines["p"]).alias("party_id"),
-                    payee_ids.gather(payee_of_party.gather(lines["p"])).alias("payee_id"),
-                    work_ids.gather(lines["w"]).alias("work_id"),
-                    *texts(lines),
-                    _ratio_texts(points_numerators(lines), d_points * d_share).alias("points"),
-                    lines["gross_yen"],
-                    _ratio_texts(lines["s"], d_share).alias("share"),
-                ]
-            ).cast(STATEMENT_SCHEMA)  # type: ignore[arg-type]
+    # Totals of the statement lines per fund (group × 2 + right) and per (payee, group): taken
+    # while the lines are made for writing (one pass for both), or by a pass of their own over the
+    # integers when they are asked for before the lines are written.
+    n_payees = max(payee_ids.len(), 1)
+    payee_np = payee_of_party.to_numpy()
+    line_totals = _LineTotals(n_groups, n_payees)
 
-    line_funds: list[pl.DataFrame] = []
-    line_payees: list[pl.DataFrame] = []
-    line_count = 0
-    if narrow and max(fund_amount) < _FLOAT_EXACT:
-        # Totals by NumPy bincounts: a fund's (or a payee's) sum of floored amounts is at most the
-        # fund, below 2⁵³, so the float64 sums are exact.
-        n_payees = max(payee_ids.len(), 1)
-        payee_np = payee_of_party.to_numpy()
-        fund_gross = np.zeros(n_groups * 2)
-        fund_lines = np.zeros(n_groups * 2, dtype=np.int64)
-        payee_gross = np.zeros(n_payees * n_groups)
-        payee_lines = np.zeros(n_payees * n_groups, dtype=np.int64)
-        for start, end in cuts:
-            pair, fund_np, _raw, _share, gross = narrow_lines(start, end)
-            line_count += len(pair)
-            fund_gross += np.bincount(fund_np, weights=gross, minlength=n_groups * 2)
-            fund_lines += np.bincount(fund_np, minlength=n_groups * 2)
-            cell = payee_np[pair_p[pair]] * n_groups + fund_np // 2
-            payee_gross += np.bincount(cell, weights=gross, minlength=n_payees * n_groups)
-            payee_lines += np.bincount(cell, minlength=n_payees * n_groups)
-        used = np.flatnonzero(fund_lines)
-        line_funds.append(
-            pl.DataFrame(
-                {
-                    "g": (used // 2).astype(np.int32),
-                    "r": (used % 2).astype(np.int8),
-                    "gross_yen": fund_gross[used].astype(np.int64),
-                    "len": fund_lines[used],
-                }
-            )
+    def add_totals(into: _LineTotals, p: np.ndarray, fund_np: np.ndarray, gross: np.ndarray) -> None:
+        into.add(fund_np, payee_np[p] * n_groups + fund_np // 2, gross)
+
+    group_enum = pl.Series(group_ids, dtype=pl.Enum(group_ids)) if group_ids else pl.Series([], dtype=pl.String)
+    right_enum = pl.Series(right_names, dtype=pl.Enum(right_names))
+    # The work ids in their stored type (integers in the compact layout), by rank.
+    stored_work_ids = work_keys.sort("w")["work_key"]
+    points_den = d_points * d_share
+
+    def text_form(lines: pl.DataFrame) -> pl.DataFrame:
+        return pl.DataFrame(
+            [
+                party_ids.gather(lines["p"]).alias("party_id"),
+                payee_ids.gather(payee_of_party.gather(lines["p"])).alias("payee_id"),
+                work_ids.gather(lines["w"]).alias("work_id"),
+                *texts(lines),
+                _ratio_texts(points_numerators(lines), points_den).alias("points"),
+                lines["gross_yen"],
+                _ratio_texts(lines["s"], d_share).alias("share"),
+            ]
+        ).cast(STATEMENT_SCHEMA)  # type: ignore[arg-type]
+
+    def columnar_form(lines: pl.DataFrame) -> pl.DataFrame:
+        """The compact layout: ids in their own types, points and share as integer pairs."""
+        numerators = points_numerators(lines)
+        return pl.DataFrame(
+            [
+                party_ids.gather(lines["p"]).alias("party_id"),
+                payee_ids.gather(payee_of_party.gather(lines["p"])).alias("payee_id"),
+                stored_work_ids.gather(lines["w"]).alias("work_id"),
+                group_enum.gather(lines["g"].cast(pl.Int64)).alias("fund_group"),
+                right_enum.gather(lines["r"].cast(pl.Int64)).alias("right"),
+                numerators.alias("points_num"),
+                pl.repeat(points_den, lines.height, dtype=numerators.dtype, eager=True).alias("points_den"),
+                lines["gross_yen"].cast(pl.Int64),
+                lines["s"].cast(pl.Int64).alias("share_num"),
+                pl.repeat(d_share, lines.height, dtype=pl.Int64, eager=True).alias("share_den"),
+            ]
         )
-        used = np.flatnonzero(payee_lines)
-        line_payees.append(
-            pl.DataFrame(
-                {
-                    "q": used // n_groups,
-                    "g": (used % n_groups).astype(np.int32),
-                    "gross_yen": payee_gross[used].astype(np.int64),
-                }
-            )
-        )
-    else:
+
+    def line_chunks(form: Callable[[pl.DataFrame], pl.DataFrame]) -> Iterator[pl.DataFrame]:
+        taking = _LineTotals(n_groups, n_payees) if not line_totals.complete else None
         for start, end in cuts:
             lines = integer_lines(start, end)
-            line_count += lines.height
-            line_funds.append(lines.group_by("g", "r").agg(pl.col("gross_yen").sum(), pl.len().cast(pl.Int64)))
-            line_payees.append(
-                lines.with_columns(payee_of_party.gather(lines["p"]).alias("q"))
-                .group_by("q", "g")
-                .agg(pl.col("gross_yen").sum())
-            )
-    statement_lines = StatementLines(line_count, text_chunks)
+            if taking is not None:
+                add_totals(
+                    taking,
+                    lines["p"].to_numpy(),
+                    (lines["g"].cast(pl.Int64) * 2 + lines["r"].cast(pl.Int64)).to_numpy(),
+                    lines["gross_yen"].to_numpy(),
+                )
+            yield form(lines)
+        if taking is not None:
+            line_totals.take(taking)
+
+    def take_totals() -> None:
+        """The line_totals by a pass over the integer lines only (no text)."""
+        if line_totals.complete:
+            return
+        taking = _LineTotals(n_groups, n_payees)
+        for start, end in cuts:
+            if narrow:
+                pair, fund_np, _raw, _share, gross = narrow_lines(start, end)
+                add_totals(taking, pair_p[pair], fund_np, gross)
+            else:
+                lines = integer_lines(start, end)
+                add_totals(
+                    taking,
+                    lines["p"].to_numpy(),
+                    (lines["g"].cast(pl.Int64) * 2 + lines["r"].cast(pl.Int64)).to_numpy(),
+                    lines["gross_yen"].to_numpy(),
+                )
+        line_totals.take(taking)
+
+    def count_lines() -> int:
+        take_totals()
+        return line_totals.lines
+
+    statement_lines = StatementLines(count_lines, lambda: line_chunks(text_form))
+    statement_columns = StatementLines(count_lines, lambda: line_chunks(columnar_form), COLUMNAR_STATEMENT_SCHEMA)
 
     say("held / 保留")
     undetermined = (
@@ -722,54 +861,164 @@ def distribute_frames(
 
     work_points = ChunkedTable(points_table.height, work_point_chunks, WORK_POINTS_SCHEMA)
 
-    say("fund results / 資金の結果")
-    # Fund results: lines, held and items floored per fund.
-    sums: dict[tuple[int, int], list[int]] = {}
-    line_totals = (
-        pl.concat(line_funds).group_by("g", "r").agg(pl.col("gross_yen").sum(), pl.col("len").sum())
-        if line_funds
-        else pl.DataFrame(schema={"g": pl.Int32, "r": pl.Int8, "gross_yen": pl.Int64, "len": pl.Int64})
-    )
-    for g, r, gross, count in line_totals.iter_rows():
-        entry = sums.setdefault((g, r), [0, 0, 0])
-        entry[0] += int(gross)
-        entry[2] += int(count)
-    for frame, slot in (
-        (undetermined.with_columns((pl.col("exact") // pl.col("PT")).alias("gross_yen")), 1),
-        (unidentified_held.with_columns((pl.col("exact") // pl.col("PT")).alias("gross_yen")), 1),
+    def work_point_columns() -> Iterator[pl.DataFrame]:
+        for start in range(0, points_table.height, chunk_rows * 4):
+            part = points_table.slice(start, chunk_rows * 4)
+            numerators = part.select(weighted).to_series()
+            yield pl.DataFrame(
+                [
+                    stored_work_ids.gather(part["w"]).alias("work_id"),
+                    group_enum.gather(part["g"].cast(pl.Int64)).alias("fund_group"),
+                    right_enum.gather(part["r"].cast(pl.Int64)).alias("right"),
+                    numerators.alias("points_num"),
+                    pl.repeat(points_den, part.height, dtype=numerators.dtype, eager=True).alias("points_den"),
+                ]
+            )
+
+    work_point_table = ChunkedTable(points_table.height, work_point_columns, COLUMNAR_WORK_POINTS_SCHEMA)
+
+    held_sums: dict[tuple[int, int], list[int]] = {}
+    for frame in (
+        undetermined.with_columns((pl.col("exact") // pl.col("PT")).alias("gross_yen")),
+        unidentified_held.with_columns((pl.col("exact") // pl.col("PT")).alias("gross_yen")),
     ):
         for g, r, gross, count in frame.group_by("g", "r").agg(pl.col("gross_yen").sum(), pl.len()).iter_rows():
-            entry = sums.setdefault((g, r), [0, 0, 0])
-            entry[slot] += int(gross)
-            entry[2] += int(count)
-    empty = [0, 0, 0]
-    funds = [
-        replace(
-            f,
-            lines_total_yen=sums.get((group_of[f.fund_group], right_names.index(f.right)), empty)[0],
-            held_total_yen=sums.get((group_of[f.fund_group], right_names.index(f.right)), empty)[1],
-            floored_items=sums.get((group_of[f.fund_group], right_names.index(f.right)), empty)[2],
-        )
-        for f in funds
-    ]
+            entry = held_sums.setdefault((g, r), [0, 0])
+            entry[0] += int(gross)
+            entry[1] += int(count)
+    del undetermined, unidentified_held
 
-    say("payees / 支払先")
-    payees = _payees(
-        pl.concat(line_payees)
-        if line_payees
-        else pl.DataFrame(schema={"q": pl.Int64, "g": pl.Int32, "gross_yen": pl.Int64}),
-        payee_ids,
-        group_ids,
-        frames,
-    )
-    counts = {
-        "statement_lines": statement_lines.height,
-        "payees": payees.height,
-        "held_lines": held.height,
-        "works_with_points": points_table["w"].n_unique() if points_table.height else 0,
-    }
-    summary = build_summary(quarter, ruleset_label, funds, int(payees["fee_yen"].sum()), counts)
-    return EngineResult(summary, statement_lines, payees, held, work_points)
+    def finish() -> tuple[dict[str, object], pl.DataFrame]:
+        """Fund results, payees and the summary, from the statement lines' line_totals."""
+        take_totals()
+        say("fund results / 資金の結果")
+        # Fund results: lines, held and items floored per fund.
+        def sums(group: str, right: str) -> tuple[int, int, int]:
+            g, r = group_of[group], right_names.index(right)
+            fund = g * 2 + r
+            held_gross, held_count = held_sums.get((g, r), (0, 0))
+            return int(line_totals.fund_gross[fund]), held_gross, int(line_totals.fund_lines[fund]) + held_count
+
+        results = [
+            replace(
+                f,
+                lines_total_yen=sums(f.fund_group, f.right)[0],
+                held_total_yen=sums(f.fund_group, f.right)[1],
+                floored_items=sums(f.fund_group, f.right)[2],
+            )
+            for f in funds
+        ]
+        say("payees / 支払先")
+        used = np.flatnonzero(line_totals.payee_lines)
+        payees = _payees(
+            pl.DataFrame(
+                {
+                    "q": used // n_groups,
+                    "g": (used % n_groups).astype(np.int32),
+                    "gross_yen": line_totals.payee_gross[used],
+                }
+            ),
+            payee_ids,
+            group_ids,
+            frames,
+        )
+        counts = {
+            "statement_lines": line_totals.lines,
+            "payees": payees.height,
+            "held_lines": held.height,
+            "works_with_points": points_table["w"].n_unique() if points_table.height else 0,
+        }
+        summary = build_summary(quarter, ruleset_label, results, int(payees["fee_yen"].sum()), counts)
+        return summary, payees
+
+    result = EngineResult.deferred(finish, statement_lines, held, work_points)
+    result.columnar = ColumnarTables(statement_columns, work_point_table)
+    return result
+
+
+def _small_values(series: pl.Series, values: dict[Any, int]) -> np.ndarray:
+    """``values[x]`` for each x of a column with few distinct values (a category or a text); -1
+    where the value is not a key. Dictionary-encoded columns are looked up once per category."""
+    if isinstance(series.dtype, pl.Categorical | pl.Enum):
+        # A category's physical code is its position among the categories of its type.
+        dtype: Any = series.dtype
+        names: pl.Series = dtype.categories if isinstance(dtype, pl.Enum) else dtype.categories.to_series()
+        if names.len() <= 1 << 16:
+            table = np.array([values.get(name, -1) for name in names.to_list()] + [-1], dtype=np.int64)
+            codes = series.to_physical()
+            if series.null_count():
+                codes = codes.fill_null(len(table) - 1)
+            return table[codes.to_numpy()]
+        distinct = series.unique().drop_nulls()
+        codes = series.to_physical().cast(pl.Int64)
+        top = int(codes.max() or 0) if codes.len() else 0  # type: ignore[arg-type]
+        table = np.full(top + 2, -1, dtype=np.int64)  # the last cell: null
+        for code, name in zip(distinct.to_physical().to_list(), distinct.cast(pl.String).to_list(), strict=True):
+            table[int(code)] = values.get(name, -1)
+        return table[codes.fill_null(top + 1).to_numpy()]
+    return series.replace_strict(values, default=-1, return_dtype=pl.Int64).to_numpy()
+
+
+class _StationTable:
+    """A station's fund group code and integer points: NumPy gathers when the ids are small
+    non-negative integers, else a look-up per distinct station."""
+
+    def __init__(self, stations: pl.DataFrame, station_type: pl.DataType) -> None:
+        known = stations.filter(pl.col("station_id").is_not_null())
+        self.g_of = dict(zip(known["station_id"].to_list(), known["g"].to_list(), strict=True))
+        self.s_of = dict(zip(known["station_id"].to_list(), known["s_int"].to_list(), strict=True))
+        self.dense: tuple[np.ndarray, np.ndarray] | None = None
+        ids = [int(i) for i in self.g_of] if station_type.is_integer() else []
+        if ids and min(ids) >= 0 and max(ids) < 1 << 22:
+            g = np.full(max(ids) + 1, -1, dtype=np.int64)
+            s = np.zeros(max(ids) + 1, dtype=np.int64)
+            g[ids] = list(self.g_of.values())
+            s[ids] = list(self.s_of.values())
+            self.dense = (g, s)
+
+    def of(self, station: pl.Series) -> tuple[np.ndarray, np.ndarray]:
+        if self.dense is not None and station.null_count() == 0:
+            index = station.cast(pl.Int64).to_numpy()
+            if len(index) == 0 or (int(index.min()) >= 0 and int(index.max()) < len(self.dense[0])):
+                return self.dense[0][index], self.dense[1][index]
+        g = station.replace_strict(self.g_of, default=-1, return_dtype=pl.Int64).to_numpy()
+        s = station.replace_strict(self.s_of, default=0, return_dtype=pl.Int64).to_numpy()
+        return g, s
+
+
+def _time_points_array(frames: BroadcastFrames, duration: np.ndarray, scale: int) -> np.ndarray:
+    """Time points × ``scale`` of each duration (non-negative seconds), as :func:`_time_points_expr`:
+    looked up in a table of every second up to the longest duration when that is under a day,
+    else by a sorted search of the bands."""
+    longest = int(duration.max()) if len(duration) else 0
+    if longest < 86_400:
+        return _time_points_table(frames, longest + 1, scale)[duration]
+    return _time_points_search(frames, duration, scale)
+
+
+def _time_points_table(frames: BroadcastFrames, size: int, scale: int) -> np.ndarray:
+    """The time points × ``scale`` of 0 … size − 1 seconds (made once per size band and kept)."""
+    size = max(1 << max(size - 1, 1).bit_length(), 1024)
+    cache: dict[tuple[int, int], np.ndarray] = frames.__dict__.setdefault("_time_points_tables", {})
+    if (size, scale) not in cache:
+        cache[(size, scale)] = _time_points_search(frames, np.arange(size, dtype=np.int64), scale)
+    return cache[(size, scale)]
+
+
+def _time_points_search(frames: BroadcastFrames, duration: np.ndarray, scale: int) -> np.ndarray:
+    tp = frames.quarter.time_points
+    if tp.per_second_cap is not None:
+        return np.minimum(duration, tp.per_second_cap) * scale
+    bounds = np.array([bound for bound, _ in tp.bands], dtype=np.int64)
+    values = np.array([int(value * scale) for _, value in tp.bands], dtype=np.int64)
+    band = np.searchsorted(bounds, duration, side="left")
+    beyond = band >= len(bounds)
+    points = values[np.minimum(band, len(bounds) - 1)]
+    if tp.per_extra is not None and beyond.any():
+        step, extra = tp.per_extra
+        periods = (duration[beyond] - int(bounds[-1]) + step - 1) // step
+        points[beyond] = values[-1] + periods * int(extra * scale)
+    return points
 
 
 def _reduce_dense(
@@ -785,43 +1034,26 @@ def _reduce_dense(
     """The usage lines checked and reduced in one streaming pass, for integer work ids.
 
     The lines come in batches; each batch's points ``t × m × s × den`` (without the sampling
-    numerator's part ``D_r / num``, unknown until every numerator is seen) are added with
-    ``np.bincount`` into dense arrays indexed by ``work × groups + group``, one set per sampling
-    numerator. The float64 sums are exact: every partial sum stays below 2⁵³ (checked, with the
-    largest line of each batch). The deferred checks of the input (``pending_usage_checks``) are
-    counted on the same batches; only when one of them finds something are the rows located, by a
-    second scan, and :class:`InputError` raised. Returns ``None`` — the caller then reduces with
-    Polars group-bys — for negative or too widely spread work ids or values too large for the
-    exact float sums."""
+    numerator's part ``D_r / num``, unknown until every numerator is seen) are computed on NumPy
+    arrays (station and method through look-up tables, time points by a sorted search of the
+    bands) and added with ``np.add.at`` into dense int64 arrays indexed by ``work × groups +
+    group``, one set per sampling numerator. The sums are exact: every one stays below 2⁶³
+    (checked, with the largest line of each batch). The deferred checks of the input
+    (``pending_usage_checks``) are counted on the same batches; only when one of them finds
+    something are the rows located, by a second scan, and :class:`InputError` raised. Returns
+    ``None`` — the caller then reduces with Polars group-bys — for negative or too widely spread
+    work ids or values too large for 64-bit sums."""
     pending = frames.pending_usage_checks
     checks = pending.checks if pending is not None else []
-    known = stations.filter(pl.col("station_id").is_not_null())
-    g_of = dict(zip(known["station_id"].to_list(), known["g"].to_list(), strict=True))
-    s_of = dict(zip(known["station_id"].to_list(), known["s_int"].to_list(), strict=True))
-    time_points = _time_points_expr(frames, d_t)
-    columns = [
-        pl.col("station_id").replace_strict(g_of, default=None, return_dtype=pl.Int64).alias("g"),
-        (
-            time_points
-            * pl.col("method").replace_strict(methods, default=None, return_dtype=pl.Int64)
-            * pl.col("station_id").replace_strict(s_of, default=None, return_dtype=pl.Int64)
-            * pl.col("sampling_den")
-        ).alias("p"),
-        time_points.alias("t"),
-        pl.col("outcome"),
-        pl.col("work_id"),
-        pl.col("recorded"),
-        pl.col("sampling_num"),
-        pl.col("sampling_den"),
-        pl.col("line_id"),
-        pl.col("station_id"),
-    ]
+    station_table = _StationTable(stations, frames.usage.collect_schema()["station_id"])
     bins = 0
     limit = _DENSE_BINS_LIMIT
-    # Which cells have a managed line (and a recorded one): boolean marks, cheaper than counts.
-    count = np.zeros(0, dtype=bool)
-    count_recorded = np.zeros(0, dtype=bool)
-    sums: dict[int, list[np.ndarray]] = {}  # sampling numerator → [performing, mechanical] (float64, exact)
+    # Per sampling numerator one int64 array of two cells per (work, group): the points of the
+    # lines not recorded and of those recorded (key × 2 + recorded), added by one scattered pass;
+    # performing is their sum, mechanical the second. Lines of no points are marked apart, so
+    # that a cell with a managed line is known without counting.
+    sums: dict[int, np.ndarray] = {}
+    zero_lines = np.zeros(0, dtype=bool)
     bounds: dict[int, int] = {}  # sampling numerator → bound of its largest sum
     bad = [0] * len(checks)
     unidentified: list[pl.DataFrame] = []
@@ -831,49 +1063,69 @@ def _reduce_dense(
             bad = [a + int(b or 0) for a, b in zip(bad, found, strict=True)]
         if any(bad):
             continue  # only counting now: the rows are located below
-        lines = batch.select(columns)
-        top = lines.select(
-            pl.col("t").max().alias("t"),
-            pl.col("sampling_den").max().alias("den"),
-            pl.col("work_id").filter(pl.col("outcome") == "managed").min().alias("lo"),
-            pl.col("work_id").filter(pl.col("outcome") == "managed").max().alias("hi"),
-        ).row(0, named=True)
-        largest = int(top["t"] or 0) * max(top_m, 1) * max(top_s, 1) * int(top["den"] or 0)
-        if largest * batch.height >= _FLOAT_EXACT:
+        if batch.height == 0:
+            continue
+        # Every row is computed (no copy of the batch); only the taking-part rows are used, and
+        # the checks above made sure that their station, method and duration are valid.
+        outcome = batch.select(
+            (pl.col("outcome") == "managed").fill_null(False).alias("managed"),
+            (pl.col("outcome") == "unidentified").fill_null(False).alias("unidentified"),
+        )
+        managed_mask = outcome["managed"].to_numpy()
+        unid_mask = outcome["unidentified"].to_numpy()
+        g, s = station_table.of(batch["station_id"])
+        duration = batch["duration_s"].cast(pl.Int64).fill_null(0).to_numpy()
+        t = _time_points_array(frames, np.maximum(duration, 0), d_t)
+        m = _small_values(batch["method"], methods)
+        den = batch["sampling_den"].cast(pl.Int64).fill_null(1).to_numpy()
+        numerator_all = batch["sampling_num"].cast(pl.Int64).fill_null(1).to_numpy()
+        taking = managed_mask | unid_mask
+        largest = int(t[taking].max(initial=0)) * max(top_m, 1) * max(top_s, 1) * int(den[taking].max(initial=0))
+        if largest * batch.height >= _INT64_LIMIT:
             return None
-        managed = lines.filter(pl.col("outcome") == "managed")
-        if managed.height:
-            if int(top["lo"]) < 0 or (int(top["hi"]) + 1) * n_group_ids > limit:
+        points = t * m * s * den
+        recorded_all = batch["recorded"].to_numpy()
+        if managed_mask.any():
+            work = batch["work_id"].filter(pl.Series(managed_mask)).cast(pl.Int64).to_numpy()
+            lo, hi = int(work.min()), int(work.max())
+            if lo < 0 or (hi + 1) * n_group_ids > limit:
                 return None
-            needed = (int(top["hi"]) + 1) * n_group_ids
+            needed = (hi + 1) * n_group_ids
             if needed > bins:
                 grown = min(max(needed, 2 * bins), limit)
-                count = np.concatenate([count, np.zeros(grown - bins, dtype=bool)])
-                count_recorded = np.concatenate([count_recorded, np.zeros(grown - bins, dtype=bool)])
-                for pair in sums.values():
-                    for i, array in enumerate(pair):
-                        pair[i] = np.concatenate([array, np.zeros(grown - bins)])
+                zero_lines = np.concatenate([zero_lines, np.zeros(2 * (grown - bins), dtype=bool)])
+                for numerator, array in sums.items():
+                    sums[numerator] = np.concatenate([array, np.zeros(2 * (grown - bins), dtype=np.int64)])
                 bins = grown
-            numerators = managed["sampling_num"].unique().to_list()
-            for numerator in numerators:
-                part = managed if len(numerators) == 1 else managed.filter(pl.col("sampling_num") == numerator)
-                key = (part["work_id"].cast(pl.Int64) * n_group_ids + part["g"]).to_numpy()
-                points = part["p"].to_numpy()
-                recorded = part["recorded"].to_numpy()
-                bound = bounds.get(numerator, 0) + largest * part.height
-                if bound >= _FLOAT_EXACT:
+            recorded = recorded_all[managed_mask]
+            key = (work * n_group_ids + g[managed_mask]) * 2 + recorded
+            managed_points = points[managed_mask]
+            zero = managed_points == 0
+            if zero.any():
+                zero_lines[key[zero]] = True
+            numerator = numerator_all[managed_mask]
+            distinct = np.unique(numerator) if numerator.min() != numerator.max() else numerator[:1]
+            for value in distinct.tolist():
+                part = slice(None) if len(distinct) == 1 else numerator == value
+                part_key, part_points = key[part], managed_points[part]
+                bound = bounds.get(value, 0) + largest * len(part_key)
+                if bound >= _INT64_LIMIT:
                     return None
-                bounds[numerator] = bound
-                pair = sums.setdefault(numerator, [np.zeros(bins), np.zeros(bins)])
-                pair[0] += np.bincount(key, weights=points, minlength=bins)
-                pair[1] += np.bincount(key[recorded], weights=points[recorded], minlength=bins)
-                count[key] = True
-                count_recorded[key[recorded]] = True
-        unidentified.append(
-            lines.filter(pl.col("outcome") == "unidentified").select(
-                "line_id", "station_id", pl.col("g").cast(pl.Int32), "recorded", "p", "sampling_num"
+                bounds[value] = bound
+                if value not in sums:
+                    sums[value] = np.zeros(2 * bins, dtype=np.int64)
+                np.add.at(sums[value], part_key, part_points)
+        if unid_mask.any():
+            unidentified.append(
+                batch.filter(pl.Series(unid_mask)).select(
+                    "line_id",
+                    "station_id",
+                    pl.Series("g", g[unid_mask], dtype=pl.Int32),
+                    "recorded",
+                    pl.Series("p", points[unid_mask], dtype=pl.Int64),
+                    "sampling_num",
+                )
             )
-        )
     if any(bad):
         assert pending is not None
         problems = Problems()
@@ -898,7 +1150,14 @@ def _reduce_dense(
     d_r = _lcm(numerators)
     if d_r > _INT64_LIMIT:
         raise FastPathUnavailable("sampling denominators too large")
-    present = np.flatnonzero(count)
+    # A cell has a managed line when its points (either half) or a line of no points say so.
+    cells = np.zeros(2 * bins, dtype=bool)
+    for array in sums.values():
+        cells |= array > 0
+    cells |= zero_lines
+    count_recorded = cells[1::2]
+    present = np.flatnonzero(cells[0::2] | count_recorded)
+    del cells
     work_type = frames.usage.collect_schema()["work_id"]
     reduced = pl.DataFrame(
         {
@@ -908,10 +1167,12 @@ def _reduce_dense(
         }
     )
     totals = {"performing": pl.lit(0, pl.Int128), "mechanical": pl.lit(0, pl.Int128)}
-    for i, (numerator, pair) in enumerate(sums.items()):
+    for i, (numerator, array) in enumerate(sums.items()):
         factor = pl.lit(d_r // numerator, pl.Int128)
-        for right, array in zip(("performing", "mechanical"), pair, strict=True):
-            reduced = reduced.with_columns(pl.Series(f"{right}{i}", array[present].astype(np.int64)))
+        mechanical = array[1::2][present]
+        performing = array[0::2][present] + mechanical
+        for right, values in (("performing", performing), ("mechanical", mechanical)):
+            reduced = reduced.with_columns(pl.Series(f"{right}{i}", values))
             totals[right] = totals[right] + pl.col(f"{right}{i}").cast(pl.Int128) * factor
     reduced = reduced.select(
         "g", "work_id", totals["performing"].alias("performing"), totals["mechanical"].alias("mechanical"), "n_recorded"
@@ -1080,7 +1341,7 @@ def rights_from_frame(frame: pl.DataFrame) -> list[RightRow]:
     return [
         RightRow(
             work_id=str(r["work_id"]),
-            party_id=r["party_id"],
+            party_id=str(r["party_id"]) if r["party_id"] is not None else None,
             role=r["role"],
             right=r["right"],
             share=Fraction(int(r["share_num"]), int(r["share_den"])) if r["has_share"] else None,

@@ -477,7 +477,7 @@ def _rights(
         names = pl.read_parquet_schema(folder / file)
         if "share" not in names and all(c in names for c in SHARE_PARTS):
             columns = [*columns[:4], *SHARE_PARTS, *columns[5:]]
-        native = ("work_id", *SHARE_PARTS, "submitted_on", "valid_from", "valid_to")
+        native = ("work_id", "party_id", *SHARE_PARTS, "submitted_on", "valid_from", "valid_to")
     frame = _read(folder, file, columns, [], problems, native)
     if frame is None:
         return None
@@ -491,8 +491,26 @@ def _rights(
             .sort("party_id")
             .with_row_index(PARTY_KEY)
         )
-        key = pl.col("party_id").replace_strict(index["party_id"], index[PARTY_KEY], default=None)
-        frame = frame.with_columns(key.alias(PARTY_KEY))
+        if frame.schema["party_id"].is_integer():
+            # Integer party ids (the compact layout) meet the parties whose id is the same number
+            # written plainly ("17", not "017"), through a sorted search instead of a text join.
+            numbers = index.with_columns(pl.col("party_id").cast(pl.Int64, strict=False).alias("_number")).filter(
+                pl.col("_number").cast(pl.String) == pl.col("party_id")
+            ).sort("_number")
+            known = numbers["_number"].to_numpy()
+            ids = frame["party_id"].cast(pl.Int64).fill_null(0).to_numpy()
+            found = np.zeros(len(ids), dtype=bool)
+            keys = np.zeros(len(ids), dtype=np.uint32)
+            if len(known):
+                at = np.minimum(np.searchsorted(known, ids), len(known) - 1)
+                found = (known[at] == ids) & frame["party_id"].is_not_null().to_numpy()
+                keys = numbers[PARTY_KEY].to_numpy()[at]
+            frame = frame.with_columns(
+                pl.Series(PARTY_KEY, keys, dtype=pl.UInt32).set(pl.Series(~found), None)  # type: ignore[arg-type]
+            )
+        else:
+            key = pl.col("party_id").replace_strict(index["party_id"], index[PARTY_KEY], default=None)
+            frame = frame.with_columns(key.alias(PARTY_KEY))
         problems.check(
             file,
             "party_id",
@@ -659,32 +677,31 @@ def _check_totals(
     if common >= 2**40:
         problems.add(file, 0, "share", f"share denominators too large to add up exactly (common {common})")
         return
-    given_codes = codes[given_rows]
-    numerator = frame["share_num"].to_numpy()[given_rows].astype(np.int64)
-    denominator = frame["share_den"].to_numpy()[given_rows].astype(np.int64)
-    counts = np.bincount(given_codes, minlength=size)
-    if bool((numerator <= denominator).all()) and int(counts.max()) < 2**22:
-        # Every scaled share is at most common < 2⁴⁰ and a group has fewer than 2²² of them: the
-        # 64-bit sums are exact.
-        scaled = numerator * (common // denominator)
-        is_publisher = (frame["role"] == "publisher").fill_null(False).to_numpy()[given_rows]
-        if int(counts.max()) < 2**13:
-            # Below 2¹³ shares of at most 2⁴⁰ each: float64 sums are exact, and bincount is fast.
-            total = np.bincount(given_codes, weights=scaled, minlength=size).astype(np.int64)
-            publisher_total = np.bincount(
-                given_codes[is_publisher], weights=scaled[is_publisher], minlength=size
-            ).astype(np.int64)
-        else:
-            total = np.zeros(size, dtype=np.int64)
-            np.add.at(total, given_codes, scaled)
-            publisher_total = np.zeros(size, dtype=np.int64)
-            np.add.at(publisher_total, given_codes[is_publisher], scaled[is_publisher])
-        performing = (frame["right"] == "performing").fill_null(False).to_numpy()[given_rows]
-        over = (total[given_codes] > common) | ((publisher_total[given_codes] * 2 > common) & performing)
-        given = frame[given_rows[over]].with_columns(
-            pl.Series("total", total[given_codes[over]]),
-            pl.Series("publisher", publisher_total[given_codes[over]]),
-            pl.Series("_code", given_codes[over]),
+    numerator_all = frame["share_num"].to_numpy()
+    denominator_all = frame["share_den"].to_numpy()
+    if numerator_all.dtype.kind == "i" and len(numerator_all) * common < 2**62:
+        # Every row's share over the common denominator (0 where no share is given), summed per
+        # (work, right) by scattered int64 additions: exact, as no sum can pass rows × common (a
+        # share above 1, reported on its own, counts as 1 here).
+        denominator_all = denominator_all.astype(np.int64, copy=False)
+        scaled_all = np.minimum(numerator_all.astype(np.int64, copy=False), denominator_all) * (
+            common // denominator_all
+        )
+        scaled_all[~given_mask] = 0
+        is_publisher_all = (frame["role"] == "publisher").fill_null(False).to_numpy()
+        total = np.zeros(size, dtype=np.int64)
+        np.add.at(total, codes, scaled_all)
+        publisher_total = np.zeros(size, dtype=np.int64)
+        np.add.at(publisher_total, codes, np.where(is_publisher_all, scaled_all, 0))
+        performing_all = (frame["right"] == "performing").fill_null(False).to_numpy()
+        over_all = given_mask & (
+            (total[codes] > common) | ((publisher_total[codes] * 2 > common) & performing_all)
+        )
+        over_rows = np.flatnonzero(over_all)
+        given = frame[over_rows].with_columns(
+            pl.Series("total", total[codes[over_rows]]),
+            pl.Series("publisher", publisher_total[codes[over_rows]]),
+            pl.Series("_code", codes[over_rows]),
         )
         totals = given.group_by("_code").agg(
             pl.col("total").first(),
@@ -696,7 +713,7 @@ def _check_totals(
     else:
         scaled_frame = frame[given_rows].with_columns(
             (pl.col("share_num").cast(pl.Int128) * (common // pl.col("share_den"))).alias("s"),
-            pl.Series("_code", given_codes),
+            pl.Series("_code", codes[given_rows]),
         )
         scaled_frame = scaled_frame.with_columns(
             pl.when(pl.col("role") == "publisher").then(pl.col("s")).otherwise(0).cast(pl.Int128).alias("s_publisher")

@@ -7,10 +7,11 @@ temporary folder, moved into place whole).
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import polars as pl
 
 from bunpai.formats.prc_output import write_output
@@ -34,19 +35,24 @@ def write_quarter(
     out_dir: Path,
     *,
     statement_lines: pl.DataFrame | Iterable[pl.DataFrame],
-    payees: pl.DataFrame,
+    payees: pl.DataFrame | Callable[[], pl.DataFrame],
     held: pl.DataFrame,
     work_points: pl.DataFrame | Iterable[pl.DataFrame],
-    summary: dict[str, Any],
+    summary: dict[str, Any] | Callable[[], dict[str, Any]],
     applied: dict[str, Any],
     inputs: dict[str, Any],
     force: bool = False,
+    columnar: tuple[Iterable[pl.DataFrame], Iterable[pl.DataFrame]] | None = None,
 ) -> None:
+    """The output folder. ``payees`` and ``summary`` may be functions, called after the statement
+    lines are written (their totals are taken while the lines are written). With ``columnar``
+    (statement lines and work points in the compact layout) those two tables are written as
+    folders of Parquet files, ``statement_lines/`` and ``work_points/``, instead of CSV."""
     tables: dict[str, pl.DataFrame | Iterable[pl.DataFrame]] = {
-        "statement_lines.csv": statement_lines,
-        "payees.csv": payees,
+        "statement_lines/" if columnar else "statement_lines.csv": columnar[0] if columnar else statement_lines,
+        "payees.csv": _Later(payees) if callable(payees) else payees,
         "held.csv": held,
-        "work_points.csv": work_points,
+        "work_points/" if columnar else "work_points.csv": columnar[1] if columnar else work_points,
     }
     documents = {
         "summary.json": summary,
@@ -54,3 +60,59 @@ def write_quarter(
         "inputs.json": inputs,
     }
     write_output(out_dir, tables, documents, force=force)
+
+
+class _Later:
+    """A table made only when it is written (an iterable of one frame)."""
+
+    def __init__(self, make: Callable[[], pl.DataFrame]) -> None:
+        self._make = make
+
+    def __iter__(self) -> Iterator[pl.DataFrame]:
+        yield self._make()
+
+
+STATEMENT_TEXT_COLUMNS = ("party_id", "payee_id", "work_id", "fund_group", "right", "points", "gross_yen", "share")
+
+
+def _reduced_texts(numerator: str, denominator: str) -> pl.Expr:
+    """``n/d`` in lowest terms of two integer columns (as ``format_ratio`` writes them)."""
+    num, den = pl.col(numerator), pl.col(denominator)
+    return pl.struct(num, den).map_batches(
+        lambda parts: _ratio_series(parts.struct.field(numerator), parts.struct.field(denominator)),
+        return_dtype=pl.String,
+    )
+
+
+def _ratio_series(numerator: pl.Series, denominator: pl.Series) -> pl.Series:
+    if numerator.dtype == pl.Int64 and denominator.dtype == pl.Int64:
+        num, den = numerator.to_numpy(), denominator.to_numpy()
+        divisor = np.gcd(num, den)
+        divisor[divisor == 0] = 1
+        frame = pl.DataFrame({"n": num // divisor, "d": den // divisor})
+        return frame.select(pl.col("n").cast(pl.String) + "/" + pl.col("d").cast(pl.String)).to_series()
+    from fractions import Fraction
+
+    from bunpai.core.money import format_ratio
+
+    pairs = zip(numerator.to_list(), denominator.to_list(), strict=True)
+    return pl.Series([format_ratio(Fraction(int(n), int(d))) for n, d in pairs], dtype=pl.String)
+
+
+def scan_statement_lines(result_dir: Path) -> pl.LazyFrame:
+    """The statement lines of a result folder as the text columns of ``statement_lines.csv``, from
+    the CSV file or from the compact layout (``statement_lines/*.parquet``); nothing is read yet."""
+    text = result_dir / "statement_lines.csv"
+    if text.is_file() or not (result_dir / "statement_lines").is_dir():
+        return pl.scan_csv(text, infer_schema=False)
+    lazy = pl.scan_parquet(result_dir / "statement_lines" / "*.parquet")
+    return lazy.select(
+        pl.col("party_id", "payee_id", "work_id", "fund_group", "right").cast(pl.String),
+        _reduced_texts("points_num", "points_den").alias("points"),
+        pl.col("gross_yen").cast(pl.String),
+        _reduced_texts("share_num", "share_den").alias("share"),
+    )
+
+
+def has_statement_lines(result_dir: Path) -> bool:
+    return (result_dir / "statement_lines.csv").is_file() or (result_dir / "statement_lines").is_dir()

@@ -50,7 +50,10 @@ def write_output(
     """Write every table (CSV) and document (JSON) into a temporary folder, then move it into place.
 
     A table may be given as chunks (frames of the same columns, in order): they are written one
-    after the other under one header, the same bytes as the whole table.
+    after the other under one header, the same bytes as the whole table. A document may be given
+    as a function: it is called after every table is written (so it may use what writing them
+    found, and may raise to refuse the result: then nothing is written). A table whose name ends
+    in ``/`` is a folder of Parquet files, one per chunk (``part-00000.parquet``, …, in order).
 
     Nothing is left half-written: either ``out_dir`` holds the complete result, or it is untouched.
     """
@@ -63,6 +66,12 @@ def write_output(
     staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.", suffix=".tmp", dir=out_dir.parent))
     try:
         for name, table in tables.items():
+            if name.endswith("/"):
+                folder = staging / name.rstrip("/")
+                folder.mkdir()
+                for number, chunk in enumerate([table] if isinstance(table, pl.DataFrame) else table):
+                    chunk.write_parquet(folder / f"part-{number:05d}.parquet", row_group_size=1_000_000)
+                continue
             if isinstance(table, pl.DataFrame):
                 table.write_csv(staging / name, line_terminator="\n")
                 continue
@@ -70,9 +79,11 @@ def write_output(
                 for number, chunk in enumerate(table):
                     chunk.write_csv(handle, include_header=number == 0, line_terminator="\n")
         for name, document in documents.items():
+            if callable(document):
+                document = document()
             text = json.dumps(document, ensure_ascii=False, indent=2) + "\n"
             (staging / name).write_text(text, encoding="utf-8")
-        for entry in staging.iterdir():
+        for entry in (p for p in staging.rglob("*") if p.is_file()):
             with entry.open("rb") as handle:
                 os.fsync(handle.fileno())
         if out_dir.exists():

@@ -44,8 +44,14 @@ def share_table(frames: BroadcastFrames) -> PrcRuleSet:
     return prc_ruleset_for(frames.quarter.reference_date)
 
 
-def compute_quarter(input_dir: Path, *, progress: bool = False, row_by_row: bool = False) -> QuarterRun:
-    """Read and distribute one quarter; raises InputError or ConservationError."""
+def compute_quarter(
+    input_dir: Path, *, progress: bool = False, row_by_row: bool = False, settle_now: bool = True
+) -> QuarterRun:
+    """Read and distribute one quarter; raises InputError or ConservationError.
+
+    With ``settle_now=False`` the totals of the statement lines are taken while :func:`write_run`
+    writes them (one pass over the largest table instead of two), and conservation is proved
+    there, before anything is moved into place."""
     console = Console(stderr=True, quiet=not progress)
     with console.status("reading / 読み込み中…") as status:
         frames, rules = read_input(input_dir, rules_for=broadcast_ruleset_for, defer_usage_checks=True)
@@ -61,10 +67,20 @@ def compute_quarter(input_dir: Path, *, progress: bool = False, row_by_row: bool
         if result is None:
             result = result_from_outcome(distribute(quarter_input_from_frames(frames), table, rules.label))
             path = "row-by-row"
-    check_conservation(result.summary, int(result.payees["gross_yen"].sum()))
-    result.summary["balanced"] = True
-    result.summary["notes"] = frames.notes
-    return QuarterRun(frames, rules, table, result, path, input_dir)
+    run = QuarterRun(frames, rules, table, result, path, input_dir)
+    if settle_now:
+        settled_summary(run)
+    return run
+
+
+def settled_summary(run: QuarterRun) -> dict[str, Any]:
+    """The summary, once conservation is proved (raises ConservationError when it does not hold)."""
+    summary = run.result.summary
+    if summary.get("balanced") is not True:
+        check_conservation(summary, int(run.result.payees["gross_yen"].sum()))
+        summary["balanced"] = True
+        summary["notes"] = run.frames.notes
+    return summary
 
 
 def applied_document(run: QuarterRun) -> dict[str, Any]:
@@ -99,7 +115,9 @@ def applied_document(run: QuarterRun) -> dict[str, Any]:
     }
 
 
-def write_run(run: QuarterRun, out_dir: Path, *, force: bool = False) -> None:
+def write_run(run: QuarterRun, out_dir: Path, *, force: bool = False, tables: str = "csv") -> None:
+    """The output folder; ``tables="parquet"`` writes the statement lines and work points in the
+    compact layout (folders of Parquet files) where the columnar engine made the run."""
     from bunpai.formats.prc_output import ruleset_document
 
     result = run.result
@@ -109,10 +127,10 @@ def write_run(run: QuarterRun, out_dir: Path, *, force: bool = False) -> None:
     write_quarter(
         out_dir,
         statement_lines=result.statement_lines,
-        payees=result.payees,
+        payees=lambda: result.payees,
         held=result.held,
         work_points=result.work_points,
-        summary=result.summary,
+        summary=lambda: settled_summary(run),
         applied=applied,
         inputs={
             "input_dir": run.input_dir.name,
@@ -120,15 +138,25 @@ def write_run(run: QuarterRun, out_dir: Path, *, force: bool = False) -> None:
             "files": input_digests(run.input_dir),
         },
         force=force,
+        columnar=(result.columnar.statement_lines, result.columnar.work_points)
+        if tables == "parquet" and result.columnar is not None
+        else None,
     )
 
 
 def run_quarter_command(
-    input_dir: Path, out_dir: Path, *, force: bool, quiet: bool, top: int, row_by_row: bool = False
+    input_dir: Path,
+    out_dir: Path,
+    *,
+    force: bool,
+    quiet: bool,
+    top: int,
+    row_by_row: bool = False,
+    tables: str = "csv",
 ) -> int:
     err = Console(stderr=True)
     try:
-        run = compute_quarter(input_dir, progress=not quiet, row_by_row=row_by_row)
+        run = compute_quarter(input_dir, progress=not quiet, row_by_row=row_by_row, settle_now=False)
     except InputError as error:
         for problem in error.problems:
             print(str(problem), file=sys.stderr)
@@ -141,7 +169,10 @@ def run_quarter_command(
         err.print(f"[bold red]{error}[/]\nno output written / 出力は作成していません。")
         return 3
     try:
-        write_run(run, out_dir, force=force)
+        write_run(run, out_dir, force=force, tables=tables)
+    except ConservationError as error:
+        err.print(f"[bold red]{error}[/]\nno output written / 出力は作成していません。")
+        return 3
     except OutputError as error:
         err.print(f"[bold red]{error}[/]")
         return 4

@@ -29,7 +29,7 @@ import polars as pl
 from bunpai.core.broadcast.payments import NO_ACCOUNT, ZENGIN, Payment, payment
 from bunpai.core.broadcast.rules import BroadcastRuleSet
 from bunpai.formats.broadcast_input import read_input_table
-from bunpai.formats.broadcast_output import input_digests
+from bunpai.formats.broadcast_output import has_statement_lines, input_digests, scan_statement_lines
 from bunpai.formats.crd import CrdExploitation, CrdParty, CrdWork, crd_file
 from bunpai.formats.statements import StatementHeader, StatementRow, statement_pdf
 from bunpai.formats.tables import InputError, Problem, Problems
@@ -58,14 +58,13 @@ def _source_account(rules: BroadcastRuleSet) -> Account:
 def _read_result(result_dir: Path) -> tuple[dict[str, Any], pl.DataFrame, pl.DataFrame, dict[str, Any]]:
     problems = Problems()
     for name in ("summary.json", "statement_lines.csv", "payees.csv", "inputs.json"):
-        if not (result_dir / name).is_file():
+        present = has_statement_lines(result_dir) if name == "statement_lines.csv" else (result_dir / name).is_file()
+        if not present:
             problems.add(name, 0, "*", "file is missing: not a result folder of bunpai broadcast run")
     problems.raise_if_any()
     summary = json.loads((result_dir / "summary.json").read_text(encoding="utf-8"))
     inputs = json.loads((result_dir / "inputs.json").read_text(encoding="utf-8"))
-    lines = pl.read_csv(result_dir / "statement_lines.csv", infer_schema=False).with_columns(
-        pl.col("gross_yen").cast(pl.Int64)
-    )
+    lines = scan_statement_lines(result_dir).with_columns(pl.col("gross_yen").cast(pl.Int64)).collect()
     payees = pl.read_csv(result_dir / "payees.csv", infer_schema=False).with_columns(
         pl.col("gross_yen", "fee_yen", "net_yen").cast(pl.Int64)
     )

@@ -21,6 +21,7 @@ from bunpai.core.broadcast.reference import line_funds, line_points
 from bunpai.core.broadcast.shares import counts_on, resolve
 from bunpai.core.money import floor_yen, format_ratio, format_yen_exact
 from bunpai.formats.broadcast_input import read_input
+from bunpai.formats.broadcast_output import scan_statement_lines
 from bunpai.rules import broadcast_ruleset_for, prc_ruleset_for
 
 
@@ -70,8 +71,10 @@ class Trace:
 
 def trace(result_dir: Path, input_dir: Path, payee_id: str, work_id: str) -> Trace:
     summary = json.loads((result_dir / "summary.json").read_text(encoding="utf-8"))
-    lines = pl.read_csv(result_dir / "statement_lines.csv", infer_schema=False).filter(
-        (pl.col("payee_id") == payee_id) & (pl.col("work_id") == work_id)
+    lines = (
+        scan_statement_lines(result_dir)
+        .filter((pl.col("payee_id") == payee_id) & (pl.col("work_id") == work_id))
+        .collect()
     )
     frames, rules = read_input(input_dir, rules_for=broadcast_ruleset_for)
     quarter = frames.quarter
@@ -103,7 +106,7 @@ def trace(result_dir: Path, input_dir: Path, payee_id: str, work_id: str) -> Tra
     rights = [
         RightRow(
             str(r["work_id"]),
-            r["party_id"],
+            str(r["party_id"]) if r["party_id"] is not None else None,
             r["role"],
             r["right"],
             Fraction(int(r["share_num"]), int(r["share_den"])) if r["has_share"] else None,
