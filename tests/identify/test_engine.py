@@ -175,7 +175,9 @@ def _works_and_query(draw: st.DrawFn) -> tuple[list[WorkEntry], Query]:
     titles = st.lists(st.sampled_from(_WORDS), min_size=1, max_size=3).map(" ".join)
     names = st.lists(st.sampled_from(_NAMES), max_size=2, unique=True).map(tuple)
     count = draw(st.integers(1, 40))
-    works = [WorkEntry(f"W{i:03d}", draw(titles), (), draw(names)) for i in range(count)]
+    works = [
+        WorkEntry(f"W{i:03d}", draw(titles), (), draw(names), performers=draw(names)) for i in range(count)
+    ]
     query = Query(draw(titles), draw(names), draw(st.sampled_from(["", "W000", "W999"])))
     return works, query
 
