@@ -7,6 +7,7 @@ Each command group lives in its own module under ``bunpai.cli`` and exposes
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 
@@ -34,9 +35,24 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _no_huge_pages_for_arrays() -> None:
+    """NumPy asks the kernel for transparent huge pages for large arrays. The distribution makes and
+    drops many arrays of hundreds of megabytes, and the kernel's compaction to find those pages
+    costs more than they save: reading a national-scale quarter's input took 20 s with them and 12 s
+    without (``benchmarks/broadcast_quarter.py``). Set ``NUMPY_MADVISE_HUGEPAGE=1`` to keep them."""
+    if os.environ.get("NUMPY_MADVISE_HUGEPAGE"):
+        return
+    import numpy as np
+
+    setter = getattr(getattr(getattr(np, "_core", None), "multiarray", None), "_set_madvise_hugepage", None)
+    if setter is not None:
+        setter(False)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    _no_huge_pages_for_arrays()
     try:
         code: int = args.handler(args)
     except KeyboardInterrupt:

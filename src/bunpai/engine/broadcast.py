@@ -173,8 +173,13 @@ class _LineTotals:
 
     def add(self, fund: np.ndarray, payee_cell: np.ndarray, gross: np.ndarray) -> None:
         gross = gross.astype(np.int64, copy=False)
-        np.add.at(self.fund_gross, fund, gross)
-        np.add.at(self.fund_lines, fund, 1)
+        funds = len(self.fund_gross)
+        self.fund_lines += np.bincount(fund, minlength=funds)
+        if len(gross) and int(gross.max()) * len(gross) < _FLOAT_EXACT:
+            # A few cells: float64 sums are exact below 2⁵³.
+            self.fund_gross += np.bincount(fund, weights=gross, minlength=funds).astype(np.int64)
+        else:
+            np.add.at(self.fund_gross, fund, gross)
         np.add.at(self.payee_gross, payee_cell, gross)
         np.add.at(self.payee_lines, payee_cell, 1)
         self.lines += len(gross)
@@ -709,10 +714,12 @@ def distribute_frames(
     def points_numerators(lines: pl.DataFrame) -> pl.Series:
         """raw × share of each line, in int64 when no product can pass 2⁶³."""
         raw, share = lines["raw"], lines["s"]
-        if raw.dtype == pl.Int64 and bool(
-            (raw.to_numpy() <= _INT64_LIMIT // np.maximum(share.to_numpy(), 1)).all()
-        ):
-            return raw * share
+        if raw.dtype == pl.Int64 and raw.len():
+            top_raw, top_share = int(raw.max()), int(share.max())  # type: ignore[arg-type]
+            if top_raw * max(top_share, 1) <= _INT64_LIMIT or bool(
+                (raw.to_numpy() <= _INT64_LIMIT // np.maximum(share.to_numpy(), 1)).all()
+            ):
+                return raw * share
         return raw.cast(pl.Int128) * share.cast(pl.Int128)
 
     # Totals of the statement lines per fund (group × 2 + right) and per (payee, group): taken
@@ -744,13 +751,18 @@ def distribute_frames(
             ]
         ).cast(STATEMENT_SCHEMA)  # type: ignore[arg-type]
 
+    # Party and payee ids dictionary-encoded (Categorical: each Parquet file keeps only the ids it
+    # uses in its dictionary; an Enum of every party would be repeated in each file's schema).
+    party_enum = party_ids.cast(pl.Categorical)
+    payee_enum = payee_ids.cast(pl.Categorical)
+
     def columnar_form(lines: pl.DataFrame) -> pl.DataFrame:
         """The compact layout: ids in their own types, points and share as integer pairs."""
         numerators = points_numerators(lines)
         return pl.DataFrame(
             [
-                party_ids.gather(lines["p"]).alias("party_id"),
-                payee_ids.gather(payee_of_party.gather(lines["p"])).alias("payee_id"),
+                party_enum.gather(lines["p"]).alias("party_id"),
+                payee_enum.gather(payee_of_party.gather(lines["p"])).alias("payee_id"),
                 stored_work_ids.gather(lines["w"]).alias("work_id"),
                 group_enum.gather(lines["g"].cast(pl.Int64)).alias("fund_group"),
                 right_enum.gather(lines["r"].cast(pl.Int64)).alias("right"),

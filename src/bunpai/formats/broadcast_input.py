@@ -498,16 +498,21 @@ def _rights(
                 pl.col("_number").cast(pl.String) == pl.col("party_id")
             ).sort("_number")
             known = numbers["_number"].to_numpy()
-            ids = frame["party_id"].cast(pl.Int64).fill_null(0).to_numpy()
-            found = np.zeros(len(ids), dtype=bool)
-            keys = np.zeros(len(ids), dtype=np.uint32)
-            if len(known):
-                at = np.minimum(np.searchsorted(known, ids), len(known) - 1)
-                found = (known[at] == ids) & frame["party_id"].is_not_null().to_numpy()
-                keys = numbers[PARTY_KEY].to_numpy()[at]
-            frame = frame.with_columns(
-                pl.Series(PARTY_KEY, keys, dtype=pl.UInt32).set(pl.Series(~found), None)  # type: ignore[arg-type]
-            )
+            lowest = int(known[0]) if len(known) else 0
+            span = int(known[-1]) - lowest + 1 if len(known) else 0
+            if 0 < span <= max(4 * len(known), 1 << 20):
+                # Ids close together: one look-up table indexed by the number.
+                table = np.full(span + 1, -1, dtype=np.int64)  # the last cell: not a party
+                table[known - lowest] = numbers[PARTY_KEY].to_numpy()
+                ids = frame["party_id"].cast(pl.Int64).fill_null(lowest - 1).to_numpy() - lowest
+                ids[(ids < 0) | (ids >= span)] = span  # no party: null (empty) or unknown
+                keys = table[ids]
+                frame = frame.with_columns(
+                    pl.when(pl.Series(keys >= 0)).then(pl.Series(keys)).cast(pl.UInt32).alias(PARTY_KEY)
+                )
+            else:
+                key = pl.col("party_id").replace_strict(numbers["_number"], numbers[PARTY_KEY], default=None)
+                frame = frame.with_columns(key.alias(PARTY_KEY))
         else:
             key = pl.col("party_id").replace_strict(index["party_id"], index[PARTY_KEY], default=None)
             frame = frame.with_columns(key.alias(PARTY_KEY))

@@ -8,6 +8,7 @@ import os
 import shutil
 import tempfile
 from collections.abc import Iterable, Mapping
+from concurrent.futures import Future, ThreadPoolExecutor
 from fractions import Fraction
 from pathlib import Path
 from typing import Any
@@ -40,6 +41,26 @@ def ruleset_document(rules: PrcRuleSet | Any) -> dict[str, Any]:
     return {k: _plain(v) for k, v in dataclasses.asdict(rules).items()}
 
 
+def _write_parts(folder: Path, chunks: Iterable[pl.DataFrame]) -> None:
+    """One Parquet file per chunk, written by a second thread while the next chunk is made (the
+    writer releases the interpreter), at most one file waiting."""
+    folder.mkdir()
+    with ThreadPoolExecutor(max_workers=1) as writer:
+        pending: Future[None] | None = None
+        for number, chunk in enumerate(chunks):
+            if pending is not None:
+                pending.result()
+            pending = writer.submit(
+                chunk.write_parquet,
+                folder / f"part-{number:05d}.parquet",
+                compression="zstd",
+                compression_level=1,
+                row_group_size=1_000_000,
+            )
+        if pending is not None:
+            pending.result()
+
+
 def write_output(
     out_dir: Path,
     tables: Mapping[str, pl.DataFrame | Iterable[pl.DataFrame]],
@@ -67,10 +88,7 @@ def write_output(
     try:
         for name, table in tables.items():
             if name.endswith("/"):
-                folder = staging / name.rstrip("/")
-                folder.mkdir()
-                for number, chunk in enumerate([table] if isinstance(table, pl.DataFrame) else table):
-                    chunk.write_parquet(folder / f"part-{number:05d}.parquet", row_group_size=1_000_000)
+                _write_parts(staging / name.rstrip("/"), [table] if isinstance(table, pl.DataFrame) else table)
                 continue
             if isinstance(table, pl.DataFrame):
                 table.write_csv(staging / name, line_terminator="\n")
