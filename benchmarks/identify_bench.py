@@ -217,11 +217,33 @@ def _look_alike(rng: random.Random, title: str) -> str:
     return "".join(chars)
 
 
-def generate_works(n: int, seed: int, wide: bool = True) -> list[GenWork]:
+def _artists() -> tuple[list[str], list[str]]:
+    """Performers of recordings: Japanese singers and groups, Western singers and bands."""
+    jp_persons = [f"{f} {g}" for f in JP_FAMILY for g in JP_GIVEN]
+    jp_groups = [f"{a}・{b}" for a in KATA for b in KATA if a != b]
+    en_persons = [f"{f} {last}" for f in EN_FIRST for last in EN_LAST]
+    en_bands = [f"The {a} {n}s" for a in EN_ADJ for n in EN_NOUN]
+    return jp_persons + jp_groups, en_persons + en_bands
+
+
+def _recordings(rng: random.Random, jp: bool, artists: tuple[list[str], list[str]]) -> tuple[str, ...]:
+    """The performers of a work's registered recordings: none for a quarter of the works, one for
+    most, two or three for some (covers)."""
+    r = rng.random()
+    count = 0 if r < 0.25 else 1 if r < 0.8 else 2 if r < 0.95 else 3
+    pool = artists[0] if jp else artists[1]
+    return tuple(dict.fromkeys(rng.choice(pool) for _ in range(count)))
+
+
+def generate_works(n: int, seed: int, wide: bool = True, performers: bool = True) -> list[GenWork]:
     import pykakasi
 
     kks = pykakasi.kakasi()
     rng = random.Random(seed)
+    # The recordings draw from a generator of their own: the works are those of the earlier
+    # generator whether or not recordings are made.
+    recording_rng = random.Random(seed + 5)
+    artists = _artists()
     jp_names = [f"{f} {g}" for f in JP_FAMILY for g in JP_GIVEN]
     reading_cache: dict[str, str] = {}
 
@@ -264,7 +286,8 @@ def generate_works(n: int, seed: int, wide: bool = True) -> list[GenWork]:
             writers = (*src.entry.creators, rng.choice(pool))
             reading_, jp, alt = "", src.japanese, ()
         iswc = ""
-        entry = WorkEntry(work_id, title, alt, writers, iswc)
+        recorded = _recordings(recording_rng, jp, artists) if performers else ()
+        entry = WorkEntry(work_id, title, alt, writers, iswc, performers=recorded)
         works.append(GenWork(entry, reading_, jp, tuple(reading(w) for w in writers) if jp else ()))
     return works
 
@@ -294,13 +317,19 @@ def _romaji(rng: random.Random, kks: object, kana: str) -> str:
 
 
 def generate_lines(
-    works: list[GenWork], n: int, seed: int, unknown: float = 0.015, wide: bool = True
+    works: list[GenWork], n: int, seed: int, unknown: float = 0.015, wide: bool = True, performers: bool = True
 ) -> tuple[list[Query], list[str | None]]:
+    """Report lines. With ``performers``, a line that names the performer instead of the writers
+    names the performer of one of the work's recordings four times in five when the work has
+    recordings (else a performer the registry does not have for the work), and that name is
+    never replaced by a writer's reading; without, the earlier generator's random Western name
+    (which the writers' readings replaced on some lines of Japanese works)."""
     import numpy as np
     import pykakasi
 
     kks = pykakasi.kakasi()
     rng = random.Random(seed + 1)
+    performer_rng = random.Random(seed + 6)  # the other draws stay those of the earlier generator
     nprng = np.random.default_rng(seed + 1)
     ranks = nprng.zipf(1.3, size=n)
     order = nprng.permutation(len(works))
@@ -333,6 +362,7 @@ def generate_lines(
                 {c: c + 0xFEE0 for c in range(0x21, 0x7F)} | {0x20: 0x3000}
             )
         names = list(w.creators)
+        performer = False
         r = rng.random()
         if r < 0.08:
             names = []
@@ -340,6 +370,10 @@ def generate_lines(
             names = names[:1]
         elif r < 0.16:
             names = [f"{rng.choice(EN_FIRST)} {rng.choice(EN_LAST)}"]  # the performer, not the writers
+            if performers:
+                performer = True
+                if w.performers and performer_rng.random() < 0.8:
+                    names = [performer_rng.choice(w.performers)]
         out = []
         for i, name in enumerate(names):
             s = rng.random()
@@ -349,11 +383,13 @@ def generate_lines(
             elif s < 0.3:
                 name = "".join(parts)
             elif s < 0.38 and g.writer_readings and i < len(g.writer_readings):
-                name = (
+                reading = (
                     _kata(g.writer_readings[i].replace(" ", ""))
                     if rng.random() < 0.5
                     else _romaji(rng, kks, g.writer_readings[i])
                 )
+                if not performer:  # a writer's reading, not the performer's name
+                    name = reading
             if rng.random() < 0.02:
                 name = _typo(rng, name)
             out.append(name)
@@ -384,7 +420,7 @@ def undecidable(works: list[GenWork], queries: list[Query], truth: list[str | No
         if query.work_code == work_id:
             out.append(False)
             continue
-        writers = {k for c in work.creators for k in name_keys(c)}
+        writers = {k for c in (*work.creators, *work.performers) for k in name_keys(c)}
         named = any(not writers.isdisjoint(name_keys(c)) for c in query.creators)
         out.append(not named and same_title[text_key(work.title)] > 1)
     return out
@@ -444,6 +480,12 @@ def main() -> int:
     parser.add_argument("--lines", type=int, default=300_000)
     parser.add_argument("--seed", type=int, default=2026)
     parser.add_argument(
+        "--random-performers",
+        action="store_true",
+        help="the earlier generator's performers: works without recordings, and a line naming the performer "
+        "names a random Western name",
+    )
+    parser.add_argument(
         "--narrow-titles",
         action="store_true",
         help="the earlier generator: title templates alone, so that most titles are shared by several works",
@@ -452,11 +494,13 @@ def main() -> int:
     wide = not args.narrow_titles
     print(f"python {platform.python_version()} on {platform.machine()}, {args.works:,} works, {args.lines:,} lines")
     t0 = time.perf_counter()
-    works = generate_works(args.works, args.seed, wide)
-    queries, truth = generate_lines(works, args.lines, args.seed, wide=wide)
+    recorded = not args.random_performers
+    works = generate_works(args.works, args.seed, wide, performers=recorded)
+    queries, truth = generate_lines(works, args.lines, args.seed, wide=wide, performers=recorded)
     distinct = len(set(queries))
     print(
-        f"generated in {time.perf_counter() - t0:.1f} s ({'narrow' if args.narrow_titles else 'wide'} titles): "
+        f"generated in {time.perf_counter() - t0:.1f} s ({'narrow' if args.narrow_titles else 'wide'} titles, "
+        f"{'random performers' if args.random_performers else 'performers of recordings'}): "
         f"{distinct:,} distinct lines, {sum(t is None for t in truth):,} lines of unknown songs"
     )
     print(_sharing(works, truth))

@@ -94,3 +94,19 @@ def test_bad_usage_file_writes_nothing_and_names_every_problem(tmp_path: Path, c
     assert "usage.csv:3: line_id: duplicate line_id '1'" in err
     assert "usage.csv:4: title: no title, work_code or iswc" in err
     assert not out.exists()
+
+
+def test_performers_column_of_the_works_file_settles_a_line_naming_the_performer(tmp_path: Path) -> None:
+    works = WORKS.replace("alt_titles,creators,iswc\n", "alt_titles,creators,iswc,performers\n")
+    works = works.replace("Ayase,T0345246801\n", "Ayase,T0345246801,YOASOBI\n")
+    (tmp_path / "works.csv").write_text(works, encoding="utf-8")
+    (tmp_path / "usage.csv").write_text(
+        "line_id,title,creators,work_code,iswc\n1,夜に駆ける,YOASOBI,,\n2,夜に駆ける,LiSA,,\n", encoding="utf-8"
+    )
+    out = tmp_path / "matches.csv"
+    args = ["identify", "--works", str(tmp_path / "works.csv"), "--usage", str(tmp_path / "usage.csv")]
+    assert main([*args, "--out", str(out), "--quiet"]) == 0
+    got = {r["line_id"]: (r["work_id"], r["score"], r["decision"]) for r in _rows(out)}
+    # YOASOBI recorded J001, the one of the two works of this title; nobody recorded either by LiSA
+    assert got["1"] == ("J001", "0.900", "auto")
+    assert got["2"][2] == "review"

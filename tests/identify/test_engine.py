@@ -175,7 +175,9 @@ def _works_and_query(draw: st.DrawFn) -> tuple[list[WorkEntry], Query]:
     titles = st.lists(st.sampled_from(_WORDS), min_size=1, max_size=3).map(" ".join)
     names = st.lists(st.sampled_from(_NAMES), max_size=2, unique=True).map(tuple)
     count = draw(st.integers(1, 40))
-    works = [WorkEntry(f"W{i:03d}", draw(titles), (), draw(names)) for i in range(count)]
+    works = [
+        WorkEntry(f"W{i:03d}", draw(titles), (), draw(names), performers=draw(names)) for i in range(count)
+    ]
     query = Query(draw(titles), draw(names), draw(st.sampled_from(["", "W000", "W999"])))
     return works, query
 
@@ -190,3 +192,66 @@ def test_decisions_do_not_depend_on_the_order_of_the_works(case: tuple[list[Work
     assert [c.work_id for c in forward.candidates] == [c.work_id for c in backward.candidates]
     if forward.decision == AUTO:  # an automatic decision names a work whose title or code agrees
         assert forward.score >= 0.9
+
+
+_RECORDED = [
+    WorkEntry("R1", "夜に駆ける", ("ヨルニカケル",), ("Ayase",), performers=("YOASOBI",)),
+    WorkEntry("R2", "夜に駆ける", (), ("山田 太郎",), performers=("鈴木 花子", "The Blue Notes")),
+    WorkEntry("R3", "夜に駆ける", (), ("佐藤 次郎",), performers=("The Blue Notes",)),
+    WorkEntry("R4", "星の鼓動と港の歌", ("ホシノコドウトミナトノウタ",), ("村田 明美",)),
+    WorkEntry("R5", "Silver Lullaby of Gold", (), ("Mary Smith",)),
+    WorkEntry("R6", "Silver Lullaby of Gold", (), ("John Brown",)),
+    WorkEntry("R7", "蝶の虹と光の鼓動", (), ("森 薫",)),
+    WorkEntry("R8", "蝶の虹と花の鼓動", (), ("林 修",)),  # a look-alike title, another writer
+]
+
+
+@pytest.fixture(scope="module")
+def recorded() -> WorkIndex:
+    return WorkIndex(_RECORDED)
+
+
+def test_the_performer_of_one_recording_of_the_title_settles_it(recorded: WorkIndex) -> None:
+    for query in (
+        Query("夜に駆ける", ("YOASOBI",)),
+        Query("よるにかける (TV size)", ("yoasobi",)),  # the reading, decorated
+        Query("夜に駆ける", ("花子 鈴木",)),  # the performer of one of R2's recordings, in the other order
+    ):
+        result = recorded.identify(query)
+        assert result.decision == AUTO and result.method == "performer", (query, result)
+        assert result.score == recorded.thresholds.auto
+    assert recorded.identify(Query("夜に駆ける", ("YOASOBI",))).work_id == "R1"
+    assert recorded.identify_many([Query("夜に駆ける", ("花子 鈴木",))])[0].work_id == "R2"
+
+
+def test_a_performer_of_two_works_of_the_title_or_of_none_leaves_it_to_review(recorded: WorkIndex) -> None:
+    shared = recorded.identify(Query("夜に駆ける", ("The Blue Notes",)))  # recorded R2 and R3
+    assert shared.decision == REVIEW
+    unknown = recorded.identify(Query("夜に駆ける", ("LiSA",)))
+    assert unknown.decision == REVIEW
+    # a writer of the title named beside the performer: the writer decides, not the recording
+    writer = recorded.identify(Query("夜に駆ける", ("YOASOBI", "山田 太郎")))
+    assert (writer.decision, writer.work_id) == (AUTO, "R2")
+
+
+def test_one_typo_beside_exact_names_is_automatic_when_no_other_title_is_near(recorded: WorkIndex) -> None:
+    typos = ("星の鼓動と港の唄歌", "星の動鼓と港の歌", "ホシノコドウトミナトノウタタ")
+    typos += ("Hoshi no Kodou to Minato no Utaa",)
+    for title in typos:
+        result = recorded.identify(Query(title, ("村田 明美",)))
+        assert (result.decision, result.work_id) == (AUTO, "R4"), (title, result)
+    # the same typo without the writer, or beside another name, is not automatic
+    assert recorded.identify(Query("星の動鼓と港の歌")).decision != AUTO
+    assert recorded.identify(Query("星の動鼓と港の歌", ("山田 太郎",))).decision != AUTO
+
+
+def test_a_typo_near_two_titles_is_not_settled_by_the_names(recorded: WorkIndex) -> None:
+    # one edit from R7's title, two from R8's (another writer's): not automatic
+    near = recorded.identify(Query("蝶の虹と光の動鼓", ("森 薫",)))
+    assert near.decision == REVIEW and near.work_id == "R7"
+    # without the look-alike the same typo is automatic
+    alone = WorkIndex([w for w in _RECORDED if w.work_id != "R8"]).identify(Query("蝶の虹と光の動鼓", ("森 薫",)))
+    assert (alone.decision, alone.work_id) == (AUTO, "R7")
+    # two edits from the named writer's title are not a typo
+    far = recorded.identify(Query("蝶の虹と光動の鼓", ("森 薫",)))
+    assert far.decision == REVIEW and far.work_id == "R7"

@@ -94,3 +94,21 @@ def test_accounts_are_checked_and_stored(registry_db: str, tmp_path: Path) -> No
         "bad.csv:3: party: no party with IPI name number or reference '00000000000'",
     ]
     assert m.BankAccount.objects.get(party=writer).updated_on == dt.date(2026, 4, 1)  # nothing stored from bad.csv
+
+
+def test_performers_of_recorded_works_identify_a_line_that_names_only_the_performer(registry_db: str) -> None:
+    from bunpai.identify.engine import AUTO, REVIEW, Query
+    from bunpai.services.intake import registry_index
+    from bunpai.services.registry import import_cwr
+    from bunpai.store import models as m
+
+    import_cwr(read_bytes(_nat_file(), "CW260001NAT_038.V21"), received_on=dt.date(2026, 3, 2))
+    stored = m.Work.objects.get(submitter_work_number="DW000001")
+    index, _codes = registry_index()
+    # the performer is nobody the registry knows for this work: the title alone is not enough
+    assert index.identify(Query("夜空の花火", ("ハナビ シスターズ",))).decision == REVIEW
+    recording = m.Recording.objects.create(work=stored, isrc="JPA012600001")
+    recording.performers.add(m.Performer.objects.create(name="ハナビ", first_name="シスターズ"))
+    index, _codes = registry_index()
+    match = index.identify(Query("夜空の花火", ("ハナビ シスターズ",)))
+    assert (match.decision, match.work_id, match.method) == (AUTO, stored.society_code, "performer")

@@ -1,6 +1,7 @@
 """Files of ``bunpai identify``: a works list, a usage list and the matches written back (照合ファイル).
 
-* ``works.csv``: ``work_id,title,alt_titles,creators,iswc`` (lists separated by ``|``);
+* ``works.csv``: ``work_id,title,alt_titles,creators,iswc`` and optionally ``performers`` (the
+  performers of the work's registered recordings; lists separated by ``|``);
 * ``usage.csv``: ``line_id,title,creators,work_code,iswc`` (``work_code`` is a ``work_id``);
 * ``matches.csv``: ``line_id,work_id,score,decision`` with decision ``auto``, ``review`` or ``none``.
 
@@ -53,15 +54,18 @@ def _iswc(problems: Problems, file: str, line: int, value: str | None) -> str:
 
 
 def read_works(path: Path, problems: Problems) -> list[WorkEntry]:
-    frame = read_table(path.parent, path.name, ["work_id", "title"], ["alt_titles", "creators", "iswc"], problems)
+    optional = ["alt_titles", "creators", "iswc", "performers"]
+    frame = read_table(path.parent, path.name, ["work_id", "title"], optional, problems)
     if frame is None:
         return []
-    for column in ("alt_titles", "creators", "iswc"):
+    for column in optional:
         if column not in frame.columns:
             frame = frame.with_columns(pl.lit(None, pl.String).alias(column))
     works: list[WorkEntry] = []
     seen: set[str] = set()
-    for line, work_id, title, alt, creators, iswc in frame.select(LINE, *WORKS_COLUMNS).iter_rows():
+    for line, work_id, title, alt, creators, iswc, performers in frame.select(
+        LINE, *WORKS_COLUMNS, "performers"
+    ).iter_rows():
         if not work_id:
             problems.add(path.name, line, "work_id", "missing value")
             continue
@@ -72,7 +76,8 @@ def read_works(path: Path, problems: Problems) -> list[WorkEntry]:
             problems.add(path.name, line, "title", "missing value")
             continue
         seen.add(work_id)
-        works.append(WorkEntry(work_id, title, _split(alt), _split(creators), _iswc(problems, path.name, line, iswc)))
+        iswc = _iswc(problems, path.name, line, iswc)
+        works.append(WorkEntry(work_id, title, _split(alt), _split(creators), iswc, performers=_split(performers)))
     return works
 
 

@@ -30,6 +30,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import polars as pl
 from rapidfuzz import fuzz, process
+from rapidfuzz.distance import OSA
 
 from bunpai.identify.normalise import learning, name_block_key, name_keys, name_tokens, phonetic_key, text_key
 
@@ -61,6 +62,9 @@ class WorkEntry:
     creators: tuple[str, ...] = ()
     iswc: str = ""
     isrcs: tuple[str, ...] = ()
+    # The performers of the work's registered recordings (原盤の実演家): a line that names only
+    # the performer is settled by them when one work of its title has that performer.
+    performers: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -140,6 +144,7 @@ class WorkIndex:
         self.names: list[tuple[tuple[str, ...], ...]] = []
         self.tokens: list[tuple[tuple[str, ...], ...]] = []
         self.name_sets: list[frozenset[str]] = []
+        self.performer_sets: dict[int, frozenset[str]] = {}
         self._name_set_cache: dict[tuple[str, ...], frozenset[str]] = {}
         self.by_code: dict[str, int] = {}
         self.by_iswc: dict[str, list[int]] = {}
@@ -152,6 +157,7 @@ class WorkIndex:
         # differ only in how they write the same names or decorate the same title share them.
         self._closest: dict[tuple[str, str, int], frozenset[int]] = {}
         self._title_scores: dict[tuple[str, str], dict[int, float]] = {}
+        self._trigrams: dict[tuple[str, int, int], list[int]] = {}
         self._rank_of_id: np.ndarray | None = None
         self._name_offsets = np.zeros(1, dtype=np.int64)
         self._name_keys = pl.Series("nkey", [], dtype=pl.String)
@@ -192,6 +198,8 @@ class WorkIndex:
             if len(self._name_set_cache) < 1_000_000:
                 self._name_set_cache[work.creators] = name_set
         self.name_sets.append(name_set)
+        if work.performers:
+            self.performer_sets[index] = frozenset(k for p in work.performers for k in name_keys(p))
         for key in {name_block_key(c) for c in work.creators}:
             if key:
                 self.by_name.setdefault(key, []).append(index)
@@ -241,7 +249,17 @@ class WorkIndex:
         }
 
     # ---------------------------------------------------------------------------- candidates
-    def _trigram_candidates(self, key: str, limit: int) -> list[int]:
+    def _trigram_candidates(self, key: str, limit: int, rarest: int = 8) -> list[int]:
+        """The works sharing most of the rarest trigrams of a reading key (remembered per key:
+        distinct lines often share a title)."""
+        remembered = self._trigrams.get((key, limit, rarest))
+        if remembered is None:
+            remembered = self._trigram_search(key, limit, rarest)
+            if len(self._trigrams) < 1 << 18:
+                self._trigrams[(key, limit, rarest)] = remembered
+        return remembered
+
+    def _trigram_search(self, key: str, limit: int, rarest: int) -> list[int]:
         grams = _trigram_ids(key)
         if not grams:
             return []
@@ -250,7 +268,7 @@ class WorkIndex:
         chosen: list[np.ndarray] = []
         budget = 6_000
         used = 0
-        for n, start in spans[:8]:  # the rarest trigrams first (ties by trigram id)
+        for n, start in spans[:rarest]:  # the rarest trigrams first (ties by trigram id)
             if n == 0:
                 used += 1
                 continue
@@ -266,10 +284,19 @@ class WorkIndex:
         keep = counts >= need
         hits, counts = hits[keep], counts[keep]
         if hits.size > limit:
-            # Ties are broken by work id, never by position in the index: the same works in
-            # another order give the same candidates.
-            top = np.lexsort((self._id_rank()[hits], -counts))[:limit]
-            hits = hits[top]
+            # Only works with at least the count of the limit-th best can be among the first:
+            # they alone are sorted. Ties are broken by work id, never by position in the index:
+            # the same works in another order give the same candidates.
+            rank = self._id_rank()
+            floor = np.partition(counts, hits.size - limit)[hits.size - limit]
+            above = counts > floor
+            tied = hits[counts == floor]
+            wanted = limit - int(above.sum())
+            if tied.size > wanted:  # the ties of the last place: those first in work id order
+                tied = tied[np.argpartition(rank[tied], wanted - 1)[:wanted]]
+            hits = np.concatenate((hits[above], tied))
+            counts = np.concatenate((counts[above], np.full(tied.size, floor, dtype=counts.dtype)))
+            hits = hits[np.lexsort((rank[hits], -counts))]
         return hits.tolist()  # type: ignore[no-any-return]
 
     def _id_rank(self) -> np.ndarray:
@@ -404,7 +431,83 @@ class WorkIndex:
             more = set(self._trigram_candidates(phon, th.max_candidates * 2)) - pool
             if more:
                 candidates, _ = self._rank(pool | more, text, phon, names, tokens)
-        return self._decide(candidates, conflict)
+        result = self._decide(candidates, conflict)
+        if result.decision == AUTO or not names or conflict:
+            return result
+        if exact:
+            if self.performer_sets:
+                return self._by_performer(candidates, exact, names, text, phon) or result
+            return result
+        return self._by_typo(candidates, text, phon) or result
+
+    def _by_typo(self, candidates: list[Candidate], text: str, phon: str) -> Result | None:
+        """A title that no work has, one edit (a letter left out, added, changed, or two letters
+        swapped) from a title of the best candidate, every name of the line one of its writers
+        exactly, and no other work within two edits of the title: that work, lifted to the
+        automatic score, if it then beats every other candidate by the margin."""
+        th = self.thresholds
+        if not candidates or candidates[0].creator_score != 1.0:
+            return None
+        best = candidates[0]
+        rest = list(candidates[1:])
+        if rest and th.auto - rest[0].score < th.margin:
+            return None
+        index = self.by_code[best.work_id]
+        if not self._within(index, text, phon, 1, 5):
+            return None
+        # Works near the line's title or near the work's own (a mistyped reading may share few
+        # rare trigrams with anything).
+        others = {self.by_code[c.work_id] for c in candidates[1:]}
+        for key in {phon, *self.phon_keys[index]}:
+            others.update(self._trigram_candidates(key, th.max_candidates * 2, rarest=16))
+        others.discard(index)
+        if others:
+            text_keys, phon_keys = self.text_keys, self.phon_keys
+            for line_key, keys in (
+                (text, [k for i in others for k in text_keys[i]]),
+                (phon, [k for i in others for k in phon_keys[i]]),
+            ):
+                if line_key and process.extractOne(line_key, keys, scorer=OSA.distance, score_cutoff=2) is not None:
+                    return None
+        lifted = Candidate(best.work_id, th.auto, best.title_score, best.creator_score)
+        return Result(AUTO, best.work_id, th.auto, "title", (lifted, *rest))
+
+    def _within(self, index: int, text: str, phon: str, edits: int, shortest: int) -> bool:
+        """Whether a text key or a reading key of the work is within ``edits`` edits (optimal
+        string alignment: a swap of two neighbours is one edit) of the line's, among keys of at
+        least ``shortest`` characters."""
+        for line_key, keys in ((text, self.text_keys[index]), (phon, self.phon_keys[index])):
+            if not line_key:
+                continue
+            for key in keys:
+                if len(key) >= shortest and OSA.distance(line_key, key, score_cutoff=edits) <= edits:
+                    return True
+        return False
+
+    def _by_performer(
+        self, candidates: list[Candidate], exact: set[int], names: Sequence[tuple[str, ...]], text: str, phon: str
+    ) -> Result | None:
+        """A line whose names are no writer of any work of its title (or of its reading), one of
+        them the performer of a registered recording of exactly one of those works: that work,
+        lifted to the automatic score, if it then beats every other candidate by the margin."""
+        th = self.thresholds
+        line_keys = {k for keys in names for k in keys}
+        sets = self.name_sets
+        if any(not sets[i].isdisjoint(line_keys) for i in exact):
+            return None
+        performers = self.performer_sets
+        recorded = [i for i in exact if not performers.get(i, frozenset()).isdisjoint(line_keys)]
+        if len(recorded) != 1:
+            return None
+        work_id = self.ids[recorded[0]]
+        title_score = _round4(self._title_score(recorded[0], text, phon))
+        if title_score < 0.97:
+            return None
+        lifted = Candidate(work_id, th.auto, title_score, 0.0)
+        others = [c for c in candidates if c.work_id != work_id]
+        if others and th.auto - others[0].score < th.margin:
+            return None
+        return Result(AUTO, work_id, th.auto, "performer", (lifted, *others)[: th.max_candidates])
 
     @staticmethod
     def _names(query: Query) -> tuple[tuple[tuple[str, ...], ...], tuple[tuple[str, ...], ...]]:

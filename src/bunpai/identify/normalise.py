@@ -86,7 +86,7 @@ def strip_decorations(text: str) -> str:
     return value
 
 
-@functools.lru_cache(maxsize=1 << 20)
+@functools.lru_cache(maxsize=1 << 21)  # a million works' titles and their registered readings
 def text_key(text: str) -> str:
     """Script-preserving key: NFKC, lower case, hiragana, no long-vowel marks, punctuation or spaces."""
     value = _ascii_fold(strip_decorations(text)).translate(_KATAKANA)
@@ -240,8 +240,13 @@ def romanise(text: str) -> str:
     value = _ascii_fold(strip_decorations(text))
     if _HAS_WIDE.search(value):
         value = _romanise_wide(value)
-        if _HAS_WIDE.search(value):  # other scripts: whatever pykakasi makes of them
-            value = " ".join(p["hepburn"] for p in _convert(value)).lower()
+        if _HAS_WIDE.search(value):
+            if all(unicodedata.category(c)[0] not in "LN" for c in _HAS_WIDE.findall(value)):
+                # Only wide marks left ("・", a lone "゛"): kept as words of their own, as pykakasi
+                # would keep them, without its pass over the whole (romanised) text.
+                value = _HAS_WIDE.sub(lambda m: f" {m.group()} ", value)
+            else:  # other scripts: whatever pykakasi makes of them
+                value = " ".join(p["hepburn"] for p in _convert(value)).lower()
     return " ".join(value.split())
 
 
@@ -253,7 +258,7 @@ def fold_romaji(text: str) -> str:
     return _REPEATS.sub(r"\1", value)
 
 
-@functools.lru_cache(maxsize=1 << 20)
+@functools.lru_cache(maxsize=1 << 21)  # a million works' titles and their registered readings
 def phonetic_key(text: str) -> str:
     """Reading key: romanised, folded (``東京`` = ``とうきょう`` = ``Tokyo`` = ``toukyou``)."""
     return fold_romaji(romanise(text))

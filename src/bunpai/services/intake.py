@@ -86,8 +86,26 @@ def _build_registry_index(db: str) -> tuple[WorkIndex, dict[str, int]]:
     isrcs: dict[int, list[str]] = {}
     for work_id, isrc in sm.Recording.objects.using(db).exclude(isrc="").values_list("work_id", "isrc"):
         isrcs.setdefault(work_id, []).append(isrc)
+    performers: dict[int, list[str]] = {}
+    played = (
+        sm.Recording.performers.through.objects.using(db)
+        .values_list("recording__work_id", "performer__name", "performer__first_name")
+        .order_by("recording__work_id", "id")
+    )
+    for work_id, last, first in played:
+        full = f"{last} {first}".strip()
+        if full not in performers.setdefault(work_id, []):
+            performers[work_id].append(full)
     entries = [
-        WorkEntry(code, title, tuple(alt.get(pk, ())), tuple(names.get(pk, ())), iswc, tuple(isrcs.get(pk, ())))
+        WorkEntry(
+            code,
+            title,
+            tuple(alt.get(pk, ())),
+            tuple(names.get(pk, ())),
+            iswc,
+            tuple(isrcs.get(pk, ())),
+            tuple(performers.get(pk, ())),
+        )
         for pk, code, title, iswc in works
     ]
     return WorkIndex(entries), {code: pk for pk, code, _, _ in works}
