@@ -51,7 +51,7 @@ from bunpai.formats.broadcast_input import (
     check_pending_usage,
     locate_usage_problems,
 )
-from bunpai.formats.tables import Problems
+from bunpai.formats.tables import Problems, ratio_texts
 
 _INT64_LIMIT = 2**63 - 1
 _INT128_SAFE = 2**125
@@ -293,11 +293,8 @@ def _ratio_texts(numerators: pl.Series, denominator: int) -> pl.Series:
             return numerators.replace_strict(distinct, _ratio_texts(distinct, denominator), return_dtype=pl.String)
     top = numerators.max()
     if denominator <= _INT64_LIMIT and top is not None and int(top) <= _INT64_LIMIT:  # type: ignore[arg-type]
-        num = numerators.cast(pl.Int64).to_numpy()
-        divisor = np.gcd(num, np.int64(denominator))
-        divisor[divisor == 0] = 1
-        frame = pl.DataFrame({"n": num // divisor, "d": np.int64(denominator) // divisor})
-        return frame.select(pl.col("n").cast(pl.String) + "/" + pl.col("d").cast(pl.String)).to_series()
+        numerators = numerators.cast(pl.Int64)
+        return ratio_texts(numerators, pl.repeat(denominator, numerators.len(), dtype=pl.Int64, eager=True))
     return pl.Series([format_ratio(Fraction(int(n), denominator)) for n in numerators.to_list()], dtype=pl.String)
 
 
@@ -752,6 +749,10 @@ def distribute_frames(
     def add_totals(into: _LineTotals, p: np.ndarray, fund_np: np.ndarray, gross: np.ndarray) -> None:
         into.add(fund_np, payee_np[p] * n_groups + fund_np // 2, gross)
 
+    def add_line_totals(into: _LineTotals, lines: pl.DataFrame) -> None:
+        fund_np = (lines["g"].cast(pl.Int64) * 2 + lines["r"].cast(pl.Int64)).to_numpy()
+        add_totals(into, lines["p"].to_numpy(), fund_np, lines["gross_yen"].to_numpy())
+
     group_enum = pl.Series(group_ids, dtype=pl.Enum(group_ids)) if group_ids else pl.Series([], dtype=pl.String)
     right_enum = pl.Series(right_names, dtype=pl.Enum(right_names))
     # The work ids in their stored type (integers in the compact layout), by rank.
@@ -799,12 +800,7 @@ def distribute_frames(
         for start, end in cuts:
             lines = integer_lines(start, end)
             if taking is not None:
-                add_totals(
-                    taking,
-                    lines["p"].to_numpy(),
-                    (lines["g"].cast(pl.Int64) * 2 + lines["r"].cast(pl.Int64)).to_numpy(),
-                    lines["gross_yen"].to_numpy(),
-                )
+                add_line_totals(taking, lines)
             yield form(lines)
         if taking is not None:
             line_totals.take(taking)
@@ -819,13 +815,7 @@ def distribute_frames(
                 pair, fund_np, _raw, _share, gross = narrow_lines(start, end)
                 add_totals(taking, pair_p[pair], fund_np, gross)
             else:
-                lines = integer_lines(start, end)
-                add_totals(
-                    taking,
-                    lines["p"].to_numpy(),
-                    (lines["g"].cast(pl.Int64) * 2 + lines["r"].cast(pl.Int64)).to_numpy(),
-                    lines["gross_yen"].to_numpy(),
-                )
+                add_line_totals(taking, integer_lines(start, end))
         line_totals.take(taking)
 
     def count_lines() -> int:

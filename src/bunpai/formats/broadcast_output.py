@@ -11,10 +11,10 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import polars as pl
 
 from bunpai.formats.prc_output import write_output
+from bunpai.formats.tables import ratio_texts
 
 OUTPUT_TABLES = ("statement_lines.csv", "payees.csv", "held.csv", "work_points.csv")
 
@@ -79,24 +79,9 @@ def _reduced_texts(numerator: str, denominator: str) -> pl.Expr:
     """``n/d`` in lowest terms of two integer columns (as ``format_ratio`` writes them)."""
     num, den = pl.col(numerator), pl.col(denominator)
     return pl.struct(num, den).map_batches(
-        lambda parts: _ratio_series(parts.struct.field(numerator), parts.struct.field(denominator)),
+        lambda parts: ratio_texts(parts.struct.field(numerator), parts.struct.field(denominator)),
         return_dtype=pl.String,
     )
-
-
-def _ratio_series(numerator: pl.Series, denominator: pl.Series) -> pl.Series:
-    if numerator.dtype == pl.Int64 and denominator.dtype == pl.Int64:
-        num, den = numerator.to_numpy(), denominator.to_numpy()
-        divisor = np.gcd(num, den)
-        divisor[divisor == 0] = 1
-        frame = pl.DataFrame({"n": num // divisor, "d": den // divisor})
-        return frame.select(pl.col("n").cast(pl.String) + "/" + pl.col("d").cast(pl.String)).to_series()
-    from fractions import Fraction
-
-    from bunpai.core.money import format_ratio
-
-    pairs = zip(numerator.to_list(), denominator.to_list(), strict=True)
-    return pl.Series([format_ratio(Fraction(int(n), int(d))) for n, d in pairs], dtype=pl.String)
 
 
 def scan_statement_lines(result_dir: Path) -> pl.LazyFrame:

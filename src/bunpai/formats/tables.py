@@ -442,3 +442,20 @@ def reduce_ratio(frame: pl.DataFrame, numerator: str, denominator: str) -> pl.Da
         pl.Series(numerator, num.astype(np.int64) // divisor, dtype=pl.Int64),
         pl.Series(denominator, den.astype(np.int64) // divisor, dtype=pl.Int64),
     )
+
+
+def ratio_texts(numerator: pl.Series, denominator: pl.Series) -> pl.Series:
+    """``n/d`` in lowest terms of integer columns, as :func:`bunpai.core.money.format_ratio` writes
+    them (NumPy gcd when both are 64-bit, exact Python fractions otherwise)."""
+    if numerator.dtype == pl.Int64 and denominator.dtype == pl.Int64:
+        num, den = numerator.to_numpy(), denominator.to_numpy()
+        divisor = np.gcd(num, den)
+        divisor[divisor == 0] = 1
+        frame = pl.DataFrame({"n": num // divisor, "d": den // divisor})
+        return frame.select(pl.col("n").cast(pl.String) + "/" + pl.col("d").cast(pl.String)).to_series()
+    from fractions import Fraction
+
+    from bunpai.core.money import format_ratio
+
+    pairs = zip(numerator.to_list(), denominator.to_list(), strict=True)
+    return pl.Series([format_ratio(Fraction(int(n), int(d))) for n, d in pairs], dtype=pl.String)
