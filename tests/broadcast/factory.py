@@ -64,3 +64,27 @@ def write_folder(
     ):
         write_csv(folder / name, COLUMNS[name], rows)
     return folder
+
+
+def typed_usage_lines(folder: Path) -> Any:
+    """The lines of ``folder/usage.csv`` in the engine's types (integer work ids and durations,
+    boolean ``recorded``, the sampling rate as ``sampling_num``/``sampling_den``), for writing them
+    as Parquet."""
+    from fractions import Fraction
+
+    import polars as pl
+
+    usage = pl.read_csv(folder / "usage.csv", infer_schema=False)
+    rates = [Fraction(r) if r else Fraction(1) for r in usage["sampling_rate"].fill_null("").to_list()]
+    return usage.select(
+        "line_id",
+        "station_id",
+        pl.col("work_id").cast(pl.Int64),
+        "outcome",
+        pl.col("duration_s").cast(pl.Int64),
+        "method",
+        (pl.col("recorded") == "yes").fill_null(False).alias("recorded"),
+    ).with_columns(
+        pl.Series("sampling_num", [r.numerator for r in rates], dtype=pl.Int64),
+        pl.Series("sampling_den", [r.denominator for r in rates], dtype=pl.Int64),
+    )

@@ -26,7 +26,7 @@ from bunpai.formats.broadcast_parquet import write_rights, write_usage_part
 from bunpai.formats.tables import InputError
 from bunpai.rules import broadcast_ruleset_for, prc_ruleset_for
 from bunpai.services.broadcast import compute_quarter, write_run
-from tests.broadcast.factory import write_folder
+from tests.broadcast.factory import typed_usage_lines, write_folder
 from tests.broadcast.strategies import quarters
 
 SETTINGS = settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -64,20 +64,7 @@ def _share(text: str | None) -> Fraction | None:
 
 def _compact(folder: Path, parts_per_month: int = 2) -> None:
     """Replace usage.csv and rights.csv by the compact Parquet layout (the same lines and rows)."""
-    usage = pl.read_csv(folder / "usage.csv", infer_schema=False)
-    rates = [Fraction(r) if r else Fraction(1) for r in usage["sampling_rate"].fill_null("").to_list()]
-    typed = usage.select(
-        "line_id",
-        "station_id",
-        pl.col("work_id").cast(pl.Int64),
-        "outcome",
-        pl.col("duration_s").cast(pl.Int64),
-        "method",
-        (pl.col("recorded") == "yes").fill_null(False).alias("recorded"),
-    ).with_columns(
-        pl.Series("sampling_num", [r.numerator for r in rates], dtype=pl.Int64),
-        pl.Series("sampling_den", [r.denominator for r in rates], dtype=pl.Int64),
-    )
+    typed = typed_usage_lines(folder)
     (folder / "usage.csv").unlink()
     for i, month in enumerate(MONTHS):
         lines = typed.gather_every(len(MONTHS), offset=i)

@@ -4,7 +4,6 @@ the columnar engine equals the row-by-row rules, and the result equals the CSV f
 from __future__ import annotations
 
 import tempfile
-from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
@@ -15,7 +14,7 @@ from bunpai.core.broadcast.reference import distribute
 from bunpai.engine.broadcast import distribute_frames, quarter_input_from_frames, result_from_outcome
 from bunpai.formats.broadcast_input import read_input
 from bunpai.rules import broadcast_ruleset_for, prc_ruleset_for
-from tests.broadcast.factory import write_folder
+from tests.broadcast.factory import typed_usage_lines, write_folder
 from tests.broadcast.strategies import quarters
 
 SETTINGS = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -31,20 +30,7 @@ def _numbered(data: dict[str, Any]) -> dict[str, Any]:
 
 def _as_parquet(folder: Path) -> None:
     """Replace usage.csv by usage/month=…/part-0.parquet with integer work ids and sampling columns."""
-    usage = pl.read_csv(folder / "usage.csv", infer_schema=False)
-    rates = [Fraction(r) if r else Fraction(1) for r in usage["sampling_rate"].fill_null("").to_list()]
-    typed = usage.select(
-        "line_id",
-        "station_id",
-        pl.col("work_id").cast(pl.Int64),
-        "outcome",
-        pl.col("duration_s").cast(pl.Int32),
-        "method",
-        (pl.col("recorded") == "yes").fill_null(False).alias("recorded"),
-    ).with_columns(
-        pl.Series("sampling_num", [r.numerator for r in rates], dtype=pl.Int32),
-        pl.Series("sampling_den", [r.denominator for r in rates], dtype=pl.Int32),
-    )
+    typed = typed_usage_lines(folder).with_columns(pl.col("duration_s", "sampling_num", "sampling_den").cast(pl.Int32))
     (folder / "usage.csv").unlink()
     months = ["2026-04", "2026-05", "2026-06"]
     for i, month in enumerate(months):
