@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import random
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -255,3 +257,18 @@ def test_a_typo_near_two_titles_is_not_settled_by_the_names(recorded: WorkIndex)
     # two edits from the named writer's title are not a typo
     far = recorded.identify(Query("蝶の虹と光動の鼓", ("森 薫",)))
     assert far.decision == REVIEW and far.work_id == "R7"
+
+
+@pytest.mark.parametrize("order", ["work id", "reversed", "shuffled"])
+def test_ties_among_blocking_candidates_go_to_the_first_work_ids(order: str) -> None:
+    # 100 works of one title (other writers): a mistyped title finds them all through the
+    # trigrams with the same count, more than the search keeps; those kept are the first by work id
+    # whatever order the works were added in.
+    works = [WorkEntry(f"S{i:03d}", "Moonlight Serenade", (), (f"Writer {i}",)) for i in range(100)]
+    if order == "reversed":
+        works.reverse()
+    elif order == "shuffled":
+        random.Random(7).shuffle(works)
+    result = WorkIndex(works).identify(Query("Moonlite Serenade", ("Nobody Known",)))
+    assert [c.work_id for c in result.candidates] == [f"S{i:03d}" for i in range(20)]
+    assert result.decision == NONE  # a weak title alone

@@ -26,6 +26,7 @@ from __future__ import annotations
 import gc
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 import numpy as np
 import polars as pl
@@ -67,9 +68,9 @@ class WorkEntry:
     performers: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True)
-class Query:
-    """What a reported line says about its work."""
+class Query(NamedTuple):
+    """What a reported line says about its work (a tuple: identical lines are found by the
+    tuple's own hash, hundreds of thousands of them per report month)."""
 
     title: str
     creators: tuple[str, ...] = ()
@@ -159,6 +160,7 @@ class WorkIndex:
         self._title_scores: dict[tuple[str, str], dict[int, float]] = {}
         self._trigrams: dict[tuple[str, int, int], list[int]] = {}
         self._rank_of_id: np.ndarray | None = None
+        self._in_id_order = False
         self._name_offsets = np.zeros(1, dtype=np.int64)
         self._name_keys = pl.Series("nkey", [], dtype=pl.String)
         # The index is millions of small long-lived objects: the cyclic collector is paused while
@@ -293,10 +295,11 @@ class WorkIndex:
             tied = hits[counts == floor]
             wanted = limit - int(above.sum())
             if tied.size > wanted:  # the ties of the last place: those first in work id order
-                tied = tied[np.argpartition(rank[tied], wanted - 1)[:wanted]]
+                # (hits are ascending, so when the works are in work id order these come first)
+                tied = tied[:wanted] if self._in_id_order else tied[np.argpartition(rank[tied], wanted - 1)[:wanted]]
             hits = np.concatenate((hits[above], tied))
             counts = np.concatenate((counts[above], np.full(tied.size, floor, dtype=counts.dtype)))
-            hits = hits[np.lexsort((rank[hits], -counts))]
+            hits = hits[np.lexsort((hits if self._in_id_order else rank[hits], -counts))]
         return hits.tolist()  # type: ignore[no-any-return]
 
     def _id_rank(self) -> np.ndarray:
@@ -306,6 +309,8 @@ class WorkIndex:
             rank = np.empty(len(self.ids), dtype=np.int64)
             rank[order] = np.arange(len(self.ids))
             self._rank_of_id = rank
+            # Works added in work id order (as a database gives them): the rank is the position.
+            self._in_id_order = bool(np.array_equal(order, np.arange(len(self.ids))))
         return self._rank_of_id
 
     # ------------------------------------------------------------------------------- scoring
