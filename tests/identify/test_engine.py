@@ -272,3 +272,15 @@ def test_ties_among_blocking_candidates_go_to_the_first_work_ids(order: str) -> 
     result = WorkIndex(works).identify(Query("Moonlite Serenade", ("Nobody Known",)))
     assert [c.work_id for c in result.candidates] == [f"S{i:03d}" for i in range(20)]
     assert result.decision == NONE  # a weak title alone
+
+
+def test_a_reading_never_depends_on_an_index_built_before() -> None:
+    # "明日" and "日本" learned while another works set was indexed must not change how this index
+    # reads "明日香" (asuka, not "ashita" + "kaori") or "日本橋" (nihonbashi), nor how it reads a
+    # line: each index reads with what it learned from its own works.
+    WorkIndex([WorkEntry("A1", "明日", (), ("佐藤 一郎",)), WorkEntry("A2", "日本", (), ("佐藤 一郎",))])
+    works = [WorkEntry("B1", "明日香", (), ("山田 太郎",)), WorkEntry("B2", "日本橋", (), ("鈴木 花子",))]
+    index = WorkIndex(works)
+    assert index.phon_keys == [("asuka",), ("nihonbasi",)]
+    result = index.identify(Query("あすか", ("山田 太郎",)))
+    assert (result.work_id, result.decision) == ("B1", AUTO)

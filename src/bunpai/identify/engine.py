@@ -33,7 +33,16 @@ import polars as pl
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
 
-from bunpai.identify.normalise import learning, name_block_key, name_keys, name_tokens, phonetic_key, text_key
+from bunpai.identify.normalise import (
+    Readings,
+    learning,
+    name_block_key,
+    name_keys,
+    name_tokens,
+    phonetic_key,
+    text_key,
+    use_readings,
+)
 
 AUTO = "auto"
 REVIEW = "review"
@@ -166,6 +175,9 @@ class WorkIndex:
         # The index is millions of small long-lived objects: the cyclic collector is paused while
         # they are made and they are then moved out of its generations (gc.freeze), so that full
         # collections during identification do not walk them again and again.
+        # The readings of kanji learned from these works are this index's own (see Readings).
+        self.readings = Readings()
+        use_readings(self.readings)
         paused = gc.isenabled()
         gc.disable()
         try:
@@ -381,6 +393,7 @@ class WorkIndex:
 
     # ------------------------------------------------------------------------------ identify
     def identify(self, query: Query) -> Result:
+        use_readings(self.readings)
         th = self.thresholds
         text = text_key(query.title) if query.title else ""
         text_hits = self.by_text.get(text, ()) if text else ()
@@ -652,6 +665,7 @@ class WorkIndex:
         """
         # The lines make many small objects and no cycles: the cyclic collector, which would walk
         # every object not frozen with the index again and again, is paused meanwhile.
+        use_readings(self.readings)
         paused = gc.isenabled()
         gc.disable()
         try:

@@ -137,12 +137,36 @@ def _convert(value: str) -> list[dict[str, str]]:
         return out
 
 
-_CHUNKS: dict[str, str] = {}
 _CHUNK_LIMIT = 1 << 18
-# The runs read while an index was being built: only these serve to read a new run piece by piece,
-# so that a line's reading never depends on which other lines were read before it.
-_LEARNED: dict[str, str] = {}
+
+
+class Readings:
+    """The readings of kanji runs of one works index (読みの学習).
+
+    ``learned`` holds the runs read while the index was built: only these serve to read a new run
+    piece by piece, so that a line's reading never depends on which other lines were read before
+    it. ``chunks`` remembers every reading made. Each index has its own: a reading never depends
+    on another index built earlier in the same process (a run "明日" learned from one works set
+    would otherwise change how "明日香" is read against the next).
+    """
+
+    def __init__(self) -> None:
+        self.learned: dict[str, str] = {}
+        self.chunks: dict[str, str] = {}
+
+
+# The readings in use: the last index activated, or those of no index.
+_ACTIVE = [Readings()]
 _LEARNING = [False]
+
+
+def use_readings(readings: Readings) -> None:
+    """Read with ``readings`` from now on. The remembered keys made with other readings are
+    forgotten (a no-op when they are already in use)."""
+    if _ACTIVE[0] is not readings:
+        _ACTIVE[0] = readings
+        for remembered in (romanise, phonetic_key, name_keys, _folded_words, name_tokens, name_block_key):
+            remembered.cache_clear()
 
 
 class learning:
@@ -164,17 +188,19 @@ def _read_chunk(chunk: str) -> str:
     read piece by piece from the learned ones, which keeps a mistyped name or title from costing a
     dictionary look-up of its own.
     """
-    found = _CHUNKS.get(chunk)
+    readings = _ACTIVE[0]
+    chunks, learned = readings.chunks, readings.learned
+    found = chunks.get(chunk)
     if found is not None:
         if _LEARNING[-1]:
-            _LEARNED.setdefault(chunk, found)
+            learned.setdefault(chunk, found)
         return found
     pieces: list[str] = []
     rest = chunk
     while len(rest) > 1:
         for end in range(len(rest) - 1, 1, -1):
-            if rest[:end] in _LEARNED:
-                pieces.append(_LEARNED[rest[:end]])
+            if rest[:end] in learned:
+                pieces.append(learned[rest[:end]])
                 rest = rest[end:]
                 break
         else:
@@ -183,10 +209,10 @@ def _read_chunk(chunk: str) -> str:
         reading = " ".join([*pieces, _read_chunk(rest)]) if rest else " ".join(pieces)
     else:
         reading = " ".join(p["hepburn"] for p in _convert(chunk)).lower()
-    if len(_CHUNKS) < _CHUNK_LIMIT:
-        _CHUNKS[chunk] = reading
+    if len(chunks) < _CHUNK_LIMIT:
+        chunks[chunk] = reading
         if _LEARNING[-1]:
-            _LEARNED[chunk] = reading
+            learned[chunk] = reading
     return reading
 
 
@@ -360,6 +386,7 @@ def country_code(text: str) -> str:
 
 
 __all__ = [
+    "Readings",
     "country_code",
     "fold_romaji",
     "name_block_key",
@@ -371,4 +398,5 @@ __all__ = [
     "split_names",
     "strip_decorations",
     "text_key",
+    "use_readings",
 ]
