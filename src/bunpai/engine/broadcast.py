@@ -458,13 +458,16 @@ def distribute_frames(
 
     # Shares of the works used, counted on the reference date, as integers over S.
     say("shares / 分配率")
-    # The share rows are read as NumPy columns and taken through masks: the frame is never copied.
-    all_rights = frames.rights
+    # The counted share rows in the engine's few integer columns (the full frame may have been
+    # released after reading), read as NumPy columns and taken through masks: never copied. The
+    # frames hand them over, so that they are freed as soon as the shares are known.
+    engine_rows = frames.take_engine_rows()
+    all_rights = engine_rows.rows
     # The works' ranks reach the share rows through their dense key (WORK_KEY): one look-up per
     # distinct work — on the integer ids when both tables have them, else on the text — then an
     # array gather per row.
     w_of_key = np.full(int(all_rights[WORK_KEY].max() or 0) + 1, -1, dtype=np.int64)  # type: ignore[arg-type]
-    shift = _key_shift(all_rights) if work_type.is_integer() else None
+    shift = engine_rows.key_shift if work_type.is_integer() else None
     if shift is not None:
         # Integer work ids whose key is the id shifted by a constant: the used works' keys are
         # computed, not looked up.
@@ -472,7 +475,13 @@ def distribute_frames(
         inside = (used >= 0) & (used < len(w_of_key))
         w_of_key[used[inside]] = work_keys["w"].to_numpy()[inside]
     else:
-        firsts = all_rights.lazy().filter(pl.col("counted")).select(WORK_KEY, "work_id").unique(WORK_KEY).collect()
+        if "work_id" not in all_rights.columns:
+            # Text work ids of the usage lines beside integer ids of the share rows with a shift:
+            # the ids of the keys, from the shift.
+            all_rights = all_rights.with_columns(
+                (pl.col(WORK_KEY).cast(pl.Int64) - (engine_rows.key_shift or 0)).alias("work_id")
+            )
+        firsts = all_rights.lazy().select(WORK_KEY, "work_id").unique(WORK_KEY).collect()
         if firsts.schema["work_id"].is_integer() and work_type.is_integer():
             work_map = firsts.with_columns(pl.col("work_id").cast(pl.Int64)).join(
                 work_keys.with_columns(pl.col("work_key").cast(pl.Int64)), left_on="work_id", right_on="work_key"
@@ -482,19 +491,21 @@ def distribute_frames(
         w_of_key[work_map[WORK_KEY].to_numpy()] = work_map["w"].to_numpy()
         del firsts, work_map
     w_all = w_of_key[all_rights[WORK_KEY].fill_null(0).to_numpy()]
-    rows = np.flatnonzero(all_rights["counted"].to_numpy() & (w_all >= 0))  # the counted rows of works used
+    rows = np.flatnonzero(w_all >= 0)  # the counted rows of works used
     r_w = w_all[rows]
     del w_all, w_of_key
-    share_num = all_rights["share_num"].to_numpy()[rows]
-    share_den = all_rights["share_den"].to_numpy()[rows]
+    share_num = all_rights["share_num"].to_numpy()[rows].astype(np.int64, copy=False)
+    share_den = all_rights["share_den"].to_numpy()[rows].astype(np.int64, copy=False)
     defaults = all_rights["default_shares"].to_numpy()[rows]
     if defaults.any():
         at = np.flatnonzero(defaults)
-        subset = all_rights[rows[at]].with_columns(pl.Series("_at", at))
+        # The default rows' place among engine_rows.defaults (the same rows, in the same order).
+        default_rank = np.cumsum(all_rights["default_shares"].to_numpy()) - 1
+        subset = engine_rows.defaults[default_rank[rows[at]]].with_columns(pl.Series("_at", at))
         resolved = _resolve_default_shares(subset, table)
         share_num[resolved["_at"].to_numpy()] = resolved["share_num"].to_numpy()
         share_den[resolved["_at"].to_numpy()] = resolved["share_den"].to_numpy()
-        del subset, resolved, at
+        del subset, resolved, at, default_rank
     d_share = _lcm(pl.Series(share_den).unique().to_list()) if len(rows) else 1
     if d_share > 2**40:
         raise FastPathUnavailable("share denominators too large")
@@ -513,7 +524,8 @@ def distribute_frames(
     # the right's code r is its RIGHT_KEY less one (the rights' text order).
     paid_of_party = party_index.sort("p")["paid"].fill_null(False).to_numpy()
     r_p = all_rights[PARTY_KEY].cast(pl.Int64).fill_null(-1).to_numpy()[rows]
-    r_r = all_rights[RIGHT_KEY].cast(pl.Int64).to_numpy()[rows] - 1
+    r_r = all_rights[RIGHT_KEY].to_numpy()[rows].astype(np.int64, copy=False) - 1
+    del all_rights, engine_rows
     r_s = share_num * (d_share // share_den)
     r_paid = paid_of_party[np.maximum(r_p, 0)] & (r_p >= 0)
     del rows, share_num, share_den, defaults
@@ -1100,16 +1112,6 @@ def _entries_in_statement_order(
         ]
     )
     return work_index, entries
-
-
-def _key_shift(rights: pl.DataFrame) -> int | None:
-    """c when every share row's WORK_KEY is its integer work id + c (the dense key of ids close
-    together), else None."""
-    if not rights.schema["work_id"].is_integer() or rights.height == 0 or rights["work_id"].null_count():
-        return None
-    difference = rights[WORK_KEY].cast(pl.Int64).to_numpy() - rights["work_id"].cast(pl.Int64).to_numpy()
-    first = int(difference[0])
-    return first if bool((difference == first).all()) else None
 
 
 def _reduce_dense(

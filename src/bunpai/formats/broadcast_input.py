@@ -97,19 +97,68 @@ PARTY_OPTIONAL = (
 
 
 @dataclass
+class EngineShareRows:
+    """The counted share rows in the few columns the columnar engine reads, in file order.
+
+    ``rows``: WORK_KEY, PARTY_KEY, RIGHT_KEY (narrowest integer types), ``share_num``/``share_den``
+    (reduced; 32 bits when every value fits), ``default_shares``, and ``work_id`` only when
+    ``key_shift`` is None. ``key_shift``: c when every share row's WORK_KEY is its integer work id +
+    c (the dense key of integer ids close together), else None. ``defaults``: the rows of ``rows``
+    that take the default share table, with the columns that resolve them, in the same order."""
+
+    rows: pl.DataFrame
+    key_shift: int | None
+    defaults: pl.DataFrame
+
+
+@dataclass
 class BroadcastFrames:
-    """A validated input folder."""
+    """A validated input folder.
+
+    The share rows (``rights``, every column) may be released after reading
+    (:meth:`release_rights`): the engine then reads its slim copy (:meth:`take_engine_rows`), and
+    ``rights`` reads and validates the file again when something asks for every column (the
+    row-by-row path)."""
 
     quarter: Quarter
     parties: pl.DataFrame
     stations: pl.DataFrame
-    rights: pl.DataFrame
+    _rights: pl.DataFrame | None
     usage: pl.LazyFrame
     usage_source: str
     notes: list[str] = field(default_factory=list)
     pending_usage_checks: PendingUsageChecks | None = None
     """Checks of Parquet usage lines not run yet (``read_input(defer_usage_checks=True)``): the
     engine evaluates them in its one pass over the lines, or :func:`check_pending_usage` runs them."""
+    folder: Path | None = None
+    """The input folder, from which released share rows are read again."""
+    _engine_rows: EngineShareRows | None = None
+
+    @property
+    def rights(self) -> pl.DataFrame:
+        """The validated share rows, every column (read again from the folder if released)."""
+        if self._rights is None:
+            assert self.folder is not None, "share rows released without their folder"
+            problems = Problems()
+            self._rights = _rights(self.folder, problems, self.parties["party_id"], self.quarter)
+            problems.raise_if_any()
+            assert self._rights is not None
+        return self._rights
+
+    def release_rights(self) -> None:
+        """Keep only the engine's slim copy of the share rows; the full frame is dropped (a large
+        quarter's share rows with every column take gigabytes) and read again if asked for."""
+        if self._engine_rows is None:
+            self._engine_rows = engine_share_rows(self.rights)
+        if self.folder is not None:
+            self._rights = None
+
+    def take_engine_rows(self) -> EngineShareRows:
+        """The engine's copy of the share rows, handed over: the frames no longer hold it (a later
+        call makes it again from :attr:`rights`)."""
+        rows = self._engine_rows if self._engine_rows is not None else engine_share_rows(self.rights)
+        self._engine_rows = None
+        return rows
 
 
 UsageCheck = tuple[str, pl.Expr, str]
@@ -635,6 +684,51 @@ def _rights(
     return typed.with_columns(pl.Series("default_shares", defaults, dtype=pl.Boolean))
 
 
+def _narrowest(series: pl.Series) -> pl.Series:
+    """An integer column as Int8/Int32 when every value fits (nulls kept), else as it is."""
+    if series.len() == 0:
+        return series
+    low, high = series.min(), series.max()
+    if low is None or high is None:
+        return series
+    for dtype, bits in ((pl.Int8, 7), (pl.Int32, 31)):
+        if -(1 << bits) <= int(low) and int(high) < 1 << bits:  # type: ignore[arg-type]
+            return series.cast(dtype)
+    return series
+
+
+def key_shift(rights: pl.DataFrame) -> int | None:
+    """c when every share row's WORK_KEY is its integer work id + c (the dense key of ids close
+    together), else None."""
+    if not rights.schema["work_id"].is_integer() or rights.height == 0 or rights["work_id"].null_count():
+        return None
+    difference = rights[WORK_KEY].cast(pl.Int64).to_numpy() - rights["work_id"].cast(pl.Int64).to_numpy()
+    first = int(difference[0])
+    return first if bool((difference == first).all()) else None
+
+
+DEFAULT_SHARE_COLUMNS = ("work_id", "party_id", "role", "right", "share_num", "share_den", "default_shares")
+"""The columns of the default-share rows the engine resolves with the share table."""
+
+
+def engine_share_rows(rights: pl.DataFrame) -> EngineShareRows:
+    """The counted share rows in the columns the columnar engine reads (:class:`EngineShareRows`)."""
+    shift = key_shift(rights)
+    counted = rights.filter(pl.col("counted"))
+    columns = [
+        _narrowest(counted[WORK_KEY]),
+        counted[PARTY_KEY],
+        _narrowest(counted[RIGHT_KEY].cast(pl.Int64)),
+        _narrowest(counted["share_num"]),
+        _narrowest(counted["share_den"]),
+        counted["default_shares"],
+    ]
+    if shift is None:
+        columns.append(counted["work_id"])
+    defaults = counted.filter(pl.col("default_shares")).select(DEFAULT_SHARE_COLUMNS)
+    return EngineShareRows(pl.DataFrame(columns), shift, defaults)
+
+
 SHARE_PARTS = ("share_num", "share_den")
 """Integer columns that may replace ``share`` in ``rights.parquet`` (empty both: no share given)."""
 
@@ -1015,7 +1109,7 @@ def read_input(
     month = quarter.distribution_date.month
     if month not in rules.distribution_months:
         notes.append(f"distribution date {quarter.distribution_date.isoformat()} is not in a distribution month")
-    return BroadcastFrames(quarter, parties, stations, rights, usage, source, notes, pending), rules
+    return BroadcastFrames(quarter, parties, stations, rights, usage, source, notes, pending, folder), rules
 
 
 def read_holders(
