@@ -573,7 +573,7 @@ def distribute_frames(
     say("allocation / 分配計算")
     entry_k = (usage_w["w"] * 2 + usage_w["r"].cast(pl.Int64)).to_numpy()
     usage_w = usage_w.with_columns(pl.Series("basic", basic[entry_k]), pl.Series("undetermined", undetermined[entry_k]))
-    del entry_k, basic, undetermined
+    del entry_k, undetermined  # basic is kept, per (work, right), for the work points
     weighted = pl.col("raw").cast(pl.Int128) * pl.col("basic")
     totals: dict[tuple[int, int], int] = {}
     for g, r, value in usage_w.group_by("g", "r").agg(weighted.sum()).iter_rows():
@@ -603,17 +603,73 @@ def distribute_frames(
     if max(top_raw, top_unid) * max(top_fund, 1) * d_share * d_share >= _INT128_SAFE:
         raise FastPathUnavailable("amounts too large for 128-bit arithmetic")
 
-    say("statement lines / 分配明細")
     group_names = pl.Series(group_ids, dtype=pl.String)
     rights_text = pl.Series(right_names, dtype=pl.String)
-    party_ids = party_index.sort("p")["party_id"]
-    payee_of_party = party_index.sort("p")["q"]
 
     def texts(frame: pl.DataFrame) -> list[pl.Series]:
         return [
             group_names.gather(frame["g"].cast(pl.Int64)).alias("fund_group"),
             rights_text.gather(frame["r"].cast(pl.Int64)).alias("right"),
         ]
+
+    # The held lines first: the per-entry columns they read are then freed before the statement
+    # lines' tables are set up.
+    say("held / 保留")
+    undetermined = (
+        usage_w.filter(pl.col("undetermined") > 0)
+        .join(fund_frame, on=["g", "r"], how="inner")
+        .with_columns((pl.col("F") * pl.col("raw") * pl.col("undetermined")).alias("exact"))
+        .filter(pl.col("exact") > 0)
+        .sort("w", "g", "r")
+    )
+    held_u = pl.DataFrame(
+        [
+            pl.Series("kind", [HELD_UNDETERMINED] * undetermined.height, dtype=pl.String),
+            work_ids.gather(undetermined["w"]).alias("key"),
+            *texts(undetermined),
+            (undetermined["exact"] // undetermined["PT"]).cast(pl.Int64).alias("gross_yen"),
+            _ratio_texts(
+                undetermined["raw"].cast(pl.Int128) * undetermined["undetermined"], d_points * d_share
+            ).alias("points"),
+            _ratio_texts(undetermined["undetermined"].cast(pl.Int128), d_share).alias("share"),
+            pl.Series("station_id", [None] * undetermined.height, dtype=pl.String),
+        ]
+    )
+    unidentified_held = (
+        unid_w.join(fund_frame, on=["g", "r"], how="inner")
+        .with_columns((pl.col("F") * pl.col("p") * d_share).alias("exact"))
+        .filter(pl.col("exact") > 0)
+        .sort("line_id", "g", "r")
+    )
+    held_l = pl.DataFrame(
+        [
+            pl.Series("kind", [HELD_UNIDENTIFIED] * unidentified_held.height, dtype=pl.String),
+            unidentified_held["line_id"].alias("key"),
+            *texts(unidentified_held),
+            (unidentified_held["exact"] // unidentified_held["PT"]).cast(pl.Int64).alias("gross_yen"),
+            _ratio_texts(unidentified_held["p"], d_points).alias("points"),
+            pl.Series("share", ["1/1"] * unidentified_held.height, dtype=pl.String),
+            unidentified_held["station_id"],
+        ]
+    )
+    # Sorted as (kind, key, fund group, right): "undetermined" comes before "unidentified".
+    held = pl.concat([held_u.cast(HELD_SCHEMA), held_l.cast(HELD_SCHEMA)])  # type: ignore[arg-type]
+
+    held_sums: dict[tuple[int, int], list[int]] = {}
+    for frame in (
+        undetermined.with_columns((pl.col("exact") // pl.col("PT")).alias("gross_yen")),
+        unidentified_held.with_columns((pl.col("exact") // pl.col("PT")).alias("gross_yen")),
+    ):
+        for g, r, gross, count in frame.group_by("g", "r").agg(pl.col("gross_yen").sum(), pl.len()).iter_rows():
+            entry = held_sums.setdefault((g, r), [0, 0])
+            entry[0] += int(gross)
+            entry[1] += int(count)
+    del undetermined, unidentified_held
+    del unid_w
+
+    say("statement lines / 分配明細")
+    party_ids = party_index.sort("p")["party_id"]
+    payee_of_party = party_index.sort("p")["q"]
 
     # Statement lines, a range of parties at a time (about ``chunk_rows`` (party, work) pairs):
     # the totals are taken in a first pass over integers only; the lines themselves are made
@@ -627,11 +683,7 @@ def distribute_frames(
         usage_w = usage_w.sort(
             (pl.col("w") * n_groups + pl.col("g").cast(pl.Int64)) * 2 + pl.col("r").cast(pl.Int64)
         )
-    entries = usage_w
-    entry_w = entries["w"].to_numpy()
-    entry_start = np.searchsorted(entry_w, np.arange(n_works + 1), side="left")
-    entry_fund = (entries["g"].cast(pl.Int64) * 2 + entries["r"].cast(pl.Int64)).to_numpy()
-    entry_raw = entries["raw"]
+    entry_start = np.searchsorted(usage_w["w"].to_numpy(), np.arange(n_works + 1), side="left")
     fund_amount = [0] * (n_groups * 2)
     fund_points = [1] * (n_groups * 2)
     fund_open = np.zeros(n_groups * 2, dtype=bool)
@@ -640,33 +692,39 @@ def distribute_frames(
     amount_of = pl.Series(fund_amount, dtype=pl.Int128)
     points_of = pl.Series(fund_points, dtype=pl.Int128)
 
+    # Amounts floor(F × raw × share / PT) in int64 where F × raw × share cannot pass 2⁶³ (nearly
+    # every line), in 128 bits for the rest.
+    top_entry = int(usage_w["raw"].max() or 0) if usage_w.height else 0  # type: ignore[arg-type]
+    narrow = top_entry <= _INT64_LIMIT and max(fund_amount) <= _INT64_LIMIT and max(fund_points) <= _INT64_LIMIT
+    amount_64 = np.array(fund_amount, dtype=np.int64) if narrow else None
+    points_64 = np.array(fund_points, dtype=np.int64) if narrow else None
+    raw_bound_64 = _INT64_LIMIT // np.maximum(amount_64, 1) // max(d_share, 1) if amount_64 is not None else None
+
+    # An entry's fund (group × 2 + right) and points in one record, so that a line costs one
+    # random read; the entries' points beside the records only when they do not fit there. The
+    # per-entry frame is freed once the records are filled.
+    entry_record = np.zeros(usage_w.height, dtype=[("raw", np.int64), ("fund", np.int64)])
+    entry_record["fund"] = usage_w["g"].to_numpy()
+    entry_record["fund"] *= 2
+    entry_record["fund"] += usage_w["r"].to_numpy()
+    wide_raw = None if narrow else usage_w["raw"]
+    if narrow:
+        entry_record["raw"] = usage_w["raw"].cast(pl.Int64).to_numpy()
+    del usage_w
+
     h_p, h_w = held_by["p"].to_numpy(), held_by["w"].to_numpy()
     new_pair = np.ones(held_by.height, dtype=bool)
     new_pair[1:] = (h_p[1:] != h_p[:-1]) | (h_w[1:] != h_w[:-1])
     pair_of_row = np.cumsum(new_pair) - 1
     pair_p, pair_w = h_p[new_pair], h_w[new_pair]
     pair_share = np.zeros((len(pair_p), 2), dtype=np.int64)  # the party's share of each right
-    pair_share[pair_of_row, held_by["r"].cast(pl.Int64).to_numpy()] = held_by["s"].to_numpy()
+    pair_share[pair_of_row, held_by["r"].to_numpy()] = held_by["s"].to_numpy()
+    del held_by, h_p, h_w, new_pair, pair_of_row
     cuts = _party_cuts(pl.Series(pair_p), chunk_rows)
 
-    # Amounts floor(F × raw × share / PT) in int64 where F × raw × share cannot pass 2⁶³ (nearly
-    # every line), in 128 bits for the rest.
-    top_entry = int(entry_raw.max() or 0) if entry_raw.len() else 0  # type: ignore[arg-type]
-    narrow = top_entry <= _INT64_LIMIT and max(fund_amount) <= _INT64_LIMIT and max(fund_points) <= _INT64_LIMIT
-    entry_raw_64 = entry_raw.cast(pl.Int64).to_numpy() if narrow else None
-    amount_64 = np.array(fund_amount, dtype=np.int64) if narrow else None
-    points_64 = np.array(fund_points, dtype=np.int64) if narrow else None
-    raw_bound_64 = _INT64_LIMIT // np.maximum(amount_64, 1) // max(d_share, 1) if amount_64 is not None else None
-
-    # Each pair's entries (those of its work) as a range of the entry table; an entry's fund
-    # (group × 2 + right) and points in one record, so that a line costs one random read.
+    # Each pair's entries (those of its work) as a range of the entry table.
     pair_first = entry_start[pair_w]
     pair_count = entry_start[pair_w + 1] - pair_first
-    entry_record = np.zeros(len(entry_fund), dtype=[("raw", np.int64), ("fund", np.int64)])
-    entry_record["fund"] = entry_fund
-    if entry_raw_64 is not None:
-        entry_record["raw"] = entry_raw_64
-    del entry_w, entry_fund, entry_raw_64
 
     def narrow_lines(start: int, end: int) -> tuple[np.ndarray, ...]:
         """The lines of pairs start…end as NumPy arrays: pair, fund, raw, share, gross (amount > 0 only)."""
@@ -724,7 +782,8 @@ def distribute_frames(
         keep = (share > 0) & fund_open[fund_np]
         pair, entry, share, fund_np = pair[keep], entry[keep], share[keep], fund_np[keep]
         fund = pl.Series(fund_np)
-        raw = entry_raw.gather(entry)
+        assert wide_raw is not None
+        raw = wide_raw.gather(entry)
         exact = amount_of.gather(fund) * raw * pl.Series(share).cast(pl.Int128)
         lines = pl.DataFrame(
             {
@@ -837,54 +896,29 @@ def distribute_frames(
     statement_lines = StatementLines(count_lines, lambda: line_chunks(text_form))
     statement_columns = StatementLines(count_lines, lambda: line_chunks(columnar_form), COLUMNAR_STATEMENT_SCHEMA)
 
-    say("held / 保留")
-    undetermined = (
-        usage_w.filter(pl.col("undetermined") > 0)
-        .join(fund_frame, on=["g", "r"], how="inner")
-        .with_columns((pl.col("F") * pl.col("raw") * pl.col("undetermined")).alias("exact"))
-        .filter(pl.col("exact") > 0)
-        .sort("w", "g", "r")
-    )
-    held_u = pl.DataFrame(
-        [
-            pl.Series("kind", [HELD_UNDETERMINED] * undetermined.height, dtype=pl.String),
-            work_ids.gather(undetermined["w"]).alias("key"),
-            *texts(undetermined),
-            (undetermined["exact"] // undetermined["PT"]).cast(pl.Int64).alias("gross_yen"),
-            _ratio_texts(
-                undetermined["raw"].cast(pl.Int128) * undetermined["undetermined"], d_points * d_share
-            ).alias("points"),
-            _ratio_texts(undetermined["undetermined"].cast(pl.Int128), d_share).alias("share"),
-            pl.Series("station_id", [None] * undetermined.height, dtype=pl.String),
-        ]
-    )
-    unidentified_held = (
-        unid_w.join(fund_frame, on=["g", "r"], how="inner")
-        .with_columns((pl.col("F") * pl.col("p") * d_share).alias("exact"))
-        .filter(pl.col("exact") > 0)
-        .sort("line_id", "g", "r")
-    )
-    held_l = pl.DataFrame(
-        [
-            pl.Series("kind", [HELD_UNIDENTIFIED] * unidentified_held.height, dtype=pl.String),
-            unidentified_held["line_id"].alias("key"),
-            *texts(unidentified_held),
-            (unidentified_held["exact"] // unidentified_held["PT"]).cast(pl.Int64).alias("gross_yen"),
-            _ratio_texts(unidentified_held["p"], d_points).alias("points"),
-            pl.Series("share", ["1/1"] * unidentified_held.height, dtype=pl.String),
-            unidentified_held["station_id"],
-        ]
-    )
-    # Sorted as (kind, key, fund group, right): "undetermined" comes before "unidentified".
-    held = pl.concat([held_u.cast(HELD_SCHEMA), held_l.cast(HELD_SCHEMA)])  # type: ignore[arg-type]
-
     say("work points / 著作物の点数")
-    # In (work, group, right) order already; the texts are made chunk by chunk as they are written.
-    points_table = usage_w.select("w", "g", "r", "raw", "basic")
+    # In (work, group, right) order already: the entries, a range at a time, from their records
+    # (the work of each from the works' first entries, basic points from the per-(work, right)
+    # array); the texts are made chunk by chunk as they are written.
+    n_entries = len(entry_record)
+    works_with_points = int(np.count_nonzero(np.diff(entry_start)))
+
+    def point_rows(start: int, end: int) -> pl.DataFrame:
+        first_w = int(np.searchsorted(entry_start, start, side="right")) - 1
+        last_w = int(np.searchsorted(entry_start, end - 1, side="right")) - 1
+        bounds = np.clip(entry_start[first_w : last_w + 2], start, end)
+        w = np.repeat(np.arange(first_w, last_w + 1, dtype=np.int64), np.diff(bounds))
+        fund = entry_record["fund"][start:end]
+        r = fund & 1
+        raw = pl.Series(entry_record["raw"][start:end]) if wide_raw is None else wide_raw.slice(start, end - start)
+        return pl.DataFrame({"w": w, "g": fund >> 1, "r": r, "raw": raw, "basic": basic[w * 2 + r]})
+
+    def point_ranges() -> Iterator[pl.DataFrame]:
+        for start in range(0, n_entries, chunk_rows * 4):
+            yield point_rows(start, min(start + chunk_rows * 4, n_entries))
 
     def work_point_chunks() -> Iterator[pl.DataFrame]:
-        for start in range(0, points_table.height, chunk_rows * 4):
-            part = points_table.slice(start, chunk_rows * 4)
+        for part in point_ranges():
             yield pl.DataFrame(
                 [
                     work_ids.gather(part["w"]).alias("work_id"),
@@ -893,11 +927,10 @@ def distribute_frames(
                 ]
             ).cast(WORK_POINTS_SCHEMA)  # type: ignore[arg-type]
 
-    work_points = ChunkedTable(points_table.height, work_point_chunks, WORK_POINTS_SCHEMA)
+    work_points = ChunkedTable(n_entries, work_point_chunks, WORK_POINTS_SCHEMA)
 
     def work_point_columns() -> Iterator[pl.DataFrame]:
-        for start in range(0, points_table.height, chunk_rows * 4):
-            part = points_table.slice(start, chunk_rows * 4)
+        for part in point_ranges():
             numerators = part.select(weighted).to_series()
             yield pl.DataFrame(
                 [
@@ -909,18 +942,8 @@ def distribute_frames(
                 ]
             )
 
-    work_point_table = ChunkedTable(points_table.height, work_point_columns, COLUMNAR_WORK_POINTS_SCHEMA)
+    work_point_table = ChunkedTable(n_entries, work_point_columns, COLUMNAR_WORK_POINTS_SCHEMA)
 
-    held_sums: dict[tuple[int, int], list[int]] = {}
-    for frame in (
-        undetermined.with_columns((pl.col("exact") // pl.col("PT")).alias("gross_yen")),
-        unidentified_held.with_columns((pl.col("exact") // pl.col("PT")).alias("gross_yen")),
-    ):
-        for g, r, gross, count in frame.group_by("g", "r").agg(pl.col("gross_yen").sum(), pl.len()).iter_rows():
-            entry = held_sums.setdefault((g, r), [0, 0])
-            entry[0] += int(gross)
-            entry[1] += int(count)
-    del undetermined, unidentified_held
 
     def finish() -> tuple[dict[str, object], pl.DataFrame]:
         """Fund results, payees and the summary, from the statement lines' line_totals."""
@@ -960,7 +983,7 @@ def distribute_frames(
             "statement_lines": line_totals.lines,
             "payees": payees.height,
             "held_lines": held.height,
-            "works_with_points": points_table["w"].n_unique() if points_table.height else 0,
+            "works_with_points": works_with_points,
         }
         summary = build_summary(quarter, ruleset_label, results, int(payees["fee_yen"].sum()), counts)
         return summary, payees
