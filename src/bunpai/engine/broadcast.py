@@ -1279,9 +1279,28 @@ def _reduce_dense(
         {
             "g": (present % n_group_ids).astype(np.int32),
             "work_id": pl.Series(present // n_group_ids).cast(work_type),
-            "n_recorded": count_recorded[present].astype(np.int64),
+            "n_recorded": count_recorded[present].astype(np.int8),  # 1 when the cell has recorded lines
         }
     )
+    if len(sums) == 1 and next(iter(sums)) == d_r:
+        # One sampling numerator (the usual case): the sums are the points over D_r already, in
+        # int64 (their bound was checked), with no 128-bit columns.
+        array = next(iter(sums.values()))
+        mechanical = array[1::2][present]
+        performing = array[0::2][present]
+        performing += mechanical
+        del sums, array
+        return (
+            reduced.select(
+                "g",
+                "work_id",
+                pl.Series("performing", performing),
+                pl.Series("mechanical", mechanical),
+                "n_recorded",
+            ),
+            _unidentified_points(unid, d_r),
+            d_r,
+        )
     totals = {"performing": pl.lit(0, pl.Int128), "mechanical": pl.lit(0, pl.Int128)}
     for i, (numerator, array) in enumerate(sums.items()):
         factor = pl.lit(d_r // numerator, pl.Int128)
@@ -1293,14 +1312,18 @@ def _reduce_dense(
     reduced = reduced.select(
         "g", "work_id", totals["performing"].alias("performing"), totals["mechanical"].alias("mechanical"), "n_recorded"
     )
-    unid = unid.select(
+    return reduced, _unidentified_points(unid, d_r), d_r
+
+
+def _unidentified_points(unid: pl.DataFrame, d_r: int) -> pl.DataFrame:
+    """The unidentified lines with their points over D_r (128 bits)."""
+    return unid.select(
         "line_id",
         "station_id",
         "g",
         "recorded",
         (pl.col("p").cast(pl.Int128) * (pl.lit(d_r, pl.Int128) // pl.col("sampling_num"))).alias("p"),
     )
-    return reduced, unid, d_r
 
 
 def _reduce_grouped(

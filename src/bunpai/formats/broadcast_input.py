@@ -398,11 +398,14 @@ def _read(
     optional: tuple[str, ...] | list[str],
     problems: Problems,
     native: tuple[str, ...] = (),
+    dictionary: tuple[str, ...] = (),
 ) -> pl.DataFrame | None:
     """A CSV table (:func:`read_table`), or a Parquet table read as the same text columns (row N = line N).
 
     Columns named in ``native`` keep their Parquet type when it is an integer or a date (no text
-    round trip); every other column is read as text."""
+    round trip), those named in ``dictionary`` theirs when it is dictionary-encoded (Categorical
+    or Enum: compared as text, a few bytes a row instead of the text); every other column is read
+    as text."""
     if not file.endswith(".parquet"):
         return _empty_as_null(read_table(folder, file, required, optional, problems))
     names = pl.read_parquet_schema(folder / file)
@@ -416,6 +419,8 @@ def _read(
     def column(name: str) -> pl.Expr:
         dtype = names[name]
         if name in native and (dtype.is_integer() or dtype == pl.Date):
+            return pl.col(name)
+        if name in dictionary and isinstance(dtype, pl.Categorical | pl.Enum):
             return pl.col(name)
         return pl.col(name).cast(pl.String)
 
@@ -527,7 +532,7 @@ def _rights(
         if "share" not in names and all(c in names for c in SHARE_PARTS):
             columns = [*columns[:4], *SHARE_PARTS, *columns[5:]]
         native = ("work_id", "party_id", *SHARE_PARTS, "submitted_on", "valid_from", "valid_to")
-    frame = _read(folder, file, columns, [], problems, native)
+    frame = _read(folder, file, columns, [], problems, native, dictionary=("role", "right"))
     if frame is None:
         return None
     require(problems, file, frame, ["work_id", "role", "right", "submitted_on"])
@@ -767,8 +772,7 @@ def _check_totals(
     """Per work and right the counted shares may not pass 1; publishers not 6/12 of the performing right.
 
     ``given_mask``: the counted rows with a share; ``codes``: each row's (work, right) code."""
-    given_rows = np.flatnonzero(given_mask)
-    if len(given_rows) == 0:
+    if not given_mask.any():
         return
     common = 1
     for d in frame["share_den"].filter(pl.Series(given_mask)).unique().to_list():
@@ -782,20 +786,21 @@ def _check_totals(
         # Every row's share over the common denominator (0 where no share is given), summed per
         # (work, right) by scattered int64 additions: exact, as no sum can pass rows × common (a
         # share above 1, reported on its own, counts as 1 here).
+        # The arrays are made in place, and the (work, right) sums compared before they are
+        # gathered back per row (booleans, not integers): few full-length temporaries.
         denominator_all = denominator_all.astype(np.int64, copy=False)
-        scaled_all = np.minimum(numerator_all.astype(np.int64, copy=False), denominator_all) * (
-            common // denominator_all
-        )
+        scaled_all = np.minimum(numerator_all.astype(np.int64, copy=False), denominator_all)
+        scaled_all *= common // denominator_all
         scaled_all[~given_mask] = 0
         is_publisher_all = (frame["role"] == "publisher").fill_null(False).to_numpy()
         total = np.zeros(size, dtype=np.int64)
         np.add.at(total, codes, scaled_all)
         publisher_total = np.zeros(size, dtype=np.int64)
-        np.add.at(publisher_total, codes, np.where(is_publisher_all, scaled_all, 0))
+        np.add.at(publisher_total, codes[is_publisher_all], scaled_all[is_publisher_all])
+        del scaled_all, is_publisher_all
         performing_all = (frame["right"] == "performing").fill_null(False).to_numpy()
-        over_all = given_mask & (
-            (total[codes] > common) | ((publisher_total[codes] * 2 > common) & performing_all)
-        )
+        over_all = given_mask & ((total > common)[codes] | ((publisher_total * 2 > common)[codes] & performing_all))
+        del performing_all
         over_rows = np.flatnonzero(over_all)
         given = frame[over_rows].with_columns(
             pl.Series("total", total[codes[over_rows]]),
@@ -810,6 +815,7 @@ def _check_totals(
             pl.col("right").first(),
         )
     else:
+        given_rows = np.flatnonzero(given_mask)
         scaled_frame = frame[given_rows].with_columns(
             (pl.col("share_num").cast(pl.Int128) * (common // pl.col("share_den"))).alias("s"),
             pl.Series("_code", codes[given_rows]),

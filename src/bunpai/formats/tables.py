@@ -377,7 +377,7 @@ def choices(
     values = sorted(set(allowed))
     value = pl.col(column)
     if frame.height and frame.select((value.is_not_null() & ~value.is_in(values)).any()).item():
-        value = value.str.to_lowercase()
+        value = value.cast(pl.String).str.to_lowercase()  # a dictionary-encoded column as its text
     problems.check(
         file,
         column,
@@ -436,11 +436,15 @@ def reduce_ratio(frame: pl.DataFrame, numerator: str, denominator: str) -> pl.Da
     mask = ~(np.isnan(num) if num.dtype.kind == "f" else np.zeros(len(num), dtype=bool))
     if not mask.all():
         return frame
-    divisor = np.gcd(num.astype(np.int64), den.astype(np.int64))
+    num, den = num.astype(np.int64, copy=False), den.astype(np.int64, copy=False)
+    divisor = np.gcd(num, den)
     divisor[divisor == 0] = 1
+    # The quotients in place of the divisor and one more array (no copies of the columns).
+    reduced_num = num // divisor
+    np.floor_divide(den, divisor, out=divisor)
     return frame.with_columns(
-        pl.Series(numerator, num.astype(np.int64) // divisor, dtype=pl.Int64),
-        pl.Series(denominator, den.astype(np.int64) // divisor, dtype=pl.Int64),
+        pl.Series(numerator, reduced_num, dtype=pl.Int64),
+        pl.Series(denominator, divisor, dtype=pl.Int64),
     )
 
 
