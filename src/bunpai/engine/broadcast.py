@@ -571,13 +571,21 @@ def distribute_frames(
 
     # Fund totals: PT = Σ raw × basic + S × Σ unidentified points (over D × S).
     say("allocation / 分配計算")
+    # The entries' basic points and undetermined shares are gathered from the per-(work, right)
+    # arrays where they are used, not kept as columns of every entry: the undetermined ones only
+    # for the entries that have some (the held lines).
     entry_k = (usage_w["w"] * 2 + usage_w["r"].cast(pl.Int64)).to_numpy()
-    usage_w = usage_w.with_columns(pl.Series("basic", basic[entry_k]), pl.Series("undetermined", undetermined[entry_k]))
-    del entry_k, undetermined  # basic is kept, per (work, right), for the work points
     weighted = pl.col("raw").cast(pl.Int128) * pl.col("basic")
     totals: dict[tuple[int, int], int] = {}
-    for g, r, value in usage_w.group_by("g", "r").agg(weighted.sum()).iter_rows():
+    for g, r, value in (
+        usage_w.select("g", "r", "raw", pl.Series("basic", basic[entry_k])).group_by("g", "r").agg(weighted.sum())
+    ).iter_rows():
         totals[(g, r)] = int(value)
+    with_undetermined = np.flatnonzero((undetermined > 0)[entry_k])
+    undetermined_entries = usage_w[with_undetermined].with_columns(
+        pl.Series("undetermined", undetermined[entry_k[with_undetermined]])
+    )
+    del entry_k, undetermined, with_undetermined  # basic is kept, per (work, right), for the work points
     for g, r, value in unid_w.group_by("g", "r").agg(pl.col("p").sum()).iter_rows():
         totals[(g, r)] = totals.get((g, r), 0) + int(value) * d_share
     group_of = {g: i for i, g in enumerate(group_ids)}
@@ -616,8 +624,7 @@ def distribute_frames(
     # lines' tables are set up.
     say("held / 保留")
     undetermined = (
-        usage_w.filter(pl.col("undetermined") > 0)
-        .join(fund_frame, on=["g", "r"], how="inner")
+        undetermined_entries.join(fund_frame, on=["g", "r"], how="inner")
         .with_columns((pl.col("F") * pl.col("raw") * pl.col("undetermined")).alias("exact"))
         .filter(pl.col("exact") > 0)
         .sort("w", "g", "r")
@@ -664,7 +671,7 @@ def distribute_frames(
             entry = held_sums.setdefault((g, r), [0, 0])
             entry[0] += int(gross)
             entry[1] += int(count)
-    del undetermined, unidentified_held
+    del undetermined, unidentified_held, undetermined_entries
     del unid_w
 
     say("statement lines / 分配明細")
