@@ -306,3 +306,64 @@ def test_integer_party_ids_meet_only_parties_with_that_plain_number(tmp_path: Pa
     assert [(p.file, p.line, p.column, p.message) for p in error.value.problems] == [
         ("rights.parquet", 2, "party_id", "unknown party '999'")
     ]
+
+
+def test_released_share_rows_give_the_same_result_as_the_full_frame(tmp_path: Path) -> None:
+    """The engine's slim copy of the share rows (the full frame released) gives the result of the
+    full frame, and each run hands its copy over: a second run makes it again from the rows."""
+    _numeric_example(tmp_path / "quarter")
+    frames, rules = read_input(tmp_path / "quarter", rules_for=broadcast_ruleset_for)
+    table = prc_ruleset_for(frames.quarter.reference_date)
+    full = distribute_frames(frames, table, rules.label)
+    frames.release_rights()
+    slim = distribute_frames(frames, table, rules.label)
+    again = distribute_frames(frames, table, rules.label)  # the copy was handed over: read again
+    for result in (slim, again):
+        assert result.statement_lines.collect().rows() == full.statement_lines.collect().rows()
+        assert result.work_points.collect().rows() == full.work_points.collect().rows()
+        assert result.held.rows() == full.held.rows()
+        assert result.summary == full.summary
+    assert full.statement_lines.collect().height > 0
+
+
+def test_sampling_numerators_other_than_one_equal_the_rules(tmp_path: Path) -> None:
+    """Sampling rates with several numerators (2/13, 3/4, 1/1) are reduced into one array per
+    numerator and brought over their common denominator in 128 bits: the rules' figures."""
+    folder = tmp_path / "quarter"
+    shutil.copytree(EXAMPLE, folder)
+    for name in ("rights.csv", "usage.csv"):
+        path = folder / name
+        path.write_text(path.read_text(encoding="utf-8").replace("W1", "1").replace("W9", "9"), encoding="utf-8")
+    usage = pl.read_csv(folder / "usage.csv", infer_schema=False)
+    rates = ["2/13", "1/4", "", "3/4", "2/13", "1/4"]  # managed lines (every third): 2/13 and 3/4
+    rows = [
+        {**usage.row(i % usage.height, named=True), "line_id": f"L{i + 1}", "sampling_rate": rate}
+        for i, rate in enumerate(rates * 2)
+    ]
+    pl.DataFrame(rows, schema=usage.schema, orient="row").write_csv(folder / "usage.csv")
+    _compact(folder, parts_per_month=1)
+    frames, rules = read_input(folder, rules_for=broadcast_ruleset_for, defer_usage_checks=True)
+    table = prc_ruleset_for(frames.quarter.reference_date)
+    fast = distribute_frames(frames, table, rules.label)
+    slow = result_from_outcome(distribute(quarter_input_from_frames(frames), table, rules.label))
+    assert fast.statement_lines.collect().rows() == slow.statement_lines.collect().rows()
+    for name in ("payees", "held", "work_points"):
+        assert getattr(fast, name).rows() == getattr(slow, name).rows(), name
+    assert fast.summary == slow.summary
+    managed = frames.usage.filter(pl.col("outcome") == "managed").select(pl.col("sampling_num").unique().sort())
+    assert managed.collect()["sampling_num"].to_list() == [2, 3]
+
+
+def test_roles_of_a_dictionary_encoded_rights_parquet_are_checked_as_text(tmp_path: Path) -> None:
+    """rights.parquet's role and right stay dictionary-encoded when read: a name in capitals is
+    accepted as in the CSV file, an unknown one is reported with its row."""
+    folder = tmp_path / "quarter"
+    _numeric_example(folder)
+    rights = pl.read_parquet(folder / "rights.parquet")
+    assert isinstance(rights.schema["role"], pl.Categorical)
+    roles = ["Composer" if i == 0 else "singer" if i == 1 else r for i, r in enumerate(rights["role"].to_list())]
+    rights.with_columns(pl.Series("role", roles, dtype=pl.Categorical)).write_parquet(folder / "rights.parquet")
+    with pytest.raises(InputError) as error:
+        compute_quarter(folder)
+    assert [(p.file, p.line, p.column) for p in error.value.problems] == [("rights.parquet", 2, "role")]
+    assert "unknown role 'singer'" in error.value.problems[0].message
