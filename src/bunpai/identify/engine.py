@@ -37,10 +37,12 @@ from bunpai.identify.normalise import (
     Readings,
     learning,
     name_block_key,
+    name_form,
     name_keys,
     name_tokens,
     phonetic_key,
     text_key,
+    title_form,
     use_readings,
 )
 
@@ -657,7 +659,8 @@ class WorkIndex:
         ], _round4(best_title)
 
     def identify_many(self, queries: Sequence[Query]) -> list[Result]:
-        """Identify every line; identical lines are identified once.
+        """Identify every line; identical lines are identified once, and so are lines whose keys
+        are the same (:meth:`_line_key`).
 
         The distinct lines first go through a columnar pass (:meth:`_first_pass`) that settles the
         easy ones with hash joins; only the others are scored one by one by :meth:`identify`. Both
@@ -673,11 +676,35 @@ class WorkIndex:
             order = [position.setdefault(q, len(position)) for q in queries]  # one hash per line
             distinct = list(position)
             settled = self._first_pass(distinct)
-            results = [settled[i] if i in settled else self.identify(q) for i, q in enumerate(distinct)]
+            # Lines that differ only in what the keys fold away (a decoration, the case, full-width
+            # letters, the order of a name's words) are the same line to the scorer: scored once.
+            scored: dict[tuple[object, ...], Result] = {}
+            results = []
+            for i, query in enumerate(distinct):
+                result = settled.get(i)
+                if result is None:
+                    key = self._line_key(query)
+                    result = scored.get(key)
+                    if result is None:
+                        result = scored[key] = self.identify(query)
+                results.append(result)
             return [results[i] for i in order]
         finally:
             if paused:
                 gc.enable()
+
+    @staticmethod
+    def _line_key(query: Query) -> tuple[object, ...]:
+        """What :meth:`identify` reads of a line, as its keys see it: the title's form (NFKC, no
+        decorations, accents and case folded), each name's form, and the codes as written. Two
+        lines with the same key get the same result."""
+        return (
+            title_form(query.title),
+            tuple([name_form(c) for c in query.creators]),
+            query.work_code,
+            query.iswc,
+            query.isrc,
+        )
 
     # ---------------------------------------------------------------------------- first pass
     def _build_name_arrays(self) -> None:
