@@ -674,21 +674,19 @@ class WorkIndex:
         try:
             position: dict[Query, int] = {}
             order = [position.setdefault(q, len(position)) for q in queries]  # one hash per line
-            distinct = list(position)
-            settled = self._first_pass(distinct)
-            # Lines that differ only in what the keys fold away (a decoration, the case, full-width
-            # letters, the order of a name's words) are the same line to the scorer: scored once.
-            scored: dict[tuple[object, ...], Result] = {}
-            results = []
-            for i, query in enumerate(distinct):
-                result = settled.get(i)
-                if result is None:
-                    key = self._line_key(query)
-                    result = scored.get(key)
-                    if result is None:
-                        result = scored[key] = self.identify(query)
-                results.append(result)
-            return [results[i] for i in order]
+            # Lines that differ only in what the keys fold away (a decoration, the case, accents,
+            # full-width letters) are the same line to the engine: identified once.
+            of_key: dict[tuple[object, ...], int] = {}
+            representatives: list[Query] = []
+            represented_by = []
+            for query in position:
+                found = of_key.setdefault(self._line_key(query), len(representatives))
+                if found == len(representatives):
+                    representatives.append(query)
+                represented_by.append(found)
+            settled = self._first_pass(representatives)
+            results = [settled[i] if i in settled else self.identify(q) for i, q in enumerate(representatives)]
+            return [results[represented_by[i]] for i in order]
         finally:
             if paused:
                 gc.enable()
@@ -696,11 +694,12 @@ class WorkIndex:
     @staticmethod
     def _line_key(query: Query) -> tuple[object, ...]:
         """What :meth:`identify` reads of a line, as its keys see it: the title's form (NFKC, no
-        decorations, accents and case folded), each name's form, and the codes as written. Two
-        lines with the same key get the same result."""
+        decorations, accents and case folded), each name's form folded the same way (a name's
+        keys, words and block key are all made from it), and the codes as written. Two lines with
+        the same key get the same result."""
         return (
             title_form(query.title),
-            tuple([name_form(c) for c in query.creators]),
+            tuple([title_form(name_form(c)) for c in query.creators]),
             query.work_code,
             query.iswc,
             query.isrc,

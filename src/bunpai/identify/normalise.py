@@ -96,7 +96,8 @@ def title_form(text: str) -> str:
 
 def name_form(name: str) -> str:
     """The name as its keys see it (NFKC, no outer spaces): :func:`name_keys`,
-    :func:`name_tokens` and :func:`name_block_key` are made from this alone."""
+    :func:`name_tokens` and :func:`name_block_key` are made from this alone, and through
+    :func:`text_key` and :func:`romanise` only from its :func:`title_form`."""
     return nfkc(name).strip()
 
 
