@@ -559,7 +559,7 @@ def main() -> int:
     settled = first_pass.lines - scorer.lines
     print(
         f"  columnar first pass: {first_pass.seconds:.1f} s for {first_pass.lines:,} lines "
-        f"({settled:,} settled there); "
+        f"(the distinct lines once their titles' and names' forms are folded; {settled:,} settled there); "
         f"scored one by one: {scorer.seconds:.1f} s for {scorer.lines:,} lines "
         f"({scorer.lines / max(scorer.seconds, 1e-9):,.0f} lines/s); the rest (de-duplication): "
         f"{seconds - first_pass.seconds - scorer.seconds:.1f} s"

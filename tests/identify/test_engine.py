@@ -131,14 +131,23 @@ def test_identical_lines_are_identified_once(index: WorkIndex) -> None:
     index._first_pass = counting_pass  # type: ignore[method-assign]
     try:
         lines = [Query("Lemon", ("米津玄師",))] * 5 + [Query("さくら")] * 3
-        results = index.identify_many(lines)
+        # the same line to the engine: a decoration, the case, full-width letters
+        folded = [
+            Query("Yoru ni Kakeru", ("Ayase",)),
+            Query("Yoru ni Kakeru (TV size)", ("AYASE",)),
+            Query("ＹＯＲＵ ＮＩ ＫＡＫＥＲＵ", ("Ａｙａｓｅ",)),
+        ]
+        results = index.identify_many(lines + folded)
     finally:
         del index.identify
         del index._first_pass
-    assert passed == [Query("Lemon", ("米津玄師",)), Query("さくら")]
-    # the exact title and name settle the first line in the columnar pass, the other is scored once
-    assert calls == [Query("さくら")]
-    assert [r.work_id for r in results] == ["W8"] * 5 + ["W6"] * 3
+    # the three folded lines are one line to the engine
+    assert passed == [Query("Lemon", ("米津玄師",)), Query("さくら"), folded[0]]
+    # the exact title and name settle the first line in the columnar pass, the others are scored
+    # once each
+    assert calls == [Query("さくら"), folded[0]]
+    assert [r.work_id for r in results] == ["W8"] * 5 + ["W6"] * 3 + ["W1"] * 3
+    assert results[-3:] == [index.identify(q) for q in folded]
 
 
 def test_first_pass_decides_as_the_scorer_does(index: WorkIndex) -> None:

@@ -37,10 +37,12 @@ from bunpai.identify.normalise import (
     Readings,
     learning,
     name_block_key,
+    name_form,
     name_keys,
     name_tokens,
     phonetic_key,
     text_key,
+    title_form,
     use_readings,
 )
 
@@ -657,7 +659,8 @@ class WorkIndex:
         ], _round4(best_title)
 
     def identify_many(self, queries: Sequence[Query]) -> list[Result]:
-        """Identify every line; identical lines are identified once.
+        """Identify every line; identical lines are identified once, and so are lines whose keys
+        are the same (:meth:`_line_key`).
 
         The distinct lines first go through a columnar pass (:meth:`_first_pass`) that settles the
         easy ones with hash joins; only the others are scored one by one by :meth:`identify`. Both
@@ -671,13 +674,36 @@ class WorkIndex:
         try:
             position: dict[Query, int] = {}
             order = [position.setdefault(q, len(position)) for q in queries]  # one hash per line
-            distinct = list(position)
-            settled = self._first_pass(distinct)
-            results = [settled[i] if i in settled else self.identify(q) for i, q in enumerate(distinct)]
-            return [results[i] for i in order]
+            # Lines that differ only in what the keys fold away (a decoration, the case, accents,
+            # full-width letters) are the same line to the engine: identified once.
+            of_key: dict[tuple[object, ...], int] = {}
+            representatives: list[Query] = []
+            represented_by = []
+            for query in position:
+                found = of_key.setdefault(self._line_key(query), len(representatives))
+                if found == len(representatives):
+                    representatives.append(query)
+                represented_by.append(found)
+            settled = self._first_pass(representatives)
+            results = [settled[i] if i in settled else self.identify(q) for i, q in enumerate(representatives)]
+            return [results[represented_by[i]] for i in order]
         finally:
             if paused:
                 gc.enable()
+
+    @staticmethod
+    def _line_key(query: Query) -> tuple[object, ...]:
+        """What :meth:`identify` reads of a line, as its keys see it: the title's form (NFKC, no
+        decorations, accents and case folded), each name's form folded the same way (a name's
+        keys, words and block key are all made from it), and the codes as written. Two lines with
+        the same key get the same result."""
+        return (
+            title_form(query.title),
+            tuple([title_form(name_form(c)) for c in query.creators]),
+            query.work_code,
+            query.iswc,
+            query.isrc,
+        )
 
     # ---------------------------------------------------------------------------- first pass
     def _build_name_arrays(self) -> None:

@@ -86,10 +86,25 @@ def strip_decorations(text: str) -> str:
     return value
 
 
+@functools.lru_cache(maxsize=1 << 21)
+def title_form(text: str) -> str:
+    """The title as both of its keys see it: NFKC, without decorations, accents folded, lower
+    case. :func:`text_key` and :func:`phonetic_key` are made from this alone, so two titles of
+    the same form have the same keys."""
+    return _ascii_fold(strip_decorations(text))
+
+
+def name_form(name: str) -> str:
+    """The name as its keys see it (NFKC, no outer spaces): :func:`name_keys`,
+    :func:`name_tokens` and :func:`name_block_key` are made from this alone, and through
+    :func:`text_key` and :func:`romanise` only from its :func:`title_form`."""
+    return nfkc(name).strip()
+
+
 @functools.lru_cache(maxsize=1 << 21)  # a million works' titles and their registered readings
 def text_key(text: str) -> str:
     """Script-preserving key: NFKC, lower case, hiragana, no long-vowel marks, punctuation or spaces."""
-    value = _ascii_fold(strip_decorations(text)).translate(_KATAKANA)
+    value = title_form(text).translate(_KATAKANA)
     return _DROP.sub("", value)
 
 
@@ -263,7 +278,7 @@ def _romanise_wide(value: str) -> str:
 @functools.lru_cache(maxsize=1 << 20)
 def romanise(text: str) -> str:
     """Romanised reading with word spaces kept (kanji and kana read by pykakasi), lower case."""
-    value = _ascii_fold(strip_decorations(text))
+    value = title_form(text)
     if _HAS_WIDE.search(value):
         value = _romanise_wide(value)
         if _HAS_WIDE.search(value):
@@ -298,7 +313,7 @@ def name_keys(name: str) -> tuple[str, ...]:
     words in the other order ("Yamada Taro" = "Taro Yamada" = "山田 太郎" = "ヤマダタロウ"), each
     also folded as one word ("村田 明美" = "ムラタアケミ", whose "aa" folds to one "a").
     """
-    value = nfkc(name).strip()
+    value = name_form(name)
     if not value:
         return ()
     keys = {text_key(value)}
@@ -317,7 +332,7 @@ def name_keys(name: str) -> tuple[str, ...]:
 
 @functools.lru_cache(maxsize=1 << 20)
 def _folded_words(name: str) -> tuple[str, ...]:
-    folded = (fold_romaji(w) for w in re.split(r"[\s,・･]+", romanise(nfkc(name).strip())))
+    folded = (fold_romaji(w) for w in re.split(r"[\s,・･]+", romanise(name_form(name))))
     return tuple(w for w in folded if w)
 
 
@@ -390,6 +405,7 @@ __all__ = [
     "country_code",
     "fold_romaji",
     "name_block_key",
+    "name_form",
     "name_keys",
     "name_tokens",
     "nfkc",
@@ -398,5 +414,6 @@ __all__ = [
     "split_names",
     "strip_decorations",
     "text_key",
+    "title_form",
     "use_readings",
 ]
