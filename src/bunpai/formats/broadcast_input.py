@@ -649,7 +649,23 @@ def _rights(
         counted_key = pl.when(counted_col & pl.col("party_id").is_not_null()).then(holder_key)
         twice = counted_key.is_not_null() & counted_key.is_duplicated()
         # Sorted integer keys show at once whether any is repeated (the rows are located only then).
-        keys = np.sort(typed.select(counted_key).to_series().drop_nulls().to_numpy())
+        # The keys of the rows that have one (as counted_key) are made in place in NumPy and
+        # sorted there: a few full-length arrays at most.
+        role_np = typed.select(role_code.fill_null(-1)).to_series().to_numpy()
+        keyed = counted_mask & (role_np >= 0)
+        keyed &= typed.select(
+            pl.col("party_id").is_not_null() & pl.col(PARTY_KEY).is_not_null() & pl.col(WORK_KEY).is_not_null()
+        ).to_series().to_numpy()
+        keys = typed[WORK_KEY].fill_null(0).to_numpy()[keyed].astype(np.int64, copy=False)
+        keys *= len(roles)
+        keys += role_np[keyed]
+        del role_np
+        keys *= n_right_keys
+        keys += typed[RIGHT_KEY].fill_null(0).to_numpy()[keyed]
+        keys *= n_parties
+        keys += typed[PARTY_KEY].fill_null(0).to_numpy()[keyed]
+        del keyed
+        keys.sort()
         repeated = bool(len(keys) > 1 and (keys[1:] == keys[:-1]).any())
         del keys
     else:
@@ -673,19 +689,20 @@ def _rights(
     # (then the default table applies). Counted per (work, right) code with bincount.
     has_share = typed["has_share"].to_numpy() & counted_mask
     publisher = (typed["role"] == "publisher").fill_null(False).to_numpy() & counted_mask
-    n_given = np.bincount(codes[has_share], minlength=size)
-    n_publisher = np.bincount(codes[publisher], minlength=size)
+    # One flag per code (a row with a share or a publisher), gathered per row as booleans.
+    needs_share = np.bincount(codes[has_share], minlength=size) > 0
+    needs_share |= np.bincount(codes[publisher], minlength=size) > 0
+    needs_row = needs_share[codes]
+    del needs_share, publisher
     problems.check(
         file,
         "share",
         typed,
-        counted_col
-        & ~pl.col("has_share")
-        & pl.lit(pl.Series((n_given[codes] > 0) | (n_publisher[codes] > 0))),
+        counted_col & ~pl.col("has_share") & pl.lit(pl.Series(needs_row)),
         "a share is needed: other rows of this work's right have one, or it has a publisher",
     )
     _check_totals(problems, file, typed, codes, size, has_share)
-    defaults = counted_mask & (n_given[codes] == 0) & (n_publisher[codes] == 0)
+    defaults = counted_mask & ~needs_row
     return typed.with_columns(pl.Series("default_shares", defaults, dtype=pl.Boolean))
 
 
@@ -719,7 +736,9 @@ DEFAULT_SHARE_COLUMNS = ("work_id", "party_id", "role", "right", "share_num", "s
 def engine_share_rows(rights: pl.DataFrame) -> EngineShareRows:
     """The counted share rows in the columns the columnar engine reads (:class:`EngineShareRows`)."""
     shift = key_shift(rights)
-    counted = rights.filter(pl.col("counted"))
+    # The columns taken before the rows are filtered: the other columns are never copied.
+    needed = [WORK_KEY, PARTY_KEY, RIGHT_KEY, "share_num", "share_den", *DEFAULT_SHARE_COLUMNS, "counted"]
+    counted = rights.select(list(dict.fromkeys(needed))).filter(pl.col("counted"))
     columns = [
         _narrowest(counted[WORK_KEY]),
         counted[PARTY_KEY],
