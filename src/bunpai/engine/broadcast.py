@@ -723,7 +723,9 @@ def distribute_frames(
     new_pair = np.ones(held_by.height, dtype=bool)
     new_pair[1:] = (h_p[1:] != h_p[:-1]) | (h_w[1:] != h_w[:-1])
     pair_of_row = np.cumsum(new_pair) - 1
-    pair_p, pair_w = h_p[new_pair], h_w[new_pair]
+    # Party and work ranks of the pairs in 32 bits when they fit (they are only indexes).
+    pair_p = h_p[new_pair].astype(np.int32 if n_parties < 1 << 31 else np.int64)
+    pair_w = h_w[new_pair].astype(np.int32 if n_works < 1 << 31 else np.int64)
     pair_share = np.zeros((len(pair_p), 2), dtype=np.int64)  # the party's share of each right
     pair_share[pair_of_row, held_by["r"].to_numpy()] = held_by["s"].to_numpy()
     del held_by, h_p, h_w, new_pair, pair_of_row
@@ -731,7 +733,7 @@ def distribute_frames(
 
     # Each pair's entries (those of its work) as a range of the entry table.
     pair_first = entry_start[pair_w]
-    pair_count = entry_start[pair_w + 1] - pair_first
+    pair_count = (entry_start[pair_w + 1] - pair_first).astype(np.int32)  # a work's entries: groups × 2 at most
 
     def narrow_lines(start: int, end: int) -> tuple[np.ndarray, ...]:
         """The lines of pairs start…end as NumPy arrays: pair, fund, raw, share, gross (amount > 0 only)."""
