@@ -651,7 +651,7 @@ def _rights(
         # Sorted integer keys show at once whether any is repeated (the rows are located only then).
         # The keys of the rows that have one (as counted_key) are made in place in NumPy and
         # sorted there: a few full-length arrays at most.
-        role_np = typed.select(role_code.fill_null(-1)).to_series().to_numpy()
+        role_np = _small_codes(typed["role"], {r: i for i, r in enumerate(roles)})
         keyed = counted_mask & (role_np >= 0)
         keyed &= typed.select(
             pl.col("party_id").is_not_null() & pl.col(PARTY_KEY).is_not_null() & pl.col(WORK_KEY).is_not_null()
@@ -775,14 +775,32 @@ def _share_parts(problems: Problems, file: str, frame: pl.DataFrame) -> tuple[pl
     return pl.when(valid).then(numerator), pl.when(valid).then(denominator)
 
 
+def _small_codes(series: pl.Series, values: dict[str, int]) -> np.ndarray:
+    """``values[x]`` (below 128) of each x of a column of few names as int8, -1 for a null or
+    another name; a dictionary-encoded column is looked up once per distinct category."""
+    if isinstance(series.dtype, pl.Categorical | pl.Enum) and series.len():
+        distinct = series.unique().drop_nulls()
+        codes = series.to_physical()
+        top = int(codes.max() or 0)  # type: ignore[arg-type]
+        table = np.full(top + 2, -1, dtype=np.int8)  # the last cell: null
+        for code, name in zip(distinct.to_physical().to_list(), distinct.cast(pl.String).to_list(), strict=True):
+            table[int(code)] = values.get(name, -1)
+        return table[codes.fill_null(top + 1).to_numpy()]
+    looked_up = series.cast(pl.String).replace_strict(values, default=-1, return_dtype=pl.Int8)
+    return looked_up.fill_null(-1).to_numpy()
+
+
 def _group_codes(frame: pl.DataFrame) -> tuple[np.ndarray, int]:
     """One integer per row for its (work, right): the same groups as the texts (a null is a group too)."""
     if frame.height == 0:
         return np.zeros(0, dtype=np.int64), 1
-    work = frame[WORK_KEY].fill_null(0).to_numpy().astype(np.int64)
-    right = frame[RIGHT_KEY].fill_null(0).to_numpy().astype(np.int64)
+    right = frame[RIGHT_KEY].fill_null(0).to_numpy()
     rights = int(right.max()) + 1
-    return work * rights + right, (int(work.max()) + 1) * rights
+    codes = frame[WORK_KEY].fill_null(0).to_numpy().astype(np.int64)  # the one full-length array made
+    size = (int(codes.max()) + 1) * rights
+    codes *= rights
+    codes += right
+    return codes, size
 
 
 def _check_totals(
