@@ -574,18 +574,28 @@ def distribute_frames(
     # The entries' basic points and undetermined shares are gathered from the per-(work, right)
     # arrays where they are used, not kept as columns of every entry: the undetermined ones only
     # for the entries that have some (the held lines).
-    entry_k = (usage_w["w"] * 2 + usage_w["r"].cast(pl.Int64)).to_numpy()
+    # A range of entries at a time, so that no 128-bit column of every entry is made.
     weighted = pl.col("raw").cast(pl.Int128) * pl.col("basic")
     totals: dict[tuple[int, int], int] = {}
-    for g, r, value in (
-        usage_w.select("g", "r", "raw", pl.Series("basic", basic[entry_k])).group_by("g", "r").agg(weighted.sum())
-    ).iter_rows():
-        totals[(g, r)] = int(value)
-    with_undetermined = np.flatnonzero((undetermined > 0)[entry_k])
-    undetermined_entries = usage_w[with_undetermined].with_columns(
-        pl.Series("undetermined", undetermined[entry_k[with_undetermined]])
+    has_undetermined = undetermined > 0
+    undetermined_parts = []
+    for start in range(0, usage_w.height, BATCH_ROWS):
+        part = usage_w.slice(start, BATCH_ROWS)
+        entry_k = (part["w"] * 2 + part["r"].cast(pl.Int64)).to_numpy()
+        for g, r, value in (
+            part.select("g", "r", "raw", pl.Series("basic", basic[entry_k])).group_by("g", "r").agg(weighted.sum())
+        ).iter_rows():
+            totals[(g, r)] = totals.get((g, r), 0) + int(value)
+        with_undetermined = np.flatnonzero(has_undetermined[entry_k])
+        undetermined_parts.append(
+            part[with_undetermined].with_columns(pl.Series("undetermined", undetermined[entry_k[with_undetermined]]))
+        )
+    undetermined_entries = (
+        pl.concat(undetermined_parts)
+        if undetermined_parts
+        else usage_w.clear().with_columns(pl.Series("undetermined", [], dtype=pl.Int64))
     )
-    del entry_k, undetermined, with_undetermined  # basic is kept, per (work, right), for the work points
+    del undetermined_parts, undetermined, has_undetermined  # basic is kept, per (work, right), for the work points
     for g, r, value in unid_w.group_by("g", "r").agg(pl.col("p").sum()).iter_rows():
         totals[(g, r)] = totals.get((g, r), 0) + int(value) * d_share
     group_of = {g: i for i, g in enumerate(group_ids)}
