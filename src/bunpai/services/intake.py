@@ -79,10 +79,7 @@ def _build_registry_index(db: str) -> tuple[WorkIndex, dict[str, int]]:
         .values_list("work_id", "party__name", "party__first_name")
         .order_by("work_id", "id")
     )
-    for work_id, last, first in rows:
-        full = f"{last} {first}".strip()
-        if full not in names.setdefault(work_id, []):
-            names[work_id].append(full)
+    _add_full_names(names, rows)
     isrcs: dict[int, list[str]] = {}
     for work_id, isrc in sm.Recording.objects.using(db).exclude(isrc="").values_list("work_id", "isrc"):
         isrcs.setdefault(work_id, []).append(isrc)
@@ -92,10 +89,7 @@ def _build_registry_index(db: str) -> tuple[WorkIndex, dict[str, int]]:
         .values_list("recording__work_id", "performer__name", "performer__first_name")
         .order_by("recording__work_id", "id")
     )
-    for work_id, last, first in played:
-        full = f"{last} {first}".strip()
-        if full not in performers.setdefault(work_id, []):
-            performers[work_id].append(full)
+    _add_full_names(performers, played)
     entries = [
         WorkEntry(
             code,
@@ -109,6 +103,14 @@ def _build_registry_index(db: str) -> tuple[WorkIndex, dict[str, int]]:
         for pk, code, title, iswc in works
     ]
     return WorkIndex(entries), {code: pk for pk, code, _, _ in works}
+
+
+def _add_full_names(names: dict[int, list[str]], rows: Iterable[tuple[int, str, str]]) -> None:
+    """Each work's people as "family given", each once, in the order of the rows."""
+    for work_id, last, first in rows:
+        full = f"{last} {first}".strip()
+        if full not in names.setdefault(work_id, []):
+            names[work_id].append(full)
 
 
 def work_outcome(work_id: int) -> str:
