@@ -174,12 +174,12 @@ class WorkIndex:
         self._in_id_order = False
         self._name_offsets = np.zeros(1, dtype=np.int64)
         self._name_keys = pl.Series("nkey", [], dtype=pl.String)
-        # The index is millions of small long-lived objects: the cyclic collector is paused while
-        # they are made and they are then moved out of its generations (gc.freeze), so that full
-        # collections during identification do not walk them again and again.
         # The readings of kanji learned from these works are this index's own (see Readings).
         self.readings = Readings()
         use_readings(self.readings)
+        # The index is millions of small long-lived objects: the cyclic collector is paused while
+        # they are made and they are then moved out of its generations (gc.freeze), so that full
+        # collections during identification do not walk them again and again.
         paused = gc.isenabled()
         gc.disable()
         try:
