@@ -141,6 +141,10 @@ def _round4(value: float) -> float:
     return found
 
 
+# The highest score a candidate can have when no title found is close (a title score under 0.7):
+# half of that title score and a full name score, 0.85 once rounded.
+_MOST_WITHOUT_CLOSE_TITLE = 0.8501
+
 # A writer with more works than this is too common a name to find close titles among them.
 _WRITER_BLOCK = 5_000
 
@@ -445,12 +449,18 @@ class WorkIndex:
         if names and phon:
             for creator in query.creators:
                 pool |= self._closest_titles(name_block_key(creator), phon)
-        candidates, best_title = self._rank(pool, text, phon, names, tokens, strong=len(exact)) if pool else ([], 0.0)
-        close = best_title >= 0.7
-        if not exact and not close and (not candidates or candidates[0].score < th.auto):
+        # Without a work of the line's exact title or reading and without a close title among
+        # those found, no candidate can reach an automatic score above 0.85 (half a title score
+        # under 0.7 and a full name score): the works sharing the reading's rarest trigrams are
+        # then added before ranking, and the pool is ranked once rather than twice.
+        if not exact and th.auto > _MOST_WITHOUT_CLOSE_TITLE and self._best_title(pool, text, phon) < 0.7:
             more = set(self._trigram_candidates(phon, th.max_candidates * 2)) - pool
             if more:
                 candidates, _ = self._rank(pool | more, text, phon, names, tokens)
+            else:
+                candidates, _ = self._rank(pool, text, phon, names, tokens, strong=0) if pool else ([], 0.0)
+        else:
+            candidates, _ = self._rank(pool, text, phon, names, tokens, strong=len(exact)) if pool else ([], 0.0)
         result = self._decide(candidates, conflict)
         if result.decision == AUTO or not names or conflict:
             return result
@@ -575,6 +585,29 @@ class WorkIndex:
             decision, best.work_id, best.score, "title" if decision == AUTO else conflict or "title", tuple(candidates)
         )
 
+    def _known_title_scores(self, text: str, phon: str) -> dict[int, float]:
+        """The title scores of a title's candidates found so far, by work (remembered: distinct
+        lines often share a title and differ in their names, codes or decorations)."""
+        known = self._title_scores.get((text, phon))
+        if known is None:
+            known = {}
+            if len(self._title_scores) < 1 << 16:
+                self._title_scores[(text, phon)] = known
+        return known
+
+    def _best_title(self, indices: Iterable[int], text: str, phon: str) -> float:
+        """The best title score among some works, rounded as :meth:`_rank` rounds it (0 for none)."""
+        known = self._known_title_scores(text, phon)
+        title_score_of = self._title_score
+        best = 0.0
+        for i in indices:
+            title_score = known.get(i)
+            if title_score is None:
+                known[i] = title_score = title_score_of(i, text, phon)
+            if title_score > best:
+                best = title_score
+        return _round4(best)
+
     def _rank(
         self,
         indices: Iterable[int],
@@ -584,13 +617,7 @@ class WorkIndex:
         tokens: Sequence[tuple[str, ...]],
         strong: int | None = None,
     ) -> tuple[list[Candidate], float]:
-        # Title scores of a title's candidates are remembered: distinct lines often share a title
-        # and differ in their names, codes or decorations.
-        known = self._title_scores.get((text, phon))
-        if known is None:
-            known = {}
-            if len(self._title_scores) < 1 << 16:
-                self._title_scores[(text, phon)] = known
+        known = self._known_title_scores(text, phon)
         title_score_of = self._title_score
         scored = []
         for i in indices:
@@ -738,7 +765,11 @@ class WorkIndex:
         # with names and each work of its exact title key, for lines no code, ISWC or ISRC settles.
         pair_lines: list[int] = []
         pair_works: list[int] = []
-        rows: list[tuple[int, int, str]] = []
+        # The line's name keys as three columns (a table made from columns costs a fraction of
+        # one made from row tuples).
+        name_lines: list[int] = []
+        name_positions: list[int] = []
+        name_keys_of_lines: list[str] = []
         counts: dict[int, int] = {}
         for line, query in enumerate(queries):
             tkey = text_key(query.title) if query.title else ""
@@ -763,7 +794,9 @@ class WorkIndex:
             for creator in query.creators:
                 keys = name_keys(creator)
                 if keys:
-                    rows.extend((line, position, k) for k in keys)
+                    name_lines.extend([line] * len(keys))
+                    name_positions.extend([position] * len(keys))
+                    name_keys_of_lines.extend(keys)
                     position += 1
             if not position:
                 continue
@@ -772,7 +805,14 @@ class WorkIndex:
             pair_works.extend(hits)
         if not counts:
             return out
-        names = pl.DataFrame(rows, schema={"line": pl.Int64, "pos": pl.Int64, "nkey": pl.String}, orient="row")
+        names = pl.DataFrame(
+            {
+                "line": np.asarray(name_lines, dtype=np.int64),
+                "pos": np.asarray(name_positions, dtype=np.int64),
+                "nkey": pl.Series("nkey", name_keys_of_lines, dtype=pl.String),
+            },
+            schema={"line": pl.Int64, "pos": pl.Int64, "nkey": pl.String},
+        )
         pairs = pl.DataFrame(
             {"line": np.asarray(pair_lines, dtype=np.int64), "idx": np.asarray(pair_works, dtype=np.int64)},
             schema={"line": pl.Int64, "idx": pl.Int64},
