@@ -107,25 +107,15 @@ class Result:
     candidates: tuple[Candidate, ...] = field(default=())
 
 
-_LETTER = {c: i for i, c in enumerate("abcdefghijklmnopqrstuvwxyz0123456789", start=1)}
-_GRAM_IDS: dict[str, int] = {}
-
-
-def _trigram_ids(key: str) -> list[int]:
+def _trigram_ids(key: str) -> np.ndarray:
     """The distinct trigram ids of a reading key, ascending (letters and digits only; a trigram
-    with any other character is left out)."""
-    value = key.encode("ascii", "ignore").decode("ascii")
-    found = set()
-    for start in range(len(value) - 2):
-        gram = value[start : start + 3]
-        gid = _GRAM_IDS.get(gram)
-        if gid is None:
-            a, b, c = (_LETTER.get(ch, 0) for ch in gram)
-            gid = (a * _ALPHABET + b) * _ALPHABET + c if a and b and c else -1
-            _GRAM_IDS[gram] = gid
-        if gid >= 0:
-            found.add(gid)
-    return sorted(found)
+    with any other character is left out), made as the postings are (:meth:`WorkIndex._build_postings`)."""
+    codes = _CODES[np.frombuffer(key.encode("ascii", "ignore"), dtype=np.uint8)]
+    if codes.size < 3:
+        return np.zeros(0, dtype=np.int64)
+    grams = (codes[:-2] * _ALPHABET + codes[1:-1]) * _ALPHABET + codes[2:]
+    ok = (codes[:-2] > 0) & (codes[1:-1] > 0) & (codes[2:] > 0)
+    return np.unique(grams[ok]).astype(np.int64)
 
 
 _ROUNDED: dict[float, float] = {}
@@ -144,6 +134,9 @@ def _round4(value: float) -> float:
 # The highest score a candidate can have when no title found is close (a title score under 0.7):
 # half of that title score and a full name score, 0.85 once rounded.
 _MOST_WITHOUT_CLOSE_TITLE = 0.8501
+
+# Fewer works than this without a title score are scored one by one (a ``cdist`` call costs more).
+_TITLES_ONE_BY_ONE = 4
 
 # A writer with more works than this is too common a name to find close titles among them.
 _WRITER_BLOCK = 5_000
@@ -244,7 +237,6 @@ class WorkIndex:
         if not keys:
             self.offsets = np.zeros(size + 1, dtype=np.int64)
             self.postings = np.zeros(0, dtype=np.int32)
-            self._offset_list = self.offsets.tolist()
             return
         text = "\0".join(keys).encode("ascii", "ignore")
         codes = _CODES[np.frombuffer(text, dtype=np.uint8)]
@@ -257,7 +249,6 @@ class WorkIndex:
         self.postings = (pairs & 0xFFFFFFFF).astype(np.int32)
         self.offsets = np.zeros(size + 1, dtype=np.int64)
         np.cumsum(np.bincount(gram_of, minlength=size), out=self.offsets[1:])
-        self._offset_list = self.offsets.tolist()
 
     def _build_writer_readings(self) -> None:
         """Each writer's works' first reading keys, beside the name postings (for :meth:`_closest_titles`)."""
@@ -281,14 +272,15 @@ class WorkIndex:
 
     def _trigram_search(self, key: str, limit: int, rarest: int) -> list[int]:
         grams = _trigram_ids(key)
-        if not grams:
+        if not grams.size:
             return []
-        offsets = self._offset_list
-        spans = sorted(((offsets[g + 1] - offsets[g], offsets[g]) for g in grams), key=lambda span: span[0])
+        starts = self.offsets[grams]
+        sizes = self.offsets[grams + 1] - starts
+        rarest_first = np.argsort(sizes, kind="stable")[:rarest]  # ties by trigram id
         chosen: list[np.ndarray] = []
         budget = 6_000
         used = 0
-        for n, start in spans[:rarest]:  # the rarest trigrams first (ties by trigram id)
+        for n, start in zip(sizes[rarest_first].tolist(), starts[rarest_first].tolist(), strict=True):
             if n == 0:
                 used += 1
                 continue
@@ -299,7 +291,15 @@ class WorkIndex:
             used += 1
         if not chosen:
             return []
-        hits, counts = np.unique(np.concatenate(chosen), return_counts=True)
+        # The works and how many of the chosen postings have each (np.unique's sort, without its
+        # general-purpose overhead: the postings are a few thousand numbers).
+        merged = np.sort(np.concatenate(chosen))
+        first = np.empty(merged.size, dtype=bool)
+        first[0] = True
+        np.not_equal(merged[1:], merged[:-1], out=first[1:])
+        starts_of_runs = np.flatnonzero(first)
+        hits = merged[starts_of_runs]
+        counts = np.diff(np.append(starts_of_runs, merged.size))
         need = max(1, int(used * 0.4))
         keep = counts >= need
         hits, counts = hits[keep], counts[keep]
@@ -560,11 +560,87 @@ class WorkIndex:
     def _closest_search(self, block: list[int], block_key: str, phon: str, limit: int) -> frozenset[int]:
         choices = self._block_readings[block_key]
         found = process.extract(phon, choices, scorer=fuzz.ratio, limit=limit * 5, score_cutoff=60)
+        return self._closest_of(block, [(score, position) for _, score, position in found], limit)
+
+    def _closest_of(self, block: list[int], found: list[tuple[float, int]], limit: int) -> frozenset[int]:
+        """The closest titles of a writer from the (score, position) of the first ``limit * 5``
+        works of the block with a score of 60 or more, best first (ties by position): at most
+        ``limit`` of them, the best score first and ties by work id."""
         if len(found) <= limit:  # all of them, whatever their order
-            return frozenset(block[position] for _, _, position in found)
+            return frozenset(block[position] for _, position in found)
         ids = self.ids
-        ranked = sorted(found, key=lambda f: (-f[1], ids[block[f[2]]]))
-        return frozenset(block[position] for _, _, position in ranked[:limit])
+        ranked = sorted(found, key=lambda f: (-f[0], ids[block[f[1]]]))
+        return frozenset(block[position] for _, position in ranked[:limit])
+
+    def _prefetch_closest(self, queries: Iterable[Query], limit: int = 10) -> None:
+        """Find the closest titles of the writers of many lines at once (for :meth:`_closest_titles`).
+
+        A writer's works are compared with the readings of all the lines naming them in one
+        ``cdist`` call (their readings are prepared once, not once per line). Only lines that
+        will look for close titles are gathered: lines with a title and names, without a code,
+        ISWC or ISRC naming one work and without a work of their exact title with one of their
+        names (those are settled before). The results are those of :meth:`_closest_search`
+        (the works with a score of 60 or more, best first and ties by position, are the ones
+        ``process.extract`` keeps).
+        """
+        by_name, by_text, sets, closest = self.by_name, self.by_text, self.name_sets, self._closest
+        by_code, by_iswc, by_isrc = self.by_code, self.by_iswc, self.by_isrc
+        wanted: dict[str, dict[str, None]] = {}
+        for query in queries:
+            if not query.title or not query.creators:
+                continue
+            if (
+                query.work_code in by_code
+                or len(by_iswc.get(query.iswc, ())) == 1
+                or len(by_isrc.get(query.isrc, ())) == 1
+            ):
+                continue
+            keyed = [keys for keys in map(name_keys, query.creators) if keys]
+            if not keyed:
+                continue
+            hits = by_text.get(text_key(query.title))
+            if hits and len(hits) > 50:
+                continue  # left to the scorer, which may settle it before looking for close titles
+            if hits:
+                line_keys = {k for keys in keyed for k in keys}
+                if any(not sets[i].isdisjoint(line_keys) for i in hits):
+                    continue
+            phon = phonetic_key(query.title)
+            if not phon:
+                continue
+            for creator in query.creators:
+                block_key = name_block_key(creator)
+                block = by_name.get(block_key)
+                if block and len(block) <= _WRITER_BLOCK and (block_key, phon, limit) not in closest:
+                    wanted.setdefault(block_key, {})[phon] = None
+        for block_key, phons in wanted.items():
+            if len(closest) >= 1 << 18:
+                return
+            block = by_name[block_key]
+            if len(phons) == 1:
+                phon = next(iter(phons))
+                closest[(block_key, phon, limit)] = self._closest_search(block, block_key, phon, limit)
+                continue
+            readings = list(phons)
+            scores = process.cdist(
+                readings,
+                self._block_readings[block_key],
+                scorer=fuzz.ratio,
+                score_cutoff=60,
+                dtype=np.float64,
+                workers=1,
+            )
+            # The scores of 60 or more, line by line, best first and ties by position.
+            rows, positions = np.nonzero(scores >= 60)
+            values = scores[rows, positions]
+            order = np.lexsort((positions, -values, rows))
+            bounds = np.searchsorted(rows[order], np.arange(len(readings) + 1)).tolist()
+            value_list, position_list = values[order].tolist(), positions[order].tolist()
+            for row, phon in enumerate(readings):
+                start = bounds[row]
+                end = min(bounds[row + 1], start + limit * 5)
+                found = list(zip(value_list[start:end], position_list[start:end], strict=True))
+                closest[(block_key, phon, limit)] = self._closest_of(block, found, limit)
 
     def _decide(self, candidates: list[Candidate], conflict: str) -> Result:
         th = self.thresholds
@@ -595,18 +671,60 @@ class WorkIndex:
                 self._title_scores[(text, phon)] = known
         return known
 
+    def _score_titles(self, indices: Iterable[int], text: str, phon: str) -> dict[int, float]:
+        """The title scores of some works (and of others found before for the same title), by work.
+
+        The works whose keys are not the line's are compared with it in one ``cdist`` call over
+        all their keys, not one ``fuzz.ratio`` call per key: a line without a close title has
+        dozens of candidates. The scores are those of :meth:`_title_score`.
+        """
+        known = self._known_title_scores(text, phon)
+        missing = [i for i in indices if i not in known]
+        if len(missing) < _TITLES_ONE_BY_ONE:
+            for i in missing:
+                known[i] = self._title_score(i, text, phon)
+            return known
+        text_keys, phon_keys = self.text_keys, self.phon_keys
+        compared: list[int] = []
+        keys: list[str] = []
+        owners: list[int] = []
+        line_keys: list[str] = []
+        for i in missing:
+            texts = text_keys[i]
+            if text and text in texts:
+                known[i] = 1.0
+                continue
+            phons = phon_keys[i]
+            if phon and phon in phons:
+                known[i] = 0.97
+                continue
+            position = len(compared)
+            compared.append(i)
+            for key in phons:
+                keys.append(key)
+                line_keys.append(phon)
+                owners.append(position)
+            for key in texts:
+                keys.append(key)
+                line_keys.append(text)
+                owners.append(position)
+        if not compared:
+            return known
+        best = np.zeros(len(compared), dtype=np.float64)
+        if keys:
+            ratios = process.cpdist(line_keys, keys, scorer=fuzz.ratio, dtype=np.float64, workers=1)
+            np.maximum.at(best, np.asarray(owners, dtype=np.int64), ratios)
+        for i, value in zip(compared, best.tolist(), strict=True):
+            value /= 100.0
+            # Squared as in _title_score.
+            known[i] = value * value * 0.95
+        return known
+
     def _best_title(self, indices: Iterable[int], text: str, phon: str) -> float:
         """The best title score among some works, rounded as :meth:`_rank` rounds it (0 for none)."""
-        known = self._known_title_scores(text, phon)
-        title_score_of = self._title_score
-        best = 0.0
-        for i in indices:
-            title_score = known.get(i)
-            if title_score is None:
-                known[i] = title_score = title_score_of(i, text, phon)
-            if title_score > best:
-                best = title_score
-        return _round4(best)
+        indices = list(indices)
+        known = self._score_titles(indices, text, phon)
+        return _round4(max([known[i] for i in indices], default=0.0))
 
     def _rank(
         self,
@@ -617,14 +735,9 @@ class WorkIndex:
         tokens: Sequence[tuple[str, ...]],
         strong: int | None = None,
     ) -> tuple[list[Candidate], float]:
-        known = self._known_title_scores(text, phon)
-        title_score_of = self._title_score
-        scored = []
-        for i in indices:
-            title_score = known.get(i)
-            if title_score is None:
-                known[i] = title_score = title_score_of(i, text, phon)
-            scored.append((i, title_score))
+        indices = list(indices)
+        known = self._score_titles(indices, text, phon)
+        scored = [(i, known[i]) for i in indices]
         if strong is None:
             strong = sum(1 for _, t in scored if t >= 0.97)
         # A work whose title and every name agree exactly settles the ranking: the others are
@@ -712,6 +825,7 @@ class WorkIndex:
                     representatives.append(query)
                 represented_by.append(found)
             settled = self._first_pass(representatives)
+            self._prefetch_closest(q for i, q in enumerate(representatives) if i not in settled)
             results = [settled[i] if i in settled else self.identify(q) for i, q in enumerate(representatives)]
             return [results[represented_by[i]] for i in order]
         finally:

@@ -19,6 +19,7 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
+from itertools import groupby
 from typing import Any
 
 # Words that mark a performance or an edit of the same work, not another work.
@@ -60,7 +61,16 @@ _FOLDS = (
     ("ou", "o"),
     ("ei", "e"),
 )
-_REPEATS = re.compile(r"(.)\1+")
+
+
+def _squeeze(value: str) -> str:
+    """``value`` with each run of one repeated character kept once ("toukyyou" → "toukyou"):
+    what ``re.sub(r"(.)\1+", r"\1", value)`` gives for the letters and digits of a folded
+    reading (which have no line breaks), a few times faster than the substitution, which
+    expands its template once per run."""
+    return "".join([char for char, _ in groupby(value)])
+
+
 NAME_SEPARATORS = re.compile(r"\s*[|/／、;；]\s*")
 
 
@@ -117,7 +127,65 @@ def _kakasi() -> Any:
         import pykakasi
 
         _KAKASI = pykakasi.kakasi()
+        inner = getattr(_KAKASI, "_kakasi", None)
+        if inner is not None and type(getattr(inner, "_jconv", None)) is _kanji_converter_class():
+            inner._jconv = _longest_prefix_converter()
     return _KAKASI
+
+
+def _kanji_converter_class() -> Any:
+    from pykakasi.kanji import JConv
+
+    return JConv
+
+
+def _longest_prefix_converter() -> Any:
+    """pykakasi's kanji converter with its dictionary look-up made by prefix.
+
+    pykakasi reads a kanji run by walking every dictionary entry that starts with the run's first
+    kanji (thousands for common ones) and keeping the longest that the run starts with; this
+    looks up the run's own prefixes instead, longest first, and takes the first reading whose
+    condition on the following kana holds: the same reading, since for each length only one entry
+    can be the run's prefix and the walk keeps, for the longest one, its first such reading.
+    """
+    JConv = _kanji_converter_class()
+
+    class LongestPrefixJConv(JConv):  # type: ignore[misc, valid-type]
+        def __init__(self) -> None:
+            super().__init__()
+            self._longest: dict[int, int] = {}
+
+        def convert(self, itext: str, btext: str) -> tuple[str, int]:
+            text = self._itaiji.convert(itext)
+            num_vs = len(itext) - len(text)
+            table = self._kanwa.load(text[0])
+            if table is None:
+                return "", 0
+            longest = self._longest.get(ord(text[0]))
+            if longest is None:
+                longest = self._longest[ord(text[0])] = max(map(len, table), default=0)
+            max_len = 0
+            reading = ""
+            for length in range(min(len(text), longest), 0, -1):
+                entries = table.get(text[:length])
+                if entries:
+                    for yomi, con in entries:
+                        if con is None or btext in con:
+                            reading, max_len = yomi, length
+                            break
+                    if max_len:
+                        break
+            # As pykakasi: the length again over variation selectors.
+            for _ in range(num_vs):
+                if max_len > len(itext):
+                    break
+                elif text[max_len - 1] != itext[max_len - 1] or (
+                    max_len < num_vs + len(text) and max_len <= len(itext) and self._is_vschr(itext[max_len])
+                ):
+                    max_len += 1
+            return reading, max_len
+
+    return LongestPrefixJConv()
 
 
 def _latin_table() -> dict[int, str]:
@@ -296,7 +364,7 @@ def fold_romaji(text: str) -> str:
     value = _NON_ALNUM.sub("", text.lower())
     for old, new in _FOLDS:
         value = value.replace(old, new)
-    return _REPEATS.sub(r"\1", value)
+    return _squeeze(value)
 
 
 @functools.lru_cache(maxsize=1 << 21)  # a million works' titles and their registered readings
@@ -324,8 +392,8 @@ def name_keys(name: str) -> tuple[str, ...]:
         keys.add("".join(sorted(words)))
         # The name written without its space ("ムラタアケミ") is folded as one word, so that a
         # doubled letter across the words is folded too: both orders in that form as well.
-        keys.add(_REPEATS.sub(r"\1", "".join(words)))
-        keys.add(_REPEATS.sub(r"\1", "".join(reversed(words))))
+        keys.add(_squeeze("".join(words)))
+        keys.add(_squeeze("".join(reversed(words))))
     keys.discard("")
     return tuple(sorted(keys))
 
