@@ -674,9 +674,10 @@ class WorkIndex:
     def _score_titles(self, indices: Iterable[int], text: str, phon: str) -> dict[int, float]:
         """The title scores of some works (and of others found before for the same title), by work.
 
-        The works whose keys are not the line's are compared with it in one ``cdist`` call over
-        all their keys, not one ``fuzz.ratio`` call per key: a line without a close title has
-        dozens of candidates. The scores are those of :meth:`_title_score`.
+        The works whose keys are not the line's are compared with it in two ``cdist`` calls (the
+        line's reading key with all their reading keys, its text key with all their text keys),
+        not one ``fuzz.ratio`` call per key: a line without a close title has dozens of
+        candidates. The scores are those of :meth:`_title_score`.
         """
         known = self._known_title_scores(text, phon)
         missing = [i for i in indices if i not in known]
@@ -686,9 +687,10 @@ class WorkIndex:
             return known
         text_keys, phon_keys = self.text_keys, self.phon_keys
         compared: list[int] = []
-        keys: list[str] = []
-        owners: list[int] = []
-        line_keys: list[str] = []
+        phon_choices: list[str] = []
+        phon_counts: list[int] = []
+        text_choices: list[str] = []
+        text_counts: list[int] = []
         for i in missing:
             texts = text_keys[i]
             if text and text in texts:
@@ -698,22 +700,19 @@ class WorkIndex:
             if phon and phon in phons:
                 known[i] = 0.97
                 continue
-            position = len(compared)
             compared.append(i)
-            for key in phons:
-                keys.append(key)
-                line_keys.append(phon)
-                owners.append(position)
-            for key in texts:
-                keys.append(key)
-                line_keys.append(text)
-                owners.append(position)
+            phon_choices.extend(phons)
+            phon_counts.append(len(phons))
+            text_choices.extend(texts)
+            text_counts.append(len(texts))
         if not compared:
             return known
         best = np.zeros(len(compared), dtype=np.float64)
-        if keys:
-            ratios = process.cpdist(line_keys, keys, scorer=fuzz.ratio, dtype=np.float64, workers=1)
-            np.maximum.at(best, np.asarray(owners, dtype=np.int64), ratios)
+        positions = np.arange(len(compared))
+        for line_key, choices, counts in ((phon, phon_choices, phon_counts), (text, text_choices, text_counts)):
+            if choices:
+                ratios = process.cdist([line_key], choices, scorer=fuzz.ratio, dtype=np.float64, workers=1)[0]
+                np.maximum.at(best, np.repeat(positions, counts), ratios)
         for i, value in zip(compared, best.tolist(), strict=True):
             value /= 100.0
             # Squared as in _title_score.
