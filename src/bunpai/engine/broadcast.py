@@ -347,13 +347,17 @@ def _resolve_default_shares(rights: pl.DataFrame, table: PrcRuleSet) -> pl.DataF
         "shape", "position", "d_num", "d_den"
     )
     keyed = keyed.with_columns(pl.col(c).cast(rights.schema[c]) for c in ("role", "right"))
-    return pl.concat([rights.filter(~pl.col("default_shares")), keyed.select(rights.columns)])
+    # The given shares may be in a narrower type than the table's: both as Int64.
+    wide = [pl.col("share_num", "share_den").cast(pl.Int64)]
+    return pl.concat(
+        [rights.filter(~pl.col("default_shares")).with_columns(wide), keyed.select(rights.columns).with_columns(wide)]
+    )
 
 
 CHUNK_ROWS = 500_000
 """(Party, work) pairs per chunk of statement lines."""
-BATCH_ROWS = 4_000_000
-"""Usage lines per batch of the one-pass reduction."""
+BATCH_ROWS = 2_000_000
+"""Usage lines per batch of the one-pass reduction (each takes about 100 bytes a line in NumPy arrays)."""
 _DENSE_BINS_LIMIT = 1 << 26
 """At most this many (work, group) cells in the dense arrays of the one-pass reduction."""
 _FLOAT_EXACT = 1 << 53
@@ -559,10 +563,11 @@ def distribute_frames(
         starts = np.flatnonzero(np.concatenate([[True], holder_key[1:] != holder_key[:-1]]))
         holder_s = np.add.reduceat(holder_s, starts)
         holder_key = holder_key[starts]
+    index_type = np.int32 if max(n_parties, n_works) < 1 << 31 else np.int64
     held_by = pl.DataFrame(
         {
-            "p": holder_key // (n_works * 2),
-            "w": (holder_key // 2) % n_works,
+            "p": (holder_key // (n_works * 2)).astype(index_type),
+            "w": ((holder_key // 2) % n_works).astype(index_type),
             "r": (holder_key % 2).astype(np.int8),
             "s": holder_s,
         }
@@ -581,7 +586,7 @@ def distribute_frames(
     undetermined_parts = []
     for start in range(0, usage_w.height, BATCH_ROWS):
         part = usage_w.slice(start, BATCH_ROWS)
-        entry_k = (part["w"] * 2 + part["r"].cast(pl.Int64)).to_numpy()
+        entry_k = (part["w"].cast(pl.Int64) * 2 + part["r"].cast(pl.Int64)).to_numpy()
         for g, r, value in (
             part.select("g", "r", "raw", pl.Series("basic", basic[entry_k])).group_by("g", "r").agg(weighted.sum())
         ).iter_rows():
@@ -700,7 +705,10 @@ def distribute_frames(
         usage_w = usage_w.sort(
             (pl.col("w") * n_groups + pl.col("g").cast(pl.Int64)) * 2 + pl.col("r").cast(pl.Int64)
         )
-    entry_start = np.searchsorted(usage_w["w"].to_numpy(), np.arange(n_works + 1), side="left")
+    entry_w = usage_w["w"].to_numpy()
+    # Searched in the works' own type (a wider key would copy the whole column).
+    entry_start = np.searchsorted(entry_w, np.arange(n_works + 1, dtype=entry_w.dtype), side="left").astype(np.int64)
+    del entry_w
     fund_amount = [0] * (n_groups * 2)
     fund_points = [1] * (n_groups * 2)
     fund_open = np.zeros(n_groups * 2, dtype=bool)
@@ -720,7 +728,10 @@ def distribute_frames(
     # An entry's fund (group × 2 + right) and points in one record, so that a line costs one
     # random read; the entries' points beside the records only when they do not fit there. The
     # per-entry frame is freed once the records are filled.
-    entry_record = np.zeros(usage_w.height, dtype=[("raw", np.int64), ("fund", np.int64)])
+    # The fund fits in a byte when there are fewer than 64 fund groups (9 bytes a record, packed);
+    # it is read back as int64, so that every array made from it is as wide as before.
+    fund_type = np.int8 if n_groups < 64 else np.int64
+    entry_record = np.zeros(usage_w.height, dtype=[("raw", np.int64), ("fund", fund_type)])
     entry_record["fund"] = usage_w["g"].to_numpy()
     entry_record["fund"] *= 2
     entry_record["fund"] += usage_w["r"].to_numpy()
@@ -752,7 +763,7 @@ def distribute_frames(
         pair = np.repeat(np.arange(start, end), counts)
         first = np.repeat(pair_first[start:end] - (np.cumsum(counts) - counts), counts)
         record = entry_record[first + np.arange(len(pair))]
-        fund_np = record["fund"]
+        fund_np = record["fund"].astype(np.int64)
         share = pair_share[pair, fund_np & 1]
         keep = (share > 0) & fund_open[fund_np]
         pair, share, fund_np, raw_64 = pair[keep], share[keep], fund_np[keep], record["raw"][keep]
@@ -796,7 +807,7 @@ def distribute_frames(
         first = np.repeat(pair_first[start:end] - (np.cumsum(counts) - counts), counts)
         entry = first + np.arange(len(pair))
         record = entry_record[entry]
-        fund_np = record["fund"]
+        fund_np = record["fund"].astype(np.int64)
         share = pair_share[pair, fund_np & 1]
         keep = (share > 0) & fund_open[fund_np]
         pair, entry, share, fund_np = pair[keep], entry[keep], share[keep], fund_np[keep]
@@ -927,7 +938,7 @@ def distribute_frames(
         last_w = int(np.searchsorted(entry_start, end - 1, side="right")) - 1
         bounds = np.clip(entry_start[first_w : last_w + 2], start, end)
         w = np.repeat(np.arange(first_w, last_w + 1, dtype=np.int64), np.diff(bounds))
-        fund = entry_record["fund"][start:end]
+        fund = entry_record["fund"][start:end].astype(np.int64)
         r = fund & 1
         raw = pl.Series(entry_record["raw"][start:end]) if wide_raw is None else wide_raw.slice(start, end - start)
         return pl.DataFrame({"w": w, "g": fund >> 1, "r": r, "raw": raw, "basic": basic[w * 2 + r]})
@@ -1121,7 +1132,8 @@ def _entries_in_statement_order(
     )
     run_start, run_count = starts[order], counts[order]
     row = np.repeat(run_start - (np.cumsum(run_count) - run_count), run_count) + np.arange(n)
-    w = np.repeat(np.arange(len(order), dtype=np.int64), run_count)
+    # The work's rank in 32 bits when it fits (an index only).
+    w = np.repeat(np.arange(len(order), dtype=np.int32 if len(order) < 1 << 31 else np.int64), run_count)
     del ids, first, starts, counts, order, run_start, run_count
     recorded = (managed["n_recorded"] > 0).to_numpy()[row]
     per_cell = 1 + recorded.astype(np.int64)

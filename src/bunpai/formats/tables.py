@@ -425,27 +425,53 @@ def unknown_reference(
     )
 
 
-def reduce_ratio(frame: pl.DataFrame, numerator: str, denominator: str) -> pl.DataFrame:
-    """Reduce ratio columns by their greatest common divisor (exact, in 64-bit integers)."""
+def reduce_ratio(frame: pl.DataFrame, numerator: str, denominator: str, *, narrow: bool = False) -> pl.DataFrame:
+    """Reduce ratio columns by their greatest common divisor (exact, in 64-bit integers).
+
+    ``narrow``: the reduced columns as Int8 or Int32 when every value fits (a few bytes a row),
+    made a range of rows at a time, each range's quotients narrowed at once: no full-length 64-bit
+    array is made (the ranges are joined in the widest type any of them needed)."""
     if frame.height == 0:
         return frame
-    num = frame[numerator].to_numpy()
-    den = frame[denominator].to_numpy()
-    if num.dtype.kind == "O" or den.dtype.kind == "O":
+    num_column, den_column = frame[numerator], frame[denominator]
+    if not all(c.dtype.is_integer() and c.dtype != pl.Int128 for c in (num_column, den_column)):
+        return frame  # 128-bit or not integers: left as they are
+    if num_column.null_count() or den_column.null_count():
         return frame
-    mask = ~(np.isnan(num) if num.dtype.kind == "f" else np.zeros(len(num), dtype=bool))
-    if not mask.all():
-        return frame
-    num, den = num.astype(np.int64, copy=False), den.astype(np.int64, copy=False)
-    divisor = np.gcd(num, den)
-    divisor[divisor == 0] = 1
-    # The quotients in place of the divisor and one more array (no copies of the columns).
-    reduced_num = num // divisor
-    np.floor_divide(den, divisor, out=divisor)
+    step = _REDUCE_ROWS if narrow else frame.height
+    parts: tuple[list[np.ndarray], list[np.ndarray]] = ([], [])
+    for start in range(0, frame.height, step):
+        num = num_column.slice(start, step).to_numpy().astype(np.int64, copy=False)
+        den = den_column.slice(start, step).to_numpy().astype(np.int64, copy=False)
+        divisor = np.gcd(num, den)
+        divisor[divisor == 0] = 1
+        # The quotients in place of the divisor and one more array (no copies of the columns).
+        reduced_num = num // divisor
+        np.floor_divide(den, divisor, out=divisor)
+        parts[0].append(_narrowest_array(reduced_num) if narrow else reduced_num)
+        parts[1].append(_narrowest_array(divisor) if narrow else divisor)
+    if not narrow:
+        return frame.with_columns(
+            pl.Series(numerator, parts[0][0], dtype=pl.Int64), pl.Series(denominator, parts[1][0], dtype=pl.Int64)
+        )
     return frame.with_columns(
-        pl.Series(numerator, reduced_num, dtype=pl.Int64),
-        pl.Series(denominator, divisor, dtype=pl.Int64),
+        pl.Series(numerator, np.concatenate(parts[0])), pl.Series(denominator, np.concatenate(parts[1]))
     )
+
+
+_REDUCE_ROWS = 1 << 22
+"""Rows per range of a narrowed :func:`reduce_ratio`."""
+
+
+def _narrowest_array(values: np.ndarray) -> np.ndarray:
+    """Int64 values as int8 or int32 when every one fits, else as they are."""
+    if len(values) == 0:
+        return values
+    low, high = int(values.min()), int(values.max())
+    for dtype in (np.int8, np.int32):
+        if np.iinfo(dtype).min <= low and high <= np.iinfo(dtype).max:
+            return values.astype(dtype)
+    return values
 
 
 def ratio_texts(numerator: pl.Series, denominator: pl.Series) -> pl.Series:
