@@ -38,6 +38,7 @@ from bunpai.formats.tables import (
     dates,
     duplicates,
     flags,
+    narrowest,
     ratios,
     read_table,
     reduce_ratio,
@@ -728,19 +729,6 @@ def _rights(
     return typed.with_columns(pl.Series("default_shares", defaults, dtype=pl.Boolean))
 
 
-def _narrowest(series: pl.Series) -> pl.Series:
-    """An integer column as Int8/Int32 when every value fits (nulls kept), else as it is."""
-    if series.len() == 0:
-        return series
-    low, high = series.min(), series.max()
-    if low is None or high is None:
-        return series
-    for dtype, bits in ((pl.Int8, 7), (pl.Int32, 31)):
-        if -(1 << bits) <= int(low) and int(high) < 1 << bits:  # type: ignore[arg-type]
-            return series.cast(dtype)
-    return series
-
-
 def key_shift(rights: pl.DataFrame) -> int | None:
     """c when every share row's WORK_KEY is its integer work id + c (the dense key of ids close
     together), else None."""
@@ -762,11 +750,11 @@ def engine_share_rows(rights: pl.DataFrame) -> EngineShareRows:
     needed = [WORK_KEY, PARTY_KEY, RIGHT_KEY, "share_num", "share_den", *DEFAULT_SHARE_COLUMNS, "counted"]
     counted = rights.select(list(dict.fromkeys(needed))).filter(pl.col("counted"))
     columns = [
-        _narrowest(counted[WORK_KEY]),
+        narrowest(counted[WORK_KEY]),
         counted[PARTY_KEY],
-        _narrowest(counted[RIGHT_KEY].cast(pl.Int64)),
-        _narrowest(counted["share_num"]),
-        _narrowest(counted["share_den"]),
+        narrowest(counted[RIGHT_KEY].cast(pl.Int64)),
+        narrowest(counted["share_num"]),
+        narrowest(counted["share_den"]),
         counted["default_shares"],
     ]
     if shift is None:
@@ -1182,9 +1170,11 @@ def read_input(
     if month not in rules.distribution_months:
         notes.append(f"distribution date {quarter.distribution_date.isoformat()} is not in a distribution month")
     if engine_rows_only:
-        frames = BroadcastFrames(quarter, parties, stations, None, usage, source, notes, pending, folder)
-        frames._engine_rows = engine_share_rows(rights)
-        return frames, rules
+        slim = engine_share_rows(rights)
+        del rights
+        return BroadcastFrames(
+            quarter, parties, stations, None, usage, source, notes, pending, folder, _engine_rows=slim
+        ), rules
     return BroadcastFrames(quarter, parties, stations, rights, usage, source, notes, pending, folder), rules
 
 
