@@ -8,6 +8,9 @@ from pathlib import Path
 import pytest
 
 from bunpai.cli.main import main
+from bunpai.formats.broadcast_input import read_input
+from bunpai.formats.tables import InputError
+from bunpai.rules import broadcast_ruleset_for
 
 EXAMPLE = Path(__file__).parent.parent / "data" / "broadcast" / "example"
 
@@ -111,3 +114,35 @@ def test_output_folder_is_not_overwritten(folder: Path, tmp_path: Path, capsys: 
     assert (out / "keep.txt").read_text(encoding="utf-8") == "mine"
     assert main(["broadcast", "run", str(folder), "--out", str(out), "--quiet", "--force"]) == 0
     assert not (out / "keep.txt").exists()
+
+
+def test_share_rows_read_for_the_engine_alone_report_the_same_problems(folder: Path) -> None:
+    """The share rows read only into the engine's slim copy (as `bunpai broadcast run` reads them)
+    are checked as fully as when every column is kept: the same problems, at the same lines."""
+    (folder / "rights.csv").write_text(
+        "work_id,party_id,role,right,share,submitted_on,valid_from,valid_to\n"
+        "W1,A,composer,performing,50/100,2020-01-01,2020-01-01,\n"
+        "W1,N,lyricist,performing,60%,2020-01-01,2020-01-01,\n"
+        "W1,A,composer,performing,1/100,2020-01-01,2020-01-01,\n"
+        "W1,A,composr,mechanical,1,2020-13-01,2020-01-01,\n"
+        "W9,Z,composer,performing,3/2,2020-01-01,2021-01-01,2020-06-30\n"
+        "W9,A,publisher,performing,,2020-01-01,2020/01/01,\n"
+        "W9,A,lyricist,performance,1/x,2020-01-01,2020-01-01,\n",
+        encoding="utf-8",
+    )
+    found = []
+    for engine_rows_only in (False, True):
+        with pytest.raises(InputError) as error:
+            read_input(folder, rules_for=broadcast_ruleset_for, engine_rows_only=engine_rows_only)
+        found.append([(p.file, p.line, p.column, p.message) for p in error.value.problems])
+    assert found[0] == found[1]
+    rights = [p for p in found[1] if p[0] == "rights.csv"]
+    assert ("rights.csv", 4, "party_id", "'A' holds the role composer of the performing right of work 'W1' twice "
+            "on the reference date") in rights
+    assert ("rights.csv", 5, "submitted_on", "not a date YYYY-MM-DD: '2020-13-01'") in rights
+    assert ("rights.csv", 6, "party_id", "unknown party 'Z'") in rights
+    assert ("rights.csv", 6, "valid_to", "valid_to is before valid_from") in rights
+    assert ("rights.csv", 6, "share", "a share above 1") in rights
+    assert ("rights.csv", 7, "share", "a share is needed: other rows of this work's right have one, or it has a "
+            "publisher") in rights
+    assert any(p[1:3] == (8, "right") for p in rights) and any(p[1:3] == (8, "share") for p in rights)

@@ -326,6 +326,28 @@ def test_released_share_rows_give_the_same_result_as_the_full_frame(tmp_path: Pa
     assert full.statement_lines.collect().height > 0
 
 
+def test_share_rows_read_for_the_engine_alone_give_the_same_rows_and_result(tmp_path: Path) -> None:
+    """Share rows read only into the engine's slim copy (narrower types, no dates) hold the same
+    values as the copy made from the full frame, give the same result, and the full frame is
+    read again, the same, when something asks for every column."""
+    _numeric_example(tmp_path / "quarter")
+    full, rules = read_input(tmp_path / "quarter", rules_for=broadcast_ruleset_for)
+    slim, _ = read_input(tmp_path / "quarter", rules_for=broadcast_ruleset_for, engine_rows_only=True)
+    assert slim.rights.equals(full.rights)  # read again, every column
+    slim.release_rights()
+    table = prc_ruleset_for(full.quarter.reference_date)
+    wide = [pl.col(pl.Int8, pl.Int16, pl.Int32, pl.Int64).cast(pl.Int64)]
+    full_rows, slim_rows = full.take_engine_rows(), slim.take_engine_rows()
+    assert slim_rows.key_shift == full_rows.key_shift is not None
+    assert slim_rows.rows.with_columns(wide).rows() == full_rows.rows.with_columns(wide).rows()
+    assert slim_rows.defaults.with_columns(wide).rows() == full_rows.defaults.with_columns(wide).rows()
+    expected = distribute_frames(full, table, rules.label)
+    got = distribute_frames(slim, table, rules.label)
+    assert got.statement_lines.collect().rows() == expected.statement_lines.collect().rows()
+    assert got.held.rows() == expected.held.rows()
+    assert got.summary == expected.summary
+
+
 def test_sampling_numerators_other_than_one_equal_the_rules(tmp_path: Path) -> None:
     """Sampling rates with several numerators (2/13, 3/4, 1/1) are reduced into one array per
     numerator and brought over their common denominator in 128 bits: the rules' figures."""

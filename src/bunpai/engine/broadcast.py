@@ -347,13 +347,17 @@ def _resolve_default_shares(rights: pl.DataFrame, table: PrcRuleSet) -> pl.DataF
         "shape", "position", "d_num", "d_den"
     )
     keyed = keyed.with_columns(pl.col(c).cast(rights.schema[c]) for c in ("role", "right"))
-    return pl.concat([rights.filter(~pl.col("default_shares")), keyed.select(rights.columns)])
+    # The given shares may be in a narrower type than the table's: both as Int64.
+    wide = [pl.col("share_num", "share_den").cast(pl.Int64)]
+    return pl.concat(
+        [rights.filter(~pl.col("default_shares")).with_columns(wide), keyed.select(rights.columns).with_columns(wide)]
+    )
 
 
 CHUNK_ROWS = 500_000
 """(Party, work) pairs per chunk of statement lines."""
-BATCH_ROWS = 4_000_000
-"""Usage lines per batch of the one-pass reduction."""
+BATCH_ROWS = 2_000_000
+"""Usage lines per batch of the one-pass reduction (each takes about 100 bytes a line in NumPy arrays)."""
 _DENSE_BINS_LIMIT = 1 << 26
 """At most this many (work, group) cells in the dense arrays of the one-pass reduction."""
 _FLOAT_EXACT = 1 << 53
@@ -559,10 +563,11 @@ def distribute_frames(
         starts = np.flatnonzero(np.concatenate([[True], holder_key[1:] != holder_key[:-1]]))
         holder_s = np.add.reduceat(holder_s, starts)
         holder_key = holder_key[starts]
+    index_type = np.int32 if max(n_parties, n_works) < 1 << 31 else np.int64
     held_by = pl.DataFrame(
         {
-            "p": holder_key // (n_works * 2),
-            "w": (holder_key // 2) % n_works,
+            "p": (holder_key // (n_works * 2)).astype(index_type),
+            "w": ((holder_key // 2) % n_works).astype(index_type),
             "r": (holder_key % 2).astype(np.int8),
             "s": holder_s,
         }
@@ -581,7 +586,7 @@ def distribute_frames(
     undetermined_parts = []
     for start in range(0, usage_w.height, BATCH_ROWS):
         part = usage_w.slice(start, BATCH_ROWS)
-        entry_k = (part["w"] * 2 + part["r"].cast(pl.Int64)).to_numpy()
+        entry_k = (part["w"].cast(pl.Int64) * 2 + part["r"].cast(pl.Int64)).to_numpy()
         for g, r, value in (
             part.select("g", "r", "raw", pl.Series("basic", basic[entry_k])).group_by("g", "r").agg(weighted.sum())
         ).iter_rows():
@@ -700,7 +705,10 @@ def distribute_frames(
         usage_w = usage_w.sort(
             (pl.col("w") * n_groups + pl.col("g").cast(pl.Int64)) * 2 + pl.col("r").cast(pl.Int64)
         )
-    entry_start = np.searchsorted(usage_w["w"].to_numpy(), np.arange(n_works + 1), side="left")
+    entry_w = usage_w["w"].to_numpy()
+    # Searched in the works' own type (a wider key would copy the whole column).
+    entry_start = np.searchsorted(entry_w, np.arange(n_works + 1, dtype=entry_w.dtype), side="left").astype(np.int64)
+    del entry_w
     fund_amount = [0] * (n_groups * 2)
     fund_points = [1] * (n_groups * 2)
     fund_open = np.zeros(n_groups * 2, dtype=bool)
@@ -717,16 +725,16 @@ def distribute_frames(
     points_64 = np.array(fund_points, dtype=np.int64) if narrow else None
     raw_bound_64 = _INT64_LIMIT // np.maximum(amount_64, 1) // max(d_share, 1) if amount_64 is not None else None
 
-    # An entry's fund (group × 2 + right) and points in one record, so that a line costs one
-    # random read; the entries' points beside the records only when they do not fit there. The
-    # per-entry frame is freed once the records are filled.
-    entry_record = np.zeros(usage_w.height, dtype=[("raw", np.int64), ("fund", np.int64)])
-    entry_record["fund"] = usage_w["g"].to_numpy()
-    entry_record["fund"] *= 2
-    entry_record["fund"] += usage_w["r"].to_numpy()
+    # An entry's fund (group × 2 + right) and points as two plain arrays (a gather from each is
+    # several times faster than from an array of records); the points as int64 only when they
+    # fit, else kept as the 128-bit column. The per-entry frame is freed once they are filled.
+    # The fund fits in a byte when there are fewer than 64 fund groups; it is read back as int64,
+    # so that every array made from it is as wide as before.
+    entry_fund = usage_w["g"].to_numpy().astype(np.int8 if n_groups < 64 else np.int64)
+    entry_fund *= 2
+    entry_fund += usage_w["r"].to_numpy()
     wide_raw = None if narrow else usage_w["raw"]
-    if narrow:
-        entry_record["raw"] = usage_w["raw"].cast(pl.Int64).to_numpy()
+    entry_raw = usage_w["raw"].cast(pl.Int64).to_numpy() if narrow else None
     del usage_w
 
     h_p, h_w = held_by["p"].to_numpy(), held_by["w"].to_numpy()
@@ -747,15 +755,16 @@ def distribute_frames(
 
     def narrow_lines(start: int, end: int) -> tuple[np.ndarray, ...]:
         """The lines of pairs start…end as NumPy arrays: pair, fund, raw, share, gross (amount > 0 only)."""
-        assert amount_64 is not None and points_64 is not None and raw_bound_64 is not None
+        assert amount_64 is not None and points_64 is not None and raw_bound_64 is not None and entry_raw is not None
         counts = pair_count[start:end]
         pair = np.repeat(np.arange(start, end), counts)
         first = np.repeat(pair_first[start:end] - (np.cumsum(counts) - counts), counts)
-        record = entry_record[first + np.arange(len(pair))]
-        fund_np = record["fund"]
+        entry = first + np.arange(len(pair))
+        fund_np = entry_fund[entry].astype(np.int64)
         share = pair_share[pair, fund_np & 1]
         keep = (share > 0) & fund_open[fund_np]
-        pair, share, fund_np, raw_64 = pair[keep], share[keep], fund_np[keep], record["raw"][keep]
+        entry = entry[keep]
+        pair, share, fund_np, raw_64 = pair[keep], share[keep], fund_np[keep], entry_raw[entry]
         amount = amount_64[fund_np]
         # F × raw × share stays in 64 bits when raw is at most the fund's bound (share ≤ S); the
         # exact test, with a division per line, only where that bound is passed.
@@ -795,8 +804,7 @@ def distribute_frames(
         pair = np.repeat(np.arange(start, end), counts)
         first = np.repeat(pair_first[start:end] - (np.cumsum(counts) - counts), counts)
         entry = first + np.arange(len(pair))
-        record = entry_record[entry]
-        fund_np = record["fund"]
+        fund_np = entry_fund[entry].astype(np.int64)
         share = pair_share[pair, fund_np & 1]
         keep = (share > 0) & fund_open[fund_np]
         pair, entry, share, fund_np = pair[keep], entry[keep], share[keep], fund_np[keep]
@@ -919,7 +927,7 @@ def distribute_frames(
     # In (work, group, right) order already: the entries, a range at a time, from their records
     # (the work of each from the works' first entries, basic points from the per-(work, right)
     # array); the texts are made chunk by chunk as they are written.
-    n_entries = len(entry_record)
+    n_entries = len(entry_fund)
     works_with_points = int(np.count_nonzero(np.diff(entry_start)))
 
     def point_rows(start: int, end: int) -> pl.DataFrame:
@@ -927,9 +935,9 @@ def distribute_frames(
         last_w = int(np.searchsorted(entry_start, end - 1, side="right")) - 1
         bounds = np.clip(entry_start[first_w : last_w + 2], start, end)
         w = np.repeat(np.arange(first_w, last_w + 1, dtype=np.int64), np.diff(bounds))
-        fund = entry_record["fund"][start:end]
+        fund = entry_fund[start:end].astype(np.int64)
         r = fund & 1
-        raw = pl.Series(entry_record["raw"][start:end]) if wide_raw is None else wide_raw.slice(start, end - start)
+        raw = pl.Series(entry_raw[start:end]) if entry_raw is not None else wide_raw.slice(start, end - start)
         return pl.DataFrame({"w": w, "g": fund >> 1, "r": r, "raw": raw, "basic": basic[w * 2 + r]})
 
     def point_ranges() -> Iterator[pl.DataFrame]:
@@ -1054,7 +1062,8 @@ class _StationTable:
 
     def of(self, station: pl.Series) -> tuple[np.ndarray, np.ndarray]:
         if self.dense is not None and station.null_count() == 0:
-            index = station.cast(pl.Int64).to_numpy()
+            # In the stations' own integer type: no copy of the column (any index type gathers).
+            index = station.to_numpy() if station.dtype.is_integer() else station.cast(pl.Int64).to_numpy()
             if len(index) == 0 or (int(index.min()) >= 0 and int(index.max()) < len(self.dense[0])):
                 return self.dense[0][index], self.dense[1][index]
         g = station.replace_strict(self.g_of, default=-1, return_dtype=pl.Int64).to_numpy()
@@ -1121,7 +1130,8 @@ def _entries_in_statement_order(
     )
     run_start, run_count = starts[order], counts[order]
     row = np.repeat(run_start - (np.cumsum(run_count) - run_count), run_count) + np.arange(n)
-    w = np.repeat(np.arange(len(order), dtype=np.int64), run_count)
+    # The work's rank in 32 bits when it fits (an index only).
+    w = np.repeat(np.arange(len(order), dtype=np.int32 if len(order) < 1 << 31 else np.int64), run_count)
     del ids, first, starts, counts, order, run_start, run_count
     recorded = (managed["n_recorded"] > 0).to_numpy()[row]
     per_cell = 1 + recorded.astype(np.int64)

@@ -38,6 +38,7 @@ from bunpai.formats.tables import (
     dates,
     duplicates,
     flags,
+    narrowest,
     ratios,
     read_table,
     reduce_ratio,
@@ -520,8 +521,13 @@ def _stations(folder: Path, problems: Problems, groups: list[str] | None) -> pl.
 
 
 def _rights(
-    folder: Path, problems: Problems, party_ids: pl.Series | None, quarter: Quarter | None
+    folder: Path, problems: Problems, party_ids: pl.Series | None, quarter: Quarter | None, *, slim: bool = False
 ) -> pl.DataFrame | None:
+    """The share rows, validated; with a quarter, whether each is counted on its reference date and
+    whether it takes the default share table.
+
+    ``slim``: without the dates and with the shares in their narrowest integer types (what the
+    columnar engine reads; :func:`engine_share_rows`), so that a large file's rows take less memory."""
     file = _source(folder, "rights")
     columns = ["work_id", "party_id", "role", "right", "share", "submitted_on", "valid_from", "valid_to"]
     native: tuple[str, ...] = ()
@@ -586,52 +592,69 @@ def _rights(
     else:
         numerator, denominator = _share_parts(problems, file, frame)
         has_share = pl.col("share_num").is_not_null()
-    typed = (
-        frame.lazy()
-        .select(
-            pl.col(LINE),
-            pl.col("work_id"),
-            pl.col("party_id"),
-            pl.col(PARTY_KEY),
-            # Role and right are dictionary-encoded (a few names over millions of rows).
-            choices(problems, file, frame, "role", ROLES, "role").cast(pl.Categorical).alias("role"),
-            choices(problems, file, frame, "right", RIGHTS, "right").cast(pl.Categorical).alias("right"),
-            numerator.alias("share_num"),
-            denominator.alias("share_den"),
-            has_share.alias("has_share"),
-            _date_column(problems, file, frame, "submitted_on").alias("submitted_on"),
-            _date_column(problems, file, frame, "valid_from").alias("valid_from"),
-            _date_column(problems, file, frame, "valid_to").alias("valid_to"),
-        )
-        .collect()
-    )
+    role = choices(problems, file, frame, "role", ROLES, "role")
+    right = choices(problems, file, frame, "right", RIGHTS, "right")
+    submitted_on = _date_column(problems, file, frame, "submitted_on")
+    valid_from = _date_column(problems, file, frame, "valid_from")
+    valid_to = _date_column(problems, file, frame, "valid_to")
+    problems.check(file, "valid_to", frame, valid_to < valid_from, "valid_to is before valid_from")
+    problems.check(file, "share", frame, numerator > denominator, "a share above 1")
     # Integer keys of the work and the right (dense ranks: the same groups as the texts, nulls
     # included), so that the checks below group and join on integers rather than on strings.
     # Integer work ids close together are their own key (offset from the smallest): no sort.
     work_key = pl.col("work_id").rank("dense").cast(pl.Int64)
-    if typed.schema["work_id"].is_integer() and typed.height:
-        lowest, highest = typed.select(pl.col("work_id").min().alias("lo"), pl.col("work_id").max().alias("hi")).row(0)
-        if lowest is not None and int(highest) - int(lowest) < 4 * typed.height + 1024:
+    if frame.schema["work_id"].is_integer() and frame.height:
+        lowest, highest = frame.select(pl.col("work_id").min().alias("lo"), pl.col("work_id").max().alias("hi")).row(0)
+        if lowest is not None and int(highest) - int(lowest) < 4 * frame.height + 1024:
             work_key = pl.col("work_id").cast(pl.Int64) - int(lowest) + 1
+            if int(highest) - int(lowest) < 2**31 - 2:
+                work_key = work_key.cast(pl.Int32)  # 4 bytes a row
     right_codes = {r: i + 1 for i, r in enumerate(sorted(RIGHTS))}
-    right_key = pl.col("right").replace_strict(right_codes, default=len(right_codes) + 1, return_dtype=pl.Int32)
-    typed = typed.with_columns(work_key.alias(WORK_KEY), right_key.alias(RIGHT_KEY))
-    problems.flush()
-    del frame, numerator, denominator  # the text columns are no longer needed: free them before going on
-    problems.check(file, "valid_to", typed, pl.col("valid_to") < pl.col("valid_from"), "valid_to is before valid_from")
-    problems.check(file, "share", typed, pl.col("share_num") > pl.col("share_den"), "a share above 1")
+    columns = [
+        pl.col(LINE),
+        pl.col("work_id"),
+        pl.col("party_id"),
+        pl.col(PARTY_KEY),
+        # Role and right are dictionary-encoded (a few names over millions of rows).
+        role.cast(pl.Categorical).alias("role"),
+        right.cast(pl.Categorical).alias("right"),
+        has_share.alias("has_share"),
+        work_key.alias(WORK_KEY),
+        right.replace_strict(right_codes, default=len(right_codes) + 1, return_dtype=pl.Int32).alias(RIGHT_KEY),
+    ]
+    if quarter is None:
+        columns += [numerator.alias("share_num"), denominator.alias("share_den")]
+    else:
+        # A share row is counted when it is valid on the reference date and its documents came by
+        # the cut-off; with no share given, 0/1.
+        cutoff = quarter.reference_date - dt.timedelta(days=quarter.documents_days_before)
+        reference = quarter.reference_date
+        counted = (
+            (valid_from.is_null() | (valid_from <= reference))
+            & (valid_to.is_null() | (valid_to >= reference))
+            & (submitted_on <= cutoff)
+        )
+        share_type: pl.DataType = pl.Int64()
+        if slim and frame.height:
+            # The shares in the narrowest type their largest part fits (reduced below, never larger).
+            largest = frame.select(numerator.max().alias("n"), denominator.max().alias("d")).row(0)
+            top = max(int(v or 1) for v in largest)
+            share_type = pl.Int8() if top < 2**7 else pl.Int32() if top < 2**31 else pl.Int64()
+        columns += [
+            numerator.fill_null(0).cast(share_type).alias("share_num"),
+            denominator.fill_null(1).replace(0, 1).cast(share_type).alias("share_den"),
+            counted.fill_null(False).alias("counted"),
+        ]
+    if not slim:
+        columns += [submitted_on.alias("submitted_on"), valid_from.alias("valid_from"), valid_to.alias("valid_to")]
+    # Every checked column in one pass over the rows read; the checks of single rows run on the
+    # rows as read, so that the typed frame never holds the dates when ``slim``.
+    problems.flush()  # before the typed columns are made: the checks' own columns are freed by then
+    typed = frame.lazy().select(columns).collect()
+    del frame, numerator, denominator  # the columns as read are no longer needed: free them before going on
     if quarter is None:
         return typed
-    cutoff = quarter.reference_date - dt.timedelta(days=quarter.documents_days_before)
-    reference = quarter.reference_date
-    counted = (
-        (pl.col("valid_from").is_null() | (pl.col("valid_from") <= reference))
-        & (pl.col("valid_to").is_null() | (pl.col("valid_to") >= reference))
-        & (pl.col("submitted_on") <= cutoff)
-    )
-    typed = typed.with_columns(counted.fill_null(False).alias("counted"))
-    typed = typed.with_columns(pl.col("share_num").fill_null(0), pl.col("share_den").fill_null(1).replace(0, 1))
-    typed = reduce_ratio(typed, "share_num", "share_den")
+    typed = reduce_ratio(typed, "share_num", "share_den", narrow=slim)
     counted_mask = typed["counted"].to_numpy()
     codes, size = _group_codes(typed)
     # The checks below look at the counted rows only, through masks (no copy of the share rows).
@@ -644,7 +667,7 @@ def _rights(
     n_right_keys = len(RIGHTS) + 2
     if party_ids is not None and n_keys * (len(roles) + 1) * n_right_keys * n_parties < 2**62:
         holder_key = (
-            (pl.col(WORK_KEY) * len(roles) + role_code) * n_right_keys + pl.col(RIGHT_KEY).cast(pl.Int64)
+            (pl.col(WORK_KEY).cast(pl.Int64) * len(roles) + role_code) * n_right_keys + pl.col(RIGHT_KEY).cast(pl.Int64)
         ) * n_parties + pl.col(PARTY_KEY).cast(pl.Int64)
         counted_key = pl.when(counted_col & pl.col("party_id").is_not_null()).then(holder_key)
         twice = counted_key.is_not_null() & counted_key.is_duplicated()
@@ -706,19 +729,6 @@ def _rights(
     return typed.with_columns(pl.Series("default_shares", defaults, dtype=pl.Boolean))
 
 
-def _narrowest(series: pl.Series) -> pl.Series:
-    """An integer column as Int8/Int32 when every value fits (nulls kept), else as it is."""
-    if series.len() == 0:
-        return series
-    low, high = series.min(), series.max()
-    if low is None or high is None:
-        return series
-    for dtype, bits in ((pl.Int8, 7), (pl.Int32, 31)):
-        if -(1 << bits) <= int(low) and int(high) < 1 << bits:  # type: ignore[arg-type]
-            return series.cast(dtype)
-    return series
-
-
 def key_shift(rights: pl.DataFrame) -> int | None:
     """c when every share row's WORK_KEY is its integer work id + c (the dense key of ids close
     together), else None."""
@@ -740,11 +750,11 @@ def engine_share_rows(rights: pl.DataFrame) -> EngineShareRows:
     needed = [WORK_KEY, PARTY_KEY, RIGHT_KEY, "share_num", "share_den", *DEFAULT_SHARE_COLUMNS, "counted"]
     counted = rights.select(list(dict.fromkeys(needed))).filter(pl.col("counted"))
     columns = [
-        _narrowest(counted[WORK_KEY]),
+        narrowest(counted[WORK_KEY]),
         counted[PARTY_KEY],
-        _narrowest(counted[RIGHT_KEY].cast(pl.Int64)),
-        _narrowest(counted["share_num"]),
-        _narrowest(counted["share_den"]),
+        narrowest(counted[RIGHT_KEY].cast(pl.Int64)),
+        narrowest(counted["share_num"]),
+        narrowest(counted["share_den"]),
         counted["default_shares"],
     ]
     if shift is None:
@@ -796,8 +806,10 @@ def _group_codes(frame: pl.DataFrame) -> tuple[np.ndarray, int]:
         return np.zeros(0, dtype=np.int64), 1
     right = frame[RIGHT_KEY].fill_null(0).to_numpy()
     rights = int(right.max()) + 1
-    codes = frame[WORK_KEY].fill_null(0).to_numpy().astype(np.int64)  # the one full-length array made
+    codes = frame[WORK_KEY].fill_null(0).to_numpy()
     size = (int(codes.max()) + 1) * rights
+    # The one full-length array made: 32-bit codes when they fit (bincount and add.at take either).
+    codes = codes.astype(np.int32 if size < 2**31 else np.int64)
     codes *= rights
     codes += right
     return codes, size
@@ -1110,13 +1122,16 @@ def check_pending_usage(frames: BroadcastFrames) -> None:
 
 
 def read_input(
-    folder: Path, rules_for: Any, *, defer_usage_checks: bool = False
+    folder: Path, rules_for: Any, *, defer_usage_checks: bool = False, engine_rows_only: bool = False
 ) -> tuple[BroadcastFrames, BroadcastRuleSet]:
     """Read and validate a whole input folder. ``rules_for(date)`` picks the rule set by reference date.
 
     With ``defer_usage_checks`` the checks of Parquet usage lines are left to the engine's single
     pass over them (``frames.pending_usage_checks``) when everything else is valid; with problems
-    elsewhere they run here, so that every problem is reported at once."""
+    elsewhere they run here, so that every problem is reported at once. With ``engine_rows_only``
+    the share rows are kept only as the columnar engine's slim copy (:meth:`BroadcastFrames.take_engine_rows`):
+    they are validated just as well, but never held with every column (``frames.rights`` reads
+    them again if asked)."""
     problems = Problems()
     if not folder.is_dir():
         problems.add(str(folder.name or folder), 0, "*", "input folder does not exist")
@@ -1125,7 +1140,9 @@ def read_input(
     parties = _parties(folder, problems)
     groups = [g.group_id for g in quarter.groups] if quarter is not None else None
     stations = _stations(folder, problems, groups)
-    rights = _rights(folder, problems, parties["party_id"] if parties is not None else None, quarter)
+    rights = _rights(
+        folder, problems, parties["party_id"] if parties is not None else None, quarter, slim=engine_rows_only
+    )
     methods = sorted(quarter.method_points) if quarter is not None else None
     station_ids = stations["station_id"] if stations is not None else None
     parquet = usage_parquet_source(folder)
@@ -1152,6 +1169,12 @@ def read_input(
     month = quarter.distribution_date.month
     if month not in rules.distribution_months:
         notes.append(f"distribution date {quarter.distribution_date.isoformat()} is not in a distribution month")
+    if engine_rows_only:
+        slim = engine_share_rows(rights)
+        del rights
+        return BroadcastFrames(
+            quarter, parties, stations, None, usage, source, notes, pending, folder, _engine_rows=slim
+        ), rules
     return BroadcastFrames(quarter, parties, stations, rights, usage, source, notes, pending, folder), rules
 
 

@@ -425,27 +425,58 @@ def unknown_reference(
     )
 
 
-def reduce_ratio(frame: pl.DataFrame, numerator: str, denominator: str) -> pl.DataFrame:
-    """Reduce ratio columns by their greatest common divisor (exact, in 64-bit integers)."""
+def reduce_ratio(frame: pl.DataFrame, numerator: str, denominator: str, *, narrow: bool = False) -> pl.DataFrame:
+    """Reduce ratio columns by their greatest common divisor (exact, in 64-bit integers).
+
+    ``narrow``: the reduced columns in their :func:`narrowest` type, made a range of rows at a
+    time, each range's quotients narrowed at once: no full-length 64-bit array is made (the ranges
+    are joined in the widest type any of them needed)."""
     if frame.height == 0:
         return frame
-    num = frame[numerator].to_numpy()
-    den = frame[denominator].to_numpy()
-    if num.dtype.kind == "O" or den.dtype.kind == "O":
+    num_column, den_column = frame[numerator], frame[denominator]
+    if not all(c.dtype.is_integer() and c.dtype != pl.Int128 for c in (num_column, den_column)):
+        return frame  # 128-bit or not integers: left as they are
+    if num_column.null_count() or den_column.null_count():
         return frame
-    mask = ~(np.isnan(num) if num.dtype.kind == "f" else np.zeros(len(num), dtype=bool))
-    if not mask.all():
-        return frame
-    num, den = num.astype(np.int64, copy=False), den.astype(np.int64, copy=False)
-    divisor = np.gcd(num, den)
-    divisor[divisor == 0] = 1
-    # The quotients in place of the divisor and one more array (no copies of the columns).
-    reduced_num = num // divisor
-    np.floor_divide(den, divisor, out=divisor)
-    return frame.with_columns(
-        pl.Series(numerator, reduced_num, dtype=pl.Int64),
-        pl.Series(denominator, divisor, dtype=pl.Int64),
-    )
+    step = _REDUCE_ROWS if narrow else frame.height
+    parts: tuple[list[pl.Series], list[pl.Series]] = ([], [])
+    for start in range(0, frame.height, step):
+        num = num_column.slice(start, step).to_numpy().astype(np.int64, copy=False)
+        den = den_column.slice(start, step).to_numpy().astype(np.int64, copy=False)
+        divisor = np.gcd(num, den)
+        divisor[divisor == 0] = 1
+        # The quotients in place of the divisor and one more array (no copies of the columns).
+        reduced_num = num // divisor
+        np.floor_divide(den, divisor, out=divisor)
+        for name, values, into in ((numerator, reduced_num, parts[0]), (denominator, divisor, parts[1])):
+            series = pl.Series(name, values, dtype=pl.Int64)
+            into.append(narrowest(series) if narrow else series)
+    return frame.with_columns(_joined(parts[0]), _joined(parts[1]))
+
+
+_REDUCE_ROWS = 1 << 22
+"""Rows per range of a narrowed :func:`reduce_ratio`."""
+_NARROW_TYPES = ((pl.Int8, 7), (pl.Int32, 31))
+
+
+def narrowest(series: pl.Series) -> pl.Series:
+    """An integer column as Int8/Int32 when every value fits (nulls kept), else as it is."""
+    if series.len() == 0:
+        return series
+    low, high = series.min(), series.max()
+    if low is None or high is None:
+        return series
+    for dtype, bits in _NARROW_TYPES:
+        if -(1 << bits) <= int(low) and int(high) < 1 << bits:  # type: ignore[arg-type]
+            return series.cast(dtype)
+    return series
+
+
+def _joined(parts: list[pl.Series]) -> pl.Series:
+    """Ranges of one column, each in its narrowest type, as one column of the widest of them."""
+    widths = [dtype for dtype, _ in _NARROW_TYPES]
+    widest = max((p.dtype for p in parts), key=lambda d: widths.index(d) if d in widths else len(widths))
+    return pl.concat([p.cast(widest) for p in parts])
 
 
 def ratio_texts(numerator: pl.Series, denominator: pl.Series) -> pl.Series:

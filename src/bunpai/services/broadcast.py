@@ -54,12 +54,12 @@ def compute_quarter(
     there, before anything is moved into place."""
     console = Console(stderr=True, quiet=not progress)
     with console.status("reading / 読み込み中…") as status:
-        frames, rules = read_input(input_dir, rules_for=broadcast_ruleset_for, defer_usage_checks=True)
+        # The columnar engine reads a slim copy of the share rows; every column is read again only
+        # if the row-by-row path needs it.
+        frames, rules = read_input(
+            input_dir, rules_for=broadcast_ruleset_for, defer_usage_checks=True, engine_rows_only=not row_by_row
+        )
         table = share_table(frames)
-        if not row_by_row:
-            # The engine reads a slim copy of the share rows; the full frame is read again only if
-            # the row-by-row path needs it.
-            frames.release_rights()
         status.update("distributing / 分配計算中…")
         path = "columnar"
         result: EngineResult | None = None
