@@ -576,7 +576,8 @@ class WorkIndex:
         """Find the closest titles of the writers of many lines at once (for :meth:`_closest_titles`).
 
         A writer's works are compared with the readings of all the lines naming them in one
-        ``cdist`` call (their readings are prepared once, not once per line). Only lines that
+        ``cdist`` call, instead of one ``process.extract`` per line and writer (which builds and
+        sorts a result tuple for every close work, the larger part of its cost). Only lines that
         will look for close titles are gathered: lines with a title and names, without a code,
         ISWC or ISRC naming one work and without a work of their exact title with one of their
         names (those are settled before). The results are those of :meth:`_closest_search`
