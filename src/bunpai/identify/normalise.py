@@ -127,65 +127,7 @@ def _kakasi() -> Any:
         import pykakasi
 
         _KAKASI = pykakasi.kakasi()
-        inner = getattr(_KAKASI, "_kakasi", None)
-        if inner is not None and type(getattr(inner, "_jconv", None)) is _kanji_converter_class():
-            inner._jconv = _longest_prefix_converter()
     return _KAKASI
-
-
-def _kanji_converter_class() -> Any:
-    from pykakasi.kanji import JConv
-
-    return JConv
-
-
-def _longest_prefix_converter() -> Any:
-    """pykakasi's kanji converter with its dictionary look-up made by prefix.
-
-    pykakasi reads a kanji run by walking every dictionary entry that starts with the run's first
-    kanji (thousands for common ones) and keeping the longest that the run starts with; this
-    looks up the run's own prefixes instead, longest first, and takes the first reading whose
-    condition on the following kana holds: the same reading, since for each length only one entry
-    can be the run's prefix and the walk keeps, for the longest one, its first such reading.
-    """
-    JConv = _kanji_converter_class()
-
-    class LongestPrefixJConv(JConv):  # type: ignore[misc, valid-type]
-        def __init__(self) -> None:
-            super().__init__()
-            self._longest: dict[int, int] = {}
-
-        def convert(self, itext: str, btext: str) -> tuple[str, int]:
-            text = self._itaiji.convert(itext)
-            num_vs = len(itext) - len(text)
-            table = self._kanwa.load(text[0])
-            if table is None:
-                return "", 0
-            longest = self._longest.get(ord(text[0]))
-            if longest is None:
-                longest = self._longest[ord(text[0])] = max(map(len, table), default=0)
-            max_len = 0
-            reading = ""
-            for length in range(min(len(text), longest), 0, -1):
-                entries = table.get(text[:length])
-                if entries:
-                    for yomi, con in entries:
-                        if con is None or btext in con:
-                            reading, max_len = yomi, length
-                            break
-                    if max_len:
-                        break
-            # As pykakasi: the length again over variation selectors.
-            for _ in range(num_vs):
-                if max_len > len(itext):
-                    break
-                elif text[max_len - 1] != itext[max_len - 1] or (
-                    max_len < num_vs + len(text) and max_len <= len(itext) and self._is_vschr(itext[max_len])
-                ):
-                    max_len += 1
-            return reading, max_len
-
-    return LongestPrefixJConv()
 
 
 def _latin_table() -> dict[int, str]:
