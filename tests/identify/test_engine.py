@@ -9,6 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bunpai.identify.engine import AUTO, NONE, REVIEW, Query, WorkEntry, WorkIndex
+from bunpai.identify.normalise import phonetic_key, text_key
 
 WORKS = [
     WorkEntry("W1", "夜に駆ける", ("ヨルニカケル",), ("Ayase",), "T0345246801"),
@@ -293,3 +294,17 @@ def test_a_reading_never_depends_on_an_index_built_before() -> None:
     assert index.phon_keys == [("asuka",), ("nihonbasi",)]
     result = index.identify(Query("あすか", ("山田 太郎",)))
     assert (result.work_id, result.decision) == ("B1", AUTO)
+
+
+@settings(max_examples=100, deadline=None)
+@given(_works_and_query(), st.sampled_from(["Lemon", "Lemmon", "夜に駆ける", "Tokyo Love", "さくら 海", ""]))
+def test_title_scores_in_bulk_equal_the_one_by_one_scores(case: tuple[list[WorkEntry], Query], title: str) -> None:
+    """The title scores of many candidates at once (two ``cdist`` calls) are those of the scorer
+    of one work at a time, whatever the number of works compared."""
+    works, query = case
+    index = WorkIndex([*works, *WORKS])
+    for line_title in (query.title, title):
+        text, phon = text_key(line_title), phonetic_key(line_title)
+        everyone = list(range(len(index)))
+        in_bulk = index._score_titles(everyone, text, phon)
+        assert {i: in_bulk[i] for i in everyone} == {i: index._title_score(i, text, phon) for i in everyone}
