@@ -131,13 +131,13 @@ def test_lines_past_64_bits_beside_small_ones(tmp_path: Path) -> None:
 
 
 def test_the_fallback_reads_the_released_share_rows_again(tmp_path: Path) -> None:
-    """The columnar path runs on a slim copy of the share rows and the full frame is released after
-    reading; when the values are too large for it, the row-by-row path reads the share rows again
-    and gives what a run that never released them gives."""
+    """The columnar path runs on a slim copy of the share rows, the full frame never kept; when
+    the values are too large for it, the row-by-row path reads the share rows again and gives
+    what a run that kept them gives."""
     folder = _quarter(tmp_path, 10**18, 10**12, "1/999983", "1/7")
     frames, _ = read_input(folder, rules_for=broadcast_ruleset_for)
     kept = frames.rights
-    frames.release_rights()
+    frames, _ = read_input(folder, rules_for=broadcast_ruleset_for, engine_rows_only=True)
     assert frames.rights.equals(kept)  # read and validated again from the folder
 
     released = compute_quarter(folder)

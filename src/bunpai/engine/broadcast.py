@@ -462,8 +462,8 @@ def distribute_frames(
 
     # Shares of the works used, counted on the reference date, as integers over S.
     say("shares / 分配率")
-    # The counted share rows in the engine's few integer columns (the full frame may have been
-    # released after reading), read as NumPy columns and taken through masks: never copied. The
+    # The counted share rows in the engine's few integer columns (the full frame may never have
+    # been kept), read as NumPy columns and taken through masks: never copied. The
     # frames hand them over, so that they are freed as soon as the shares are known.
     engine_rows = frames.take_engine_rows()
     all_rights = engine_rows.rows
@@ -707,7 +707,7 @@ def distribute_frames(
         )
     entry_w = usage_w["w"].to_numpy()
     # Searched in the works' own type (a wider key would copy the whole column).
-    entry_start = np.searchsorted(entry_w, np.arange(n_works + 1, dtype=entry_w.dtype), side="left").astype(np.int64)
+    entry_start = np.searchsorted(entry_w, np.arange(n_works + 1, dtype=entry_w.dtype), side="left")
     del entry_w
     fund_amount = [0] * (n_groups * 2)
     fund_points = [1] * (n_groups * 2)

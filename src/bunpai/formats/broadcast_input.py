@@ -116,10 +116,9 @@ class EngineShareRows:
 class BroadcastFrames:
     """A validated input folder.
 
-    The share rows (``rights``, every column) may be released after reading
-    (:meth:`release_rights`): the engine then reads its slim copy (:meth:`take_engine_rows`), and
-    ``rights`` reads and validates the file again when something asks for every column (the
-    row-by-row path)."""
+    The share rows (``rights``, every column) may never be kept (``read_input(engine_rows_only=True)``):
+    the engine then reads its slim copy (:meth:`take_engine_rows`), and ``rights`` reads and
+    validates the file again when something asks for every column (the row-by-row path)."""
 
     quarter: Quarter
     parties: pl.DataFrame
@@ -137,22 +136,14 @@ class BroadcastFrames:
 
     @property
     def rights(self) -> pl.DataFrame:
-        """The validated share rows, every column (read again from the folder if released)."""
+        """The validated share rows, every column (read again from the folder if not kept)."""
         if self._rights is None:
-            assert self.folder is not None, "share rows released without their folder"
+            assert self.folder is not None, "share rows not kept without their folder"
             problems = Problems()
             self._rights = _rights(self.folder, problems, self.parties["party_id"], self.quarter)
             problems.raise_if_any()
             assert self._rights is not None
         return self._rights
-
-    def release_rights(self) -> None:
-        """Keep only the engine's slim copy of the share rows; the full frame is dropped (a large
-        quarter's share rows with every column take gigabytes) and read again if asked for."""
-        if self._engine_rows is None:
-            self._engine_rows = engine_share_rows(self.rights)
-        if self.folder is not None:
-            self._rights = None
 
     def take_engine_rows(self) -> EngineShareRows:
         """The engine's copy of the share rows, handed over: the frames no longer hold it (a later
