@@ -107,14 +107,19 @@ class Result:
     candidates: tuple[Candidate, ...] = field(default=())
 
 
+def _trigrams(codes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The trigram id starting at each position of a string's letter codes (``_CODES``), and
+    whether it is one (letters and digits only: a trigram with any other character is left out)."""
+    grams = (codes[:-2] * _ALPHABET + codes[1:-1]) * _ALPHABET + codes[2:]
+    return grams, (codes[:-2] > 0) & (codes[1:-1] > 0) & (codes[2:] > 0)
+
+
 def _trigram_ids(key: str) -> np.ndarray:
-    """The distinct trigram ids of a reading key, ascending (letters and digits only; a trigram
-    with any other character is left out), made as the postings are (:meth:`WorkIndex._build_postings`)."""
+    """The distinct trigram ids of a reading key, ascending, as the postings have them."""
     codes = _CODES[np.frombuffer(key.encode("ascii", "ignore"), dtype=np.uint8)]
     if codes.size < 3:
         return np.zeros(0, dtype=np.int64)
-    grams = (codes[:-2] * _ALPHABET + codes[1:-1]) * _ALPHABET + codes[2:]
-    ok = (codes[:-2] > 0) & (codes[1:-1] > 0) & (codes[2:] > 0)
+    grams, ok = _trigrams(codes)
     return np.unique(grams[ok]).astype(np.int64)
 
 
@@ -242,8 +247,7 @@ class WorkIndex:
         codes = _CODES[np.frombuffer(text, dtype=np.uint8)]
         lengths = np.fromiter((len(k.encode("ascii", "ignore")) + 1 for k in keys), dtype=np.int64, count=len(keys))
         owner = np.repeat(np.asarray(owners, dtype=np.int64), lengths)[: codes.size]
-        grams = codes[:-2] * (_ALPHABET * _ALPHABET) + codes[1:-1] * _ALPHABET + codes[2:]
-        ok = (codes[:-2] > 0) & (codes[1:-1] > 0) & (codes[2:] > 0)
+        grams, ok = _trigrams(codes)
         pairs = np.unique(grams[ok].astype(np.int64) * (1 << 32) + owner[:-2][ok])
         gram_of = (pairs >> 32).astype(np.int64)
         self.postings = (pairs & 0xFFFFFFFF).astype(np.int32)
