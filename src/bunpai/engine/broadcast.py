@@ -43,6 +43,7 @@ from bunpai.core.broadcast.reference import QuarterInput
 from bunpai.core.broadcast.shares import default_shares
 from bunpai.core.money import format_ratio
 from bunpai.core.rules import PrcRuleSet
+from bunpai.engine import kernels
 from bunpai.formats.broadcast_input import (
     PARTY_KEY,
     RIGHT_KEY,
@@ -754,45 +755,42 @@ def distribute_frames(
     pair_count = (entry_start[pair_w + 1] - pair_first).astype(np.int32)  # a work's entries: groups × 2 at most
 
     def narrow_lines(start: int, end: int) -> tuple[np.ndarray, ...]:
-        """The lines of pairs start…end as NumPy arrays: pair, fund, raw, share, gross (amount > 0 only)."""
+        """The lines of pairs start…end as NumPy arrays: party, work, fund, raw, share, gross
+        (amount > 0 only), made by one compiled pass; the few whose F × raw × share would pass
+        2⁶³ get their gross in 128 bits here."""
         assert amount_64 is not None and points_64 is not None and raw_bound_64 is not None and entry_raw is not None
-        counts = pair_count[start:end]
-        pair = np.repeat(np.arange(start, end), counts)
-        first = np.repeat(pair_first[start:end] - (np.cumsum(counts) - counts), counts)
-        entry = first + np.arange(len(pair))
-        fund_np = entry_fund[entry].astype(np.int64)
-        share = pair_share[pair, fund_np & 1]
-        keep = (share > 0) & fund_open[fund_np]
-        entry = entry[keep]
-        pair, share, fund_np, raw_64 = pair[keep], share[keep], fund_np[keep], entry_raw[entry]
-        amount = amount_64[fund_np]
-        # F × raw × share stays in 64 bits when raw is at most the fund's bound (share ≤ S); the
-        # exact test, with a division per line, only where that bound is passed.
-        safe = raw_64 <= raw_bound_64[fund_np]
-        if not safe.all():
-            safe = raw_64 <= _INT64_LIMIT // np.maximum(amount, 1) // share
-        exact_64 = amount * np.where(safe, raw_64, 0) * share
-        gross = exact_64 // points_64[fund_np]
-        positive = exact_64 > 0
-        if not safe.all():
-            rest = np.flatnonzero(~safe)
+        p, w, fund_np, raw_64, share, gross, wide = kernels.statement_lines(
+            start,
+            end,
+            pair_first,
+            pair_count,
+            pair_p,
+            pair_w,
+            pair_share,
+            entry_fund,
+            entry_raw,
+            fund_open,
+            amount_64,
+            points_64,
+            raw_bound_64,
+        )
+        if len(wide):
             exact_128 = (
-                pl.Series(amount[rest]).cast(pl.Int128)
-                * pl.Series(raw_64[rest]).cast(pl.Int128)
-                * pl.Series(share[rest]).cast(pl.Int128)
+                pl.Series(amount_64[fund_np[wide]]).cast(pl.Int128)
+                * pl.Series(raw_64[wide]).cast(pl.Int128)
+                * pl.Series(share[wide]).cast(pl.Int128)
             )
-            total_128 = pl.Series(points_64[fund_np[rest]]).cast(pl.Int128)
-            gross[rest] = (exact_128 // total_128).cast(pl.Int64).to_numpy()
-            positive[rest] = (exact_128 > 0).to_numpy()
-        return pair[positive], fund_np[positive], raw_64[positive], share[positive], gross[positive]
+            total_128 = pl.Series(points_64[fund_np[wide]]).cast(pl.Int128)
+            gross[wide] = (exact_128 // total_128).cast(pl.Int64).to_numpy()
+        return p, w, fund_np, raw_64, share, gross
 
     def integer_lines(start: int, end: int) -> pl.DataFrame:
         if narrow:
-            pair, fund_np, raw_64, share, gross = narrow_lines(start, end)
+            p, w, fund_np, raw_64, share, gross = narrow_lines(start, end)
             return pl.DataFrame(
                 {
-                    "p": pair_p[pair],
-                    "w": pair_w[pair],
+                    "p": p,
+                    "w": w,
                     "g": fund_np // 2,
                     "r": fund_np % 2,
                     "raw": raw_64,
@@ -910,8 +908,8 @@ def distribute_frames(
         taking = _LineTotals(n_groups, n_payees)
         for start, end in cuts:
             if narrow:
-                pair, fund_np, _raw, _share, gross = narrow_lines(start, end)
-                add_totals(taking, pair_p[pair], fund_np, gross)
+                p, _w, fund_np, _raw, _share, gross = narrow_lines(start, end)
+                add_totals(taking, p, fund_np, gross)
             else:
                 add_line_totals(taking, integer_lines(start, end))
         line_totals.take(taking)
@@ -1060,6 +1058,16 @@ class _StationTable:
             s[ids] = list(self.s_of.values())
             self.dense = (g, s)
 
+    def codes(self, station: pl.Series) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(index, group of index, points of index): the station ids themselves over the dense
+        tables when they fit, else each line's own row over the looked-up values."""
+        if self.dense is not None and station.null_count() == 0:
+            index = station.to_numpy() if station.dtype.is_integer() else station.cast(pl.Int64).to_numpy()
+            if len(index) == 0 or (int(index.min()) >= 0 and int(index.max()) < len(self.dense[0])):
+                return index, self.dense[0], self.dense[1]
+        g, s = self.of(station)
+        return np.arange(len(g), dtype=np.int64), g, s
+
     def of(self, station: pl.Series) -> tuple[np.ndarray, np.ndarray]:
         if self.dense is not None and station.null_count() == 0:
             # In the stations' own integer type: no copy of the column (any index type gathers).
@@ -1202,6 +1210,8 @@ def _reduce_dense(
     bounds: dict[int, int] = {}  # sampling numerator → bound of its largest sum
     bad = [0] * len(checks)
     unidentified: list[pl.DataFrame] = []
+    # The kernel's cells and points of a batch, reused from batch to batch.
+    buffers = (np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64))
     for batch in frames.usage.collect_batches(chunk_size=batch_rows):
         if checks:
             found = batch.select([check.sum().alias(f"c{i}") for i, (_, check, _) in enumerate(checks)]).row(0)
@@ -1210,64 +1220,79 @@ def _reduce_dense(
             continue  # only counting now: the rows are located below
         if batch.height == 0:
             continue
-        # Every row is computed (no copy of the batch); only the taking-part rows are used, and
-        # the checks above made sure that their station, method and duration are valid.
-        outcome = batch.select(
-            (pl.col("outcome") == "managed").fill_null(False).alias("managed"),
-            (pl.col("outcome") == "unidentified").fill_null(False).alias("unidentified"),
-        )
-        managed_mask = outcome["managed"].to_numpy()
-        unid_mask = outcome["unidentified"].to_numpy()
-        g, s = station_table.of(batch["station_id"])
+        # One compiled pass over the batch's columns (no copy of the batch, no array per step):
+        # only the taking-part rows are used, and the checks above made sure that their station,
+        # method and duration are valid.
+        kind = _small_values(batch["outcome"], {"managed": 1, "unidentified": 2})
+        station, group_of_station, points_of_station = station_table.codes(batch["station_id"])
         duration = batch["duration_s"].cast(pl.Int64).fill_null(0).to_numpy()
         t = _time_points_array(frames, np.maximum(duration, 0), d_t)
         m = _small_values(batch["method"], methods)
         den = batch["sampling_den"].cast(pl.Int64).fill_null(1).to_numpy()
         numerator_all = batch["sampling_num"].cast(pl.Int64).fill_null(1).to_numpy()
-        taking = managed_mask | unid_mask
-        largest = int(t[taking].max(initial=0)) * max(top_m, 1) * max(top_s, 1) * int(den[taking].max(initial=0))
+        work = batch["work_id"].cast(pl.Int64).fill_null(0).to_numpy()
+        top_t, top_den, n_managed, lo, hi, lo_num, hi_num = kernels.batch_extent(
+            kind, t, den, numerator_all, work
+        )
+        largest = top_t * max(top_m, 1) * max(top_s, 1) * top_den
         if largest * batch.height >= _INT64_LIMIT:
             return None
-        points = t * m * s * den
-        recorded_all = batch["recorded"].to_numpy()
-        if managed_mask.any():
-            work = batch["work_id"].filter(pl.Series(managed_mask)).cast(pl.Int64).to_numpy()
-            lo, hi = int(work.min()), int(work.max())
+        if n_managed:
             if lo < 0 or (hi + 1) * n_group_ids > limit:
                 return None
             needed = (hi + 1) * n_group_ids
             if needed > bins:
-                grown = min(max(needed, 2 * bins), limit)
+                # An eighth more than needed (the largest work id is usually seen in the first
+                # batch), and at least half as much again when the ids grow batch after batch.
+                grown = min(max(needed + needed // 8, bins + bins // 2), limit)
                 zero_lines = np.concatenate([zero_lines, np.zeros(2 * (grown - bins), dtype=bool)])
                 for numerator, array in sums.items():
                     sums[numerator] = np.concatenate([array, np.zeros(2 * (grown - bins), dtype=np.int64)])
                 bins = grown
-            recorded = recorded_all[managed_mask]
-            key = (work * n_group_ids + g[managed_mask]) * 2 + recorded
-            managed_points = points[managed_mask]
-            zero = managed_points == 0
-            if zero.any():
-                zero_lines[key[zero]] = True
-            numerator = numerator_all[managed_mask]
-            distinct = np.unique(numerator) if numerator.min() != numerator.max() else numerator[:1]
-            for value in distinct.tolist():
-                part = slice(None) if len(distinct) == 1 else numerator == value
-                part_key, part_points = key[part], managed_points[part]
-                bound = bounds.get(value, 0) + largest * len(part_key)
+            recorded = batch["recorded"].fill_null(False).to_numpy()
+            if len(buffers[0]) < batch.height:
+                buffers = (np.empty(batch.height, dtype=np.int64), np.empty(batch.height, dtype=np.int64))
+            if lo_num == hi_num:
+                per_numerator = [(lo_num, n_managed)]
+            else:
+                values, counts = np.unique(numerator_all[kind == 1], return_counts=True)
+                per_numerator = list(zip(values.tolist(), counts.tolist(), strict=True))
+            for value, count in per_numerator:
+                bound = bounds.get(value, 0) + largest * count
                 if bound >= _INT64_LIMIT:
                     return None
                 bounds[value] = bound
                 if value not in sums:
                     sums[value] = np.zeros(2 * bins, dtype=np.int64)
-                np.add.at(sums[value], part_key, part_points)
-        if unid_mask.any():
+                kernels.add_usage(
+                    kind,
+                    station,
+                    group_of_station,
+                    points_of_station,
+                    t,
+                    m,
+                    den,
+                    numerator_all,
+                    value,
+                    recorded,
+                    work,
+                    n_group_ids,
+                    sums[value],
+                    zero_lines,
+                    *buffers,
+                )
+        unid_rows = np.flatnonzero(kind == 2)
+        if len(unid_rows):
+            at = station[unid_rows]
             unidentified.append(
-                batch.filter(pl.Series(unid_mask)).select(
+                batch.select("line_id", "station_id", "recorded", "sampling_num")[unid_rows].select(
                     "line_id",
                     "station_id",
-                    pl.Series("g", g[unid_mask], dtype=pl.Int32),
+                    pl.Series("g", group_of_station[at], dtype=pl.Int32),
                     "recorded",
-                    pl.Series("p", points[unid_mask], dtype=pl.Int64),
+                    pl.Series(
+                        "p", t[unid_rows] * m[unid_rows] * points_of_station[at] * den[unid_rows], dtype=pl.Int64
+                    ),
                     "sampling_num",
                 )
             )

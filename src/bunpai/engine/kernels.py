@@ -1,0 +1,253 @@
+"""Compiled loops of the columnar broadcast engine (集計・分配明細の計算核).
+
+Each kernel does in one pass over integer arrays what a chain of NumPy operations would do with
+a temporary array per step: the usage lines of a batch added into the dense (work, group) sums,
+and the statement lines of a range of (party, work) pairs made from the entries of their works.
+They are compiled by Numba on first use (and cached beside this module), release the interpreter
+while they run, and use integer arithmetic only, with the same bounds as the NumPy code they
+replace: every product is checked before it is taken, and a line whose amount would pass 2⁶³ is
+returned apart, to be computed in 128 bits by the caller.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+from numba import njit
+
+_INT64_LIMIT = (1 << 63) - 1
+
+_compile = njit(cache=True, nogil=True)
+
+
+@_compile
+def _batch_extent(
+    kind: Any,
+    time_points: Any,
+    sampling_den: Any,
+    sampling_num: Any,
+    work: Any,
+) -> Any:
+    """Over the lines that take part (``kind`` 1 managed, 2 unidentified): the largest time points
+    and sampling denominator; over the managed lines: their number, the smallest and largest work
+    id and sampling numerator."""
+    top_t = 0
+    top_den = 0
+    managed = 0
+    lo_work = 0
+    hi_work = -1
+    lo_num = 0
+    hi_num = 0
+    for i in range(len(kind)):
+        if kind[i] != 1 and kind[i] != 2:
+            continue
+        if time_points[i] > top_t:
+            top_t = time_points[i]
+        if sampling_den[i] > top_den:
+            top_den = sampling_den[i]
+        if kind[i] == 1:
+            w = work[i]
+            num = sampling_num[i]
+            if managed == 0:
+                lo_work = w
+                hi_work = w
+                lo_num = num
+                hi_num = num
+            else:
+                lo_work = min(lo_work, w)
+                hi_work = max(hi_work, w)
+                lo_num = min(lo_num, num)
+                hi_num = max(hi_num, num)
+            managed += 1
+    return top_t, top_den, managed, lo_work, hi_work, lo_num, hi_num
+
+
+@_compile
+def _add_usage(
+    kind: Any,
+    station: Any,
+    group_of_station: Any,
+    points_of_station: Any,
+    time_points: Any,
+    method_points: Any,
+    sampling_den: Any,
+    sampling_num: Any,
+    numerator: int,
+    recorded: Any,
+    work: Any,
+    n_groups: int,
+    sums: Any,
+    zero_lines: Any,
+    key_buffer: Any,
+    points_buffer: Any,
+) -> None:
+    """Add the points ``t × m × s × den`` of the managed lines of sampling numerator ``numerator``
+    into ``sums[(work × groups + group) × 2 + recorded]``; mark the cells of lines of no points.
+
+    The cells and points are first written in order into the two buffers, then added: the
+    scattered additions, each a miss of the cache, then overlap one another instead of waiting
+    behind the reading of the line's columns."""
+    n = 0
+    for i in range(len(kind)):
+        if kind[i] != 1 or sampling_num[i] != numerator:
+            continue
+        s = station[i]
+        key_buffer[n] = (work[i] * n_groups + group_of_station[s]) * 2 + np.int64(recorded[i])
+        points_buffer[n] = time_points[i] * method_points[i] * points_of_station[s] * sampling_den[i]
+        n += 1
+    for j in range(n):
+        sums[key_buffer[j]] += points_buffer[j]
+    for j in range(n):
+        if points_buffer[j] == 0:
+            zero_lines[key_buffer[j]] = True
+
+
+def batch_extent(
+    kind: np.ndarray,
+    time_points: np.ndarray,
+    sampling_den: np.ndarray,
+    sampling_num: np.ndarray,
+    work: np.ndarray,
+) -> tuple[int, int, int, int, int, int, int]:
+    """(largest time points, largest sampling denominator) of the lines that take part, and (count,
+    smallest and largest work id, smallest and largest sampling numerator) of the managed ones."""
+    found = _batch_extent(kind, time_points, sampling_den, sampling_num, work)
+    return tuple(int(v) for v in found)  # type: ignore[return-value]
+
+
+def add_usage(
+    kind: np.ndarray,
+    station: np.ndarray,
+    group_of_station: np.ndarray,
+    points_of_station: np.ndarray,
+    time_points: np.ndarray,
+    method_points: np.ndarray,
+    sampling_den: np.ndarray,
+    sampling_num: np.ndarray,
+    numerator: int,
+    recorded: np.ndarray,
+    work: np.ndarray,
+    n_groups: int,
+    sums: np.ndarray,
+    zero_lines: np.ndarray,
+    key_buffer: np.ndarray,
+    points_buffer: np.ndarray,
+) -> None:
+    """See :func:`_add_usage`. The caller has checked that no product or sum can pass 2⁶³, that
+    every managed line's station, work and cell are inside the arrays, and that the two int64
+    buffers hold at least one value per line of the batch (they are reused batch after batch)."""
+    _add_usage(
+        kind,
+        station,
+        group_of_station,
+        points_of_station,
+        time_points,
+        method_points,
+        sampling_den,
+        sampling_num,
+        numerator,
+        recorded,
+        work,
+        n_groups,
+        sums,
+        zero_lines,
+        key_buffer,
+        points_buffer,
+    )
+
+
+@_compile
+def _statement_lines(
+    start: int,
+    end: int,
+    pair_first: Any,
+    pair_count: Any,
+    pair_p: Any,
+    pair_w: Any,
+    pair_share: Any,
+    entry_fund: Any,
+    entry_raw: Any,
+    fund_open: Any,
+    fund_amount: Any,
+    fund_points: Any,
+    raw_bound: Any,
+) -> Any:
+    size = 0
+    for pair in range(start, end):
+        size += pair_count[pair]
+    p = np.empty(size, dtype=pair_p.dtype)
+    w = np.empty(size, dtype=pair_w.dtype)
+    fund = np.empty(size, dtype=np.int64)
+    raw = np.empty(size, dtype=np.int64)
+    share = np.empty(size, dtype=np.int64)
+    gross = np.empty(size, dtype=np.int64)
+    wide = np.empty(size, dtype=np.int64)
+    n = 0
+    n_wide = 0
+    limit = _INT64_LIMIT
+    for pair in range(start, end):
+        first = pair_first[pair]
+        for entry in range(first, first + pair_count[pair]):
+            f = np.int64(entry_fund[entry])
+            s = pair_share[pair, f & 1]
+            if s <= 0 or not fund_open[f]:
+                continue
+            r = entry_raw[entry]
+            amount = fund_amount[f]
+            # F × raw × share > 0 (share > 0 here): the signs of F and raw say it.
+            sign = (1 if amount > 0 else (-1 if amount < 0 else 0)) * (1 if r > 0 else (-1 if r < 0 else 0))
+            if sign <= 0:
+                continue
+            p[n] = pair_p[pair]
+            w[n] = pair_w[pair]
+            fund[n] = f
+            raw[n] = r
+            share[n] = s
+            if r <= raw_bound[f] or r <= limit // max(amount, 1) // s:
+                gross[n] = amount * r * s // fund_points[f]
+            else:
+                gross[n] = 0
+                wide[n_wide] = n
+                n_wide += 1
+            n += 1
+    return p[:n], w[:n], fund[:n], raw[:n], share[:n], gross[:n], wide[:n_wide]
+
+
+def statement_lines(
+    start: int,
+    end: int,
+    pair_first: np.ndarray,
+    pair_count: np.ndarray,
+    pair_p: np.ndarray,
+    pair_w: np.ndarray,
+    pair_share: np.ndarray,
+    entry_fund: np.ndarray,
+    entry_raw: np.ndarray,
+    fund_open: np.ndarray,
+    fund_amount: np.ndarray,
+    fund_points: np.ndarray,
+    raw_bound: np.ndarray,
+) -> tuple[np.ndarray, ...]:
+    """The statement lines of pairs ``start … end − 1``, in order (pair, then the work's entries):
+    each entry of the pair's work whose right the party holds (share > 0) in an open fund, with
+    a positive amount ``floor(F × raw × share / PT)`` before flooring. Returns the arrays party,
+    work, fund (group × 2 + right), raw, share and gross yen, and the positions of the lines whose
+    ``F × raw × share`` would pass 2⁶³: their gross is left 0 for the caller to compute exactly."""
+    return tuple(
+        _statement_lines(
+            start,
+            end,
+            pair_first,
+            pair_count,
+            pair_p,
+            pair_w,
+            pair_share,
+            entry_fund,
+            entry_raw,
+            fund_open,
+            fund_amount,
+            fund_points,
+            raw_bound,
+        )
+    )

@@ -1,0 +1,183 @@
+"""The compiled loops of the columnar engine against plain Python over the same integers."""
+
+from __future__ import annotations
+
+import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from bunpai.engine import kernels
+
+_LIMIT = (1 << 63) - 1
+
+
+@st.composite
+def usage_batches(draw: st.DrawFn) -> dict[str, object]:
+    n = draw(st.integers(0, 60))
+    n_groups = draw(st.integers(1, 3))
+    n_stations = draw(st.integers(1, 5))
+    n_works = draw(st.integers(1, 8))
+
+    def column(low: int, high: int) -> np.ndarray:
+        return np.array(draw(st.lists(st.integers(low, high), min_size=n, max_size=n)), dtype=np.int64)
+
+    return {
+        "kind": column(0, 3),
+        "station": column(0, n_stations - 1).astype(np.int32),
+        "group_of_station": np.array(
+            draw(st.lists(st.integers(0, n_groups - 1), min_size=n_stations, max_size=n_stations)), dtype=np.int64
+        ),
+        "points_of_station": np.array(
+            draw(st.lists(st.integers(0, 9), min_size=n_stations, max_size=n_stations)), dtype=np.int64
+        ),
+        "time_points": column(0, 40),
+        "method_points": column(0, 20),
+        "sampling_den": column(1, 13),
+        "sampling_num": column(1, 3),
+        "recorded": np.array(draw(st.lists(st.booleans(), min_size=n, max_size=n)), dtype=bool),
+        "work": column(0, n_works - 1),
+        "n_groups": n_groups,
+        "n_works": n_works,
+    }
+
+
+@settings(max_examples=150, deadline=None)
+@given(usage_batches(), st.integers(1, 3))
+def test_usage_lines_are_added_into_their_cells(batch: dict[str, object], numerator: int) -> None:
+    b: dict[str, np.ndarray] = {k: v for k, v in batch.items() if isinstance(v, np.ndarray)}
+    n_groups = int(batch["n_groups"])  # type: ignore[call-overload]
+    cells = 2 * n_groups * int(batch["n_works"])  # type: ignore[call-overload]
+    expected = [0] * cells
+    expected_zero = [False] * cells
+    for i in range(len(b["kind"])):
+        if b["kind"][i] != 1 or b["sampling_num"][i] != numerator:
+            continue
+        s = int(b["station"][i])
+        points = (
+            int(b["time_points"][i])
+            * int(b["method_points"][i])
+            * int(b["points_of_station"][s])
+            * int(b["sampling_den"][i])
+        )
+        key = (int(b["work"][i]) * n_groups + int(b["group_of_station"][s])) * 2 + int(b["recorded"][i])
+        expected[key] += points
+        expected_zero[key] |= points == 0
+    sums = np.full(cells, 7, dtype=np.int64)  # added into, not overwritten
+    zero_lines = np.zeros(cells, dtype=bool)
+    size = len(b["kind"])
+    kernels.add_usage(
+        b["kind"],
+        b["station"],
+        b["group_of_station"],
+        b["points_of_station"],
+        b["time_points"],
+        b["method_points"],
+        b["sampling_den"],
+        b["sampling_num"],
+        numerator,
+        b["recorded"],
+        b["work"],
+        n_groups,
+        sums,
+        zero_lines,
+        np.empty(size + 3, dtype=np.int64),
+        np.empty(size + 3, dtype=np.int64),
+    )
+    assert sums.tolist() == [7 + v for v in expected]
+    assert zero_lines.tolist() == expected_zero
+
+    taking = [i for i in range(size) if b["kind"][i] in (1, 2)]
+    managed = [i for i in range(size) if b["kind"][i] == 1]
+    found = kernels.batch_extent(b["kind"], b["time_points"], b["sampling_den"], b["sampling_num"], b["work"])
+    assert found[:3] == (
+        max((int(b["time_points"][i]) for i in taking), default=0),
+        max((int(b["sampling_den"][i]) for i in taking), default=0),
+        len(managed),
+    )
+    if managed:
+        works = [int(b["work"][i]) for i in managed]
+        numerators = [int(b["sampling_num"][i]) for i in managed]
+        assert found[3:] == (min(works), max(works), min(numerators), max(numerators))
+
+
+@st.composite
+def pair_ranges(draw: st.DrawFn) -> dict[str, object]:
+    n_groups = draw(st.integers(1, 3))
+    n_funds = n_groups * 2
+    n_works = draw(st.integers(1, 5))
+    entries_of_work = [
+        sorted(draw(st.lists(st.integers(0, n_funds - 1), max_size=n_funds, unique=True))) for _ in range(n_works)
+    ]
+    entry_fund = [f for funds in entries_of_work for f in funds]
+    starts = np.cumsum([0] + [len(e) for e in entries_of_work])
+    pairs = draw(st.lists(st.tuples(st.integers(0, 9), st.integers(0, n_works - 1)), max_size=12))
+    huge = draw(st.booleans())
+    top = 10**15 if huge else 10**6
+    return {
+        "pair_p": np.array([p for p, _ in pairs], dtype=np.int32),
+        "pair_w": np.array([w for _, w in pairs], dtype=np.int32),
+        "pair_first": np.array([starts[w] for _, w in pairs], dtype=np.int64),
+        "pair_count": np.array([starts[w + 1] - starts[w] for _, w in pairs], dtype=np.int32),
+        "pair_share": np.array(
+            [[draw(st.integers(0, 12)), draw(st.integers(0, 12))] for _ in pairs], dtype=np.int64
+        ).reshape(len(pairs), 2),
+        "entry_fund": np.array(entry_fund, dtype=np.int8),
+        "entry_raw": np.array(
+            [draw(st.integers(0, top)) for _ in entry_fund],
+            dtype=np.int64,
+        ),
+        "fund_open": np.array([draw(st.booleans()) for _ in range(n_funds)], dtype=bool),
+        "fund_amount": np.array([draw(st.integers(0, top)) for _ in range(n_funds)], dtype=np.int64),
+        "fund_points": np.array([draw(st.integers(1, top)) for _ in range(n_funds)], dtype=np.int64),
+    }
+
+
+@settings(max_examples=200, deadline=None)
+@given(pair_ranges(), st.data())
+def test_statement_lines_of_a_pair_range(arrays: dict[str, np.ndarray], data: st.DataObject) -> None:
+    a = arrays
+    n_pairs = len(a["pair_p"])
+    start = data.draw(st.integers(0, n_pairs))
+    end = data.draw(st.integers(start, n_pairs))
+    raw_bound = _LIMIT // np.maximum(a["fund_amount"], 1) // 12
+    expected = []
+    for pair in range(start, end):
+        first = int(a["pair_first"][pair])
+        for entry in range(first, first + int(a["pair_count"][pair])):
+            fund = int(a["entry_fund"][entry])
+            share = int(a["pair_share"][pair, fund & 1])
+            exact = int(a["fund_amount"][fund]) * int(a["entry_raw"][entry]) * share
+            if share > 0 and a["fund_open"][fund] and exact > 0:
+                wide = exact > _LIMIT
+                gross = 0 if wide else exact // int(a["fund_points"][fund])
+                expected.append(
+                    (
+                        int(a["pair_p"][pair]),
+                        int(a["pair_w"][pair]),
+                        fund,
+                        int(a["entry_raw"][entry]),
+                        share,
+                        gross,
+                        wide,
+                    )
+                )
+    p, w, fund, raw, share, gross, wide = kernels.statement_lines(
+        start,
+        end,
+        a["pair_first"],
+        a["pair_count"],
+        a["pair_p"],
+        a["pair_w"],
+        a["pair_share"],
+        a["entry_fund"],
+        a["entry_raw"],
+        a["fund_open"],
+        a["fund_amount"],
+        a["fund_points"],
+        raw_bound,
+    )
+    assert p.dtype == a["pair_p"].dtype and w.dtype == a["pair_w"].dtype
+    got = list(zip(p.tolist(), w.tolist(), fund.tolist(), raw.tolist(), share.tolist(), gross.tolist(), strict=True))
+    assert got == [line[:6] for line in expected]
+    # The lines left to 128 bits are exactly those whose F × raw × share passes 2⁶³.
+    assert wide.tolist() == [i for i, line in enumerate(expected) if line[6]]
