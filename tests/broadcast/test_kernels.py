@@ -181,3 +181,50 @@ def test_statement_lines_of_a_pair_range(arrays: dict[str, np.ndarray], data: st
     assert got == [line[:6] for line in expected]
     # The lines left to 128 bits are exactly those whose F × raw × share passes 2⁶³.
     assert wide.tolist() == [i for i, line in enumerate(expected) if line[6]]
+
+
+@st.composite
+def share_rows(draw: st.DrawFn) -> dict[str, object]:
+    n = draw(st.integers(0, 40))
+    n_works = draw(st.integers(1, 6))
+    n_parties = draw(st.integers(1, 5))
+    dens = draw(st.lists(st.sampled_from([1, 2, 3, 4, 6, 12]), min_size=n, max_size=n))
+
+    def column(low: int, high: int) -> list[int]:
+        return draw(st.lists(st.integers(low, high), min_size=n, max_size=n))
+
+    return {
+        "r_w": np.array(column(0, n_works - 1), dtype=np.int64),
+        "r_r": np.array(column(0, 1), dtype=np.int64),
+        "r_p": np.array(column(-1, n_parties - 1), dtype=np.int64),
+        "paid_of_party": np.array([draw(st.booleans()) for _ in range(n_parties)], dtype=bool),
+        "share_num": np.array([draw(st.integers(0, d)) for d in dens], dtype=np.int64),
+        "share_den": np.array(dens, dtype=np.int64),
+        "n_works": n_works,
+    }
+
+
+@settings(max_examples=150, deadline=None)
+@given(share_rows())
+def test_share_cells_and_holders(rows: dict[str, object]) -> None:
+    r: dict[str, np.ndarray] = {k: v for k, v in rows.items() if isinstance(v, np.ndarray)}
+    n_works = int(rows["n_works"])  # type: ignore[call-overload]
+    d_share = 12
+    total, nonmember, no_holder = ([0] * (2 * n_works) for _ in range(3))
+    holders = []
+    for i in range(len(r["r_w"])):
+        share = int(r["share_num"][i]) * (d_share // int(r["share_den"][i]))
+        cell = int(r["r_w"][i]) * 2 + int(r["r_r"][i])
+        party = int(r["r_p"][i])
+        total[cell] += share
+        if party < 0:
+            no_holder[cell] += share
+        elif not r["paid_of_party"][party]:
+            nonmember[cell] += share
+        elif share > 0:
+            holders.append(((party * n_works + int(r["r_w"][i])) * 2 + int(r["r_r"][i]), share))
+    got = kernels.share_cells(
+        r["r_w"], r["r_r"], r["r_p"], r["paid_of_party"], r["share_num"], r["share_den"], d_share, n_works
+    )
+    assert [a.tolist() for a in got[:3]] == [total, nonmember, no_holder]
+    assert list(zip(got[3].tolist(), got[4].tolist(), strict=True)) == holders

@@ -251,3 +251,56 @@ def statement_lines(
             raw_bound,
         )
     )
+
+
+@_compile
+def _share_cells(
+    r_w: Any,
+    r_r: Any,
+    r_p: Any,
+    paid_of_party: Any,
+    share_num: Any,
+    share_den: Any,
+    d_share: int,
+    n_works: int,
+) -> Any:
+    n = len(r_w)
+    total = np.zeros(n_works * 2, dtype=np.int64)
+    nonmember = np.zeros(n_works * 2, dtype=np.int64)
+    no_holder = np.zeros(n_works * 2, dtype=np.int64)
+    holder_key = np.empty(n, dtype=np.int64)
+    holder_s = np.empty(n, dtype=np.int64)
+    m = 0
+    for i in range(n):
+        s = share_num[i] * (d_share // share_den[i])
+        k = r_w[i] * 2 + r_r[i]
+        total[k] += s
+        p = r_p[i]
+        if p < 0:
+            no_holder[k] += s
+        elif not paid_of_party[p]:
+            nonmember[k] += s
+        elif s > 0:
+            holder_key[m] = (p * n_works + r_w[i]) * 2 + r_r[i]
+            holder_s[m] = s
+            m += 1
+    return total, nonmember, no_holder, holder_key[:m], holder_s[:m]
+
+
+def share_cells(
+    r_w: np.ndarray,
+    r_r: np.ndarray,
+    r_p: np.ndarray,
+    paid_of_party: np.ndarray,
+    share_num: np.ndarray,
+    share_den: np.ndarray,
+    d_share: int,
+    n_works: int,
+) -> tuple[np.ndarray, ...]:
+    """From the counted share rows (work rank, right code, party rank or −1 for no holder, share
+    as a fraction): per (work, right) cell ``w × 2 + r`` the sums over ``d_share`` of every row's
+    share, of the non-members' and of the rows without a holder; and, in row order, the key
+    ``(p × works + w) × 2 + r`` and share of each row of a paid party with a share above 0. The
+    caller has checked that ``d_share`` is a multiple of every denominator, that no key can pass
+    2⁶³ and that the shares of a cell add up to at most 1."""
+    return tuple(_share_cells(r_w, r_r, r_p, paid_of_party, share_num, share_den, d_share, n_works))
