@@ -531,23 +531,32 @@ def distribute_frames(
     r_p = all_rights[PARTY_KEY].cast(pl.Int64).fill_null(-1).to_numpy()[rows]
     r_r = all_rights[RIGHT_KEY].to_numpy()[rows].astype(np.int64, copy=False) - 1
     del all_rights, engine_rows
+    r_s = share_num * (d_share // share_den)
+    r_paid = paid_of_party[np.maximum(r_p, 0)] & (r_p >= 0)
+    del rows, share_num, share_den, defaults
     # Per (work, right) — one cell of dense arrays each, k = w × 2 + r — the shares of all rows,
-    # of non-members and of rows without a holder (exact int64 sums: at most 1 per cell, over S);
-    # and the holders' shares per (party, work, right), keyed in that order (the statement order),
-    # in one compiled pass over the rows.
+    # of non-members and of rows without a holder (exact int64 sums: at most 1 per cell, over S).
     n_works = max(work_ids.len(), 1)
+    r_k = r_w * 2 + r_r
+    total = np.zeros(n_works * 2, dtype=np.int64)
+    nonmember = np.zeros(n_works * 2, dtype=np.int64)
+    no_holder = np.zeros(n_works * 2, dtype=np.int64)
+    np.add.at(total, r_k, r_s)
+    outside = (r_p >= 0) & ~r_paid
+    np.add.at(nonmember, r_k[outside], r_s[outside])
+    np.add.at(no_holder, r_k[r_p < 0], r_s[r_p < 0])
+    basic = d_share - nonmember
+    undetermined = d_share - total + no_holder
+    del total, nonmember, no_holder, outside
+    # The holders' shares per (party, work, right), in that order (the statement order): one
+    # integer key sorted, the rows of a party holding several roles of a right added up.
+    paid_rows = (r_p >= 0) & r_paid & (r_s > 0)
     n_parties = max(party_index.height, 1)
     if n_parties * n_works * 2 >= _INT64_LIMIT:
         raise FastPathUnavailable("too many parties × works for one 64-bit key")
-    total, nonmember, no_holder, holder_key, holder_s = kernels.share_cells(
-        r_w, r_r, r_p, paid_of_party, share_num, share_den, d_share, n_works
-    )
-    del rows, share_num, share_den, defaults, r_w, r_r, r_p
-    basic = d_share - nonmember
-    undetermined = d_share - total + no_holder
-    del total, nonmember, no_holder
-    # The holders' rows sorted by their key, the rows of a party holding several roles of a
-    # right added up.
+    holder_key = (r_p[paid_rows] * n_works + r_w[paid_rows]) * 2 + r_r[paid_rows]
+    holder_s = r_s[paid_rows]
+    del r_w, r_r, r_k, r_s, r_p, r_paid, paid_rows
     order = pl.Series(holder_key).arg_sort().to_numpy()
     holder_key, holder_s = holder_key[order], holder_s[order]
     del order
