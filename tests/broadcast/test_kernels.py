@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -181,3 +183,32 @@ def test_statement_lines_of_a_pair_range(arrays: dict[str, np.ndarray], data: st
     assert got == [line[:6] for line in expected]
     # The lines left to 128 bits are exactly those whose F × raw × share passes 2⁶³.
     assert wide.tolist() == [i for i, line in enumerate(expected) if line[6]]
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.data())
+def test_entries_of_works_in_their_order(data: st.DataObject) -> None:
+    cells = data.draw(st.integers(0, 30))
+    group = np.array(data.draw(st.lists(st.integers(0, 2), min_size=cells, max_size=cells)), dtype=np.int32)
+    recorded = np.array(data.draw(st.lists(st.integers(0, 1), min_size=cells, max_size=cells)), dtype=np.int8)
+    performing = np.array(data.draw(st.lists(st.integers(0, 10**12), min_size=cells, max_size=cells)))
+    mechanical = np.array(data.draw(st.lists(st.integers(0, 10**12), min_size=cells, max_size=cells)))
+    # Runs of consecutive cells, one per work, taken in a drawn order.
+    cuts = sorted(data.draw(st.sets(st.integers(1, max(cells - 1, 1)), max_size=5))) if cells > 1 else []
+    bounds = [0, *[c for c in cuts if c < cells], cells] if cells else [0]
+    runs = [(a, b - a) for a, b in itertools.pairwise(bounds) if b > a]
+    order = data.draw(st.permutations(range(len(runs))))
+    run_start = np.array([runs[k][0] for k in order], dtype=np.int64)
+    run_count = np.array([runs[k][1] for k in order], dtype=np.int64)
+    rank = np.arange(len(order), dtype=np.int32)
+    expected = []
+    for k in range(len(order)):
+        for row in range(int(run_start[k]), int(run_start[k] + run_count[k])):
+            if recorded[row]:
+                expected.append((int(group[row]), 0, k, int(mechanical[row])))
+            expected.append((int(group[row]), 1, k, int(performing[row])))
+    g, r, w, raw = kernels.entries_of_works(
+        run_start, run_count, rank, group, recorded, performing.astype(np.int64), mechanical.astype(np.int64), 0, 1
+    )
+    assert g.dtype == np.int32 and r.dtype == np.int8 and w.dtype == np.int32
+    assert list(zip(g.tolist(), r.tolist(), w.tolist(), raw.tolist(), strict=True)) == expected

@@ -1137,38 +1137,49 @@ def _entries_in_statement_order(
         }
     )
     run_start, run_count = starts[order], counts[order]
-    row = np.repeat(run_start - (np.cumsum(run_count) - run_count), run_count) + np.arange(n)
     # The work's rank in 32 bits when it fits (an index only).
-    w = np.repeat(np.arange(len(order), dtype=np.int32 if len(order) < 1 << 31 else np.int64), run_count)
-    del ids, first, starts, counts, order, run_start, run_count
-    recorded = (managed["n_recorded"] > 0).to_numpy()[row]
-    per_cell = 1 + recorded.astype(np.int64)
-    cell_of_entry = np.repeat(row, per_cell)  # the entry's cell, as a row of ``managed``
-    mechanical_entry = np.zeros(len(cell_of_entry), dtype=bool)
-    mechanical_entry[(np.cumsum(per_cell) - per_cell)[recorded]] = True
-    right = np.where(mechanical_entry, right_names.index("mechanical"), right_names.index("performing")).astype(np.int8)
-    w_of_entry = np.repeat(w, per_cell)
-    del w, per_cell, recorded
+    rank = np.arange(len(order), dtype=np.int32 if len(order) < 1 << 31 else np.int64)
+    del ids, first, starts, counts, order
+    group = managed["g"].to_numpy()
+    recorded = managed["n_recorded"].to_numpy()
+    codes = (right_names.index("mechanical"), right_names.index("performing"))
     if raw_type == pl.Int64:
+        # One compiled pass: each work's cells in turn, each cell's entries written in place.
         performing = managed["performing"].fill_null(0).cast(pl.Int64).to_numpy()
         mechanical = managed["mechanical"].fill_null(0).cast(pl.Int64).to_numpy()
-        raw = pl.Series("raw", np.where(mechanical_entry, mechanical[cell_of_entry], performing[cell_of_entry]))
-    else:
-        gathered = managed.select("performing", "mechanical")[cell_of_entry]
-        raw = gathered.select(
-            pl.when(pl.Series(mechanical_entry))
-            .then(pl.col("mechanical"))
-            .otherwise(pl.col("performing"))
-            .fill_null(0)
-            .cast(raw_type)
-            .alias("raw")
-        ).to_series()
+        g, r, w, raw = kernels.entries_of_works(
+            run_start, run_count, rank, group, recorded, performing, mechanical, *codes
+        )
+        return work_index, pl.DataFrame(
+            [pl.Series("g", g), pl.Series("r", r, dtype=pl.Int8), pl.Series("w", w), pl.Series("raw", raw)]
+        )
+    n = len(group)
+    row = np.repeat(run_start - (np.cumsum(run_count) - run_count), run_count) + np.arange(n)
+    w = np.repeat(rank, run_count)
+    del run_start, run_count, rank
+    recorded_row = (recorded > 0)[row]
+    per_cell = 1 + recorded_row.astype(np.int64)
+    cell_of_entry = np.repeat(row, per_cell)  # the entry's cell, as a row of ``managed``
+    mechanical_entry = np.zeros(len(cell_of_entry), dtype=bool)
+    mechanical_entry[(np.cumsum(per_cell) - per_cell)[recorded_row]] = True
+    right = np.where(mechanical_entry, *codes).astype(np.int8)
+    w_of_entry = np.repeat(w, per_cell)
+    del w, per_cell, recorded_row
+    gathered = managed.select("performing", "mechanical")[cell_of_entry]
+    raw_wide = gathered.select(
+        pl.when(pl.Series(mechanical_entry))
+        .then(pl.col("mechanical"))
+        .otherwise(pl.col("performing"))
+        .fill_null(0)
+        .cast(raw_type)
+        .alias("raw")
+    ).to_series()
     entries = pl.DataFrame(
         [
-            pl.Series("g", managed["g"].to_numpy()[cell_of_entry]),
+            pl.Series("g", group[cell_of_entry]),
             pl.Series("r", right, dtype=pl.Int8),
             pl.Series("w", w_of_entry),
-            raw,
+            raw_wide,
         ]
     )
     return work_index, entries

@@ -251,3 +251,61 @@ def statement_lines(
             raw_bound,
         )
     )
+
+
+@_compile
+def _entries_of_works(
+    run_start: Any,
+    run_count: Any,
+    rank: Any,
+    group: Any,
+    recorded: Any,
+    performing: Any,
+    mechanical: Any,
+    mechanical_code: int,
+    performing_code: int,
+) -> Any:
+    size = 0
+    for k in range(len(run_start)):
+        for row in range(run_start[k], run_start[k] + run_count[k]):
+            size += 2 if recorded[row] > 0 else 1
+    g = np.empty(size, dtype=group.dtype)
+    r = np.empty(size, dtype=np.int8)
+    w = np.empty(size, dtype=rank.dtype)
+    raw = np.empty(size, dtype=np.int64)
+    n = 0
+    for k in range(len(run_start)):
+        for row in range(run_start[k], run_start[k] + run_count[k]):
+            if recorded[row] > 0:
+                g[n] = group[row]
+                r[n] = mechanical_code
+                w[n] = rank[k]
+                raw[n] = mechanical[row]
+                n += 1
+            g[n] = group[row]
+            r[n] = performing_code
+            w[n] = rank[k]
+            raw[n] = performing[row]
+            n += 1
+    return g, r, w, raw
+
+
+def entries_of_works(
+    run_start: np.ndarray,
+    run_count: np.ndarray,
+    rank: np.ndarray,
+    group: np.ndarray,
+    recorded: np.ndarray,
+    performing: np.ndarray,
+    mechanical: np.ndarray,
+    mechanical_code: int,
+    performing_code: int,
+) -> tuple[np.ndarray, ...]:
+    """The entries (group, right code, work rank, raw points) of the works taken in order: work k's
+    cells are rows ``run_start[k] … run_start[k] + run_count[k] − 1`` of the cell arrays; each
+    cell gives its mechanical entry first when it has recorded lines, then its performing one."""
+    return tuple(
+        _entries_of_works(
+            run_start, run_count, rank, group, recorded, performing, mechanical, mechanical_code, performing_code
+        )
+    )
