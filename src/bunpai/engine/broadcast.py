@@ -43,7 +43,6 @@ from bunpai.core.broadcast.reference import QuarterInput
 from bunpai.core.broadcast.shares import default_shares
 from bunpai.core.money import format_ratio
 from bunpai.core.rules import PrcRuleSet
-from bunpai.engine import kernels
 from bunpai.formats.broadcast_input import (
     PARTY_KEY,
     RIGHT_KEY,
@@ -355,6 +354,14 @@ def _resolve_default_shares(rights: pl.DataFrame, table: PrcRuleSet) -> pl.DataF
     )
 
 
+def _kernels() -> Any:
+    """The compiled loops, imported at their first use: the compiler and its code (some 150 MB)
+    are not loaded while the input is read and checked, the run's other large step."""
+    from bunpai.engine import kernels
+
+    return kernels
+
+
 CHUNK_ROWS = 500_000
 """(Party, work) pairs per chunk of statement lines."""
 BATCH_ROWS = 2_000_000
@@ -471,7 +478,9 @@ def distribute_frames(
     # The works' ranks reach the share rows through their dense key (WORK_KEY): one look-up per
     # distinct work — on the integer ids when both tables have them, else on the text — then an
     # array gather per row.
-    w_of_key = np.full(int(all_rights[WORK_KEY].max() or 0) + 1, -1, dtype=np.int64)  # type: ignore[arg-type]
+    # Work ranks in 32 bits when twice their number fits (the (work, right) cells are w × 2 + r).
+    rank_type = np.int32 if work_ids.len() < 1 << 30 else np.int64
+    w_of_key = np.full(int(all_rights[WORK_KEY].max() or 0) + 1, -1, dtype=rank_type)  # type: ignore[arg-type]
     shift = engine_rows.key_shift if work_type.is_integer() else None
     if shift is not None:
         # Integer work ids whose key is the id shifted by a constant: the used works' keys are
@@ -528,8 +537,11 @@ def distribute_frames(
     # The party's rank p is the share row's PARTY_KEY (its position among the parties in id order);
     # the right's code r is its RIGHT_KEY less one (the rights' text order).
     paid_of_party = party_index.sort("p")["paid"].fill_null(False).to_numpy()
-    r_p = all_rights[PARTY_KEY].cast(pl.Int64).fill_null(-1).to_numpy()[rows]
-    r_r = all_rights[RIGHT_KEY].to_numpy()[rows].astype(np.int64, copy=False) - 1
+    # Party ranks in 32 bits when they fit, the right's code in one byte (indexes only: every
+    # product with them below is taken in 64 bits).
+    party_type = pl.Int32 if frames.parties.height < 1 << 31 else pl.Int64
+    r_p = all_rights[PARTY_KEY].cast(party_type).fill_null(-1).to_numpy()[rows]
+    r_r = all_rights[RIGHT_KEY].to_numpy()[rows].astype(np.int8) - np.int8(1)
     del all_rights, engine_rows
     r_s = share_num * (d_share // share_den)
     r_paid = paid_of_party[np.maximum(r_p, 0)] & (r_p >= 0)
@@ -554,7 +566,7 @@ def distribute_frames(
     n_parties = max(party_index.height, 1)
     if n_parties * n_works * 2 >= _INT64_LIMIT:
         raise FastPathUnavailable("too many parties × works for one 64-bit key")
-    holder_key = (r_p[paid_rows] * n_works + r_w[paid_rows]) * 2 + r_r[paid_rows]
+    holder_key = (r_p[paid_rows].astype(np.int64) * n_works + r_w[paid_rows]) * 2 + r_r[paid_rows]
     holder_s = r_s[paid_rows]
     del r_w, r_r, r_k, r_s, r_p, r_paid, paid_rows
     order = pl.Series(holder_key).arg_sort().to_numpy()
@@ -759,7 +771,7 @@ def distribute_frames(
         (amount > 0 only), made by one compiled pass; the few whose F × raw × share would pass
         2⁶³ get their gross in 128 bits here."""
         assert amount_64 is not None and points_64 is not None and raw_bound_64 is not None and entry_raw is not None
-        p, w, fund_np, raw_64, share, gross, wide = kernels.statement_lines(
+        p, w, fund_np, raw_64, share, gross, wide = _kernels().statement_lines(
             start,
             end,
             pair_first,
@@ -1147,7 +1159,7 @@ def _entries_in_statement_order(
         # One compiled pass: each work's cells in turn, each cell's entries written in place.
         performing = managed["performing"].fill_null(0).cast(pl.Int64).to_numpy()
         mechanical = managed["mechanical"].fill_null(0).cast(pl.Int64).to_numpy()
-        g, r, w, raw = kernels.entries_of_works(
+        g, r, w, raw = _kernels().entries_of_works(
             run_start, run_count, rank, group, recorded, performing, mechanical, *codes
         )
         return work_index, pl.DataFrame(
@@ -1242,7 +1254,7 @@ def _reduce_dense(
         den = batch["sampling_den"].cast(pl.Int64).fill_null(1).to_numpy()
         numerator_all = batch["sampling_num"].cast(pl.Int64).fill_null(1).to_numpy()
         work = batch["work_id"].cast(pl.Int64).fill_null(0).to_numpy()
-        top_t, top_den, n_managed, lo, hi, lo_num, hi_num = kernels.batch_extent(
+        top_t, top_den, n_managed, lo, hi, lo_num, hi_num = _kernels().batch_extent(
             kind, t, den, numerator_all, work
         )
         largest = top_t * max(top_m, 1) * max(top_s, 1) * top_den
@@ -1275,7 +1287,7 @@ def _reduce_dense(
                 bounds[value] = bound
                 if value not in sums:
                     sums[value] = np.zeros(2 * bins, dtype=np.int64)
-                kernels.add_usage(
+                _kernels().add_usage(
                     kind,
                     station,
                     group_of_station,
