@@ -91,6 +91,8 @@ def test_usage_lines_are_added_into_their_cells(batch: dict[str, object], numera
     taking = [i for i in range(size) if b["kind"][i] in (1, 2)]
     managed = [i for i in range(size) if b["kind"][i] == 1]
     found = kernels.batch_extent(b["kind"], b["time_points"], b["sampling_den"], b["sampling_num"], b["work"])
+    # Python integers: the caller's bounds (products of these) must not wrap around.
+    assert all(type(value) is int for value in found)
     assert found[:3] == (
         max((int(b["time_points"][i]) for i in taking), default=0),
         max((int(b["sampling_den"][i]) for i in taking), default=0),

@@ -22,16 +22,15 @@ _compile = njit(cache=True, nogil=True)
 
 
 @_compile
-def _batch_extent(
+def batch_extent(
     kind: Any,
     time_points: Any,
     sampling_den: Any,
     sampling_num: Any,
     work: Any,
 ) -> Any:
-    """Over the lines that take part (``kind`` 1 managed, 2 unidentified): the largest time points
-    and sampling denominator; over the managed lines: their number, the smallest and largest work
-    id and sampling numerator."""
+    """(largest time points, largest sampling denominator) of the lines that take part, and (count,
+    smallest and largest work id, smallest and largest sampling numerator) of the managed ones."""
     top_t = 0
     top_den = 0
     managed = 0
@@ -64,7 +63,7 @@ def _batch_extent(
 
 
 @_compile
-def _add_usage(
+def add_usage(
     kind: Any,
     station: Any,
     group_of_station: Any,
@@ -87,7 +86,11 @@ def _add_usage(
 
     The cells and points are first written in order into the two buffers, then added: the
     scattered additions, each a miss of the cache, then overlap one another instead of waiting
-    behind the reading of the line's columns."""
+    behind the reading of the line's columns.
+
+    The caller has checked that no product or sum can pass 2⁶³, that every managed line's
+    station, work and cell are inside the arrays, and that the two int64 buffers hold at least
+    one value per line of the batch (they are reused batch after batch)."""
     n = 0
     for i in range(len(kind)):
         if kind[i] != 1 or sampling_num[i] != numerator:
@@ -103,62 +106,8 @@ def _add_usage(
             zero_lines[key_buffer[j]] = True
 
 
-def batch_extent(
-    kind: np.ndarray,
-    time_points: np.ndarray,
-    sampling_den: np.ndarray,
-    sampling_num: np.ndarray,
-    work: np.ndarray,
-) -> tuple[int, int, int, int, int, int, int]:
-    """(largest time points, largest sampling denominator) of the lines that take part, and (count,
-    smallest and largest work id, smallest and largest sampling numerator) of the managed ones."""
-    found = _batch_extent(kind, time_points, sampling_den, sampling_num, work)
-    return tuple(int(v) for v in found)  # type: ignore[return-value]
-
-
-def add_usage(
-    kind: np.ndarray,
-    station: np.ndarray,
-    group_of_station: np.ndarray,
-    points_of_station: np.ndarray,
-    time_points: np.ndarray,
-    method_points: np.ndarray,
-    sampling_den: np.ndarray,
-    sampling_num: np.ndarray,
-    numerator: int,
-    recorded: np.ndarray,
-    work: np.ndarray,
-    n_groups: int,
-    sums: np.ndarray,
-    zero_lines: np.ndarray,
-    key_buffer: np.ndarray,
-    points_buffer: np.ndarray,
-) -> None:
-    """See :func:`_add_usage`. The caller has checked that no product or sum can pass 2⁶³, that
-    every managed line's station, work and cell are inside the arrays, and that the two int64
-    buffers hold at least one value per line of the batch (they are reused batch after batch)."""
-    _add_usage(
-        kind,
-        station,
-        group_of_station,
-        points_of_station,
-        time_points,
-        method_points,
-        sampling_den,
-        sampling_num,
-        numerator,
-        recorded,
-        work,
-        n_groups,
-        sums,
-        zero_lines,
-        key_buffer,
-        points_buffer,
-    )
-
-
 @_compile
-def _statement_lines(
+def statement_lines(
     start: int,
     end: int,
     pair_first: Any,
@@ -173,6 +122,11 @@ def _statement_lines(
     fund_points: Any,
     raw_bound: Any,
 ) -> Any:
+    """The statement lines of pairs ``start … end − 1``, in order (pair, then the work's entries):
+    each entry of the pair's work whose right the party holds (share > 0) in an open fund, with
+    a positive amount ``floor(F × raw × share / PT)`` before flooring. Returns the arrays party,
+    work, fund (group × 2 + right), raw, share and gross yen, and the positions of the lines whose
+    ``F × raw × share`` would pass 2⁶³: their gross is left 0 for the caller to compute exactly."""
     size = 0
     for pair in range(start, end):
         size += pair_count[pair]
@@ -214,47 +168,8 @@ def _statement_lines(
     return p[:n], w[:n], fund[:n], raw[:n], share[:n], gross[:n], wide[:n_wide]
 
 
-def statement_lines(
-    start: int,
-    end: int,
-    pair_first: np.ndarray,
-    pair_count: np.ndarray,
-    pair_p: np.ndarray,
-    pair_w: np.ndarray,
-    pair_share: np.ndarray,
-    entry_fund: np.ndarray,
-    entry_raw: np.ndarray,
-    fund_open: np.ndarray,
-    fund_amount: np.ndarray,
-    fund_points: np.ndarray,
-    raw_bound: np.ndarray,
-) -> tuple[np.ndarray, ...]:
-    """The statement lines of pairs ``start … end − 1``, in order (pair, then the work's entries):
-    each entry of the pair's work whose right the party holds (share > 0) in an open fund, with
-    a positive amount ``floor(F × raw × share / PT)`` before flooring. Returns the arrays party,
-    work, fund (group × 2 + right), raw, share and gross yen, and the positions of the lines whose
-    ``F × raw × share`` would pass 2⁶³: their gross is left 0 for the caller to compute exactly."""
-    return tuple(
-        _statement_lines(
-            start,
-            end,
-            pair_first,
-            pair_count,
-            pair_p,
-            pair_w,
-            pair_share,
-            entry_fund,
-            entry_raw,
-            fund_open,
-            fund_amount,
-            fund_points,
-            raw_bound,
-        )
-    )
-
-
 @_compile
-def _entries_of_works(
+def entries_of_works(
     run_start: Any,
     run_count: Any,
     rank: Any,
@@ -265,6 +180,9 @@ def _entries_of_works(
     mechanical_code: int,
     performing_code: int,
 ) -> Any:
+    """The entries (group, right code, work rank, raw points) of the works taken in order: work k's
+    cells are rows ``run_start[k] … run_start[k] + run_count[k] − 1`` of the cell arrays; each
+    cell gives its mechanical entry first when it has recorded lines, then its performing one."""
     size = 0
     for k in range(len(run_start)):
         for row in range(run_start[k], run_start[k] + run_count[k]):
@@ -288,24 +206,3 @@ def _entries_of_works(
             raw[n] = performing[row]
             n += 1
     return g, r, w, raw
-
-
-def entries_of_works(
-    run_start: np.ndarray,
-    run_count: np.ndarray,
-    rank: np.ndarray,
-    group: np.ndarray,
-    recorded: np.ndarray,
-    performing: np.ndarray,
-    mechanical: np.ndarray,
-    mechanical_code: int,
-    performing_code: int,
-) -> tuple[np.ndarray, ...]:
-    """The entries (group, right code, work rank, raw points) of the works taken in order: work k's
-    cells are rows ``run_start[k] … run_start[k] + run_count[k] − 1`` of the cell arrays; each
-    cell gives its mechanical entry first when it has recorded lines, then its performing one."""
-    return tuple(
-        _entries_of_works(
-            run_start, run_count, rank, group, recorded, performing, mechanical, mechanical_code, performing_code
-        )
-    )
