@@ -1071,24 +1071,16 @@ class _StationTable:
             self.dense = (g, s)
 
     def codes(self, station: pl.Series) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """(index, group of index, points of index): the station ids themselves over the dense
-        tables when they fit, else each line's own row over the looked-up values."""
+        """(index, group of index, points of index): the station ids themselves, in their own
+        integer type (no copy of the column), over the dense tables when they fit; else each
+        line's own row over values looked up per distinct station."""
         if self.dense is not None and station.null_count() == 0:
             index = station.to_numpy() if station.dtype.is_integer() else station.cast(pl.Int64).to_numpy()
             if len(index) == 0 or (int(index.min()) >= 0 and int(index.max()) < len(self.dense[0])):
                 return index, self.dense[0], self.dense[1]
-        g, s = self.of(station)
-        return np.arange(len(g), dtype=np.int64), g, s
-
-    def of(self, station: pl.Series) -> tuple[np.ndarray, np.ndarray]:
-        if self.dense is not None and station.null_count() == 0:
-            # In the stations' own integer type: no copy of the column (any index type gathers).
-            index = station.to_numpy() if station.dtype.is_integer() else station.cast(pl.Int64).to_numpy()
-            if len(index) == 0 or (int(index.min()) >= 0 and int(index.max()) < len(self.dense[0])):
-                return self.dense[0][index], self.dense[1][index]
         g = station.replace_strict(self.g_of, default=-1, return_dtype=pl.Int64).to_numpy()
         s = station.replace_strict(self.s_of, default=0, return_dtype=pl.Int64).to_numpy()
-        return g, s
+        return np.arange(len(g), dtype=np.int64), g, s
 
 
 def _time_points_array(frames: BroadcastFrames, duration: np.ndarray, scale: int) -> np.ndarray:

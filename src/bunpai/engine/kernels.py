@@ -2,7 +2,8 @@
 
 Each kernel does in one pass over integer arrays what a chain of NumPy operations would do with
 a temporary array per step: the usage lines of a batch added into the dense (work, group) sums,
-and the statement lines of a range of (party, work) pairs made from the entries of their works.
+the entries put in statement order, and the statement lines of a range of (party, work) pairs
+made from the entries of their works.
 They are compiled by Numba on first use (and cached beside this module), release the interpreter
 while they run, and use integer arithmetic only, with the same bounds as the NumPy code they
 replace: every product is checked before it is taken, and a line whose amount would pass 2⁶³ is
