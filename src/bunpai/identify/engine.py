@@ -23,10 +23,11 @@ even if the line's other names do not agree.
 
 from __future__ import annotations
 
+import functools
 import gc
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 import numpy as np
 import polars as pl
@@ -114,13 +115,18 @@ def _trigrams(codes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return grams, (codes[:-2] > 0) & (codes[1:-1] > 0) & (codes[2:] > 0)
 
 
-def _trigram_ids(key: str) -> np.ndarray:
-    """The distinct trigram ids of a reading key, ascending, as the postings have them."""
-    codes = _CODES[np.frombuffer(key.encode("ascii", "ignore"), dtype=np.uint8)]
-    if codes.size < 3:
-        return np.zeros(0, dtype=np.int64)
-    grams, ok = _trigrams(codes)
-    return np.unique(grams[ok]).astype(np.int64)
+def _kernels() -> Any:
+    """The compiled loops (imported at first use: compiling or loading them takes a moment)."""
+    from bunpai.identify import kernels
+
+    return kernels
+
+
+@functools.lru_cache(maxsize=1 << 20)
+def _folded_name(name: str) -> str:
+    """A name's form folded as a title's (what a line's key keeps of a name; names recur in
+    thousands of lines, so it is remembered)."""
+    return title_form(name_form(name))
 
 
 _ROUNDED: dict[float, float] = {}
@@ -173,6 +179,9 @@ class WorkIndex:
         self._title_scores: dict[tuple[str, str], dict[int, float]] = {}
         self._trigrams: dict[tuple[str, int, int], list[int]] = {}
         self._rank_of_id: np.ndarray | None = None
+        # Scratch of the compiled trigram search: a counter per work and the works it touched.
+        self._search_counts = np.zeros(0, dtype=np.int32)
+        self._search_touched = np.zeros(0, dtype=np.int32)
         self._in_id_order = False
         self._name_offsets = np.zeros(1, dtype=np.int64)
         self._name_keys = pl.Series("nkey", [], dtype=pl.String)
@@ -192,10 +201,31 @@ class WorkIndex:
             self._build_writer_readings()
             self._id_rank()
             self._build_name_arrays()
+            self._prepare_search()
         finally:
             if paused:
                 gc.enable()
         gc.freeze()
+
+    def _prepare_search(self) -> None:
+        """The compiled trigram search's scratch (a counter and a slot per work), and the search
+        loaded once (compiled at its first use on a machine, then loaded from its cache), so that
+        identification does not wait for it."""
+        self._search_counts = np.zeros(len(self.ids), dtype=np.int32)
+        self._search_touched = np.empty(len(self.ids), dtype=np.int32)
+        empty = np.zeros(0, dtype=np.int32)
+        _kernels().trigram_search(
+            _CODES[np.frombuffer(b"abcd", dtype=np.uint8)],
+            np.zeros(_ALPHABET**3 + 1, dtype=np.int64),
+            empty,
+            np.zeros(0, dtype=np.int64),
+            empty,
+            empty,
+            1,
+            1,
+            1,
+            True,
+        )
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -275,53 +305,29 @@ class WorkIndex:
         return remembered
 
     def _trigram_search(self, key: str, limit: int, rarest: int) -> list[int]:
-        grams = _trigram_ids(key)
-        if not grams.size:
+        """The works sharing most of the rarest trigrams of a reading key.
+
+        The key's trigrams are taken rarest first (ties by trigram id), their postings added while
+        they fit in a budget of 6,000 works (the first always); a work is kept when it is in at
+        least 40 % of the trigrams used; past ``limit`` works, those with the most trigrams
+        first, ties by work id (never by position in the index: the same works in another order
+        give the same candidates). One compiled pass (:func:`bunpai.identify.kernels.trigram_search`).
+        """
+        codes = _CODES[np.frombuffer(key.encode("ascii", "ignore"), dtype=np.uint8)]
+        if codes.size < 3:
             return []
-        starts = self.offsets[grams]
-        sizes = self.offsets[grams + 1] - starts
-        rarest_first = np.argsort(sizes, kind="stable")[:rarest]  # ties by trigram id
-        chosen: list[np.ndarray] = []
-        budget = 6_000
-        used = 0
-        for n, start in zip(sizes[rarest_first].tolist(), starts[rarest_first].tolist(), strict=True):
-            if n == 0:
-                used += 1
-                continue
-            if chosen and n > budget:
-                break
-            chosen.append(self.postings[start : start + n])
-            budget -= n
-            used += 1
-        if not chosen:
-            return []
-        # The works and how many of the chosen postings have each (np.unique's sort, without its
-        # general-purpose overhead: the postings are a few thousand numbers).
-        merged = np.sort(np.concatenate(chosen))
-        first = np.empty(merged.size, dtype=bool)
-        first[0] = True
-        np.not_equal(merged[1:], merged[:-1], out=first[1:])
-        starts_of_runs = np.flatnonzero(first)
-        hits = merged[starts_of_runs]
-        counts = np.diff(np.append(starts_of_runs, merged.size))
-        need = max(1, int(used * 0.4))
-        keep = counts >= need
-        hits, counts = hits[keep], counts[keep]
-        if hits.size > limit:
-            # Only works with at least the count of the limit-th best can be among the first:
-            # they alone are sorted. Ties are broken by work id, never by position in the index:
-            # the same works in another order give the same candidates.
-            rank = self._id_rank()
-            floor = np.partition(counts, hits.size - limit)[hits.size - limit]
-            above = counts > floor
-            tied = hits[counts == floor]
-            wanted = limit - int(above.sum())
-            if tied.size > wanted:  # the ties of the last place: those first in work id order
-                # (hits are ascending, so when the works are in work id order these come first)
-                tied = tied[:wanted] if self._in_id_order else tied[np.argpartition(rank[tied], wanted - 1)[:wanted]]
-            hits = np.concatenate((hits[above], tied))
-            counts = np.concatenate((counts[above], np.full(tied.size, floor, dtype=counts.dtype)))
-            hits = hits[np.lexsort((hits if self._in_id_order else rank[hits], -counts))]
+        hits = _kernels().trigram_search(
+            codes,
+            self.offsets,
+            self.postings,
+            self._id_rank(),
+            self._search_counts,
+            self._search_touched,
+            limit,
+            rarest,
+            6_000,
+            self._in_id_order,
+        )
         return hits.tolist()  # type: ignore[no-any-return]
 
     def _id_rank(self) -> np.ndarray:
@@ -844,7 +850,7 @@ class WorkIndex:
         the same key get the same result."""
         return (
             title_form(query.title),
-            tuple([title_form(name_form(c)) for c in query.creators]),
+            tuple([_folded_name(c) for c in query.creators]),
             query.work_code,
             query.iswc,
             query.isrc,

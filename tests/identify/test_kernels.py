@@ -1,0 +1,126 @@
+"""The compiled trigram search against plain Python, on indexes of generated reading keys."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from bunpai.identify import kernels
+from bunpai.identify.engine import _ALPHABET, _CODES
+
+_LETTERS = "ab1"  # few letters: keys share most trigrams, and many postings pass the budget
+
+
+def _grams(key: str) -> list[int]:
+    codes = [int(_CODES[b]) for b in key.encode("ascii", "ignore")]
+    return sorted(
+        {
+            (a * _ALPHABET + b) * _ALPHABET + c
+            for a, b, c in zip(codes, codes[1:], codes[2:], strict=False)
+            if a and b and c
+        }
+    )
+
+
+def _postings(keys: list[list[str]]) -> tuple[np.ndarray, np.ndarray]:
+    owners: dict[int, set[int]] = {}
+    for work, work_keys in enumerate(keys):
+        for key in work_keys:
+            for gram in _grams(key):
+                owners.setdefault(gram, set()).add(work)
+    size = _ALPHABET**3
+    offsets = np.zeros(size + 1, dtype=np.int64)
+    postings: list[int] = []
+    for gram in range(size):
+        postings.extend(sorted(owners.get(gram, ())))
+        offsets[gram + 1] = len(postings)
+    return offsets, np.asarray(postings, dtype=np.int32)
+
+
+def _expected(
+    key: str, offsets: np.ndarray, postings: np.ndarray, rank: list[int], limit: int, rarest: int, budget: int
+) -> list[int]:
+    """The rule, one step after another in plain Python."""
+    grams = _grams(key)
+    lists = [postings[offsets[g] : offsets[g + 1]].tolist() for g in grams]
+    order = sorted(range(len(grams)), key=lambda i: (len(lists[i]), grams[i]))[:rarest]
+    used = 0
+    chosen: list[list[int]] = []
+    for i in order:
+        if not lists[i]:
+            used += 1
+            continue
+        if chosen and len(lists[i]) > budget:
+            break
+        chosen.append(lists[i])
+        budget -= len(lists[i])
+        used += 1
+    counts = Counter(work for works in chosen for work in works)
+    need = max(1, int(used * 0.4))
+    kept = [work for work, count in counts.items() if count >= need]
+    if len(kept) <= limit:
+        return sorted(kept)
+    return sorted(kept, key=lambda work: (-counts[work], rank[work]))[:limit]
+
+
+@st.composite
+def searches(draw: st.DrawFn) -> tuple[list[list[str]], str, list[int], int, int, int]:
+    key_text = st.text(alphabet=_LETTERS, min_size=0, max_size=14) | st.text(alphabet=_LETTERS + " ", max_size=8)
+    works = draw(st.lists(st.lists(key_text, min_size=0, max_size=2), min_size=1, max_size=60))
+    key = draw(key_text)
+    rank = draw(st.permutations(list(range(len(works)))))
+    return works, key, list(rank), draw(st.integers(1, 6)), draw(st.integers(1, 9)), draw(st.integers(1, 200))
+
+
+@settings(max_examples=300, deadline=None)
+@given(searches(), st.booleans())
+def test_trigram_search_is_the_rule(
+    search: tuple[list[list[str]], str, list[int], int, int, int], in_id_order: bool
+) -> None:
+    works, key, rank, limit, rarest, budget = search
+    if in_id_order:
+        rank = list(range(len(works)))
+    offsets, postings = _postings(works)
+    counts = np.zeros(len(works), dtype=np.int32)
+    touched = np.empty(len(works), dtype=np.int32)
+    codes = _CODES[np.frombuffer(key.encode("ascii"), dtype=np.uint8)]
+    found = kernels.trigram_search(
+        codes, offsets, postings, np.asarray(rank, dtype=np.int64), counts, touched, limit, rarest, budget, in_id_order
+    )
+    assert found.tolist() == _expected(key, offsets, postings, rank, limit, rarest, budget)
+    assert not counts.any()  # the scratch counter is left as it was found
+
+
+def test_most_shared_trigrams_first_then_work_id_order() -> None:
+    # "abcde" has the trigrams abc, bcd and cde: work 2 has all three, work 1 two, works 0, 3
+    # and 4 one each, work 5 none.
+    works = [["abc"], ["abcd"], ["abcde"], ["cde"], ["bcd"], ["xyz"]]
+    offsets, postings = _postings(works)
+    counts = np.zeros(len(works), dtype=np.int32)
+    touched = np.empty(len(works), dtype=np.int32)
+    codes = _CODES[np.frombuffer(b"abcde", dtype=np.uint8)]
+
+    def search(limit: int, rank: list[int]) -> list[int]:
+        found = kernels.trigram_search(
+            codes,
+            offsets,
+            postings,
+            np.asarray(rank, dtype=np.int64),
+            counts,
+            touched,
+            limit,
+            8,
+            6_000,
+            rank == sorted(rank),
+        )
+        return found.tolist()  # type: ignore[no-any-return]
+
+    in_order = [0, 1, 2, 3, 4, 5]
+    assert search(3, in_order) == [2, 1, 0]
+    assert search(5, in_order) == [0, 1, 2, 3, 4]  # all of them: by position
+    assert search(4, in_order) == [2, 1, 0, 3]
+    # work ids in another order: of the works with one trigram, work 4 comes first, then work 3
+    assert search(4, [5, 4, 3, 1, 0, 2]) == [2, 1, 4, 3]
