@@ -214,3 +214,14 @@ def test_entries_of_works_in_their_order(data: st.DataObject) -> None:
     )
     assert g.dtype == np.int32 and r.dtype == np.int8 and w.dtype == np.int32
     assert list(zip(g.tolist(), r.tolist(), w.tolist(), raw.tolist(), strict=True)) == expected
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.integers(1, 12).flatmap(lambda size: st.tuples(st.just(size), st.lists(st.integers(0, size - 1), max_size=80)))
+)
+def test_order_by_small_key_is_a_stable_sort(case: tuple[int, list[int]]) -> None:
+    size, keys = case
+    order = np.full(len(keys), -1, dtype=np.int32)
+    kernels.order_by_small_key(np.asarray(keys, dtype=np.int32), size, order)
+    assert order.tolist() == sorted(range(len(keys)), key=lambda i: keys[i])  # Python's sort is stable

@@ -568,8 +568,18 @@ def distribute_frames(
         raise FastPathUnavailable("too many parties × works for one 64-bit key")
     holder_key = (r_p[paid_rows].astype(np.int64) * n_works + r_w[paid_rows]) * 2 + r_r[paid_rows]
     holder_s = r_s[paid_rows]
+    # Share rows in (work, right) order (as they come: grouped by work) are put in (party, work,
+    # right) order by a counting sort on the party alone, which keeps each party's rows in their
+    # order; in any other order, the whole key is sorted.
+    # (All rows in that order: the paid ones are too.)
+    holders = r_p[paid_rows] if len(r_k) > 1 and bool((r_k[1:] >= r_k[:-1]).all()) else None
     del r_w, r_r, r_k, r_s, r_p, r_paid, paid_rows
-    order = pl.Series(holder_key).arg_sort().to_numpy()
+    if holders is not None:
+        order = np.empty(len(holder_key), dtype=np.int32 if len(holder_key) < 1 << 31 else np.int64)
+        _kernels().order_by_small_key(holders, n_parties, order)
+        del holders
+    else:
+        order = pl.Series(holder_key).arg_sort().to_numpy()
     holder_key, holder_s = holder_key[order], holder_s[order]
     del order
     if len(holder_key):

@@ -245,3 +245,19 @@ def entries_of_works(
             raw[n] = performing[row]
             n += 1
     return g, r, w, raw
+
+
+@_compile
+def order_by_small_key(keys: Any, size: int, order: Any) -> None:
+    """Write into ``order`` the positions of ``keys`` (each in ``0 … size − 1``) in ascending key
+    order, equal keys in their order: a counting sort, one pass to count and one to place (a
+    comparison sort of tens of millions of keys takes several times as long)."""
+    starts = np.zeros(size + 1, dtype=np.int64)
+    for i in range(len(keys)):
+        starts[keys[i] + 1] += 1
+    for k in range(size):
+        starts[k + 1] += starts[k]
+    for i in range(len(keys)):
+        k = keys[i]
+        order[starts[k]] = i
+        starts[k] += 1
