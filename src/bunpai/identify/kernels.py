@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 from numba import njit
 
-_ALPHABET = 37
+from bunpai.identify.engine import _ALPHABET
 
 _compile = njit(cache=True, nogil=True)
 
