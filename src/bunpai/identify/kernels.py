@@ -2,7 +2,7 @@
 
 The search of the works sharing the rarest trigrams of a reading key, in one pass over the
 postings with a reused counter per work (concatenating, sorting and partitioning the postings
-with NumPy took three times as long). Compiled by Numba on first use and cached beside this
+with NumPy took more than twice as long). Compiled by Numba on first use and cached beside this
 module; called by :meth:`WorkIndex._trigram_search <bunpai.identify.engine.WorkIndex._trigram_search>`.
 """
 
