@@ -568,10 +568,9 @@ def distribute_frames(
         raise FastPathUnavailable("too many parties × works for one 64-bit key")
     holder_key = (r_p[paid_rows].astype(np.int64) * n_works + r_w[paid_rows]) * 2 + r_r[paid_rows]
     holder_s = r_s[paid_rows]
-    # Share rows in (work, right) order (as they come: grouped by work) are put in (party, work,
-    # right) order by a counting sort on the party alone, which keeps each party's rows in their
-    # order; in any other order, the whole key is sorted.
-    # (All rows in that order: the paid ones are too.)
+    # When all share rows are in (work, right) order (as they come: grouped by work), so are the
+    # paid ones, and a counting sort on the party alone, which keeps each party's rows in their
+    # order, gives the (party, work, right) order; in any other order, the whole key is sorted.
     holders = r_p[paid_rows] if len(r_k) > 1 and bool((r_k[1:] >= r_k[:-1]).all()) else None
     del r_w, r_r, r_k, r_s, r_p, r_paid, paid_rows
     if holders is not None:
