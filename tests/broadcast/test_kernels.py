@@ -185,6 +185,7 @@ def pair_ranges(draw: st.DrawFn) -> dict[str, object]:
         "fund_open": np.array([draw(st.booleans()) for _ in range(n_funds)], dtype=bool),
         "fund_amount": np.array([draw(st.integers(0, top)) for _ in range(n_funds)], dtype=np.int64),
         "fund_points": np.array([draw(st.integers(1, top)) for _ in range(n_funds)], dtype=np.int64),
+        "payee_of_party": np.array([draw(st.integers(0, 2)) for _ in range(10)], dtype=np.int64),
     }
 
 
@@ -217,6 +218,9 @@ def test_statement_lines_of_a_pair_range(arrays: dict[str, np.ndarray], data: st
                         wide,
                     )
                 )
+    n_groups = len(a["fund_amount"]) // 2
+    # Added into, not overwritten.
+    totals = [np.full(size, 3, dtype=np.int64) for size in (n_groups * 2, n_groups * 2, 3 * n_groups, 3 * n_groups)]
     p, w, fund, raw, share, gross, wide = kernels.statement_lines(
         start,
         end,
@@ -231,12 +235,23 @@ def test_statement_lines_of_a_pair_range(arrays: dict[str, np.ndarray], data: st
         a["fund_amount"],
         a["fund_points"],
         raw_bound,
+        a["payee_of_party"],
+        *totals,
     )
     assert p.dtype == a["pair_p"].dtype and w.dtype == a["pair_w"].dtype
     got = list(zip(p.tolist(), w.tolist(), fund.tolist(), raw.tolist(), share.tolist(), gross.tolist(), strict=True))
     assert got == [line[:6] for line in expected]
     # The lines left to 128 bits are exactly those whose F × raw × share passes 2⁶³.
     assert wide.tolist() == [i for i, line in enumerate(expected) if line[6]]
+    # Counted and added (the gross of the lines left to 128 bits as 0) per fund and per (payee, group).
+    fund_lines, fund_gross, payee_lines, payee_gross = ([3] * len(t) for t in totals[:2] + totals[2:])
+    for party, _, fund_code, _, _, line_gross, _ in expected:
+        cell = int(a["payee_of_party"][party]) * n_groups + fund_code // 2
+        fund_lines[fund_code] += 1
+        fund_gross[fund_code] += line_gross
+        payee_lines[cell] += 1
+        payee_gross[cell] += line_gross
+    assert [t.tolist() for t in totals] == [fund_lines, fund_gross, payee_lines, payee_gross]
 
 
 @settings(max_examples=150, deadline=None)

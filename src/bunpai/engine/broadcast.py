@@ -776,10 +776,11 @@ def distribute_frames(
     pair_first = entry_start[pair_w]
     pair_count = (entry_start[pair_w + 1] - pair_first).astype(np.int32)  # a work's entries: groups × 2 at most
 
-    def narrow_lines(start: int, end: int) -> tuple[np.ndarray, ...]:
+    def narrow_lines(start: int, end: int, into: _LineTotals) -> tuple[np.ndarray, ...]:
         """The lines of pairs start…end as NumPy arrays: party, work, fund, raw, share, gross
-        (amount > 0 only), made by one compiled pass; the few whose F × raw × share would pass
-        2⁶³ get their gross in 128 bits here."""
+        (amount > 0 only), made by one compiled pass, which also adds them to the totals
+        ``into``; the few whose F × raw × share would pass 2⁶³ get their gross in 128 bits
+        here (and added to the totals here)."""
         assert amount_64 is not None and points_64 is not None and raw_bound_64 is not None and entry_raw is not None
         p, w, fund_np, raw_64, share, gross, wide = _kernels().statement_lines(
             start,
@@ -795,7 +796,13 @@ def distribute_frames(
             amount_64,
             points_64,
             raw_bound_64,
+            payee_np,
+            into.fund_lines,
+            into.fund_gross,
+            into.payee_lines,
+            into.payee_gross,
         )
+        into.lines += len(p)
         if len(wide):
             exact_128 = (
                 pl.Series(amount_64[fund_np[wide]]).cast(pl.Int128)
@@ -804,11 +811,14 @@ def distribute_frames(
             )
             total_128 = pl.Series(points_64[fund_np[wide]]).cast(pl.Int128)
             gross[wide] = (exact_128 // total_128).cast(pl.Int64).to_numpy()
+            np.add.at(into.fund_gross, fund_np[wide], gross[wide])
+            np.add.at(into.payee_gross, payee_np[p[wide]] * n_groups + fund_np[wide] // 2, gross[wide])
         return p, w, fund_np, raw_64, share, gross
 
-    def integer_lines(start: int, end: int) -> pl.DataFrame:
+    def integer_lines(start: int, end: int, into: _LineTotals) -> pl.DataFrame:
+        """The lines of pairs start…end (amount > 0 only), added to the totals ``into``."""
         if narrow:
-            p, w, fund_np, raw_64, share, gross = narrow_lines(start, end)
+            p, w, fund_np, raw_64, share, gross = narrow_lines(start, end, into)
             return pl.DataFrame(
                 {
                     "p": p,
@@ -844,7 +854,9 @@ def distribute_frames(
                 "exact": exact,
             }
         )
-        return lines.filter(pl.col("exact") > 0).drop("exact")
+        lines = lines.filter(pl.col("exact") > 0).drop("exact")
+        add_line_totals(into, lines)
+        return lines
 
     def points_numerators(lines: pl.DataFrame) -> pl.Series:
         """raw × share of each line, in int64 when no product can pass 2⁶³."""
@@ -914,14 +926,11 @@ def distribute_frames(
         )
 
     def line_chunks(form: Callable[[pl.DataFrame], pl.DataFrame]) -> Iterator[pl.DataFrame]:
-        taking = _LineTotals(n_groups, n_payees) if not line_totals.complete else None
+        # The totals are taken on the way, the first time the lines are made (else into scratch).
+        taking = _LineTotals(n_groups, n_payees)
         for start, end in cuts:
-            lines = integer_lines(start, end)
-            if taking is not None:
-                add_line_totals(taking, lines)
-            yield form(lines)
-        if taking is not None:
-            line_totals.take(taking)
+            yield form(integer_lines(start, end, taking))
+        line_totals.take(taking)
 
     def take_totals() -> None:
         """The line_totals by a pass over the integer lines only (no text)."""
@@ -930,10 +939,9 @@ def distribute_frames(
         taking = _LineTotals(n_groups, n_payees)
         for start, end in cuts:
             if narrow:
-                p, _w, fund_np, _raw, _share, gross = narrow_lines(start, end)
-                add_totals(taking, p, fund_np, gross)
+                narrow_lines(start, end, taking)
             else:
-                add_line_totals(taking, integer_lines(start, end))
+                integer_lines(start, end, taking)
         line_totals.take(taking)
 
     def count_lines() -> int:

@@ -213,12 +213,23 @@ def statement_lines(
     fund_amount: Any,
     fund_points: Any,
     raw_bound: Any,
+    payee_of_party: Any,
+    fund_lines: Any,
+    fund_gross: Any,
+    payee_lines: Any,
+    payee_gross: Any,
 ) -> Any:
     """The statement lines of pairs ``start … end − 1``, in order (pair, then the work's entries):
     each entry of the pair's work whose right the party holds (share > 0) in an open fund, with
     a positive amount ``floor(F × raw × share / PT)`` before flooring. Returns the arrays party,
     work, fund (group × 2 + right), raw, share and gross yen, and the positions of the lines whose
-    ``F × raw × share`` would pass 2⁶³: their gross is left 0 for the caller to compute exactly."""
+    ``F × raw × share`` would pass 2⁶³: their gross is left 0 for the caller to compute exactly.
+
+    The lines are also counted, and their gross added, per fund (``fund_lines``, ``fund_gross``)
+    and per (payee, fund group) cell ``payee_of_party[party] × groups + group`` (``payee_lines``,
+    ``payee_gross``; groups = ``len(fund_lines) // 2``): exact, as the floored parts of a fund add
+    up to at most the fund. The caller adds the gross of the lines left to it."""
+    n_groups = len(fund_lines) // 2
     size = 0
     for pair in range(start, end):
         size += pair_count[pair]
@@ -258,11 +269,17 @@ def statement_lines(
             raw[n] = r
             share[n] = s
             if r <= raw_bound[f] or r <= limit // max(amount, 1) // s:
-                gross[n] = amount * r * s // fund_points[f]
+                value = amount * r * s // fund_points[f]
             else:
-                gross[n] = 0
+                value = 0
                 wide[n_wide] = n
                 n_wide += 1
+            gross[n] = value
+            cell = payee_of_party[pair_p[pair]] * n_groups + (f >> 1)
+            fund_lines[f] += 1
+            fund_gross[f] += value
+            payee_lines[cell] += 1
+            payee_gross[cell] += value
             n += 1
     return p[:n], w[:n], fund[:n], raw[:n], share[:n], gross[:n], wide[:n_wide]
 
