@@ -283,12 +283,44 @@ def test_entries_of_works_in_their_order(data: st.DataObject) -> None:
     assert list(zip(g.tolist(), r.tolist(), w.tolist(), raw.tolist(), strict=True)) == expected
 
 
-@settings(max_examples=200, deadline=None)
-@given(
-    st.integers(1, 12).flatmap(lambda size: st.tuples(st.just(size), st.lists(st.integers(0, size - 1), max_size=80)))
-)
-def test_order_by_small_key_is_a_stable_sort(case: tuple[int, list[int]]) -> None:
-    size, keys = case
-    order = np.full(len(keys), -1, dtype=np.int32)
-    kernels.order_by_small_key(np.asarray(keys, dtype=np.int32), size, order)
-    assert order.tolist() == sorted(range(len(keys)), key=lambda i: keys[i])  # Python's sort is stable
+@st.composite
+def share_rows(draw: st.DrawFn) -> dict[str, object]:
+    """Share rows of a few parties and works, in any order or grouped by (work, right) as they
+    come, some of them not paid."""
+    n_parties = draw(st.integers(1, 6))
+    n_works = draw(st.integers(1, 6))
+    rows = draw(
+        st.lists(
+            st.tuples(st.integers(0, n_parties - 1), st.integers(0, n_works - 1), st.integers(0, 1), st.booleans()),
+            max_size=60,
+        )
+    )
+    if draw(st.booleans()):
+        rows.sort(key=lambda row: (row[1], row[2]))  # in (work, right) order: one pass fewer
+    return {"rows": rows, "n_parties": n_parties, "n_works": n_works}
+
+
+@settings(max_examples=300, deadline=None)
+@given(share_rows())
+def test_holders_are_put_in_party_work_right_order(case: dict[str, object]) -> None:
+    rows: list[tuple[int, int, int, bool]] = case["rows"]  # type: ignore[assignment]
+    n_parties, n_works = int(case["n_parties"]), int(case["n_works"])  # type: ignore[call-overload]
+    shares = [10 + i for i in range(len(rows))]  # tells the rows apart
+    paid = [i for i, row in enumerate(rows) if row[3]]
+    # Python's sort is stable: equal keys keep their order.
+    expected = [((rows[i][0] * n_works + rows[i][1]) * 2 + rows[i][2], shares[i]) for i in paid]
+    expected.sort(key=lambda pair: pair[0])
+    keys = np.full(len(paid), -1, dtype=np.int64)
+    values = np.full(len(paid), -1, dtype=np.int64)
+    kernels.holders_in_order(
+        np.array([r[0] for r in rows], dtype=np.int32),
+        np.array([r[1] for r in rows], dtype=np.int32),
+        np.array([r[2] for r in rows], dtype=np.int8),
+        np.array(shares, dtype=np.int64),
+        np.array([r[3] for r in rows], dtype=bool),
+        n_parties,
+        n_works,
+        keys,
+        values,
+    )
+    assert list(zip(keys.tolist(), values.tolist(), strict=True)) == expected

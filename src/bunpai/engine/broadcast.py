@@ -567,21 +567,13 @@ def distribute_frames(
     n_parties = max(party_index.height, 1)
     if n_parties * n_works * 2 >= _INT64_LIMIT:
         raise FastPathUnavailable("too many parties × works for one 64-bit key")
-    holder_key = (r_p[paid_rows].astype(np.int64) * n_works + r_w[paid_rows]) * 2 + r_r[paid_rows]
-    holder_s = r_s[paid_rows]
-    # When all share rows are in (work, right) order (as they come: grouped by work), so are the
-    # paid ones, and a counting sort on the party alone, which keeps each party's rows in their
-    # order, gives the (party, work, right) order; in any other order, the whole key is sorted.
-    holders = r_p[paid_rows] if len(r_k) > 1 and bool((r_k[1:] >= r_k[:-1]).all()) else None
+    # In (party, work, right) order — the statement order — by a compiled radix sort on the
+    # small keys (one pass when the rows are in (work, right) order, as they come).
+    n_paid = int(np.count_nonzero(paid_rows))
+    holder_key = np.empty(n_paid, dtype=np.int64)
+    holder_s = np.empty(n_paid, dtype=np.int64)
+    _kernels().holders_in_order(r_p, r_w, r_r, r_s, paid_rows, n_parties, n_works, holder_key, holder_s)
     del r_w, r_r, r_k, r_s, r_p, r_paid, paid_rows
-    if holders is not None:
-        order = np.empty(len(holder_key), dtype=np.int32 if len(holder_key) < 1 << 31 else np.int64)
-        _kernels().order_by_small_key(holders, n_parties, order)
-        del holders
-    else:
-        order = pl.Series(holder_key).arg_sort().to_numpy()
-    holder_key, holder_s = holder_key[order], holder_s[order]
-    del order
     if len(holder_key):
         starts = np.flatnonzero(np.concatenate([[True], holder_key[1:] != holder_key[:-1]]))
         holder_s = np.add.reduceat(holder_s, starts)
