@@ -324,3 +324,39 @@ def test_holders_are_put_in_party_work_right_order(case: dict[str, object]) -> N
         values,
     )
     assert list(zip(keys.tolist(), values.tolist(), strict=True)) == expected
+
+
+@settings(max_examples=200, deadline=None)
+@given(share_rows(), st.data())
+def test_pairs_of_the_holders_add_up_their_roles(case: dict[str, object], data: st.DataObject) -> None:
+    rows: list[tuple[int, int, int, bool]] = case["rows"]  # type: ignore[assignment]
+    n_works = int(case["n_works"])  # type: ignore[call-overload]
+    keys = sorted((p * n_works + w) * 2 + r for p, w, r, _ in rows)
+    shares = [data.draw(st.integers(1, 50)) for _ in keys]
+    entries = [data.draw(st.integers(0, 4)) for _ in range(n_works)]  # entries of each work
+    entry_start = np.cumsum([0, *entries]).astype(np.int64)
+    expected: dict[tuple[int, int], list[int]] = {}
+    for key, share in zip(keys, shares, strict=True):
+        expected.setdefault(divmod(key >> 1, n_works), [0, 0])[key & 1] += share
+    n = kernels.count_pairs(np.array(keys, dtype=np.int64))
+    assert n == len(expected)
+    pair_p, pair_w = np.full(n, -1, dtype=np.int32), np.full(n, -1, dtype=np.int32)
+    pair_share = np.zeros((n, 2), dtype=np.int64)
+    pair_first, pair_count = np.full(n, -1, dtype=np.int64), np.full(n, -1, dtype=np.int32)
+    kernels.fill_pairs(
+        np.array(keys, dtype=np.int64),
+        np.array(shares, dtype=np.int64),
+        n_works,
+        entry_start,
+        pair_p,
+        pair_w,
+        pair_share,
+        pair_first,
+        pair_count,
+    )
+    assert [
+        (p, w, s, first, count)
+        for p, w, s, first, count in zip(
+            pair_p.tolist(), pair_w.tolist(), pair_share.tolist(), pair_first.tolist(), pair_count.tolist(), strict=True
+        )
+    ] == [(p, w, shares_of, int(entry_start[w]), entries[w]) for (p, w), shares_of in expected.items()]

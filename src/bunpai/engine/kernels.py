@@ -384,3 +384,47 @@ def holders_in_order(
         starts[p] += 1
         key_out[at] = (p * n_works + work[i]) * 2 + right[i]
         share_out[at] = share[i]
+
+
+@_compile
+def count_pairs(holder_key: Any) -> int:
+    """How many (party, work) pairs the sorted holder keys ``(party × works + work) × 2 + right`` have."""
+    count = 0
+    last = -1
+    for i in range(len(holder_key)):
+        pair = holder_key[i] >> 1
+        if pair != last:
+            count += 1
+            last = pair
+    return count
+
+
+@_compile
+def fill_pairs(
+    holder_key: Any,
+    holder_s: Any,
+    n_works: int,
+    entry_start: Any,
+    pair_p: Any,
+    pair_w: Any,
+    pair_share: Any,
+    pair_first: Any,
+    pair_count: Any,
+) -> None:
+    """The (party, work) pairs of the sorted holder keys, one slot each (:func:`count_pairs`):
+    party and work, the shares of each right added up into ``pair_share`` (zeros), and the range
+    ``entry_start[work] …  entry_start[work + 1]`` of the work's entries."""
+    n = -1
+    last = -1
+    for i in range(len(holder_key)):
+        key = holder_key[i]
+        pair = key >> 1
+        if pair != last:
+            n += 1
+            last = pair
+            w = pair % n_works
+            pair_p[n] = pair // n_works
+            pair_w[n] = w
+            pair_first[n] = entry_start[w]
+            pair_count[n] = entry_start[w + 1] - entry_start[w]
+        pair_share[n, key & 1] += holder_s[i]
