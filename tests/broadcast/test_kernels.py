@@ -102,8 +102,8 @@ def test_usage_lines_are_checked_and_added_into_their_cells(batch: dict[str, obj
     managed = [i for i in counted if kind[i] == 1 and (len(b["work_valid"]) == 0 or b["work_valid"][i])]
     assert found[0] == len(unid) and unidentified[: len(unid)].tolist() == unid
     assert found[1:4] == (
-        max((int(b["time_of"][b["duration"][i]]) for i in counted), default=0),
-        max((int(b["sampling_den"][i]) for i in counted), default=0),
+        max([0, *(int(b["time_of"][b["duration"][i]]) for i in counted)]),
+        max([0, *(int(b["sampling_den"][i]) for i in counted)]),  # from 0: a bound, never negative
         len(managed),
     )
     if managed:
