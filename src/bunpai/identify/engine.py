@@ -27,6 +27,7 @@ import functools
 import gc
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from operator import itemgetter
 from typing import Any, NamedTuple
 
 import numpy as np
@@ -129,7 +130,24 @@ def _folded_name(name: str) -> str:
     return title_form(name_form(name))
 
 
+def _maximum_per_work(best: np.ndarray, ratios: np.ndarray, counts: list[int]) -> None:
+    """``best[w] = max(best[w], ratios of work w)``, where the ratios are those of the works' keys
+    one after another, ``counts[w]`` of them for work ``w``. Most works have one key of a kind:
+    then it is one element-wise maximum; a work with several is reduced by segments, and only a
+    work without any key needs the (slow, unbuffered) ``np.maximum.at``."""
+    if len(ratios) == len(counts) and min(counts) == 1:
+        np.maximum(best, ratios, out=best)
+    elif min(counts) >= 1:
+        starts = np.zeros(len(counts), dtype=np.int64)
+        np.cumsum(counts[:-1], out=starts[1:])
+        np.maximum(best, np.maximum.reduceat(ratios, starts), out=best)
+    else:
+        np.maximum.at(best, np.repeat(np.arange(len(counts)), counts), ratios)
+
+
 _ROUNDED: dict[float, float] = {}
+# Candidates' rows are ordered by score, best first, then by work id.
+_SCORE_THEN_ID = itemgetter(0, 1)
 
 
 def _round4(value: float) -> float:
@@ -719,15 +737,13 @@ class WorkIndex:
         if not compared:
             return known
         best = np.zeros(len(compared), dtype=np.float64)
-        positions = np.arange(len(compared))
         for line_key, choices, counts in ((phon, phon_choices, phon_counts), (text, text_choices, text_counts)):
             if choices:
                 ratios = process.cdist([line_key], choices, scorer=fuzz.ratio, dtype=np.float64, workers=1)[0]
-                np.maximum.at(best, np.repeat(positions, counts), ratios)
-        for i, value in zip(compared, best.tolist(), strict=True):
-            value /= 100.0
-            # Squared as in _title_score.
-            known[i] = value * value * 0.95
+                _maximum_per_work(best, ratios, counts)
+        # Squared as in _title_score (the same operations on the same doubles, element-wise).
+        best /= 100.0
+        known.update(zip(compared, (best * best * 0.95).tolist(), strict=True))
         return known
 
     def _best_title(self, indices: Iterable[int], text: str, phon: str) -> float:
@@ -750,6 +766,8 @@ class WorkIndex:
         scored = [(i, known[i]) for i in indices]
         if strong is None:
             strong = sum(1 for _, t in scored if t >= 0.97)
+        if not names:
+            return self._rank_without_names(scored, strong)
         # A work whose title and every name agree exactly settles the ranking: the others are
         # scored on exact names only (fuzzy name comparisons are the expensive part).
         exact: dict[int, float | None] = {}
@@ -798,7 +816,7 @@ class WorkIndex:
             rows.append((-score, ids[index], title_score, creator_score))
             if title_score > best_title:
                 best_title = title_score
-        rows.sort(key=lambda row: (row[0], row[1]))
+        rows.sort(key=_SCORE_THEN_ID)
         # Only the first candidates are kept (see _decide), with the best title score of all of
         # them, rounded as a candidate's (whether any title was close).
         return [
@@ -806,6 +824,30 @@ class WorkIndex:
                 work_id, -negative, _round4(title_score), None if creator_score is None else _round4(creator_score)
             )
             for negative, work_id, title_score, creator_score in rows[: self.thresholds.max_candidates]
+        ], _round4(best_title)
+
+    def _rank_without_names(self, scored: list[tuple[int, float]], strong: int) -> tuple[list[Candidate], float]:
+        """:meth:`_rank` of a line that names nobody: every name score is ``None``, so a
+        candidate's score is its title score × 0.93 (the one work of an exact title or reading) or
+        × 0.75, and nothing else is looked at (what :meth:`_rank` computes for names would all
+        come to ``None``)."""
+        ids = self.ids
+        rounded = _ROUNDED.get
+        unique = strong == 1
+        rows = []
+        best_title = 0.0
+        for index, title_score in scored:
+            value = title_score * (0.93 if unique and title_score >= 0.97 else 0.75)
+            score = rounded(value)
+            if score is None:
+                score = _round4(value)
+            rows.append((-score, ids[index], title_score))
+            if title_score > best_title:
+                best_title = title_score
+        rows.sort(key=_SCORE_THEN_ID)
+        return [
+            Candidate(work_id, -negative, _round4(title_score), None)
+            for negative, work_id, title_score in rows[: self.thresholds.max_candidates]
         ], _round4(best_title)
 
     def identify_many(self, queries: Sequence[Query]) -> list[Result]:
