@@ -789,27 +789,23 @@ class WorkIndex:
             closest = {i for i, t in near if t >= 0.9}
         ids = self.ids
         creator_score_of = self._creator_score
-        name_sets, work_names = self.name_sets, self.names
+        name_sets = self.name_sets
         line_keys = frozenset(k for keys in names for k in keys)
-        count = len(names)
         rounded = _ROUNDED.get
-        rows = []
+        rows: list[tuple[float, str, float, float | None]] = []
         best_title = 0.0
+        # The line names someone, so every name score is a number (a work without writers has
+        # an empty name set: 0).
         for index, title_score in scored:
             if index in closest:
-                creator_score = creator_score_of(index, names, fuzzy=True, tokens=tokens)
+                creator_score = creator_score_of(index, names, fuzzy=True, tokens=tokens) or 0.0
             elif index in exact:
-                creator_score = exact[index]
-            elif not count:
-                creator_score = None
-            elif not work_names[index] or name_sets[index].isdisjoint(line_keys):
+                creator_score = exact[index] or 0.0
+            elif name_sets[index].isdisjoint(line_keys):
                 creator_score = 0.0  # none of the line's names (the common case, one set operation)
             else:
-                creator_score = creator_score_of(index, names, fuzzy=False)
-            if creator_score is None:
-                value = title_score * (0.93 if strong == 1 and title_score >= 0.97 else 0.75)
-            else:
-                value = 0.5 * title_score + 0.5 * creator_score
+                creator_score = creator_score_of(index, names, fuzzy=False) or 0.0
+            value = 0.5 * title_score + 0.5 * creator_score
             score = rounded(value)
             if score is None:
                 score = _round4(value)
@@ -937,14 +933,21 @@ class WorkIndex:
         name_positions: list[int] = []
         name_keys_of_lines: list[str] = []
         counts: dict[int, int] = {}
+        of_code: dict[int, Result] = {}
         for line, query in enumerate(queries):
             tkey = text_key(query.title) if query.title else ""
             if query.work_code:
                 idx = by_code.get(query.work_code)
                 if idx is not None:
                     if not tkey or tkey in text_keys[idx]:
-                        work_id = ids[idx]
-                        out[line] = Result(AUTO, work_id, 1.0, "work_code", (Candidate(work_id, 1.0, 1.0, None),))
+                        # The same result for every line with this code (results are immutable).
+                        by_work = of_code.get(idx)
+                        if by_work is None:
+                            work_id = ids[idx]
+                            by_work = of_code[idx] = Result(
+                                AUTO, work_id, 1.0, "work_code", (Candidate(work_id, 1.0, 1.0, None),)
+                            )
+                        out[line] = by_work
                     continue
             if (
                 not query.creators
