@@ -167,6 +167,9 @@ _MOST_WITHOUT_CLOSE_TITLE = 0.8501
 # Fewer works than this without a title score are scored one by one (a ``cdist`` call costs more).
 _TITLES_ONE_BY_ONE = 4
 
+# The most trigrams of a key a search may look at: a work's count must fit the one-byte counter.
+_RAREST_MOST = 255
+
 # A writer with more works than this is too common a name to find close titles among them.
 _WRITER_BLOCK = 5_000
 
@@ -198,7 +201,7 @@ class WorkIndex:
         self._trigrams: dict[tuple[str, int, int], list[int]] = {}
         self._rank_of_id: np.ndarray | None = None
         # Scratch of the compiled trigram search: a counter per work and the works it touched.
-        self._search_counts = np.zeros(0, dtype=np.int32)
+        self._search_counts = np.zeros(0, dtype=np.uint8)
         self._search_touched = np.zeros(0, dtype=np.int32)
         self._in_id_order = False
         self._name_offsets = np.zeros(1, dtype=np.int64)
@@ -229,7 +232,8 @@ class WorkIndex:
         """The compiled trigram search's scratch (a counter and a slot per work), and the search
         loaded once (compiled at its first use on a machine, then loaded from its cache), so that
         identification does not wait for it."""
-        self._search_counts = np.zeros(len(self.ids), dtype=np.int32)
+        # A work's count is at most the number of trigrams looked at (_RAREST_MOST): one byte.
+        self._search_counts = np.zeros(len(self.ids), dtype=np.uint8)
         self._search_touched = np.empty(len(self.ids), dtype=np.int32)
         empty = np.zeros(0, dtype=np.int32)
         _kernels().trigram_search(
@@ -237,7 +241,7 @@ class WorkIndex:
             np.zeros(_ALPHABET**3 + 1, dtype=np.int64),
             empty,
             np.zeros(0, dtype=np.int64),
-            empty,
+            self._search_counts[:0],
             empty,
             1,
             1,
@@ -331,6 +335,8 @@ class WorkIndex:
         first, ties by work id (never by position in the index: the same works in another order
         give the same candidates). One compiled pass (:func:`bunpai.identify.kernels.trigram_search`).
         """
+        if rarest > _RAREST_MOST:
+            raise ValueError(f"at most {_RAREST_MOST} trigrams of a key can be counted, not {rarest}")
         codes = _CODES[np.frombuffer(key.encode("ascii", "ignore"), dtype=np.uint8)]
         if codes.size < 3:
             return []
