@@ -112,3 +112,57 @@ def test_fold_romaji_is_its_plain_definition(text: str) -> None:
 def test_accents_and_text_key_are_their_plain_definitions(text: str) -> None:
     assert normalise._ascii_fold(text) == text.translate(normalise._LATIN).lower()
     assert text_key(text) == normalise._DROP.sub("", title_form(text).translate(normalise._KATAKANA))
+
+
+def _plain_strip_decorations(text: str) -> str:
+    value = normalise.nfkc(text).strip()
+    for _ in range(3):
+        stripped = normalise._BRACKETED.sub(" ", value)
+        stripped = normalise._DASHED.sub("", stripped.rstrip())
+        stripped = normalise._TRAILING.sub("", stripped.rstrip())
+        if stripped.strip() == value.strip() or not stripped.strip():
+            break
+        value = stripped.strip()
+    return value
+
+
+_DECORATION_PIECES = st.lists(
+    st.sampled_from(
+        [
+            "Love",
+            "Song",
+            " ",
+            "(",
+            ")",
+            "-",
+            "～",
+            "TV size",
+            "tvサイズ",
+            "Instrumental",
+            "INST.",
+            "off vocal",
+            "karaoke",
+            "カラオケ",
+            "オリジナル・カラオケ",
+            "Live",
+            "ı",
+            "ſ",
+            "E",
+            "L",
+            "\n",
+            "さくら",
+            "Remastered 2011",
+        ]
+    ),
+    max_size=8,
+)
+_DECORATED = _DECORATION_PIECES.map("".join) | _DECORATION_PIECES.map(" ".join)
+
+
+@given(st.one_of(_DECORATED, _MIXED, st.text(max_size=30)))
+@example("Love Song INSTRUMENTAL")
+@example("さくら カラオケ")
+@example("Love Song ｶﾗｵｹ")
+@example("Love Song Karaoke\n")
+def test_strip_decorations_is_its_plain_definition(text: str) -> None:
+    assert strip_decorations(text) == _plain_strip_decorations(text)

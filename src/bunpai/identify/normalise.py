@@ -89,12 +89,23 @@ def nfkc(text: str) -> str:
 
 
 _MAYBE_DECORATED = re.compile(r"[\(\[\{「『【〈《〔\-~〜～―]|\s\S+\s*$")
+# Without one of these characters neither _BRACKETED nor _DASHED can match.
+_BRACKET_OR_DASH = re.compile(r"[\(\[\{「『【〈《〔\-~〜～―]")
+# The last characters of _TRAILING's words, with the same flags: a stripped title that does not
+# end with one of them cannot match _TRAILING (its words end the text).
+_TRAILING_LAST = re.compile(r"[elズケ.]", re.IGNORECASE)
 
 
 def strip_decorations(text: str) -> str:
-    """The title without performance decorations ("(TV size)", "-instrumental-", …); NFKC first."""
+    """The title without performance decorations ("(TV size)", "-instrumental-", …); NFKC first.
+
+    Most titles have no decoration: a title without brackets or dashes that does not end as one
+    of the undelimited decoration words is returned before the three patterns are tried (the
+    first round of the loop would return it unchanged)."""
     value = nfkc(text).strip()
     if not _MAYBE_DECORATED.search(value):
+        return value
+    if _BRACKET_OR_DASH.search(value) is None and _TRAILING_LAST.match(value[-1]) is None:
         return value
     for _ in range(3):  # "Title (TV size) -instrumental-"
         stripped = _BRACKETED.sub(" ", value)
