@@ -146,3 +146,28 @@ def test_share_rows_read_for_the_engine_alone_report_the_same_problems(folder: P
     assert ("rights.csv", 7, "share", "a share is needed: other rows of this work's right have one, or it has a "
             "publisher") in rights
     assert any(p[1:3] == (8, "right") for p in rights) and any(p[1:3] == (8, "share") for p in rights)
+
+
+def test_publishers_may_hold_more_than_half_of_the_mechanical_right(
+    folder: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The 6/12 limit is the performing right's: a publisher holding 3/4 of the mechanical right is
+    no problem (the run goes on to the next fault, put in on purpose)."""
+    _replace(folder / "rights.csv", "W1,A,composer,mechanical,1", "W1,A,publisher,mechanical,3/4")
+    _replace(folder / "rights.csv", "W1,N,lyricist,performing,50%", "W1,N,lyricist,performing,60%")
+    code, problems = _run(folder, tmp_path, capsys)
+    assert code == 2
+    assert problems == ["rights.csv:2: share: performing shares of work 'W1' add up to 11/10, above 1"]
+
+
+def test_a_share_above_one_counts_as_one_in_its_work_s_total(
+    folder: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A share above 1 is reported on its own; the total of its work counts it as 1."""
+    _replace(folder / "rights.csv", "W1,A,composer,performing,50/100", "W1,A,composer,performing,3/2")
+    code, problems = _run(folder, tmp_path, capsys)
+    assert code == 2
+    assert problems == [
+        "rights.csv:2: share: a share above 1",
+        "rights.csv:2: share: performing shares of work 'W1' add up to 3/2, above 1",
+    ]

@@ -121,6 +121,8 @@ def test_compact_layout_gives_the_bytes_of_the_csv_folder(
         text = pl.read_csv(Path(tmp) / "out-csv" / "statement_lines.csv", infer_schema=False)
         assert scan_statement_lines(Path(tmp) / "out-tables").collect().equals(text)
         points = pl.read_parquet(Path(tmp) / "out-tables" / "work_points" / "*.parquet")
+        # Points that fit in 64 bits are written in 64 bits (half the bytes of 128-bit columns).
+        assert points.schema["points_num"] == points.schema["points_den"] == pl.Int64
         expected = pl.read_csv(Path(tmp) / "out-csv" / "work_points.csv", infer_schema=False)
         assert [
             (str(w), g, r, str(Fraction(int(n), int(d))) if "/" in str(Fraction(int(n), int(d))) else f"{n // d}/1")
@@ -193,6 +195,43 @@ def test_a_bad_value_in_a_partition_is_located(tmp_path: Path, row_by_row: bool)
     assert ("usage:row", 15, "method", "unknown usage method") in located
     assert ("usage:row", 2, "duration_s", "no valid duration") in located
     assert len(located) == 2
+
+
+@pytest.mark.parametrize("station_ids", ["text", "integer"])
+def test_every_check_of_the_usage_lines_is_located(tmp_path: Path, station_ids: str) -> None:
+    """Each deferred check of the Parquet usage lines, counted by the one-pass scan, finds its row;
+    faults of lines that take no part in the distribution (another manager's) are no problem."""
+    folder = tmp_path / "quarter"
+    _numeric_example(folder)
+    if station_ids == "integer":  # the stations as small integers: the scan's look-up table
+        stations = folder / "stations.csv"
+        stations.write_text(stations.read_text(encoding="utf-8").replace("S1", "1"), encoding="utf-8")
+        for month in MONTHS:
+            path = folder / "usage" / f"month={month}" / "part-0.parquet"
+            frame = pl.read_parquet(path)
+            frame.with_columns(pl.col("station_id").str.replace("S", "").cast(pl.Int32)).write_parquet(path)
+    unknown_station = "S7" if station_ids == "text" else "7"
+    # April: managed lines (rows 1-10); May: unidentified (11-20); June: another manager's (21-30).
+    _break_partition(folder, "2026-04", 0, "station_id", unknown_station)
+    _break_partition(folder, "2026-04", 2, "work_id", None)
+    _break_partition(folder, "2026-04", 3, "sampling_num", 3)  # 3/1: above 1
+    _break_partition(folder, "2026-05", 0, "outcome", "borrowed")
+    _break_partition(folder, "2026-05", 1, "duration_s", None)
+    _break_partition(folder, "2026-05", 2, "method", None)
+    _break_partition(folder, "2026-06", 0, "line_id", None)
+    _break_partition(folder, "2026-06", 1, "duration_s", -1)  # takes no part: not checked
+    _break_partition(folder, "2026-06", 2, "method", "singing")  # takes no part: not checked
+    with pytest.raises(InputError) as error:
+        compute_quarter(folder)
+    assert sorted((p.line, p.column, p.message) for p in error.value.problems) == [
+        (1, "station_id", "unknown station"),
+        (3, "work_id", "a managed line needs its work_id"),
+        (4, "sampling_rate", "bad sampling rate"),
+        (11, "outcome", "unknown outcome"),
+        (12, "duration_s", "no valid duration"),
+        (13, "method", "unknown usage method"),
+        (21, "line_id", "missing value"),
+    ]
 
 
 def test_usage_problems_are_reported_with_those_of_other_files(tmp_path: Path) -> None:

@@ -15,6 +15,7 @@ _LIMIT = (1 << 63) - 1
 
 @st.composite
 def usage_batches(draw: st.DrawFn) -> dict[str, object]:
+    """A batch of usage lines as codes and tables, with some lines of every kind of fault."""
     n = draw(st.integers(0, 60))
     n_groups = draw(st.integers(1, 3))
     n_stations = draw(st.integers(1, 5))
@@ -23,41 +24,105 @@ def usage_batches(draw: st.DrawFn) -> dict[str, object]:
     def column(low: int, high: int) -> np.ndarray:
         return np.array(draw(st.lists(st.integers(low, high), min_size=n, max_size=n)), dtype=np.int64)
 
+    def table(values: st.SearchStrategy[int], size: int) -> np.ndarray:
+        return np.array(draw(st.lists(values, min_size=size, max_size=size)), dtype=np.int64)
+
+    faulty = draw(st.booleans())  # else only valid lines, which are added
+    kinds = [1, 2, 3, 0] if faulty else [1, 2, 3]
+    valid_work = draw(st.lists(st.booleans(), min_size=n, max_size=n)) if faulty else []
     return {
-        "kind": column(0, 3),
-        "station": column(0, n_stations - 1).astype(np.int32),
-        "group_of_station": np.array(
-            draw(st.lists(st.integers(0, n_groups - 1), min_size=n_stations, max_size=n_stations)), dtype=np.int64
-        ),
-        "points_of_station": np.array(
-            draw(st.lists(st.integers(0, 9), min_size=n_stations, max_size=n_stations)), dtype=np.int64
-        ),
-        "time_points": column(0, 40),
-        "method_points": column(0, 20),
-        "sampling_den": column(1, 13),
-        "sampling_num": column(1, 3),
-        "recorded": np.array(draw(st.lists(st.booleans(), min_size=n, max_size=n)), dtype=bool),
+        "outcome_code": column(0, 3),
+        "kind_of": table(st.sampled_from(kinds), 4),
+        "station": column(-1 if faulty else 0, n_stations if faulty else n_stations - 1).astype(np.int32),
+        "group_of_station": table(st.integers(-1 if faulty else 0, n_groups - 1), n_stations),
+        "points_of_station": table(st.integers(0, 9), n_stations),
         "work": column(0, n_works - 1),
+        "work_valid": np.array(valid_work, dtype=bool),
+        "duration": column(-1 if faulty else 0, 40),
+        "time_of": table(st.integers(0, 50), 41),
+        "method_code": column(0, 2),
+        "method_of": table(st.integers(-1 if faulty else 0, 20), 3),
+        "sampling_num": column(0 if faulty else 1, 3),
+        "sampling_den": column(-1 if faulty else 3, 13),
+        "recorded": np.array(draw(st.lists(st.booleans(), min_size=n, max_size=n)), dtype=bool),
         "n_groups": n_groups,
         "n_works": n_works,
     }
 
 
-@settings(max_examples=150, deadline=None)
+def _checked(b: dict[str, np.ndarray], i: int) -> list[bool]:
+    """Plain Python: which checks of ``kernels.CHECKED`` line i fails."""
+    kind = int(b["kind_of"][b["outcome_code"][i]])
+    taking = kind in (1, 2)
+    s = int(b["station"][i])
+    num, den = int(b["sampling_num"][i]), int(b["sampling_den"][i])
+    return [
+        kind == 0,
+        kind == 1 and len(b["work_valid"]) > 0 and not b["work_valid"][i],
+        taking and int(b["duration"][i]) < 0,
+        den <= 0 or num <= 0 or num > den,
+        taking and int(b["method_of"][b["method_code"][i]]) < 0,
+        not 0 <= s < len(b["group_of_station"]) or int(b["group_of_station"][s]) < 0,
+    ]
+
+
+@settings(max_examples=300, deadline=None)
 @given(usage_batches(), st.integers(1, 3))
-def test_usage_lines_are_added_into_their_cells(batch: dict[str, object], numerator: int) -> None:
+def test_usage_lines_are_checked_and_added_into_their_cells(batch: dict[str, object], numerator: int) -> None:
     b: dict[str, np.ndarray] = {k: v for k, v in batch.items() if isinstance(v, np.ndarray)}
     n_groups = int(batch["n_groups"])  # type: ignore[call-overload]
+    size = len(b["outcome_code"])
+    kind = [int(b["kind_of"][c]) for c in b["outcome_code"]]
+    faults = [_checked(b, i) for i in range(size)]
+
+    bad = np.full(len(kernels.CHECKED), 5, dtype=np.int64)  # added to, not overwritten
+    unidentified = np.full(size + 2, -7, dtype=np.int64)
+    found = kernels.scan_usage_batch(
+        b["outcome_code"],
+        b["kind_of"],
+        b["station"],
+        b["group_of_station"],
+        b["work"],
+        b["work_valid"],
+        b["duration"],
+        b["duration"],  # the time points looked up by duration
+        b["time_of"],
+        b["method_code"],
+        b["method_of"],
+        b["sampling_num"],
+        b["sampling_den"],
+        bad,
+        unidentified,
+    )
+    assert bad.tolist() == [5 + sum(f[c] for f in faults) for c in range(len(kernels.CHECKED))]
+    # Python integers: the caller's bounds (products of these) must not wrap around.
+    assert all(type(value) is int for value in found)
+    counted = [i for i in range(size) if kind[i] in (1, 2) and int(b["duration"][i]) >= 0]
+    unid = [i for i in counted if kind[i] == 2]
+    managed = [i for i in counted if kind[i] == 1 and (len(b["work_valid"]) == 0 or b["work_valid"][i])]
+    assert found[0] == len(unid) and unidentified[: len(unid)].tolist() == unid
+    assert found[1:4] == (
+        max((int(b["time_of"][b["duration"][i]]) for i in counted), default=0),
+        max((int(b["sampling_den"][i]) for i in counted), default=0),
+        len(managed),
+    )
+    if managed:
+        works = [int(b["work"][i]) for i in managed]
+        numerators = [int(b["sampling_num"][i]) for i in managed]
+        assert found[4:] == (min(works), max(works), min(numerators), max(numerators))
+    if any(any(f) for f in faults):
+        return  # a batch with a fault is only counted
+
     cells = 2 * n_groups * int(batch["n_works"])  # type: ignore[call-overload]
     expected = [0] * cells
     expected_zero = [False] * cells
-    for i in range(len(b["kind"])):
-        if b["kind"][i] != 1 or b["sampling_num"][i] != numerator:
+    for i in managed:
+        if int(b["sampling_num"][i]) != numerator:
             continue
         s = int(b["station"][i])
         points = (
-            int(b["time_points"][i])
-            * int(b["method_points"][i])
+            int(b["time_of"][b["duration"][i]])
+            * int(b["method_of"][b["method_code"][i]])
             * int(b["points_of_station"][s])
             * int(b["sampling_den"][i])
         )
@@ -66,14 +131,16 @@ def test_usage_lines_are_added_into_their_cells(batch: dict[str, object], numera
         expected_zero[key] |= points == 0
     sums = np.full(cells, 7, dtype=np.int64)  # added into, not overwritten
     zero_lines = np.zeros(cells, dtype=bool)
-    size = len(b["kind"])
     kernels.add_usage(
-        b["kind"],
+        b["outcome_code"],
+        b["kind_of"],
         b["station"],
         b["group_of_station"],
         b["points_of_station"],
-        b["time_points"],
-        b["method_points"],
+        b["duration"],
+        b["time_of"],
+        b["method_code"],
+        b["method_of"],
         b["sampling_den"],
         b["sampling_num"],
         numerator,
@@ -87,21 +154,6 @@ def test_usage_lines_are_added_into_their_cells(batch: dict[str, object], numera
     )
     assert sums.tolist() == [7 + v for v in expected]
     assert zero_lines.tolist() == expected_zero
-
-    taking = [i for i in range(size) if b["kind"][i] in (1, 2)]
-    managed = [i for i in range(size) if b["kind"][i] == 1]
-    found = kernels.batch_extent(b["kind"], b["time_points"], b["sampling_den"], b["sampling_num"], b["work"])
-    # Python integers: the caller's bounds (products of these) must not wrap around.
-    assert all(type(value) is int for value in found)
-    assert found[:3] == (
-        max((int(b["time_points"][i]) for i in taking), default=0),
-        max((int(b["sampling_den"][i]) for i in taking), default=0),
-        len(managed),
-    )
-    if managed:
-        works = [int(b["work"][i]) for i in managed]
-        numerators = [int(b["sampling_num"][i]) for i in managed]
-        assert found[3:] == (min(works), max(works), min(numerators), max(numerators))
 
 
 @st.composite
@@ -133,6 +185,7 @@ def pair_ranges(draw: st.DrawFn) -> dict[str, object]:
         "fund_open": np.array([draw(st.booleans()) for _ in range(n_funds)], dtype=bool),
         "fund_amount": np.array([draw(st.integers(0, top)) for _ in range(n_funds)], dtype=np.int64),
         "fund_points": np.array([draw(st.integers(1, top)) for _ in range(n_funds)], dtype=np.int64),
+        "payee_of_party": np.array([draw(st.integers(0, 2)) for _ in range(10)], dtype=np.int64),
     }
 
 
@@ -165,6 +218,9 @@ def test_statement_lines_of_a_pair_range(arrays: dict[str, np.ndarray], data: st
                         wide,
                     )
                 )
+    n_groups = len(a["fund_amount"]) // 2
+    # Added into, not overwritten.
+    totals = [np.full(size, 3, dtype=np.int64) for size in (n_groups * 2, n_groups * 2, 3 * n_groups, 3 * n_groups)]
     p, w, fund, raw, share, gross, wide = kernels.statement_lines(
         start,
         end,
@@ -179,12 +235,23 @@ def test_statement_lines_of_a_pair_range(arrays: dict[str, np.ndarray], data: st
         a["fund_amount"],
         a["fund_points"],
         raw_bound,
+        a["payee_of_party"],
+        *totals,
     )
     assert p.dtype == a["pair_p"].dtype and w.dtype == a["pair_w"].dtype
     got = list(zip(p.tolist(), w.tolist(), fund.tolist(), raw.tolist(), share.tolist(), gross.tolist(), strict=True))
     assert got == [line[:6] for line in expected]
     # The lines left to 128 bits are exactly those whose F × raw × share passes 2⁶³.
     assert wide.tolist() == [i for i, line in enumerate(expected) if line[6]]
+    # Counted and added (the gross of the lines left to 128 bits as 0) per fund and per (payee, group).
+    fund_lines, fund_gross, payee_lines, payee_gross = ([3] * len(t) for t in totals[:2] + totals[2:])
+    for party, _, fund_code, _, _, line_gross, _ in expected:
+        cell = int(a["payee_of_party"][party]) * n_groups + fund_code // 2
+        fund_lines[fund_code] += 1
+        fund_gross[fund_code] += line_gross
+        payee_lines[cell] += 1
+        payee_gross[cell] += line_gross
+    assert [t.tolist() for t in totals] == [fund_lines, fund_gross, payee_lines, payee_gross]
 
 
 @settings(max_examples=150, deadline=None)

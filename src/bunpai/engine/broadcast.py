@@ -32,6 +32,7 @@ import polars as pl
 from bunpai.core.broadcast.model import (
     HELD_UNDETERMINED,
     HELD_UNIDENTIFIED,
+    OUTCOMES,
     RIGHTS,
     Party,
     RightRow,
@@ -775,10 +776,11 @@ def distribute_frames(
     pair_first = entry_start[pair_w]
     pair_count = (entry_start[pair_w + 1] - pair_first).astype(np.int32)  # a work's entries: groups × 2 at most
 
-    def narrow_lines(start: int, end: int) -> tuple[np.ndarray, ...]:
+    def narrow_lines(start: int, end: int, into: _LineTotals) -> tuple[np.ndarray, ...]:
         """The lines of pairs start…end as NumPy arrays: party, work, fund, raw, share, gross
-        (amount > 0 only), made by one compiled pass; the few whose F × raw × share would pass
-        2⁶³ get their gross in 128 bits here."""
+        (amount > 0 only), made by one compiled pass, which also adds them to the totals
+        ``into``; the few whose F × raw × share would pass 2⁶³ get their gross in 128 bits
+        here (and added to the totals here)."""
         assert amount_64 is not None and points_64 is not None and raw_bound_64 is not None and entry_raw is not None
         p, w, fund_np, raw_64, share, gross, wide = _kernels().statement_lines(
             start,
@@ -794,7 +796,13 @@ def distribute_frames(
             amount_64,
             points_64,
             raw_bound_64,
+            payee_np,
+            into.fund_lines,
+            into.fund_gross,
+            into.payee_lines,
+            into.payee_gross,
         )
+        into.lines += len(p)
         if len(wide):
             exact_128 = (
                 pl.Series(amount_64[fund_np[wide]]).cast(pl.Int128)
@@ -803,11 +811,14 @@ def distribute_frames(
             )
             total_128 = pl.Series(points_64[fund_np[wide]]).cast(pl.Int128)
             gross[wide] = (exact_128 // total_128).cast(pl.Int64).to_numpy()
+            np.add.at(into.fund_gross, fund_np[wide], gross[wide])
+            np.add.at(into.payee_gross, payee_np[p[wide]] * n_groups + fund_np[wide] // 2, gross[wide])
         return p, w, fund_np, raw_64, share, gross
 
-    def integer_lines(start: int, end: int) -> pl.DataFrame:
+    def integer_lines(start: int, end: int, into: _LineTotals) -> pl.DataFrame:
+        """The lines of pairs start…end (amount > 0 only), added to the totals ``into``."""
         if narrow:
-            p, w, fund_np, raw_64, share, gross = narrow_lines(start, end)
+            p, w, fund_np, raw_64, share, gross = narrow_lines(start, end, into)
             return pl.DataFrame(
                 {
                     "p": p,
@@ -843,7 +854,9 @@ def distribute_frames(
                 "exact": exact,
             }
         )
-        return lines.filter(pl.col("exact") > 0).drop("exact")
+        lines = lines.filter(pl.col("exact") > 0).drop("exact")
+        add_line_totals(into, lines)
+        return lines
 
     def points_numerators(lines: pl.DataFrame) -> pl.Series:
         """raw × share of each line, in int64 when no product can pass 2⁶³."""
@@ -913,14 +926,11 @@ def distribute_frames(
         )
 
     def line_chunks(form: Callable[[pl.DataFrame], pl.DataFrame]) -> Iterator[pl.DataFrame]:
-        taking = _LineTotals(n_groups, n_payees) if not line_totals.complete else None
+        # The totals are taken on the way, the first time the lines are made (else into scratch).
+        taking = _LineTotals(n_groups, n_payees)
         for start, end in cuts:
-            lines = integer_lines(start, end)
-            if taking is not None:
-                add_line_totals(taking, lines)
-            yield form(lines)
-        if taking is not None:
-            line_totals.take(taking)
+            yield form(integer_lines(start, end, taking))
+        line_totals.take(taking)
 
     def take_totals() -> None:
         """The line_totals by a pass over the integer lines only (no text)."""
@@ -929,10 +939,9 @@ def distribute_frames(
         taking = _LineTotals(n_groups, n_payees)
         for start, end in cuts:
             if narrow:
-                p, _w, fund_np, _raw, _share, gross = narrow_lines(start, end)
-                add_totals(taking, p, fund_np, gross)
+                narrow_lines(start, end, taking)
             else:
-                add_line_totals(taking, integer_lines(start, end))
+                integer_lines(start, end, taking)
         line_totals.take(taking)
 
     def count_lines() -> int:
@@ -963,13 +972,25 @@ def distribute_frames(
         for start in range(0, n_entries, chunk_rows * 4):
             yield point_rows(start, min(start + chunk_rows * 4, n_entries))
 
+    # A work's points raw × basic over D × S, in int64 when no product can pass 2⁶³ (nearly
+    # always): 128-bit columns take twice as long to write and to turn into text.
+    top_basic = int(basic.max()) if len(basic) else 0
+    points_narrow = (
+        entry_raw is not None and top_entry * max(top_basic, 1) <= _INT64_LIMIT and points_den <= _INT64_LIMIT
+    )
+
+    def point_numerators(part: pl.DataFrame) -> pl.Series:
+        if points_narrow:
+            return (part["raw"].cast(pl.Int64) * part["basic"].cast(pl.Int64)).alias("raw")
+        return part.select(weighted).to_series()
+
     def work_point_chunks() -> Iterator[pl.DataFrame]:
         for part in point_ranges():
             yield pl.DataFrame(
                 [
                     work_ids.gather(part["w"]).alias("work_id"),
                     *texts(part),
-                    _ratio_texts(part.select(weighted).to_series(), d_points * d_share).alias("points"),
+                    _ratio_texts(point_numerators(part), d_points * d_share).alias("points"),
                 ]
             ).cast(WORK_POINTS_SCHEMA)  # type: ignore[arg-type]
 
@@ -977,7 +998,7 @@ def distribute_frames(
 
     def work_point_columns() -> Iterator[pl.DataFrame]:
         for part in point_ranges():
-            numerators = part.select(weighted).to_series()
+            numerators = point_numerators(part)
             yield pl.DataFrame(
                 [
                     stored_work_ids.gather(part["w"]).alias("work_id"),
@@ -1039,27 +1060,36 @@ def distribute_frames(
     return result
 
 
-def _small_values(series: pl.Series, values: dict[Any, int]) -> np.ndarray:
-    """``values[x]`` for each x of a column with few distinct values (a category or a text); -1
-    where the value is not a key. Dictionary-encoded columns are looked up once per category."""
+def _coded(series: pl.Series, values: dict[Any, int], missing: int) -> tuple[np.ndarray, np.ndarray]:
+    """A column with few distinct values (a category or a text) as codes and a table: the value
+    of row i is ``table[codes[i]]``, ``values[x]`` for its x or ``missing`` where x is not a key
+    or is null. A dictionary-encoded column's codes are its own (no copy of the column)."""
     if isinstance(series.dtype, pl.Categorical | pl.Enum):
         # A category's physical code is its position among the categories of its type.
         dtype: Any = series.dtype
         names: pl.Series = dtype.categories if isinstance(dtype, pl.Enum) else dtype.categories.to_series()
         if names.len() <= 1 << 16:
-            table = np.array([values.get(name, -1) for name in names.to_list()] + [-1], dtype=np.int64)
+            table = np.array([values.get(name, missing) for name in names.to_list()] + [missing], dtype=np.int64)
             codes = series.to_physical()
             if series.null_count():
                 codes = codes.fill_null(len(table) - 1)
-            return table[codes.to_numpy()]
-        distinct = series.unique().drop_nulls()
-        codes = series.to_physical().cast(pl.Int64)
-        top = int(codes.max() or 0) if codes.len() else 0  # type: ignore[arg-type]
-        table = np.full(top + 2, -1, dtype=np.int64)  # the last cell: null
-        for code, name in zip(distinct.to_physical().to_list(), distinct.cast(pl.String).to_list(), strict=True):
-            table[int(code)] = values.get(name, -1)
-        return table[codes.fill_null(top + 1).to_numpy()]
-    return series.replace_strict(values, default=-1, return_dtype=pl.Int64).to_numpy()
+            return codes.to_numpy(), table
+        series = series.cast(pl.String)
+    distinct = series.unique().drop_nulls().to_list()
+    table = np.array([values.get(name, missing) for name in distinct] + [missing], dtype=np.int64)
+    codes = series.replace_strict(distinct, list(range(len(distinct))), default=len(distinct), return_dtype=pl.Int64)
+    return codes.to_numpy(), table
+
+
+def _int64(series: pl.Series, missing: int) -> np.ndarray:
+    """An integer column as an int64 array (no copy when it is one already), ``missing`` for nulls."""
+    series = series.cast(pl.Int64)
+    if series.null_count():
+        series = series.fill_null(missing)
+    return series.to_numpy()
+
+
+_NO_BOOLS = np.zeros(0, dtype=bool)
 
 
 class _StationTable:
@@ -1087,8 +1117,8 @@ class _StationTable:
             index = station.to_numpy() if station.dtype.is_integer() else station.cast(pl.Int64).to_numpy()
             if len(index) == 0 or (int(index.min()) >= 0 and int(index.max()) < len(self.dense[0])):
                 return index, self.dense[0], self.dense[1]
-        g = station.replace_strict(self.g_of, default=-1, return_dtype=pl.Int64).to_numpy()
-        s = station.replace_strict(self.s_of, default=0, return_dtype=pl.Int64).to_numpy()
+        g = station.replace_strict(self.g_of, default=-1, return_dtype=pl.Int64).fill_null(-1).to_numpy()
+        s = station.replace_strict(self.s_of, default=0, return_dtype=pl.Int64).fill_null(0).to_numpy()
         return np.arange(len(g), dtype=np.int64), g, s
 
 
@@ -1233,31 +1263,68 @@ def _reduce_dense(
     zero_lines = np.zeros(0, dtype=bool)
     bounds: dict[int, int] = {}  # sampling numerator → bound of its largest sum
     bad = [0] * len(checks)
+    # The checks the compiled scan counts itself (by their column), and any other (an expression
+    # evaluated on each batch).
+    checked = {column: position for position, column in enumerate(_kernels().CHECKED)}
+    counted = np.zeros(len(checked), dtype=np.int64)
+    others = [i for i, (column, _, _) in enumerate(checks) if column not in checked and column != "line_id"]
+    kinds = {name: 3 for name in OUTCOMES} | {"managed": 1, "unidentified": 2}
     unidentified: list[pl.DataFrame] = []
-    # The kernel's cells and points of a batch, reused from batch to batch.
+    # The kernel's cells and points of a batch, and the positions of its unidentified lines,
+    # reused from batch to batch.
     buffers = (np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64))
+    unidentified_rows = np.empty(0, dtype=np.int64)
     for batch in frames.usage.collect_batches(chunk_size=batch_rows):
-        if checks:
-            found = batch.select([check.sum().alias(f"c{i}") for i, (_, check, _) in enumerate(checks)]).row(0)
-            bad = [a + int(b or 0) for a, b in zip(bad, found, strict=True)]
-        if any(bad):
-            continue  # only counting now: the rows are located below
         if batch.height == 0:
             continue
-        # One compiled pass over the batch's columns (no copy of the batch, no array per step):
-        # only the taking-part rows are used, and the checks above made sure that their station,
-        # method and duration are valid.
-        kind = _small_values(batch["outcome"], {"managed": 1, "unidentified": 2})
+        if others:
+            found = batch.select([checks[i][1].sum().alias(f"c{i}") for i in others]).row(0)
+            for i, value in zip(others, found, strict=True):
+                bad[i] += int(value or 0)
+        # Every column as an array of codes or integers (no copy where the column is one) and
+        # its tables; one compiled pass counts the checks and finds the extents of the batch.
+        kind_code, kind_of = _coded(batch["outcome"], kinds, 0)
+        method_code, method_of = _coded(batch["method"], methods, -1)
         station, group_of_station, points_of_station = station_table.codes(batch["station_id"])
-        duration = batch["duration_s"].cast(pl.Int64).fill_null(0).to_numpy()
-        t = _time_points_array(frames, np.maximum(duration, 0), d_t)
-        m = _small_values(batch["method"], methods)
-        den = batch["sampling_den"].cast(pl.Int64).fill_null(1).to_numpy()
-        numerator_all = batch["sampling_num"].cast(pl.Int64).fill_null(1).to_numpy()
-        work = batch["work_id"].cast(pl.Int64).fill_null(0).to_numpy()
-        top_t, top_den, n_managed, lo, hi, lo_num, hi_num = _kernels().batch_extent(
-            kind, t, den, numerator_all, work
+        duration = _int64(batch["duration_s"], -1)
+        longest = max(int(duration.max()), 0)
+        if longest < 86_400:  # time points looked up by the duration in a table of every second
+            time_index, time_of = duration, _time_points_table(frames, longest + 1, d_t)
+        else:
+            time_index = np.arange(batch.height, dtype=np.int64)
+            time_of = _time_points_search(frames, np.maximum(duration, 0), d_t)
+        den = _int64(batch["sampling_den"], 0)
+        numerator_all = _int64(batch["sampling_num"], 0)
+        work_ids = batch["work_id"]
+        work = _int64(work_ids, 0)
+        work_valid = work_ids.is_not_null().to_numpy() if work_ids.null_count() else _NO_BOOLS
+        if len(unidentified_rows) < batch.height:
+            unidentified_rows = np.empty(batch.height, dtype=np.int64)
+        counted[:] = 0
+        n_unid, top_t, top_den, n_managed, lo, hi, lo_num, hi_num = _kernels().scan_usage_batch(
+            kind_code,
+            kind_of,
+            station,
+            group_of_station,
+            work,
+            work_valid,
+            duration,
+            time_index,
+            time_of,
+            method_code,
+            method_of,
+            numerator_all,
+            den,
+            counted,
+            unidentified_rows,
         )
+        for i, (column, _, _) in enumerate(checks):
+            if column in checked:
+                bad[i] += int(counted[checked[column]])
+            elif column == "line_id":
+                bad[i] += batch["line_id"].null_count()
+        if any(bad):
+            continue  # only counting now: the rows are located below
         largest = top_t * max(top_m, 1) * max(top_s, 1) * top_den
         if largest * batch.height >= _INT64_LIMIT:
             return None
@@ -1279,7 +1346,7 @@ def _reduce_dense(
             if lo_num == hi_num:
                 per_numerator = [(lo_num, n_managed)]
             else:
-                values, counts = np.unique(numerator_all[kind == 1], return_counts=True)
+                values, counts = np.unique(numerator_all[kind_of[kind_code] == 1], return_counts=True)
                 per_numerator = list(zip(values.tolist(), counts.tolist(), strict=True))
             for value, count in per_numerator:
                 bound = bounds.get(value, 0) + largest * count
@@ -1289,12 +1356,15 @@ def _reduce_dense(
                 if value not in sums:
                     sums[value] = np.zeros(2 * bins, dtype=np.int64)
                 _kernels().add_usage(
-                    kind,
+                    kind_code,
+                    kind_of,
                     station,
                     group_of_station,
                     points_of_station,
-                    t,
-                    m,
+                    time_index,
+                    time_of,
+                    method_code,
+                    method_of,
                     den,
                     numerator_all,
                     value,
@@ -1305,18 +1375,18 @@ def _reduce_dense(
                     zero_lines,
                     *buffers,
                 )
-        unid_rows = np.flatnonzero(kind == 2)
-        if len(unid_rows):
+        if n_unid:
+            unid_rows = unidentified_rows[:n_unid].copy()
             at = station[unid_rows]
+            points = time_of[time_index[unid_rows]] * method_of[method_code[unid_rows]]
+            points *= points_of_station[at] * den[unid_rows]
             unidentified.append(
                 batch.select("line_id", "station_id", "recorded", "sampling_num")[unid_rows].select(
                     "line_id",
                     "station_id",
                     pl.Series("g", group_of_station[at], dtype=pl.Int32),
                     "recorded",
-                    pl.Series(
-                        "p", t[unid_rows] * m[unid_rows] * points_of_station[at] * den[unid_rows], dtype=pl.Int64
-                    ),
+                    pl.Series("p", points, dtype=pl.Int64),
                     "sampling_num",
                 )
             )

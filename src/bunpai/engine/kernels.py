@@ -51,16 +51,43 @@ def _prefetch(typingctx: Any, array: Any, index: Any) -> Any:
     return signature, codegen
 
 
+# The counters of the checks of usage lines that :func:`scan_usage_batch` counts, by position.
+CHECKED = ("outcome", "work_id", "duration_s", "sampling_rate", "method", "station_id")
+
+
 @_compile
-def batch_extent(
-    kind: Any,
-    time_points: Any,
-    sampling_den: Any,
-    sampling_num: Any,
+def scan_usage_batch(
+    outcome_code: Any,
+    kind_of: Any,
+    station: Any,
+    group_of_station: Any,
     work: Any,
+    work_valid: Any,
+    duration: Any,
+    time_index: Any,
+    time_of: Any,
+    method_code: Any,
+    method_of: Any,
+    sampling_num: Any,
+    sampling_den: Any,
+    bad: Any,
+    unidentified: Any,
 ) -> Any:
-    """(largest time points, largest sampling denominator) of the lines that take part, and (count,
-    smallest and largest work id, smallest and largest sampling numerator) of the managed ones."""
+    """One pass over a batch of usage lines: the checks counted, the extents of the lines that
+    take part, and the positions of the unidentified ones.
+
+    Each value comes as a code and a table: a line's kind is ``kind_of[outcome_code[i]]`` (0 an
+    unknown or missing outcome, 1 managed, 2 unidentified, 3 a line that takes no part), its
+    method points ``method_of[method_code[i]]`` (−1 an unknown or missing method), its fund group
+    ``group_of_station[station[i]]`` (−1 or outside the table: an unknown station), its time
+    points ``time_of[time_index[i]]``. A missing duration comes as −1, a missing sampling part as
+    0; ``work_valid`` is empty when no work id is missing.
+
+    Adds to ``bad`` the lines each check of :data:`CHECKED` finds, writes the positions of the
+    unidentified lines into ``unidentified`` (at least one slot per line) and returns (their
+    count, largest time points and largest sampling denominator of the lines that take part,
+    and count, smallest and largest work id, smallest and largest sampling numerator of the
+    managed ones)."""
     top_t = 0
     top_den = 0
     managed = 0
@@ -68,38 +95,67 @@ def batch_extent(
     hi_work = -1
     lo_num = 0
     hi_num = 0
-    for i in range(len(kind)):
-        if kind[i] != 1 and kind[i] != 2:
+    n_unid = 0
+    all_valid = len(work_valid) == 0
+    n_stations = len(group_of_station)
+    for i in range(len(outcome_code)):
+        kind = kind_of[outcome_code[i]]
+        num = sampling_num[i]
+        den = sampling_den[i]
+        s = station[i]
+        if kind == 0:
+            bad[0] += 1
+        if den <= 0 or num <= 0 or num > den:
+            bad[3] += 1
+        if s < 0 or s >= n_stations or group_of_station[s] < 0:
+            bad[5] += 1
+        if kind != 1 and kind != 2:
             continue
-        if time_points[i] > top_t:
-            top_t = time_points[i]
-        if sampling_den[i] > top_den:
-            top_den = sampling_den[i]
-        if kind[i] == 1:
-            w = work[i]
-            num = sampling_num[i]
-            if managed == 0:
-                lo_work = w
-                hi_work = w
-                lo_num = num
-                hi_num = num
-            else:
-                lo_work = min(lo_work, w)
-                hi_work = max(hi_work, w)
-                lo_num = min(lo_num, num)
-                hi_num = max(hi_num, num)
-            managed += 1
-    return top_t, top_den, managed, lo_work, hi_work, lo_num, hi_num
+        if method_of[method_code[i]] < 0:
+            bad[4] += 1
+        has_work = all_valid or work_valid[i]
+        if kind == 1 and not has_work:
+            bad[1] += 1
+        if duration[i] < 0:
+            bad[2] += 1
+            continue
+        t = time_of[time_index[i]]
+        if t > top_t:
+            top_t = t
+        if den > top_den:
+            top_den = den
+        if kind == 2:
+            unidentified[n_unid] = i
+            n_unid += 1
+            continue
+        if not has_work:
+            continue
+        w = work[i]
+        if managed == 0:
+            lo_work = w
+            hi_work = w
+            lo_num = num
+            hi_num = num
+        else:
+            lo_work = min(lo_work, w)
+            hi_work = max(hi_work, w)
+            lo_num = min(lo_num, num)
+            hi_num = max(hi_num, num)
+        managed += 1
+    return n_unid, top_t, top_den, managed, lo_work, hi_work, lo_num, hi_num
 
 
 @_compile
 def add_usage(
-    kind: Any,
+    outcome_code: Any,
+    kind_of: Any,
     station: Any,
     group_of_station: Any,
     points_of_station: Any,
-    time_points: Any,
-    method_points: Any,
+    time_index: Any,
+    time_of: Any,
+    method_code: Any,
+    method_of: Any,
     sampling_den: Any,
     sampling_num: Any,
     numerator: int,
@@ -113,21 +169,25 @@ def add_usage(
 ) -> None:
     """Add the points ``t × m × s × den`` of the managed lines of sampling numerator ``numerator``
     into ``sums[(work × groups + group) × 2 + recorded]``; mark the cells of lines of no points.
+    Codes and tables as in :func:`scan_usage_batch`.
 
     The cells and points are first written in order into the two buffers, then added: the
     scattered additions, each a miss of the cache, then overlap one another instead of waiting
     behind the reading of the line's columns.
 
-    The caller has checked that no product or sum can pass 2⁶³, that every managed line's
-    station, work and cell are inside the arrays, and that the two int64 buffers hold at least
-    one value per line of the batch (they are reused batch after batch)."""
+    The caller has checked (with :func:`scan_usage_batch`) that every managed line is valid,
+    that no product or sum can pass 2⁶³, that every managed line's cell is inside the arrays,
+    and that the two int64 buffers hold at least one value per line of the batch (they are
+    reused batch after batch)."""
     n = 0
-    for i in range(len(kind)):
-        if kind[i] != 1 or sampling_num[i] != numerator:
+    for i in range(len(outcome_code)):
+        if kind_of[outcome_code[i]] != 1 or sampling_num[i] != numerator:
             continue
         s = station[i]
         key_buffer[n] = (work[i] * n_groups + group_of_station[s]) * 2 + np.int64(recorded[i])
-        points_buffer[n] = time_points[i] * method_points[i] * points_of_station[s] * sampling_den[i]
+        points_buffer[n] = (
+            time_of[time_index[i]] * method_of[method_code[i]] * points_of_station[s] * sampling_den[i]
+        )
         n += 1
     for j in range(n):
         if j + _AHEAD < n:
@@ -153,12 +213,23 @@ def statement_lines(
     fund_amount: Any,
     fund_points: Any,
     raw_bound: Any,
+    payee_of_party: Any,
+    fund_lines: Any,
+    fund_gross: Any,
+    payee_lines: Any,
+    payee_gross: Any,
 ) -> Any:
     """The statement lines of pairs ``start … end − 1``, in order (pair, then the work's entries):
     each entry of the pair's work whose right the party holds (share > 0) in an open fund, with
     a positive amount ``floor(F × raw × share / PT)`` before flooring. Returns the arrays party,
     work, fund (group × 2 + right), raw, share and gross yen, and the positions of the lines whose
-    ``F × raw × share`` would pass 2⁶³: their gross is left 0 for the caller to compute exactly."""
+    ``F × raw × share`` would pass 2⁶³: their gross is left 0 for the caller to compute exactly.
+
+    The lines are also counted, and their gross added, per fund (``fund_lines``, ``fund_gross``)
+    and per (payee, fund group) cell ``payee_of_party[party] × groups + group`` (``payee_lines``,
+    ``payee_gross``; groups = ``len(fund_lines) // 2``): exact, as the floored parts of a fund add
+    up to at most the fund. The caller adds the gross of the lines left to it."""
+    n_groups = len(fund_lines) // 2
     size = 0
     for pair in range(start, end):
         size += pair_count[pair]
@@ -198,11 +269,17 @@ def statement_lines(
             raw[n] = r
             share[n] = s
             if r <= raw_bound[f] or r <= limit // max(amount, 1) // s:
-                gross[n] = amount * r * s // fund_points[f]
+                value = amount * r * s // fund_points[f]
             else:
-                gross[n] = 0
+                value = 0
                 wide[n_wide] = n
                 n_wide += 1
+            gross[n] = value
+            cell = payee_of_party[pair_p[pair]] * n_groups + (f >> 1)
+            fund_lines[f] += 1
+            fund_gross[f] += value
+            payee_lines[cell] += 1
+            payee_gross[cell] += value
             n += 1
     return p[:n], w[:n], fund[:n], raw[:n], share[:n], gross[:n], wide[:n_wide]
 

@@ -825,25 +825,22 @@ def _check_totals(
     numerator_all = frame["share_num"].to_numpy()
     denominator_all = frame["share_den"].to_numpy()
     if numerator_all.dtype.kind == "i" and len(numerator_all) * common < 2**62:
-        # Every row's share over the common denominator (0 where no share is given), summed per
-        # (work, right) by scattered int64 additions: exact, as no sum can pass rows × common (a
-        # share above 1, reported on its own, counts as 1 here).
-        # The arrays are made in place, and the (work, right) sums compared before they are
-        # gathered back per row (booleans, not integers): few full-length temporaries.
-        denominator_all = denominator_all.astype(np.int64, copy=False)
-        scaled_all = np.minimum(numerator_all.astype(np.int64, copy=False), denominator_all)
-        scaled_all *= common // denominator_all
-        scaled_all[~given_mask] = 0
+        # Every given share over the common denominator, summed per (work, right) and compared
+        # by two compiled passes over the rows: exact, as no sum can pass rows × common.
+        from bunpai.formats import share_kernels
+
         is_publisher_all = (frame["role"] == "publisher").fill_null(False).to_numpy()
-        total = np.zeros(size, dtype=np.int64)
-        np.add.at(total, codes, scaled_all)
-        publisher_total = np.zeros(size, dtype=np.int64)
-        np.add.at(publisher_total, codes[is_publisher_all], scaled_all[is_publisher_all])
-        del scaled_all, is_publisher_all
         performing_all = (frame["right"] == "performing").fill_null(False).to_numpy()
-        over_all = given_mask & ((total > common)[codes] | ((publisher_total * 2 > common)[codes] & performing_all))
-        del performing_all
-        over_rows = np.flatnonzero(over_all)
+        total = np.zeros(size, dtype=np.int64)
+        publisher_total = np.zeros(size, dtype=np.int64)
+        share_kernels.add_share_totals(
+            codes, numerator_all, denominator_all, given_mask, is_publisher_all, common, total, publisher_total
+        )
+        over_rows = np.empty(len(codes), dtype=np.int64)
+        over_rows = over_rows[
+            : share_kernels.rows_over(codes, given_mask, performing_all, total, publisher_total, common, over_rows)
+        ].copy()
+        del is_publisher_all, performing_all
         given = frame[over_rows].with_columns(
             pl.Series("total", total[codes[over_rows]]),
             pl.Series("publisher", publisher_total[codes[over_rows]]),
