@@ -283,12 +283,80 @@ def test_entries_of_works_in_their_order(data: st.DataObject) -> None:
     assert list(zip(g.tolist(), r.tolist(), w.tolist(), raw.tolist(), strict=True)) == expected
 
 
+@st.composite
+def share_rows(draw: st.DrawFn) -> dict[str, object]:
+    """Share rows of a few parties and works, in any order or grouped by (work, right) as they
+    come, some of them not paid."""
+    n_parties = draw(st.integers(1, 6))
+    n_works = draw(st.integers(1, 6))
+    rows = draw(
+        st.lists(
+            st.tuples(st.integers(0, n_parties - 1), st.integers(0, n_works - 1), st.integers(0, 1), st.booleans()),
+            max_size=60,
+        )
+    )
+    if draw(st.booleans()):
+        rows.sort(key=lambda row: (row[1], row[2]))  # in (work, right) order: one pass fewer
+    return {"rows": rows, "n_parties": n_parties, "n_works": n_works}
+
+
+@settings(max_examples=300, deadline=None)
+@given(share_rows())
+def test_holders_are_put_in_party_work_right_order(case: dict[str, object]) -> None:
+    rows: list[tuple[int, int, int, bool]] = case["rows"]  # type: ignore[assignment]
+    n_parties, n_works = int(case["n_parties"]), int(case["n_works"])  # type: ignore[call-overload]
+    shares = [10 + i for i in range(len(rows))]  # tells the rows apart
+    paid = [i for i, row in enumerate(rows) if row[3]]
+    # Python's sort is stable: equal keys keep their order.
+    expected = [((rows[i][0] * n_works + rows[i][1]) * 2 + rows[i][2], shares[i]) for i in paid]
+    expected.sort(key=lambda pair: pair[0])
+    keys = np.full(len(paid), -1, dtype=np.int64)
+    values = np.full(len(paid), -1, dtype=np.int64)
+    kernels.holders_in_order(
+        np.array([r[0] for r in rows], dtype=np.int32),
+        np.array([r[1] for r in rows], dtype=np.int32),
+        np.array([r[2] for r in rows], dtype=np.int8),
+        np.array(shares, dtype=np.int64),
+        np.array([r[3] for r in rows], dtype=bool),
+        n_parties,
+        n_works,
+        keys,
+        values,
+    )
+    assert list(zip(keys.tolist(), values.tolist(), strict=True)) == expected
+
+
 @settings(max_examples=200, deadline=None)
-@given(
-    st.integers(1, 12).flatmap(lambda size: st.tuples(st.just(size), st.lists(st.integers(0, size - 1), max_size=80)))
-)
-def test_order_by_small_key_is_a_stable_sort(case: tuple[int, list[int]]) -> None:
-    size, keys = case
-    order = np.full(len(keys), -1, dtype=np.int32)
-    kernels.order_by_small_key(np.asarray(keys, dtype=np.int32), size, order)
-    assert order.tolist() == sorted(range(len(keys)), key=lambda i: keys[i])  # Python's sort is stable
+@given(share_rows(), st.data())
+def test_pairs_of_the_holders_add_up_their_roles(case: dict[str, object], data: st.DataObject) -> None:
+    rows: list[tuple[int, int, int, bool]] = case["rows"]  # type: ignore[assignment]
+    n_works = int(case["n_works"])  # type: ignore[call-overload]
+    keys = sorted((p * n_works + w) * 2 + r for p, w, r, _ in rows)
+    shares = [data.draw(st.integers(1, 50)) for _ in keys]
+    entries = [data.draw(st.integers(0, 4)) for _ in range(n_works)]  # entries of each work
+    entry_start = np.cumsum([0, *entries]).astype(np.int64)
+    expected: dict[tuple[int, int], list[int]] = {}
+    for key, share in zip(keys, shares, strict=True):
+        expected.setdefault(divmod(key >> 1, n_works), [0, 0])[key & 1] += share
+    n = kernels.count_pairs(np.array(keys, dtype=np.int64))
+    assert n == len(expected)
+    pair_p, pair_w = np.full(n, -1, dtype=np.int32), np.full(n, -1, dtype=np.int32)
+    pair_share = np.zeros((n, 2), dtype=np.int64)
+    pair_first, pair_count = np.full(n, -1, dtype=np.int64), np.full(n, -1, dtype=np.int32)
+    kernels.fill_pairs(
+        np.array(keys, dtype=np.int64),
+        np.array(shares, dtype=np.int64),
+        n_works,
+        entry_start,
+        pair_p,
+        pair_w,
+        pair_share,
+        pair_first,
+        pair_count,
+    )
+    assert [
+        (p, w, s, first, count)
+        for p, w, s, first, count in zip(
+            pair_p.tolist(), pair_w.tolist(), pair_share.tolist(), pair_first.tolist(), pair_count.tolist(), strict=True
+        )
+    ] == [(p, w, shares_of, int(entry_start[w]), entries[w]) for (p, w), shares_of in expected.items()]

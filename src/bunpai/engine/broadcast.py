@@ -567,35 +567,15 @@ def distribute_frames(
     n_parties = max(party_index.height, 1)
     if n_parties * n_works * 2 >= _INT64_LIMIT:
         raise FastPathUnavailable("too many parties × works for one 64-bit key")
-    holder_key = (r_p[paid_rows].astype(np.int64) * n_works + r_w[paid_rows]) * 2 + r_r[paid_rows]
-    holder_s = r_s[paid_rows]
-    # When all share rows are in (work, right) order (as they come: grouped by work), so are the
-    # paid ones, and a counting sort on the party alone, which keeps each party's rows in their
-    # order, gives the (party, work, right) order; in any other order, the whole key is sorted.
-    holders = r_p[paid_rows] if len(r_k) > 1 and bool((r_k[1:] >= r_k[:-1]).all()) else None
+    # In (party, work, right) order — the statement order — by a compiled radix sort on the
+    # small keys (one pass when the rows are in (work, right) order, as they come).
+    n_paid = int(np.count_nonzero(paid_rows))
+    holder_key = np.empty(n_paid, dtype=np.int64)
+    holder_s = np.empty(n_paid, dtype=np.int64)
+    _kernels().holders_in_order(r_p, r_w, r_r, r_s, paid_rows, n_parties, n_works, holder_key, holder_s)
     del r_w, r_r, r_k, r_s, r_p, r_paid, paid_rows
-    if holders is not None:
-        order = np.empty(len(holder_key), dtype=np.int32 if len(holder_key) < 1 << 31 else np.int64)
-        _kernels().order_by_small_key(holders, n_parties, order)
-        del holders
-    else:
-        order = pl.Series(holder_key).arg_sort().to_numpy()
-    holder_key, holder_s = holder_key[order], holder_s[order]
-    del order
-    if len(holder_key):
-        starts = np.flatnonzero(np.concatenate([[True], holder_key[1:] != holder_key[:-1]]))
-        holder_s = np.add.reduceat(holder_s, starts)
-        holder_key = holder_key[starts]
-    index_type = np.int32 if max(n_parties, n_works) < 1 << 31 else np.int64
-    held_by = pl.DataFrame(
-        {
-            "p": (holder_key // (n_works * 2)).astype(index_type),
-            "w": ((holder_key // 2) % n_works).astype(index_type),
-            "r": (holder_key % 2).astype(np.int8),
-            "s": holder_s,
-        }
-    )
-    del holder_key, holder_s
+    # (The rows of a party holding several roles of a right are added up when the (party, work)
+    # pairs are made from these keys, below.)
 
     # Fund totals: PT = Σ raw × basic + S × Σ unidentified points (over D × S).
     say("allocation / 分配計算")
@@ -760,21 +740,19 @@ def distribute_frames(
     entry_raw = usage_w["raw"].cast(pl.Int64).to_numpy() if narrow else None
     del usage_w
 
-    h_p, h_w = held_by["p"].to_numpy(), held_by["w"].to_numpy()
-    new_pair = np.ones(held_by.height, dtype=bool)
-    new_pair[1:] = (h_p[1:] != h_p[:-1]) | (h_w[1:] != h_w[:-1])
-    pair_of_row = np.cumsum(new_pair) - 1
-    # Party and work ranks of the pairs in 32 bits when they fit (they are only indexes).
-    pair_p = h_p[new_pair].astype(np.int32 if n_parties < 1 << 31 else np.int64)
-    pair_w = h_w[new_pair].astype(np.int32 if n_works < 1 << 31 else np.int64)
-    pair_share = np.zeros((len(pair_p), 2), dtype=np.int64)  # the party's share of each right
-    pair_share[pair_of_row, held_by["r"].to_numpy()] = held_by["s"].to_numpy()
-    del held_by, h_p, h_w, new_pair, pair_of_row
+    # The holders' (party, work) pairs, in order, with the party's share of each right (the
+    # rows of several roles added up) and the range of the work's entries: one compiled pass.
+    n_pairs = _kernels().count_pairs(holder_key)
+    pair_p = np.empty(n_pairs, dtype=np.int32 if n_parties < 1 << 31 else np.int64)
+    pair_w = np.empty(n_pairs, dtype=np.int32 if n_works < 1 << 31 else np.int64)
+    pair_share = np.zeros((n_pairs, 2), dtype=np.int64)  # the party's share of each right
+    pair_first = np.empty(n_pairs, dtype=np.int64)
+    pair_count = np.empty(n_pairs, dtype=np.int32)  # a work's entries: groups × 2 at most
+    _kernels().fill_pairs(
+        holder_key, holder_s, n_works, entry_start, pair_p, pair_w, pair_share, pair_first, pair_count
+    )
+    del holder_key, holder_s
     cuts = _party_cuts(pl.Series(pair_p), chunk_rows)
-
-    # Each pair's entries (those of its work) as a range of the entry table.
-    pair_first = entry_start[pair_w]
-    pair_count = (entry_start[pair_w + 1] - pair_first).astype(np.int32)  # a work's entries: groups × 2 at most
 
     def narrow_lines(start: int, end: int, into: _LineTotals) -> tuple[np.ndarray, ...]:
         """The lines of pairs start…end as NumPy arrays: party, work, fund, raw, share, gross

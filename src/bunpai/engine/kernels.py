@@ -325,16 +325,106 @@ def entries_of_works(
 
 
 @_compile
-def order_by_small_key(keys: Any, size: int, order: Any) -> None:
-    """Write into ``order`` the positions of ``keys`` (each in ``0 … size − 1``) in ascending key
-    order, equal keys in their order: a counting sort, one pass to count and one to place (a
-    comparison sort of tens of millions of keys takes several times as long)."""
-    starts = np.zeros(size + 1, dtype=np.int64)
-    for i in range(len(keys)):
-        starts[keys[i] + 1] += 1
-    for k in range(size):
-        starts[k + 1] += starts[k]
-    for i in range(len(keys)):
-        k = keys[i]
-        order[starts[k]] = i
-        starts[k] += 1
+def holders_in_order(
+    party: Any,
+    work: Any,
+    right: Any,
+    share: Any,
+    paid: Any,
+    n_parties: int,
+    n_works: int,
+    key_out: Any,
+    share_out: Any,
+) -> None:
+    """The paid share rows' keys ``(party × works + work) × 2 + right`` and shares, written into
+    ``key_out`` and ``share_out`` (one slot per paid row) in ascending key order, equal keys in
+    their order: a stable counting sort on (work, right), then one on the party (a radix sort in
+    two passes over small keys; a comparison sort of tens of millions of keys, and the gathers
+    of its order, take several times as long). Rows already in (work, right) order — as share
+    rows come, grouped by work — skip the first pass."""
+    n = len(party)
+    in_order = True
+    last = -1
+    count = 0
+    for i in range(n):
+        if paid[i]:
+            cell = np.int64(work[i]) * 2 + right[i]
+            if cell < last:
+                in_order = False
+            last = cell
+            count += 1
+    by_cell = np.empty(count, dtype=np.int64)
+    if in_order:
+        j = 0
+        for i in range(n):
+            if paid[i]:
+                by_cell[j] = i
+                j += 1
+    else:
+        starts = np.zeros(n_works * 2 + 1, dtype=np.int64)
+        for i in range(n):
+            if paid[i]:
+                starts[np.int64(work[i]) * 2 + right[i] + 1] += 1
+        for c in range(n_works * 2):
+            starts[c + 1] += starts[c]
+        for i in range(n):
+            if paid[i]:
+                cell = np.int64(work[i]) * 2 + right[i]
+                by_cell[starts[cell]] = i
+                starts[cell] += 1
+    starts = np.zeros(n_parties + 1, dtype=np.int64)
+    for j in range(count):
+        starts[np.int64(party[by_cell[j]]) + 1] += 1
+    for q in range(n_parties):
+        starts[q + 1] += starts[q]
+    for j in range(count):
+        i = by_cell[j]
+        p = np.int64(party[i])
+        at = starts[p]
+        starts[p] += 1
+        key_out[at] = (p * n_works + work[i]) * 2 + right[i]
+        share_out[at] = share[i]
+
+
+@_compile
+def count_pairs(holder_key: Any) -> int:
+    """How many (party, work) pairs the sorted holder keys ``(party × works + work) × 2 + right`` have."""
+    count = 0
+    last = -1
+    for i in range(len(holder_key)):
+        pair = holder_key[i] >> 1
+        if pair != last:
+            count += 1
+            last = pair
+    return count
+
+
+@_compile
+def fill_pairs(
+    holder_key: Any,
+    holder_s: Any,
+    n_works: int,
+    entry_start: Any,
+    pair_p: Any,
+    pair_w: Any,
+    pair_share: Any,
+    pair_first: Any,
+    pair_count: Any,
+) -> None:
+    """The (party, work) pairs of the sorted holder keys, one slot each (:func:`count_pairs`):
+    party and work, the shares of each right added up into ``pair_share`` (zeros), and the range
+    ``entry_start[work] …  entry_start[work + 1]`` of the work's entries."""
+    n = -1
+    last = -1
+    for i in range(len(holder_key)):
+        key = holder_key[i]
+        pair = key >> 1
+        if pair != last:
+            n += 1
+            last = pair
+            w = pair % n_works
+            pair_p[n] = pair // n_works
+            pair_w[n] = w
+            pair_first[n] = entry_start[w]
+            pair_count[n] = entry_start[w + 1] - entry_start[w]
+        pair_share[n, key & 1] += holder_s[i]

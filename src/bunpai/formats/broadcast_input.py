@@ -555,11 +555,17 @@ def _rights(
                 # Ids close together: one look-up table indexed by the number.
                 table = np.full(span + 1, -1, dtype=np.int64)  # the last cell: not a party
                 table[known - lowest] = numbers[PARTY_KEY].to_numpy()
-                ids = frame["party_id"].cast(pl.Int64).fill_null(lowest - 1).to_numpy() - lowest
-                ids[(ids < 0) | (ids >= span)] = span  # no party: null (empty) or unknown
-                keys = table[ids]
-                frame = frame.with_columns(
-                    pl.when(pl.Series(keys >= 0)).then(pl.Series(keys)).cast(pl.UInt32).alias(PARTY_KEY)
+                from bunpai.formats import share_kernels
+
+                # Each row's key in one compiled pass (−1: no party, null or unknown).
+                party = frame["party_id"].cast(pl.Int64)
+                keys = share_kernels.party_keys(
+                    party.fill_null(lowest - 1).to_numpy() if party.null_count() else party.to_numpy(),
+                    table,
+                    lowest,
+                )
+                frame = frame.with_columns(pl.Series(PARTY_KEY, keys)).with_columns(
+                    pl.when(pl.col(PARTY_KEY) >= 0).then(pl.col(PARTY_KEY)).cast(pl.UInt32).alias(PARTY_KEY)
                 )
             else:
                 key = pl.col("party_id").replace_strict(numbers["_number"], numbers[PARTY_KEY], default=None)
@@ -727,9 +733,10 @@ def key_shift(rights: pl.DataFrame) -> int | None:
     together), else None."""
     if not rights.schema["work_id"].is_integer() or rights.height == 0 or rights["work_id"].null_count():
         return None
-    difference = rights[WORK_KEY].cast(pl.Int64).to_numpy() - rights["work_id"].cast(pl.Int64).to_numpy()
-    first = int(difference[0])
-    return first if bool((difference == first).all()) else None
+    # One pass: the difference is the same on every row when its smallest and largest values are.
+    difference = pl.col(WORK_KEY).cast(pl.Int64) - pl.col("work_id").cast(pl.Int64)
+    lowest, highest = rights.select(difference.min().alias("lo"), difference.max().alias("hi")).row(0)
+    return int(lowest) if lowest == highest else None
 
 
 DEFAULT_SHARE_COLUMNS = ("work_id", "party_id", "role", "right", "share_num", "share_den", "default_shares")

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
 from numba import njit
 
 _compile = njit(cache=True, nogil=True)
@@ -62,3 +63,15 @@ def rows_over(
             out[n] = i
             n += 1
     return n
+
+
+@_compile
+def party_keys(party: Any, table: Any, lowest: int) -> Any:
+    """Each row's party key ``table[party − lowest]``, −1 where the id falls outside the table
+    (the table's cells of ids that are not parties hold −1 too; its last cell is one of them)."""
+    keys = np.empty(len(party), dtype=np.int64)
+    outside = len(table) - 1
+    for i in range(len(party)):
+        at = party[i] - lowest
+        keys[i] = table[at] if 0 <= at < outside else table[outside]
+    return keys
