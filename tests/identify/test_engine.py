@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import random
 
+import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bunpai.identify.engine import AUTO, NONE, REVIEW, Query, WorkEntry, WorkIndex
+from bunpai.identify.engine import AUTO, NONE, REVIEW, Query, WorkEntry, WorkIndex, _maximum_per_work
 from bunpai.identify.normalise import phonetic_key, text_key
 
 WORKS = [
@@ -308,3 +309,15 @@ def test_title_scores_in_bulk_equal_the_one_by_one_scores(case: tuple[list[WorkE
         everyone = list(range(len(index)))
         in_bulk = index._score_titles(everyone, text, phon)
         assert {i: in_bulk[i] for i in everyone} == {i: index._title_score(i, text, phon) for i in everyone}
+
+
+@given(st.lists(st.lists(st.integers(0, 100), max_size=3), min_size=1, max_size=8), st.data())
+def test_the_best_ratio_per_work_is_that_of_maximum_at(keys: list[list[int]], data: st.DataObject) -> None:
+    counts = [len(k) for k in keys]
+    ratios = np.asarray([float(r) for k in keys for r in k], dtype=np.float64)
+    start = np.asarray(data.draw(st.lists(st.integers(0, 100), min_size=len(keys), max_size=len(keys))), dtype=float)
+    expected = start.copy()
+    np.maximum.at(expected, np.repeat(np.arange(len(counts)), counts), ratios)
+    got = start.copy()
+    _maximum_per_work(got, ratios, counts)
+    assert got.tolist() == expected.tolist()

@@ -76,15 +76,16 @@ def searches(draw: st.DrawFn) -> tuple[list[list[str]], str, list[int], int, int
 
 
 @settings(max_examples=300, deadline=None)
-@given(searches(), st.booleans())
+@given(searches(), st.booleans(), st.sampled_from([np.int32, np.uint8]))
 def test_trigram_search_is_the_rule(
-    search: tuple[list[list[str]], str, list[int], int, int, int], in_id_order: bool
+    search: tuple[list[list[str]], str, list[int], int, int, int], in_id_order: bool, counter: type
 ) -> None:
+    """With the counter of any integer type that holds ``rarest`` (the engine's is one byte)."""
     works, key, rank, limit, rarest, budget = search
     if in_id_order:
         rank = list(range(len(works)))
     offsets, postings = _postings(works)
-    counts = np.zeros(len(works), dtype=np.int32)
+    counts = np.zeros(len(works), dtype=counter)
     touched = np.empty(len(works), dtype=np.int32)
     codes = _CODES[np.frombuffer(key.encode("ascii"), dtype=np.uint8)]
     found = kernels.trigram_search(

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
-from hypothesis import given
+import re
+from itertools import groupby
+
+from hypothesis import example, given
 from hypothesis import strategies as st
 
-from bunpai.identify.normalise import name_keys, phonetic_key, split_names, strip_decorations, text_key
+from bunpai.identify import normalise
+from bunpai.identify.normalise import name_keys, phonetic_key, split_names, strip_decorations, text_key, title_form
 
 
 def test_kana_kanji_romaji_and_width_variants_share_a_key() -> None:
@@ -73,3 +77,92 @@ def test_a_name_in_kana_without_its_space_meets_the_name_in_kanji() -> None:
     assert set(name_keys("ムラタアケミ")) & set(name_keys("村田 明美"))
     assert set(name_keys("アケミ ムラタ")) & set(name_keys("村田 明美"))
     assert not set(name_keys("ムラタアケミ")) & set(name_keys("村田 明"))
+
+
+# The fast paths of the keys against their plain definitions: each must give exactly what the
+# plain definition gives, for any text (ASCII or not, accented Latin, kana, marks, spaces).
+_MIXED = st.text(
+    alphabet=st.one_of(
+        st.characters(max_codepoint=0x7F),
+        st.characters(min_codepoint=0xC0, max_codepoint=0x24F),
+        st.characters(min_codepoint=0x1E00, max_codepoint=0x1EFF),
+        st.characters(min_codepoint=0x3000, max_codepoint=0x30FF),
+        st.sampled_from("ıſK　ー〜～・･ｶﾞ東京山田"),
+    ),
+    max_size=30,
+)
+
+
+@given(st.one_of(_MIXED, st.text(max_size=30), st.text(alphabet="ab\n", max_size=8)))
+@example("\n\n")
+@example("toukyyou")
+def test_squeeze_is_the_run_folding_by_groupby(text: str) -> None:
+    assert normalise._squeeze(text) == "".join(char for char, _ in groupby(text))
+
+
+@given(st.one_of(_MIXED, st.text(max_size=30)))
+def test_fold_romaji_is_its_plain_definition(text: str) -> None:
+    value = re.sub(r"[^a-z0-9]+", "", text.lower())
+    for old, new in normalise._FOLDS:
+        value = value.replace(old, new)
+    assert normalise.fold_romaji(text) == "".join(char for char, _ in groupby(value))
+
+
+@given(st.one_of(_MIXED, st.text(max_size=30)))
+def test_accents_and_text_key_are_their_plain_definitions(text: str) -> None:
+    assert normalise._ascii_fold(text) == text.translate(normalise._LATIN).lower()
+    assert text_key(text) == normalise._DROP.sub("", title_form(text).translate(normalise._KATAKANA))
+
+
+def _plain_strip_decorations(text: str) -> str:
+    value = normalise.nfkc(text).strip()
+    for _ in range(3):
+        stripped = normalise._BRACKETED.sub(" ", value)
+        stripped = normalise._DASHED.sub("", stripped.rstrip())
+        stripped = normalise._TRAILING.sub("", stripped.rstrip())
+        if stripped.strip() == value.strip() or not stripped.strip():
+            break
+        value = stripped.strip()
+    return value
+
+
+_DECORATION_PIECES = st.lists(
+    st.sampled_from(
+        [
+            "Love",
+            "Song",
+            " ",
+            "(",
+            ")",
+            "-",
+            "～",
+            "TV size",
+            "tvサイズ",
+            "Instrumental",
+            "INST.",
+            "off vocal",
+            "karaoke",
+            "カラオケ",
+            "オリジナル・カラオケ",
+            "Live",
+            "ı",
+            "ſ",
+            "E",
+            "L",
+            "\n",
+            "さくら",
+            "Remastered 2011",
+        ]
+    ),
+    max_size=8,
+)
+_DECORATED = _DECORATION_PIECES.map("".join) | _DECORATION_PIECES.map(" ".join)
+
+
+@given(st.one_of(_DECORATED, _MIXED, st.text(max_size=30)))
+@example("Love Song INSTRUMENTAL")
+@example("さくら カラオケ")
+@example("Love Song ｶﾗｵｹ")
+@example("Love Song Karaoke\n")
+def test_strip_decorations_is_its_plain_definition(text: str) -> None:
+    assert strip_decorations(text) == _plain_strip_decorations(text)

@@ -27,6 +27,7 @@ import functools
 import gc
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from operator import itemgetter
 from typing import Any, NamedTuple
 
 import numpy as np
@@ -129,7 +130,24 @@ def _folded_name(name: str) -> str:
     return title_form(name_form(name))
 
 
+def _maximum_per_work(best: np.ndarray, ratios: np.ndarray, counts: list[int]) -> None:
+    """``best[w] = max(best[w], ratios of work w)``, where the ratios are those of the works' keys
+    one after another, ``counts[w]`` of them for work ``w``. Most works have one key of a kind:
+    then it is one element-wise maximum; a work with several is reduced by segments, and only a
+    work without any key needs the (slow, unbuffered) ``np.maximum.at``."""
+    if len(ratios) == len(counts) and min(counts) == 1:
+        np.maximum(best, ratios, out=best)
+    elif min(counts) >= 1:
+        starts = np.zeros(len(counts), dtype=np.int64)
+        np.cumsum(counts[:-1], out=starts[1:])
+        np.maximum(best, np.maximum.reduceat(ratios, starts), out=best)
+    else:
+        np.maximum.at(best, np.repeat(np.arange(len(counts)), counts), ratios)
+
+
 _ROUNDED: dict[float, float] = {}
+# Candidates' rows are ordered by score, best first, then by work id.
+_SCORE_THEN_ID = itemgetter(0, 1)
 
 
 def _round4(value: float) -> float:
@@ -148,6 +166,9 @@ _MOST_WITHOUT_CLOSE_TITLE = 0.8501
 
 # Fewer works than this without a title score are scored one by one (a ``cdist`` call costs more).
 _TITLES_ONE_BY_ONE = 4
+
+# The most trigrams of a key a search may look at: a work's count must fit the one-byte counter.
+_RAREST_MOST = 255
 
 # A writer with more works than this is too common a name to find close titles among them.
 _WRITER_BLOCK = 5_000
@@ -180,7 +201,7 @@ class WorkIndex:
         self._trigrams: dict[tuple[str, int, int], list[int]] = {}
         self._rank_of_id: np.ndarray | None = None
         # Scratch of the compiled trigram search: a counter per work and the works it touched.
-        self._search_counts = np.zeros(0, dtype=np.int32)
+        self._search_counts = np.zeros(0, dtype=np.uint8)
         self._search_touched = np.zeros(0, dtype=np.int32)
         self._in_id_order = False
         self._name_offsets = np.zeros(1, dtype=np.int64)
@@ -211,7 +232,8 @@ class WorkIndex:
         """The compiled trigram search's scratch (a counter and a slot per work), and the search
         loaded once (compiled at its first use on a machine, then loaded from its cache), so that
         identification does not wait for it."""
-        self._search_counts = np.zeros(len(self.ids), dtype=np.int32)
+        # A work's count is at most the number of trigrams looked at (_RAREST_MOST): one byte.
+        self._search_counts = np.zeros(len(self.ids), dtype=np.uint8)
         self._search_touched = np.empty(len(self.ids), dtype=np.int32)
         empty = np.zeros(0, dtype=np.int32)
         _kernels().trigram_search(
@@ -219,7 +241,7 @@ class WorkIndex:
             np.zeros(_ALPHABET**3 + 1, dtype=np.int64),
             empty,
             np.zeros(0, dtype=np.int64),
-            empty,
+            self._search_counts[:0],
             empty,
             1,
             1,
@@ -313,6 +335,8 @@ class WorkIndex:
         first, ties by work id (never by position in the index: the same works in another order
         give the same candidates). One compiled pass (:func:`bunpai.identify.kernels.trigram_search`).
         """
+        if rarest > _RAREST_MOST:
+            raise ValueError(f"at most {_RAREST_MOST} trigrams of a key can be counted, not {rarest}")
         codes = _CODES[np.frombuffer(key.encode("ascii", "ignore"), dtype=np.uint8)]
         if codes.size < 3:
             return []
@@ -719,15 +743,13 @@ class WorkIndex:
         if not compared:
             return known
         best = np.zeros(len(compared), dtype=np.float64)
-        positions = np.arange(len(compared))
         for line_key, choices, counts in ((phon, phon_choices, phon_counts), (text, text_choices, text_counts)):
             if choices:
                 ratios = process.cdist([line_key], choices, scorer=fuzz.ratio, dtype=np.float64, workers=1)[0]
-                np.maximum.at(best, np.repeat(positions, counts), ratios)
-        for i, value in zip(compared, best.tolist(), strict=True):
-            value /= 100.0
-            # Squared as in _title_score.
-            known[i] = value * value * 0.95
+                _maximum_per_work(best, ratios, counts)
+        # Squared as in _title_score (the same operations on the same doubles, element-wise).
+        best /= 100.0
+        known.update(zip(compared, (best * best * 0.95).tolist(), strict=True))
         return known
 
     def _best_title(self, indices: Iterable[int], text: str, phon: str) -> float:
@@ -750,6 +772,8 @@ class WorkIndex:
         scored = [(i, known[i]) for i in indices]
         if strong is None:
             strong = sum(1 for _, t in scored if t >= 0.97)
+        if not names:
+            return self._rank_without_names(scored, strong)
         # A work whose title and every name agree exactly settles the ranking: the others are
         # scored on exact names only (fuzzy name comparisons are the expensive part).
         exact: dict[int, float | None] = {}
@@ -771,34 +795,30 @@ class WorkIndex:
             closest = {i for i, t in near if t >= 0.9}
         ids = self.ids
         creator_score_of = self._creator_score
-        name_sets, work_names = self.name_sets, self.names
+        name_sets = self.name_sets
         line_keys = frozenset(k for keys in names for k in keys)
-        count = len(names)
         rounded = _ROUNDED.get
-        rows = []
+        rows: list[tuple[float, str, float, float | None]] = []
         best_title = 0.0
+        # The line names someone, so every name score is a number (a work without writers has
+        # an empty name set: 0).
         for index, title_score in scored:
             if index in closest:
-                creator_score = creator_score_of(index, names, fuzzy=True, tokens=tokens)
+                creator_score = creator_score_of(index, names, fuzzy=True, tokens=tokens) or 0.0
             elif index in exact:
-                creator_score = exact[index]
-            elif not count:
-                creator_score = None
-            elif not work_names[index] or name_sets[index].isdisjoint(line_keys):
+                creator_score = exact[index] or 0.0
+            elif name_sets[index].isdisjoint(line_keys):
                 creator_score = 0.0  # none of the line's names (the common case, one set operation)
             else:
-                creator_score = creator_score_of(index, names, fuzzy=False)
-            if creator_score is None:
-                value = title_score * (0.93 if strong == 1 and title_score >= 0.97 else 0.75)
-            else:
-                value = 0.5 * title_score + 0.5 * creator_score
+                creator_score = creator_score_of(index, names, fuzzy=False) or 0.0
+            value = 0.5 * title_score + 0.5 * creator_score
             score = rounded(value)
             if score is None:
                 score = _round4(value)
             rows.append((-score, ids[index], title_score, creator_score))
             if title_score > best_title:
                 best_title = title_score
-        rows.sort(key=lambda row: (row[0], row[1]))
+        rows.sort(key=_SCORE_THEN_ID)
         # Only the first candidates are kept (see _decide), with the best title score of all of
         # them, rounded as a candidate's (whether any title was close).
         return [
@@ -806,6 +826,30 @@ class WorkIndex:
                 work_id, -negative, _round4(title_score), None if creator_score is None else _round4(creator_score)
             )
             for negative, work_id, title_score, creator_score in rows[: self.thresholds.max_candidates]
+        ], _round4(best_title)
+
+    def _rank_without_names(self, scored: list[tuple[int, float]], strong: int) -> tuple[list[Candidate], float]:
+        """:meth:`_rank` of a line that names nobody: every name score is ``None``, so a
+        candidate's score is its title score × 0.93 (the one work of an exact title or reading) or
+        × 0.75, and nothing else is looked at (what :meth:`_rank` computes for names would all
+        come to ``None``)."""
+        ids = self.ids
+        rounded = _ROUNDED.get
+        unique = strong == 1
+        rows = []
+        best_title = 0.0
+        for index, title_score in scored:
+            value = title_score * (0.93 if unique and title_score >= 0.97 else 0.75)
+            score = rounded(value)
+            if score is None:
+                score = _round4(value)
+            rows.append((-score, ids[index], title_score))
+            if title_score > best_title:
+                best_title = title_score
+        rows.sort(key=_SCORE_THEN_ID)
+        return [
+            Candidate(work_id, -negative, _round4(title_score), None)
+            for negative, work_id, title_score in rows[: self.thresholds.max_candidates]
         ], _round4(best_title)
 
     def identify_many(self, queries: Sequence[Query]) -> list[Result]:
@@ -895,14 +939,21 @@ class WorkIndex:
         name_positions: list[int] = []
         name_keys_of_lines: list[str] = []
         counts: dict[int, int] = {}
+        of_code: dict[int, Result] = {}
         for line, query in enumerate(queries):
             tkey = text_key(query.title) if query.title else ""
             if query.work_code:
                 idx = by_code.get(query.work_code)
                 if idx is not None:
                     if not tkey or tkey in text_keys[idx]:
-                        work_id = ids[idx]
-                        out[line] = Result(AUTO, work_id, 1.0, "work_code", (Candidate(work_id, 1.0, 1.0, None),))
+                        # The same result for every line with this code (results are immutable).
+                        by_work = of_code.get(idx)
+                        if by_work is None:
+                            work_id = ids[idx]
+                            by_work = of_code[idx] = Result(
+                                AUTO, work_id, 1.0, "work_code", (Candidate(work_id, 1.0, 1.0, None),)
+                            )
+                        out[line] = by_work
                     continue
             if (
                 not query.creators

@@ -43,6 +43,13 @@ _KATAKANA = {c: c - 0x60 for c in range(0x30A1, 0x30F7)}  # ァ..ヶ → ぁ..�
 _DROP = re.compile(r"[\s\W_ー〜～・･]+", re.UNICODE)
 _NON_ALNUM = re.compile(r"[^a-z0-9]+")
 _HAS_WIDE = re.compile(r"[^\x00-\x7f]")
+# ASCII bytes that the keys drop: everything but lower-case letters and digits (what _NON_ALNUM
+# removes from ASCII text), and everything but letters and digits (what _DROP removes from it:
+# spaces, punctuation, "_"). Deleting bytes is several times faster than a substitution.
+_ASCII_NOT_LOWER_ALNUM = bytes(b for b in range(128) if not (chr(b).islower() or chr(b).isdigit()))
+_ASCII_NOT_ALNUM = bytes(b for b in range(128) if not chr(b).isalnum())
+_DOUBLED = re.compile(r"(.)\1", re.DOTALL)
+_WORD_BREAKS = re.compile(r"[\s,・･]+")
 _FOLDS = (
     ("sh", "s"),
     ("ch", "t"),
@@ -67,7 +74,10 @@ def _squeeze(value: str) -> str:
     """``value`` with each run of one repeated character kept once ("toukyyou" → "toukyou"):
     what ``re.sub(r"(.)\1+", r"\1", value)`` gives for the letters and digits of a folded
     reading (which have no line breaks), a few times faster than the substitution, which
-    expands its template once per run."""
+    expands its template once per run. Most folded readings have no doubled letter: one search
+    finds that and returns the value as it is, without rebuilding it character by character."""
+    if _DOUBLED.search(value) is None:
+        return value
     return "".join([char for char, _ in groupby(value)])
 
 
@@ -79,12 +89,23 @@ def nfkc(text: str) -> str:
 
 
 _MAYBE_DECORATED = re.compile(r"[\(\[\{「『【〈《〔\-~〜～―]|\s\S+\s*$")
+# Without one of these characters neither _BRACKETED nor _DASHED can match.
+_BRACKET_OR_DASH = re.compile(r"[\(\[\{「『【〈《〔\-~〜～―]")
+# The last characters of _TRAILING's words, with the same flags: a stripped title that does not
+# end with one of them cannot match _TRAILING (its words end the text).
+_TRAILING_LAST = re.compile(r"[elズケ.]", re.IGNORECASE)
 
 
 def strip_decorations(text: str) -> str:
-    """The title without performance decorations ("(TV size)", "-instrumental-", …); NFKC first."""
+    """The title without performance decorations ("(TV size)", "-instrumental-", …); NFKC first.
+
+    Most titles have no decoration: a title without brackets or dashes that does not end as one
+    of the undelimited decoration words is returned before the three patterns are tried (the
+    first round of the loop would return it unchanged)."""
     value = nfkc(text).strip()
     if not _MAYBE_DECORATED.search(value):
+        return value
+    if _BRACKET_OR_DASH.search(value) is None and _TRAILING_LAST.match(value[-1]) is None:
         return value
     for _ in range(3):  # "Title (TV size) -instrumental-"
         stripped = _BRACKETED.sub(" ", value)
@@ -114,8 +135,12 @@ def name_form(name: str) -> str:
 @functools.lru_cache(maxsize=1 << 21)  # a million works' titles and their registered readings
 def text_key(text: str) -> str:
     """Script-preserving key: NFKC, lower case, hiragana, no long-vowel marks, punctuation or spaces."""
-    value = title_form(text).translate(_KATAKANA)
-    return _DROP.sub("", value)
+    value = title_form(text)
+    if value.isascii():
+        # What _DROP removes from ASCII text is every character but a letter or a digit; no
+        # katakana to turn into hiragana.
+        return value.encode("ascii").translate(None, _ASCII_NOT_ALNUM).decode("ascii")
+    return _DROP.sub("", value.translate(_KATAKANA))
 
 
 _KAKASI: Any = None
@@ -143,8 +168,15 @@ def _latin_table() -> dict[int, str]:
 _LATIN = _latin_table()
 
 
+# The characters _LATIN changes: a text with none of them is only lower-cased (a translation
+# looks every character up in the table, which costs more than this search for kana and kanji).
+_ACCENTED = re.compile("[" + "".join(chr(code) for code in sorted(_LATIN)) + "]")
+
+
 def _ascii_fold(text: str) -> str:
     """Latin letters without accents ("Beyoncé" → "beyonce", "Tōkyō" → "tokyo"), lower case; kana kept."""
+    if text.isascii() or _ACCENTED.search(text) is None:
+        return text.lower()
     return text.translate(_LATIN).lower()
 
 
@@ -289,7 +321,7 @@ def _romanise_wide(value: str) -> str:
 def romanise(text: str) -> str:
     """Romanised reading with word spaces kept (kanji and kana read by pykakasi), lower case."""
     value = title_form(text)
-    if _HAS_WIDE.search(value):
+    if not value.isascii():
         value = _romanise_wide(value)
         if _HAS_WIDE.search(value):
             if all(unicodedata.category(c)[0] not in "LN" for c in _HAS_WIDE.findall(value)):
@@ -303,7 +335,11 @@ def romanise(text: str) -> str:
 
 def fold_romaji(text: str) -> str:
     """Fold a romanised string so that spelling systems and long vowels meet (a key, not a text)."""
-    value = _NON_ALNUM.sub("", text.lower())
+    value = text.lower()
+    if value.isascii():  # the common case: the same characters deleted without a substitution
+        value = value.encode("ascii").translate(None, _ASCII_NOT_LOWER_ALNUM).decode("ascii")
+    else:
+        value = _NON_ALNUM.sub("", value)
     for old, new in _FOLDS:
         value = value.replace(old, new)
     return _squeeze(value)
@@ -342,7 +378,7 @@ def name_keys(name: str) -> tuple[str, ...]:
 
 @functools.lru_cache(maxsize=1 << 20)
 def _folded_words(name: str) -> tuple[str, ...]:
-    folded = (fold_romaji(w) for w in re.split(r"[\s,・･]+", romanise(name_form(name))))
+    folded = (fold_romaji(w) for w in _WORD_BREAKS.split(romanise(name_form(name))))
     return tuple(w for w in folded if w)
 
 
