@@ -1100,16 +1100,6 @@ class _StationTable:
         return np.arange(len(g), dtype=np.int64), g, s
 
 
-def _time_points_array(frames: BroadcastFrames, duration: np.ndarray, scale: int) -> np.ndarray:
-    """Time points × ``scale`` of each duration (non-negative seconds), as :func:`_time_points_expr`:
-    looked up in a table of every second up to the longest duration when that is under a day,
-    else by a sorted search of the bands."""
-    longest = int(duration.max()) if len(duration) else 0
-    if longest < 86_400:
-        return _time_points_table(frames, longest + 1, scale)[duration]
-    return _time_points_search(frames, duration, scale)
-
-
 def _time_points_table(frames: BroadcastFrames, size: int, scale: int) -> np.ndarray:
     """The time points × ``scale`` of 0 … size − 1 seconds (made once per size band and kept)."""
     size = max(1 << max(size - 1, 1).bit_length(), 1024)
@@ -1218,14 +1208,15 @@ def _reduce_dense(
 ) -> tuple[pl.DataFrame, pl.DataFrame, int] | None:
     """The usage lines checked and reduced in one streaming pass, for integer work ids.
 
-    The lines come in batches; each batch's points ``t × m × s × den`` (without the sampling
-    numerator's part ``D_r / num``, unknown until every numerator is seen) are computed on NumPy
-    arrays (station and method through look-up tables, time points by a sorted search of the
-    bands) and added with ``np.add.at`` into dense int64 arrays indexed by ``work × groups +
-    group``, one set per sampling numerator. The sums are exact: every one stays below 2⁶³
-    (checked, with the largest line of each batch). The deferred checks of the input
-    (``pending_usage_checks``) are counted on the same batches; only when one of them finds
-    something are the rows located, by a second scan, and :class:`InputError` raised. Returns
+    The lines come in batches. A compiled scan of each batch (``kernels.scan_usage_batch``) reads
+    its columns as codes beside small tables (outcome and method categories, station ids, time
+    points by duration), counts the deferred checks of the input (``pending_usage_checks``), and
+    finds the batch's extents and unidentified lines; then ``kernels.add_usage`` adds the points
+    ``t × m × s × den`` (without the sampling numerator's part ``D_r / num``, unknown until every
+    numerator is seen) into dense int64 arrays indexed by ``work × groups + group``, one set per
+    sampling numerator. The sums are exact: every one stays below 2⁶³ (checked, with the largest
+    line of each batch). Only when a check finds something are the rows located, by a second
+    scan, and :class:`InputError` raised. Returns
     ``None`` — the caller then reduces with Polars group-bys — for negative or too widely spread
     work ids or values too large for 64-bit sums."""
     pending = frames.pending_usage_checks
