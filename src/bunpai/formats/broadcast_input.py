@@ -715,7 +715,7 @@ def _rights(
     needs_share = np.bincount(codes[has_share], minlength=size) > 0
     needs_share |= np.bincount(codes[publisher], minlength=size) > 0
     needs_row = needs_share[codes]
-    del needs_share, publisher
+    del needs_share
     problems.check(
         file,
         "share",
@@ -723,7 +723,8 @@ def _rights(
         counted_col & ~pl.col("has_share") & pl.lit(pl.Series(needs_row)),
         "a share is needed: other rows of this work's right have one, or it has a publisher",
     )
-    _check_totals(problems, file, typed, codes, size, has_share)
+    _check_totals(problems, file, typed, codes, size, has_share, publisher)
+    del publisher
     defaults = counted_mask & ~needs_row
     return typed.with_columns(pl.Series("default_shares", defaults, dtype=pl.Boolean))
 
@@ -816,11 +817,18 @@ def _group_codes(frame: pl.DataFrame) -> tuple[np.ndarray, int]:
 
 
 def _check_totals(
-    problems: Problems, file: str, frame: pl.DataFrame, codes: np.ndarray, size: int, given_mask: np.ndarray
+    problems: Problems,
+    file: str,
+    frame: pl.DataFrame,
+    codes: np.ndarray,
+    size: int,
+    given_mask: np.ndarray,
+    publisher_mask: np.ndarray,
 ) -> None:
     """Per work and right the counted shares may not pass 1; publishers not 6/12 of the performing right.
 
-    ``given_mask``: the counted rows with a share; ``codes``: each row's (work, right) code."""
+    ``given_mask``: the counted rows with a share; ``publisher_mask``: the counted publishers' rows;
+    ``codes``: each row's (work, right) code."""
     if not given_mask.any():
         return
     common = 1
@@ -836,18 +844,17 @@ def _check_totals(
         # by two compiled passes over the rows: exact, as no sum can pass rows × common.
         from bunpai.formats import share_kernels
 
-        is_publisher_all = (frame["role"] == "publisher").fill_null(False).to_numpy()
         performing_all = (frame["right"] == "performing").fill_null(False).to_numpy()
         total = np.zeros(size, dtype=np.int64)
         publisher_total = np.zeros(size, dtype=np.int64)
         share_kernels.add_share_totals(
-            codes, numerator_all, denominator_all, given_mask, is_publisher_all, common, total, publisher_total
+            codes, numerator_all, denominator_all, given_mask, publisher_mask, common, total, publisher_total
         )
         over_rows = np.empty(len(codes), dtype=np.int64)
         over_rows = over_rows[
             : share_kernels.rows_over(codes, given_mask, performing_all, total, publisher_total, common, over_rows)
         ].copy()
-        del is_publisher_all, performing_all
+        del performing_all
         given = frame[over_rows].with_columns(
             pl.Series("total", total[codes[over_rows]]),
             pl.Series("publisher", publisher_total[codes[over_rows]]),
