@@ -469,7 +469,7 @@ class _Stage:
 
 
 def _timed(index: WorkIndex, name: str) -> _Stage:
-    """Count the CPU time of ``index.<name>`` (the first pass takes a list of lines, the scorer one line)."""
+    """Count the CPU time of ``index.<name>`` (the first pass and the scorer each take a list of lines)."""
     stage = _Stage()
     method = getattr(index, name)
 
@@ -535,7 +535,7 @@ def main() -> int:
     build = time.perf_counter() - t0
     print(f"index built in {build:.1f} s")
     first_pass = _timed(index, "_first_pass")
-    scorer = _timed(index, "identify")
+    scorer = _timed(index, "_identify_rest")
     t0, c0 = time.perf_counter(), time.process_time()
     results = index.identify_many(queries)
     wall, seconds = time.perf_counter() - t0, time.process_time() - c0
@@ -560,7 +560,7 @@ def main() -> int:
     print(
         f"  columnar first pass: {first_pass.seconds:.1f} s for {first_pass.lines:,} lines "
         f"(the distinct lines once their titles' and names' forms are folded; {settled:,} settled there); "
-        f"scored one by one: {scorer.seconds:.1f} s for {scorer.lines:,} lines "
+        f"scored in batches: {scorer.seconds:.1f} s for {scorer.lines:,} lines "
         f"({scorer.lines / max(scorer.seconds, 1e-9):,.0f} lines/s); the rest (de-duplication): "
         f"{seconds - first_pass.seconds - scorer.seconds:.1f} s"
     )

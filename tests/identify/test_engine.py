@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bunpai.identify.engine import AUTO, NONE, REVIEW, Query, WorkEntry, WorkIndex, _maximum_per_work
+from bunpai.identify.engine import AUTO, NONE, REVIEW, Query, WorkEntry, WorkIndex, _Line, _maximum_per_work
 from bunpai.identify.normalise import phonetic_key, text_key
 
 WORKS = [
@@ -119,17 +119,17 @@ def test_unknown_work_is_none(index: WorkIndex) -> None:
 def test_identical_lines_are_identified_once(index: WorkIndex) -> None:
     calls: list[Query] = []
     passed: list[Query] = []
-    original, first_pass = index.identify, index._first_pass
+    original, first_pass = index._identify_rest, index._first_pass
 
-    def counting(query: Query):  # type: ignore[no-untyped-def]
-        calls.append(query)
-        return original(query)
+    def counting(queries):  # type: ignore[no-untyped-def]
+        calls.extend(queries)
+        return original(queries)
 
     def counting_pass(queries):  # type: ignore[no-untyped-def]
         passed.extend(queries)
         return first_pass(queries)
 
-    index.identify = counting  # type: ignore[method-assign]
+    index._identify_rest = counting  # type: ignore[method-assign]
     index._first_pass = counting_pass  # type: ignore[method-assign]
     try:
         lines = [Query("Lemon", ("米津玄師",))] * 5 + [Query("さくら")] * 3
@@ -141,7 +141,7 @@ def test_identical_lines_are_identified_once(index: WorkIndex) -> None:
         ]
         results = index.identify_many(lines + folded)
     finally:
-        del index.identify
+        del index._identify_rest
         del index._first_pass
     # the three folded lines are one line to the engine
     assert passed == [Query("Lemon", ("米津玄師",)), Query("さくら"), folded[0]]
@@ -321,3 +321,95 @@ def test_the_best_ratio_per_work_is_that_of_maximum_at(keys: list[list[int]], da
     got = start.copy()
     _maximum_per_work(got, ratios, counts)
     assert got.tolist() == expected.tolist()
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    _works_and_query(),
+    st.lists(st.sampled_from(["Lemon", "Lemmon", "夜に駆ける", "Tokyo Love", "さくら 海", "", "海"]), min_size=1),
+    st.data(),
+)
+def test_title_scores_of_pairs_equal_the_one_by_one_scores(
+    case: tuple[list[WorkEntry], Query], titles: list[str], data: st.DataObject
+) -> None:
+    """The title scores of (line, work) pairs scored all at once, works without keys and works
+    named twice included, are those of the scorer of one work at a time."""
+    works, query = case
+    index = WorkIndex([*works, *WORKS, WorkEntry("X1", "")])
+    titles = [query.title, *titles]
+    texts = np.asarray([text_key(t) for t in titles], dtype=object)
+    phons = np.asarray([phonetic_key(t) for t in titles], dtype=object)
+    pairs = data.draw(st.lists(st.tuples(st.integers(0, len(titles) - 1), st.integers(0, len(index) - 1))))
+    lines = np.asarray([line for line, _ in pairs], dtype=np.int64)
+    chosen = np.asarray([work for _, work in pairs], dtype=np.int64)
+    got = index._pair_title_scores(texts, phons, lines, chosen).tolist()
+    assert got == [index._title_score(work, texts[line], phons[line]) for line, work in pairs]
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(_works_and_query(), min_size=1, max_size=4))
+def test_lines_scored_in_batches_get_the_results_of_lines_scored_alone(
+    cases: list[tuple[list[WorkEntry], Query]],
+) -> None:
+    """Whether a line's candidates are scored and ranked with other lines' or alone, its result
+    is the same (reversed titles with a letter more and without a code make the trigram search run)."""
+    works = cases[0][0]
+    queries = [q for _, q in cases]
+    queries += [q._replace(title=q.title[::-1] + "x", work_code="") for q in queries]
+    index = WorkIndex(works)
+    together = index._identify_rest(queries)
+    alone = [WorkIndex(works).identify(q) for q in queries]
+    assert together == alone
+    assert WorkIndex(works).identify_many(queries) == alone
+
+
+@settings(max_examples=100, deadline=None)
+@given(_works_and_query(), st.data())
+def test_ranking_many_lines_at_once_equals_ranking_each(
+    case: tuple[list[WorkEntry], Query], data: st.DataObject
+) -> None:
+    """The candidates of lines ranked together as arrays are those :meth:`WorkIndex._rank` gives
+    each line: scores, rounding, ties by work id, the close spellings of names for the ten
+    closest titles, the first 20 kept."""
+    works, _ = case
+    index = WorkIndex([*works, *WORKS])
+    titles = st.sampled_from(["Lemon", "Lemmon", "夜に駆ける", "Tokyo Love", "さくら 海", "海", "Love Song", "夜"])
+    names = st.lists(st.sampled_from([*_NAMES, "Ayase", "米津玄師", "Yonezu Kenshi"]), max_size=3).map(tuple)
+    lines = []
+    for _ in range(data.draw(st.integers(1, 4))):
+        query = Query(data.draw(titles), data.draw(names))
+        text, phon = text_key(query.title), phonetic_key(query.title)
+        keyed, tokens = index._names(query)
+        pool = set(data.draw(st.lists(st.integers(0, len(index) - 1), max_size=len(index), unique=True)))
+        exact = set(index.by_text.get(text, ())) | set(index.by_phon.get(phon, ()))
+        lines.append(_Line(text, phon, keyed, tokens, exact, pool, "", False))
+    line_of = np.asarray([k for k, line in enumerate(lines) for _ in line.pool], dtype=np.int64)
+    chosen = np.asarray([w for line in lines for w in line.pool], dtype=np.int64)
+    texts = np.asarray([line.text for line in lines], dtype=object)
+    phons = np.asarray([line.phon for line in lines], dtype=object)
+    scores = index._pair_title_scores(texts, phons, line_of, chosen)
+    together = index._rank_many(lines, line_of, chosen, scores)
+    for line, ranked in zip(lines, together, strict=True):
+        alone = index._rank(line.pool, line.text, line.phon, line.names, line.tokens, strong=len(line.exact))[0]
+        assert ranked == (alone if line.pool else [])
+
+
+def test_close_spellings_of_names_count_for_the_ten_closest_titles_in_a_batch() -> None:
+    # 15 works of one title by a close spelling of the line's writer: the ten first by work id
+    # get the close spelling's 0.75, the others none, whether ranked alone or in a batch.
+    works = [WorkEntry(f"C{i:02d}", "Moonlight Serenade", (), ("Jon Lenon",)) for i in range(15)]
+    index = WorkIndex(works)
+    query = Query("Moonlight Serenade", ("John Lennon",))
+    text, phon = text_key(query.title), phonetic_key(query.title)
+    names, tokens = index._names(query)
+    pool = set(range(15))
+    line = _Line(text, phon, names, tokens, pool, pool, "", False)
+    line_of = np.zeros(15, dtype=np.int64)
+    chosen = np.arange(15, dtype=np.int64)
+    scores = index._pair_title_scores(
+        np.asarray([text], dtype=object), np.asarray([phon], dtype=object), line_of, chosen
+    )
+    (ranked,) = index._rank_many([line], line_of, chosen, scores)
+    assert ranked == index._rank(pool, text, phon, names, tokens, strong=15)[0]
+    assert [c.creator_score for c in ranked] == [0.75] * 10 + [0.0] * 5
+    assert [c.work_id for c in ranked[:10]] == [f"C{i:02d}" for i in range(10)]

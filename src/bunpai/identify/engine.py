@@ -100,6 +100,22 @@ class Candidate:
     creator_score: float | None
 
 
+@dataclass(slots=True)
+class _Line:
+    """A line left to the scorer: its keys, the works of its exact title or reading, the works
+    gathered to rank (``pool``), the code that names another work (``conflict``), and whether
+    works sharing its reading's rarest trigrams are added when no gathered title is close."""
+
+    text: str
+    phon: str
+    names: tuple[tuple[str, ...], ...]
+    tokens: tuple[tuple[str, ...], ...]
+    exact: set[int]
+    pool: set[int]
+    conflict: str
+    search: bool
+
+
 @dataclass(frozen=True)
 class Result:
     decision: str
@@ -206,6 +222,12 @@ class WorkIndex:
         self._in_id_order = False
         self._name_offsets = np.zeros(1, dtype=np.int64)
         self._name_keys = pl.Series("nkey", [], dtype=pl.String)
+        # Every work's text keys and reading keys, one after another, with each work's offset
+        # (CSR), for the title scores of many (line, work) pairs at once.
+        self._text_offsets = np.zeros(1, dtype=np.int64)
+        self._text_flat = np.zeros(0, dtype=object)
+        self._phon_offsets = np.zeros(1, dtype=np.int64)
+        self._phon_flat = np.zeros(0, dtype=object)
         # The readings of kanji learned from these works are this index's own (see Readings).
         self.readings = Readings()
         use_readings(self.readings)
@@ -222,6 +244,7 @@ class WorkIndex:
             self._build_writer_readings()
             self._id_rank()
             self._build_name_arrays()
+            self._build_key_arrays()
             self._prepare_search()
         finally:
             if paused:
@@ -365,7 +388,62 @@ class WorkIndex:
             self._in_id_order = bool(np.array_equal(order, np.arange(len(self.ids))))
         return self._rank_of_id
 
+    def _build_key_arrays(self) -> None:
+        """Every work's text keys and reading keys as flat arrays with offsets (CSR), for
+        :meth:`_pair_title_scores`."""
+        for keys, name in ((self.text_keys, "_text"), (self.phon_keys, "_phon")):
+            counts = np.fromiter(map(len, keys), dtype=np.int64, count=len(keys))
+            offsets = np.zeros(len(keys) + 1, dtype=np.int64)
+            np.cumsum(counts, out=offsets[1:])
+            flat = np.empty(int(offsets[-1]), dtype=object)
+            flat[:] = [k for work_keys in keys for k in work_keys]
+            setattr(self, name + "_offsets", offsets)
+            setattr(self, name + "_flat", flat)
+
     # ------------------------------------------------------------------------------- scoring
+    def _pair_title_scores(
+        self, texts: np.ndarray, phons: np.ndarray, lines: np.ndarray, works: np.ndarray
+    ) -> np.ndarray:
+        """The title score of each (line, work) pair, as :meth:`_title_score` gives it: the
+        line's keys are ``texts[lines[k]]`` and ``phons[lines[k]]`` (object arrays of strings),
+        the work is ``works[k]``.
+
+        All the pairs' key comparisons are one ``cpdist`` call per kind of key (every work key
+        beside the line's key of the same kind); each pair's best ratio is a maximum by segments,
+        and an equal key gives the exact scores (1.0 for the text key, 0.97 for the reading).
+        """
+        pairs = len(works)
+        best = np.zeros(pairs, dtype=np.float64)
+        equal_text = np.zeros(pairs, dtype=bool)
+        equal_phon = np.zeros(pairs, dtype=bool)
+        for line_keys, flat, offsets, equal in (
+            (phons, self._phon_flat, self._phon_offsets, equal_phon),
+            (texts, self._text_flat, self._text_offsets, equal_text),
+        ):
+            starts = offsets[works]
+            counts = offsets[works + 1] - starts
+            ends = np.cumsum(counts)
+            total = int(ends[-1]) if pairs else 0
+            if not total:
+                continue
+            before = ends - counts
+            positions = np.arange(total, dtype=np.int64) - np.repeat(before - starts, counts)
+            line_of = np.repeat(lines, counts)
+            asked = line_keys[line_of]
+            keys = flat[positions]
+            ratios = process.cpdist(asked, keys, scorer=fuzz.ratio, dtype=np.float64, workers=1)
+            same = (asked == keys).astype(np.int64)
+            keyed = counts > 0
+            segments = before[keyed]
+            best[keyed] = np.maximum(best[keyed], np.maximum.reduceat(ratios, segments))
+            equal[keyed] = np.add.reduceat(same, segments) > 0
+        # The same operations on the same doubles as _title_score, element-wise.
+        best /= 100.0
+        scores = best * best * 0.95
+        scores[equal_phon] = 0.97
+        scores[equal_text] = 1.0
+        return scores
+
     def _title_score(self, index: int, text: str, phon: str) -> float:
         texts = self.text_keys[index]
         if text and text in texts:
@@ -433,7 +511,25 @@ class WorkIndex:
 
     # ------------------------------------------------------------------------------ identify
     def identify(self, query: Query) -> Result:
+        """Identify one line (:meth:`identify_many` gives each line the same result)."""
         use_readings(self.readings)
+        line = self._gather(query)
+        if isinstance(line, Result):
+            return line
+        pool = line.pool
+        if line.search and self._best_title(pool, line.text, line.phon) < 0.7:
+            pool = pool | self._searched(line)
+        if not pool:
+            return self._finish(line, [])
+        # Only a work of the line's exact title or reading can have a title score of 0.97 or
+        # more: the line's exact works are its strong ones.
+        candidates, _ = self._rank(pool, line.text, line.phon, line.names, line.tokens, strong=len(line.exact))
+        return self._finish(line, candidates)
+
+    def _gather(self, query: Query) -> Result | _Line:
+        """What a line is decided from before its candidates are ranked: its result when a code
+        or its exact title with one of its names settles it, else its keys and the works to rank
+        (:class:`_Line`)."""
         th = self.thresholds
         text = text_key(query.title) if query.title else ""
         text_hits = self.by_text.get(text, ()) if text else ()
@@ -486,23 +582,25 @@ class WorkIndex:
         # Without a work of the line's exact title or reading and without a close title among
         # those found, no candidate can reach an automatic score above 0.85 (half a title score
         # under 0.7 and a full name score): the works sharing the reading's rarest trigrams are
-        # then added before ranking, and the pool is ranked once rather than twice.
-        if not exact and th.auto > _MOST_WITHOUT_CLOSE_TITLE and self._best_title(pool, text, phon) < 0.7:
-            more = set(self._trigram_candidates(phon, th.max_candidates * 2)) - pool
-            if more:
-                candidates, _ = self._rank(pool | more, text, phon, names, tokens)
-            else:
-                candidates, _ = self._rank(pool, text, phon, names, tokens, strong=0) if pool else ([], 0.0)
-        else:
-            candidates, _ = self._rank(pool, text, phon, names, tokens, strong=len(exact)) if pool else ([], 0.0)
-        result = self._decide(candidates, conflict)
-        if result.decision == AUTO or not names or conflict:
+        # then added before ranking (see _searched).
+        search = not exact and th.auto > _MOST_WITHOUT_CLOSE_TITLE
+        return _Line(text, phon, names, tokens, exact, pool, conflict, search)
+
+    def _searched(self, line: _Line) -> set[int]:
+        """The works a line's search by trigrams adds to its pool (none if it has a close title)."""
+        return set(self._trigram_candidates(line.phon, self.thresholds.max_candidates * 2)) - line.pool
+
+    def _finish(self, line: _Line, candidates: list[Candidate]) -> Result:
+        """The result of a line from its ranked candidates: the decision, then (for a line with
+        names that is not automatic) the rules of the performer and of the typo."""
+        result = self._decide(candidates, line.conflict)
+        if result.decision == AUTO or not line.names or line.conflict:
             return result
-        if exact:
+        if line.exact:
             if self.performer_sets:
-                return self._by_performer(candidates, exact, names, text, phon) or result
+                return self._by_performer(candidates, line.exact, line.names, line.text, line.phon) or result
             return result
-        return self._by_typo(candidates, text, phon) or result
+        return self._by_typo(candidates, line.text, line.phon) or result
 
     def _by_typo(self, candidates: list[Candidate], text: str, phon: str) -> Result | None:
         """A title that no work has, one edit (a letter left out, added, changed, or two letters
@@ -676,6 +774,135 @@ class WorkIndex:
                 end = min(bounds[row + 1], start + limit * 5)
                 found = list(zip(value_list[start:end], position_list[start:end], strict=True))
                 closest[(block_key, phon, limit)] = self._closest_of(block, found, limit)
+
+    def _identify_rest(self, queries: Sequence[Query]) -> list[Result]:
+        """Identify the lines the first pass leaves, scoring their candidates in batches.
+
+        Each line is gathered as :meth:`identify` gathers it (:meth:`_gather`); then the title
+        scores of all the lines' (line, work) pairs are computed at once
+        (:meth:`_pair_title_scores`), the lines without a close title get the works of their
+        trigram search (one more batch of title scores for those), and every line's candidates
+        are ranked together (:meth:`_rank_many`). The results are those of :meth:`identify`.
+        """
+        gathered = [self._gather(query) for query in queries]
+        lines = [g for g in gathered if isinstance(g, _Line) and (g.pool or g.search)]
+        if lines:
+            sizes = [len(line.pool) for line in lines]
+            line_of = np.repeat(np.arange(len(lines), dtype=np.int64), sizes)
+            works = np.fromiter((w for line in lines for w in line.pool), dtype=np.int64, count=len(line_of))
+            texts = np.empty(len(lines), dtype=object)
+            texts[:] = [line.text for line in lines]
+            phons = np.empty(len(lines), dtype=object)
+            phons[:] = [line.phon for line in lines]
+            titles = self._pair_title_scores(texts, phons, line_of, works)
+            # The best title of each line, rounded as _best_title rounds it (0 for none).
+            counts = np.asarray(sizes, dtype=np.int64)
+            starts = np.cumsum(counts) - counts
+            best_of = np.zeros(len(lines), dtype=np.float64)
+            if len(titles):
+                best_of[counts > 0] = np.maximum.reduceat(titles, starts[counts > 0])
+            best = best_of.tolist()
+            more_lines: list[int] = []
+            more_works: list[int] = []
+            for k, line in enumerate(lines):
+                if line.search and _round4(best[k]) < 0.7:
+                    more = self._searched(line)
+                    more_lines.extend([k] * len(more))
+                    more_works.extend(more)
+            if more_works:
+                extra_lines = np.asarray(more_lines, dtype=np.int64)
+                extra_works = np.asarray(more_works, dtype=np.int64)
+                extra = self._pair_title_scores(texts, phons, extra_lines, extra_works)
+                together = np.argsort(np.concatenate([line_of, extra_lines]), kind="stable")
+                line_of = np.concatenate([line_of, extra_lines])[together]
+                works = np.concatenate([works, extra_works])[together]
+                titles = np.concatenate([titles, extra])[together]
+            ranked = self._rank_many(lines, line_of, works, titles)
+        results = []
+        k = 0
+        for g in gathered:
+            if isinstance(g, Result):
+                results.append(g)
+            elif g.pool or g.search:
+                results.append(self._finish(g, ranked[k]))
+                k += 1
+            else:
+                results.append(self._finish(g, []))
+        return results
+
+    def _rank_many(
+        self, lines: Sequence[_Line], line_of: np.ndarray, works: np.ndarray, titles: np.ndarray
+    ) -> list[list[Candidate]]:
+        """:meth:`_rank` of many lines at once: the candidates of each line, best first.
+
+        The (line, work) pairs come grouped by line (``line_of`` ascending; a line without any
+        has no candidates) with their title scores. A pair's name score is that of the exact names
+        (0 when the work has none of the line's name keys, one set operation); a line with a
+        work of its exact title or reading whose every name agrees exactly is settled, otherwise
+        its ten closest titles of 0.9 or more (ties by work id) get the close spellings of names
+        too. Scores, their rounding and the order (score, then work id) are those of
+        :meth:`_rank`, computed for all pairs as arrays; only each line's first
+        :attr:`Thresholds.max_candidates` become :class:`Candidate` objects.
+        """
+        pairs = len(works)
+        count = len(lines)
+        starts = np.searchsorted(line_of, np.arange(count + 1, dtype=np.int64))
+        bounds = starts.tolist()
+        work_list = works.tolist()
+        sets = self.name_sets
+        creator_score_of = self._creator_score
+        creators = np.zeros(pairs, dtype=np.float64)
+        named = np.zeros(count, dtype=bool)
+        for k, line in enumerate(lines):
+            if not line.names:
+                continue
+            named[k] = True
+            line_keys = frozenset(key for keys in line.names for key in keys)
+            for p in range(bounds[k], bounds[k + 1]):
+                work = work_list[p]
+                if not sets[work].isdisjoint(line_keys):
+                    creators[p] = creator_score_of(work, line.names, fuzzy=False) or 0.0
+        with_names = named[line_of]
+        strong_title = titles >= 0.97
+        settled = np.zeros(count, dtype=bool)
+        agree = strong_title & (creators == 1.0)
+        if agree.any():
+            settled[np.unique(line_of[agree])] = True
+        rank = self._id_rank()
+        near = np.flatnonzero((titles >= 0.9) & with_names & ~settled[line_of])
+        if len(near):
+            near = near[np.lexsort((rank[works[near]], -titles[near], line_of[near]))]
+            near_lines = line_of[near]
+            first = np.searchsorted(near_lines, near_lines)
+            for p in near[np.arange(len(near)) - first < 10].tolist():
+                line = lines[int(line_of[p])]
+                creators[p] = creator_score_of(work_list[p], line.names, fuzzy=True, tokens=line.tokens) or 0.0
+        # A line without names: its title score × 0.93 for the one work of an exact title or
+        # reading, × 0.75 otherwise; with names, half the title and half the name score.
+        unique = np.asarray([len(line.exact) == 1 for line in lines], dtype=bool)[line_of]
+        factor = np.where(unique & strong_title, 0.93, 0.75)
+        values = np.where(with_names, 0.5 * titles + 0.5 * creators, titles * factor)
+        distinct, inverse = np.unique(values, return_inverse=True)
+        scores = np.asarray([_round4(v) for v in distinct.tolist()], dtype=np.float64)[inverse.reshape(-1)]
+        order = np.lexsort((rank[works], -scores, line_of))
+        ids = self.ids
+        most = self.thresholds.max_candidates
+        score_list, title_list, creator_list = scores.tolist(), titles.tolist(), creators.tolist()
+        named_list = named.tolist()
+        order_list = order.tolist()
+        ranked = []
+        for k in range(count):
+            kept = order_list[bounds[k] : min(bounds[k + 1], bounds[k] + most)]
+            if named_list[k]:
+                ranked.append(
+                    [
+                        Candidate(ids[work_list[p]], score_list[p], _round4(title_list[p]), _round4(creator_list[p]))
+                        for p in kept
+                    ]
+                )
+            else:
+                ranked.append([Candidate(ids[work_list[p]], score_list[p], _round4(title_list[p]), None) for p in kept])
+        return ranked
 
     def _decide(self, candidates: list[Candidate], conflict: str) -> Result:
         th = self.thresholds
@@ -857,8 +1084,8 @@ class WorkIndex:
         are the same (:meth:`_line_key`).
 
         The distinct lines first go through a columnar pass (:meth:`_first_pass`) that settles the
-        easy ones with hash joins; only the others are scored one by one by :meth:`identify`. Both
-        give the same decision for a line.
+        easy ones with hash joins; the others are scored together, in batches of arrays
+        (:meth:`_identify_rest`). Each line gets the result :meth:`identify` gives it alone.
         """
         # The lines make many small objects and no cycles: the cyclic collector, which would walk
         # every object not frozen with the index again and again, is paused meanwhile.
@@ -879,8 +1106,10 @@ class WorkIndex:
                     representatives.append(query)
                 represented_by.append(found)
             settled = self._first_pass(representatives)
-            self._prefetch_closest(q for i, q in enumerate(representatives) if i not in settled)
-            results = [settled[i] if i in settled else self.identify(q) for i, q in enumerate(representatives)]
+            left = [q for i, q in enumerate(representatives) if i not in settled]
+            self._prefetch_closest(left)
+            scored = iter(self._identify_rest(left))
+            results = [settled[i] if i in settled else next(scored) for i in range(len(representatives))]
             return [results[represented_by[i]] for i in order]
         finally:
             if paused:
