@@ -171,6 +171,32 @@ def test_first_pass_decides_as_the_scorer_does(index: WorkIndex) -> None:
     assert [index.identify(q) for q in lines] == index.identify_many(lines)
 
 
+def test_first_pass_results_made_once_are_those_of_their_own_works_and_names(index: WorkIndex) -> None:
+    # Lines of one title and the same works found share a result; lines that find the same work
+    # with another share of their names found, or another work, do not.
+    lines = [
+        Query("Let It Be", ("Paul McCartney", "John Lennon")),
+        Query("Let It Be", ("John Lennon", "Paul McCartney"), "", "", "XX0000000000"),  # an unknown ISRC
+        Query("Let It Be", ("John Lennon",)),
+        Query("Let It Be", ("Paul McCartney", "Nobody Known")),  # half the names: left to the scorer
+        Query("さくら", ("森山直太朗",)),
+        Query("さくら", ("森山直太朗", "御徒町凧")),
+    ]
+    settled = index._first_pass(lines)
+    assert set(settled) == {0, 1, 2, 4, 5}
+    assert settled[0] is settled[1]
+    for position in settled:
+        assert settled[position] == index.identify(lines[position]), lines[position]
+    # the same works found with other shares of names: a tie first (review), then one work
+    shared = WorkIndex(
+        [WorkEntry("A1", "Song", (), ("Jane Roe", "John Doe")), WorkEntry("A2", "Song", (), ("Jane Roe",))]
+    )
+    both = [Query("Song", ("Jane Roe",)), Query("Song", ("Jane Roe", "John Doe"))]
+    settled = shared._first_pass(both)
+    assert [settled[0], settled[1]] == [shared.identify(q) for q in both]
+    assert (settled[0].decision, settled[1].decision, settled[1].work_id) == (REVIEW, AUTO, "A1")
+
+
 def test_blocking_never_compares_all_pairs() -> None:
     works = [WorkEntry(f"X{i}", f"Title number {i} of many", (), (f"Writer {i}",)) for i in range(3000)]
     index = WorkIndex(works)

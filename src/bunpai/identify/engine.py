@@ -786,6 +786,7 @@ class WorkIndex:
         """
         gathered = [self._gather(query) for query in queries]
         lines = [g for g in gathered if isinstance(g, _Line) and (g.pool or g.search)]
+        ranked: list[list[Candidate]] = []
         if lines:
             sizes = [len(line.pool) for line in lines]
             line_of = np.repeat(np.arange(len(lines), dtype=np.int64), sizes)
@@ -812,7 +813,25 @@ class WorkIndex:
             if more_works:
                 extra_lines = np.asarray(more_lines, dtype=np.int64)
                 extra_works = np.asarray(more_works, dtype=np.int64)
-                extra = self._pair_title_scores(texts, phons, extra_lines, extra_works)
+                # Lines of the same title (other names) find the same works: each (title, work)
+                # pair is scored once.
+                title_ids: dict[tuple[str, str], int] = {}
+                title_of = np.fromiter(
+                    (title_ids.setdefault((line.text, line.phon), len(title_ids)) for line in lines),
+                    dtype=np.int64,
+                    count=len(lines),
+                )
+                # A line of each title (any one: they have the same keys).
+                line_of_title = np.zeros(len(title_ids), dtype=np.int64)
+                line_of_title[title_of] = np.arange(len(lines), dtype=np.int64)
+                pair_keys = title_of[extra_lines] * len(self.ids) + extra_works
+                distinct_pairs, inverse = np.unique(pair_keys, return_inverse=True)
+                extra = self._pair_title_scores(
+                    texts,
+                    phons,
+                    line_of_title[distinct_pairs // len(self.ids)],
+                    distinct_pairs % len(self.ids),
+                )[inverse.reshape(-1)]
                 together = np.argsort(np.concatenate([line_of, extra_lines]), kind="stable")
                 line_of = np.concatenate([line_of, extra_lines])[together]
                 works = np.concatenate([works, extra_works])[together]
@@ -1237,16 +1256,24 @@ class WorkIndex:
         per_line: dict[int, list[tuple[int, int, int]]] = {}
         for line, idx, found, n in matched.iter_rows():
             per_line.setdefault(line, []).append((idx, found, n))
+        # Lines with the same works found and the same shares of names found (the same title and
+        # names beside other codes, say) get the same result, made once.
+        of_found: dict[tuple[tuple[int, int, int], ...], Result | None] = {}
         for line, found_works in per_line.items():
-            candidates = []
-            for idx, found, n in found_works:
-                creator_score = found / n
-                candidates.append(
-                    Candidate(ids[idx], self._score(1.0, creator_score, False), 1.0, _round4(creator_score))
-                )
-            candidates.sort(key=lambda c: (-c.score, c.work_id))
-            if candidates[0].score >= th.auto:
-                out[line] = self._decide(candidates, "")
+            signature = tuple(sorted(found_works))
+            if signature in of_found:
+                result = of_found[signature]
+            else:
+                candidates = []
+                for idx, found, n in signature:
+                    creator_score = found / n
+                    candidates.append(
+                        Candidate(ids[idx], self._score(1.0, creator_score, False), 1.0, _round4(creator_score))
+                    )
+                candidates.sort(key=lambda c: (-c.score, c.work_id))
+                result = of_found[signature] = self._decide(candidates, "") if candidates[0].score >= th.auto else None
+            if result is not None:
+                out[line] = result
         return out
 
     def _name_table(self, indices: np.ndarray) -> pl.DataFrame:
