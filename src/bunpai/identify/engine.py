@@ -103,8 +103,9 @@ class Candidate:
 @dataclass(slots=True)
 class _Line:
     """A line left to the scorer: its keys, the works of its exact title or reading, the works
-    gathered to rank (``pool``), the code that names another work (``conflict``), and whether
-    works sharing its reading's rarest trigrams are added when no gathered title is close."""
+    gathered to rank (``pool``), the code that names another work (``conflict``), whether works
+    sharing its reading's rarest trigrams are added when no gathered title is close, and the block
+    keys of the writers whose closest titles join the pool."""
 
     text: str
     phon: str
@@ -114,6 +115,7 @@ class _Line:
     pool: set[int]
     conflict: str
     search: bool
+    writers: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -516,6 +518,7 @@ class WorkIndex:
         line = self._gather(query)
         if isinstance(line, Result):
             return line
+        self._with_closest(line)
         pool = line.pool
         if line.search and self._best_title(pool, line.text, line.phon) < 0.7:
             pool = pool | self._searched(line)
@@ -576,15 +579,19 @@ class WorkIndex:
         exact = set(text_hits) | set(self.by_phon.get(phon, ()))
         ids = self.ids
         pool = (exact if len(exact) <= 20 else set(sorted(exact, key=ids.__getitem__)[:20])) | named
-        if names and phon:
-            for creator in query.creators:
-                pool |= self._closest_titles(name_block_key(creator), phon)
+        # The writers whose closest titles join the pool (see _with_closest).
+        writers = tuple(name_block_key(creator) for creator in query.creators) if names and phon else ()
         # Without a work of the line's exact title or reading and without a close title among
         # those found, no candidate can reach an automatic score above 0.85 (half a title score
         # under 0.7 and a full name score): the works sharing the reading's rarest trigrams are
         # then added before ranking (see _searched).
         search = not exact and th.auto > _MOST_WITHOUT_CLOSE_TITLE
-        return _Line(text, phon, names, tokens, exact, pool, conflict, search)
+        return _Line(text, phon, names, tokens, exact, pool, conflict, search, writers)
+
+    def _with_closest(self, line: _Line) -> None:
+        """Add to a line's pool the closest titles of each writer it names (:meth:`_closest_titles`)."""
+        for block_key in line.writers:
+            line.pool = line.pool | self._closest_titles(block_key, line.phon)
 
     def _searched(self, line: _Line) -> set[int]:
         """The works a line's search by trigrams adds to its pool (none if it has a close title)."""
@@ -704,54 +711,29 @@ class WorkIndex:
         ranked = sorted(found, key=lambda f: (-f[0], ids[block[f[1]]]))
         return frozenset(block[position] for _, position in ranked[:limit])
 
-    def _prefetch_closest(self, queries: Iterable[Query], limit: int = 10) -> None:
-        """Find the closest titles of the writers of many lines at once (for :meth:`_closest_titles`).
+    def _find_closest(self, wanted: dict[str, dict[str, None]], limit: int = 10) -> None:
+        """Find the closest titles of many writers for many readings at once (remembered for
+        :meth:`_closest_titles`): ``wanted`` gives, by a writer's block key, the readings of the
+        lines naming them.
 
-        A writer's works are compared with the readings of all the lines naming them in one
-        ``cdist`` call, instead of one ``process.extract`` per line and writer (which builds and
-        sorts a result tuple for every close work, the larger part of its cost). Only lines that
-        will look for close titles are gathered: lines with a title and names, without a code,
-        ISWC or ISRC naming one work and without a work of their exact title with one of their
-        names (those are settled before). The results are those of :meth:`_closest_search`
-        (the works with a score of 60 or more, best first and ties by position, are the ones
-        ``process.extract`` keeps).
+        A writer's works are compared with all those readings in one ``cdist`` call, instead of
+        one ``process.extract`` per line and writer (which builds and sorts a result tuple for
+        every close work, the larger part of its cost). The results are those of
+        :meth:`_closest_search` (the works with a score of 60 or more, best first and ties by
+        position, are the ones ``process.extract`` keeps).
         """
-        by_name, by_text, sets, closest = self.by_name, self.by_text, self.name_sets, self._closest
-        by_code, by_iswc, by_isrc = self.by_code, self.by_iswc, self.by_isrc
-        wanted: dict[str, dict[str, None]] = {}
-        for query in queries:
-            if not query.title or not query.creators:
-                continue
-            if (
-                query.work_code in by_code
-                or len(by_iswc.get(query.iswc, ())) == 1
-                or len(by_isrc.get(query.isrc, ())) == 1
-            ):
-                continue
-            keyed = [keys for keys in map(name_keys, query.creators) if keys]
-            if not keyed:
-                continue
-            hits = by_text.get(text_key(query.title))
-            if hits and len(hits) > 50:
-                continue  # left to the scorer, which may settle it before looking for close titles
-            if hits:
-                line_keys = {k for keys in keyed for k in keys}
-                if any(not sets[i].isdisjoint(line_keys) for i in hits):
-                    continue
-            phon = phonetic_key(query.title)
-            if not phon:
-                continue
-            for creator in query.creators:
-                block_key = name_block_key(creator)
-                block = by_name.get(block_key)
-                if block and len(block) <= _WRITER_BLOCK and (block_key, phon, limit) not in closest:
-                    wanted.setdefault(block_key, {})[phon] = None
-        for block_key, phons in wanted.items():
+        by_name, closest = self.by_name, self._closest
+        for block_key, asked in wanted.items():
             if len(closest) >= 1 << 18:
                 return
-            block = by_name[block_key]
+            block = by_name.get(block_key)
+            if not block or len(block) > _WRITER_BLOCK:
+                continue
+            phons = [phon for phon in asked if (block_key, phon, limit) not in closest]
+            if not phons:
+                continue
             if len(phons) == 1:
-                phon = next(iter(phons))
+                phon = phons[0]
                 closest[(block_key, phon, limit)] = self._closest_search(block, block_key, phon, limit)
                 continue
             readings = list(phons)
@@ -778,13 +760,24 @@ class WorkIndex:
     def _identify_rest(self, queries: Sequence[Query]) -> list[Result]:
         """Identify the lines the first pass leaves, scoring their candidates in batches.
 
-        Each line is gathered as :meth:`identify` gathers it (:meth:`_gather`); then the title
+        Each line is gathered as :meth:`identify` gathers it (:meth:`_gather`); the closest titles
+        of all the lines' writers are found together (:meth:`_find_closest`); then the title
         scores of all the lines' (line, work) pairs are computed at once
         (:meth:`_pair_title_scores`), the lines without a close title get the works of their
         trigram search (one more batch of title scores for those), and every line's candidates
         are ranked together (:meth:`_rank_many`). The results are those of :meth:`identify`.
         """
         gathered = [self._gather(query) for query in queries]
+        # The closest titles of the lines' writers, found for all of them at once.
+        wanted: dict[str, dict[str, None]] = {}
+        for g in gathered:
+            if isinstance(g, _Line):
+                for block_key in g.writers:
+                    wanted.setdefault(block_key, {})[g.phon] = None
+        self._find_closest(wanted)
+        for g in gathered:
+            if isinstance(g, _Line) and g.writers:
+                self._with_closest(g)
         lines = [g for g in gathered if isinstance(g, _Line) and (g.pool or g.search)]
         ranked: list[list[Candidate]] = []
         if lines:
@@ -1126,7 +1119,6 @@ class WorkIndex:
                 represented_by.append(found)
             settled = self._first_pass(representatives)
             left = [q for i, q in enumerate(representatives) if i not in settled]
-            self._prefetch_closest(left)
             scored = iter(self._identify_rest(left))
             results = [settled[i] if i in settled else next(scored) for i in range(len(representatives))]
             return [results[represented_by[i]] for i in order]
