@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bunpai.identify.engine import AUTO, NONE, REVIEW, Query, WorkEntry, WorkIndex, _Line, _maximum_per_work
-from bunpai.identify.normalise import phonetic_key, text_key
+from bunpai.identify.normalise import name_block_key, phonetic_key, text_key
 
 WORKS = [
     WorkEntry("W1", "夜に駆ける", ("ヨルニカケル",), ("Ayase",), "T0345246801"),
@@ -439,3 +439,24 @@ def test_close_spellings_of_names_count_for_the_ten_closest_titles_in_a_batch() 
     assert ranked == index._rank(pool, text, phon, names, tokens, strong=15)[0]
     assert [c.creator_score for c in ranked] == [0.75] * 10 + [0.0] * 5
     assert [c.work_id for c in ranked[:10]] == [f"C{i:02d}" for i in range(10)]
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(st.lists(st.sampled_from(_WORDS), min_size=1, max_size=3).map(" ".join), min_size=1, max_size=40),
+    st.lists(st.lists(st.sampled_from(_WORDS), min_size=1, max_size=3).map(" ".join), min_size=1, max_size=6),
+)
+def test_closest_titles_found_for_many_readings_at_once_are_those_found_one_by_one(
+    titles: list[str], asked: list[str]
+) -> None:
+    """A writer's closest titles for several readings in one ``cdist`` call are those of one
+    ``process.extract`` per reading: at most ten, the best first, ties by work id."""
+    works = [WorkEntry(f"T{i:03d}", title, (), ("山田 太郎",)) for i, title in enumerate(titles)]
+    index = WorkIndex(works)
+    block_key = name_block_key("山田 太郎")
+    readings = {phonetic_key(title): None for title in asked if phonetic_key(title)}
+    index._find_closest({block_key: readings, "nobody": readings})
+    for phon in readings:
+        expected = index._closest_search(index.by_name[block_key], block_key, phon, 10)
+        assert index._closest[(block_key, phon, 10)] == expected
+    assert not any(key[0] == "nobody" for key in index._closest)
