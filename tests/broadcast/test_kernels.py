@@ -360,3 +360,45 @@ def test_pairs_of_the_holders_add_up_their_roles(case: dict[str, object], data: 
             pair_p.tolist(), pair_w.tolist(), pair_share.tolist(), pair_first.tolist(), pair_count.tolist(), strict=True
         )
     ] == [(p, w, shares_of, int(entry_start[w]), entries[w]) for (p, w), shares_of in expected.items()]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.data())
+def test_share_sums_per_cell_and_the_paid_holders(data: st.DataObject) -> None:
+    n_works = data.draw(st.integers(1, 5))
+    paid_of_party = np.array(data.draw(st.lists(st.booleans(), min_size=1, max_size=5)), dtype=bool)
+    rows = data.draw(
+        st.lists(
+            st.tuples(
+                st.integers(0, n_works - 1),
+                st.integers(0, 1),
+                st.integers(-3, 60),  # shares of 0 (and below) are summed, never paid
+                st.integers(-1, len(paid_of_party) - 1),  # -1: no holder
+            ),
+            max_size=40,
+        )
+    )
+    total, nonmember, no_holder = (np.zeros(n_works * 2, dtype=np.int64) for _ in range(3))
+    paid_rows = np.zeros(len(rows), dtype=bool)
+    kernels.share_sums(
+        np.array([r[0] for r in rows], dtype=np.int32),
+        np.array([r[1] for r in rows], dtype=np.int8),
+        np.array([r[2] for r in rows], dtype=np.int64),
+        np.array([r[3] for r in rows], dtype=np.int32),
+        paid_of_party,
+        total,
+        nonmember,
+        no_holder,
+        paid_rows,
+    )
+    expected = {name: [0] * (n_works * 2) for name in ("total", "nonmember", "no_holder")}
+    for w, r, s, p in rows:
+        expected["total"][w * 2 + r] += s
+        if p < 0:
+            expected["no_holder"][w * 2 + r] += s
+        elif not paid_of_party[p]:
+            expected["nonmember"][w * 2 + r] += s
+    assert total.tolist() == expected["total"]
+    assert nonmember.tolist() == expected["nonmember"]
+    assert no_holder.tolist() == expected["no_holder"]
+    assert paid_rows.tolist() == [p >= 0 and bool(paid_of_party[p]) and s > 0 for _, _, s, p in rows]

@@ -545,25 +545,21 @@ def distribute_frames(
     r_r = all_rights[RIGHT_KEY].to_numpy()[rows].astype(np.int8) - np.int8(1)
     del all_rights, engine_rows
     r_s = share_num * (d_share // share_den)
-    r_paid = paid_of_party[np.maximum(r_p, 0)] & (r_p >= 0)
     del rows, share_num, share_den, defaults
-    # Per (work, right) — one cell of dense arrays each, k = w × 2 + r — the shares of all rows,
-    # of non-members and of rows without a holder (exact int64 sums: at most 1 per cell, over S).
+    # Per (work, right) — one cell of dense arrays each, w × 2 + r — the shares of all rows,
+    # of non-members and of rows without a holder (exact int64 sums: at most 1 per cell, over S),
+    # and the rows of the holders paid here (a paid party, a positive share): one compiled pass.
     n_works = max(work_ids.len(), 1)
-    r_k = r_w * 2 + r_r
     total = np.zeros(n_works * 2, dtype=np.int64)
     nonmember = np.zeros(n_works * 2, dtype=np.int64)
     no_holder = np.zeros(n_works * 2, dtype=np.int64)
-    np.add.at(total, r_k, r_s)
-    outside = (r_p >= 0) & ~r_paid
-    np.add.at(nonmember, r_k[outside], r_s[outside])
-    np.add.at(no_holder, r_k[r_p < 0], r_s[r_p < 0])
+    paid_rows = np.zeros(len(r_s), dtype=bool)
+    _kernels().share_sums(r_w, r_r, r_s, r_p, paid_of_party, total, nonmember, no_holder, paid_rows)
     basic = d_share - nonmember
     undetermined = d_share - total + no_holder
-    del total, nonmember, no_holder, outside
+    del total, nonmember, no_holder
     # The holders' shares per (party, work, right), in that order (the statement order): one
     # integer key sorted, the rows of a party holding several roles of a right added up.
-    paid_rows = (r_p >= 0) & r_paid & (r_s > 0)
     n_parties = max(party_index.height, 1)
     if n_parties * n_works * 2 >= _INT64_LIMIT:
         raise FastPathUnavailable("too many parties × works for one 64-bit key")
@@ -573,7 +569,7 @@ def distribute_frames(
     holder_key = np.empty(n_paid, dtype=np.int64)
     holder_s = np.empty(n_paid, dtype=np.int64)
     _kernels().holders_in_order(r_p, r_w, r_r, r_s, paid_rows, n_parties, n_works, holder_key, holder_s)
-    del r_w, r_r, r_k, r_s, r_p, r_paid, paid_rows
+    del r_w, r_r, r_s, r_p, paid_rows
     # (The rows of a party holding several roles of a right are added up when the (party, work)
     # pairs are made from these keys, below.)
 

@@ -325,6 +325,36 @@ def entries_of_works(
 
 
 @_compile
+def share_sums(
+    work: Any,
+    right: Any,
+    share: Any,
+    party: Any,
+    paid_of_party: Any,
+    total: Any,
+    nonmember: Any,
+    no_holder: Any,
+    paid_rows: Any,
+) -> None:
+    """The share rows' sums per (work, right) cell ``work × 2 + right``, added into ``total`` (every
+    row), ``nonmember`` (rows of a party not paid by this society) and ``no_holder`` (rows without
+    a party, ``party < 0``); ``paid_rows[i]`` is set where row i's party is paid and its share is
+    positive (the holders of the statement lines). One pass instead of a scattered ``np.add.at``
+    and a full-length mask for each."""
+    for i in range(len(work)):
+        cell = np.int64(work[i]) * 2 + right[i]
+        s = share[i]
+        total[cell] += s
+        p = party[i]
+        if p < 0:
+            no_holder[cell] += s
+        elif not paid_of_party[p]:
+            nonmember[cell] += s
+        elif s > 0:
+            paid_rows[i] = True
+
+
+@_compile
 def holders_in_order(
     party: Any,
     work: Any,
@@ -372,12 +402,21 @@ def holders_in_order(
                 cell = np.int64(work[i]) * 2 + right[i]
                 by_cell[starts[cell]] = i
                 starts[cell] += 1
+    # The parties' counters and slots are scattered: each is asked for some rows ahead.
     starts = np.zeros(n_parties + 1, dtype=np.int64)
     for j in range(count):
+        if j + _AHEAD < count:
+            _prefetch(starts, np.int64(party[by_cell[j + _AHEAD]]) + 1)
         starts[np.int64(party[by_cell[j]]) + 1] += 1
     for q in range(n_parties):
         starts[q + 1] += starts[q]
     for j in range(count):
+        if j + _AHEAD < count:
+            ahead = np.int64(party[by_cell[j + _AHEAD]])
+            _prefetch(starts, ahead)
+            if starts[ahead] < count:
+                _prefetch(key_out, starts[ahead])
+                _prefetch(share_out, starts[ahead])
         i = by_cell[j]
         p = np.int64(party[i])
         at = starts[p]
@@ -416,7 +455,11 @@ def fill_pairs(
     ``entry_start[work] …  entry_start[work + 1]`` of the work's entries."""
     n = -1
     last = -1
-    for i in range(len(holder_key)):
+    rows = len(holder_key)
+    for i in range(rows):
+        # The works' entry starts are scattered (the keys go party by party): asked for ahead.
+        if i + _AHEAD < rows:
+            _prefetch(entry_start, (holder_key[i + _AHEAD] >> 1) % n_works)
         key = holder_key[i]
         pair = key >> 1
         if pair != last:
