@@ -402,3 +402,21 @@ def test_share_sums_per_cell_and_the_paid_holders(data: st.DataObject) -> None:
     assert nonmember.tolist() == expected["nonmember"]
     assert no_holder.tolist() == expected["no_holder"]
     assert paid_rows.tolist() == [p >= 0 and bool(paid_of_party[p]) and s > 0 for _, _, s, p in rows]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.data())
+def test_cells_with_lines_are_those_with_points_or_a_line_of_none(data: st.DataObject) -> None:
+    n_groups = data.draw(st.integers(1, 4))
+    n_cells = n_groups * data.draw(st.integers(0, 6))
+    slots = {"min_size": 2 * n_cells, "max_size": 2 * n_cells}
+    sums = np.array(data.draw(st.lists(st.integers(0, 1_000), **slots)), dtype=np.int64)
+    zero_lines = np.array(data.draw(st.lists(st.booleans(), **slots)), dtype=bool)
+    expected = [
+        (cell % n_groups, cell // n_groups, int(sums[2 * cell] + sums[2 * cell + 1]), int(sums[2 * cell + 1]), recorded)
+        for cell in range(n_cells)
+        for recorded in [int(sums[2 * cell + 1] > 0 or zero_lines[2 * cell + 1])]
+        if recorded or sums[2 * cell] > 0 or zero_lines[2 * cell]
+    ]
+    columns = kernels.cells_with_lines(sums, zero_lines, n_groups)
+    assert list(zip(*(c.tolist() for c in columns), strict=True)) == expected

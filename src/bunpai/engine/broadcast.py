@@ -1379,6 +1379,28 @@ def _reduce_dense(
     d_r = _lcm(numerators)
     if d_r > _INT64_LIMIT:
         raise FastPathUnavailable("sampling denominators too large")
+    work_type = frames.usage.collect_schema()["work_id"]
+    if len(sums) == 1 and next(iter(sums)) == d_r:
+        # One sampling numerator (the usual case): the sums are the points over D_r already, in
+        # int64 (their bound was checked), with no 128-bit columns; the cells with a managed line
+        # and their points by one compiled pass over the sums.
+        group, work, performing, mechanical, recorded = _kernels().cells_with_lines(
+            next(iter(sums.values())), zero_lines, n_group_ids
+        )
+        del sums
+        return (
+            pl.DataFrame(
+                [
+                    pl.Series("g", group),
+                    pl.Series("work_id", work).cast(work_type),
+                    pl.Series("performing", performing),
+                    pl.Series("mechanical", mechanical),
+                    pl.Series("n_recorded", recorded),
+                ]
+            ),
+            _unidentified_points(unid, d_r),
+            d_r,
+        )
     # A cell has a managed line when its points (either half) or a line of no points say so.
     cells = np.zeros(2 * bins, dtype=bool)
     for array in sums.values():
@@ -1387,7 +1409,6 @@ def _reduce_dense(
     count_recorded = cells[1::2]
     present = np.flatnonzero(cells[0::2] | count_recorded)
     del cells
-    work_type = frames.usage.collect_schema()["work_id"]
     reduced = pl.DataFrame(
         {
             "g": (present % n_group_ids).astype(np.int32),
@@ -1395,25 +1416,6 @@ def _reduce_dense(
             "n_recorded": count_recorded[present].astype(np.int8),  # 1 when the cell has recorded lines
         }
     )
-    if len(sums) == 1 and next(iter(sums)) == d_r:
-        # One sampling numerator (the usual case): the sums are the points over D_r already, in
-        # int64 (their bound was checked), with no 128-bit columns.
-        array = next(iter(sums.values()))
-        mechanical = array[1::2][present]
-        performing = array[0::2][present]
-        performing += mechanical
-        del sums, array
-        return (
-            reduced.select(
-                "g",
-                "work_id",
-                pl.Series("performing", performing),
-                pl.Series("mechanical", mechanical),
-                "n_recorded",
-            ),
-            _unidentified_points(unid, d_r),
-            d_r,
-        )
     totals = {"performing": pl.lit(0, pl.Int128), "mechanical": pl.lit(0, pl.Int128)}
     for i, (numerator, array) in enumerate(sums.items()):
         factor = pl.lit(d_r // numerator, pl.Int128)
