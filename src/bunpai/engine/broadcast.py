@@ -832,15 +832,17 @@ def distribute_frames(
         add_line_totals(into, lines)
         return lines
 
+    # A line's raw × share is at most the largest entry × the largest share of a pair: one type
+    # for the whole table (its Parquet parts alike), int64 when that fits (nearly always), else
+    # 128 bits.
+    top_share = int(pair_share.max()) if pair_share.size else 0
+    numerators_narrow = narrow and top_entry * max(top_share, 1) <= _INT64_LIMIT
+
     def points_numerators(lines: pl.DataFrame) -> pl.Series:
-        """raw × share of each line, in int64 when no product can pass 2⁶³."""
+        """raw × share of each line, in the table's type."""
         raw, share = lines["raw"], lines["s"]
-        if raw.dtype == pl.Int64 and raw.len():
-            top_raw, top_share = int(raw.max()), int(share.max())  # type: ignore[arg-type]
-            if top_raw * max(top_share, 1) <= _INT64_LIMIT or bool(
-                (raw.to_numpy() <= _INT64_LIMIT // np.maximum(share.to_numpy(), 1)).all()
-            ):
-                return raw * share
+        if numerators_narrow:
+            return raw.cast(pl.Int64) * share.cast(pl.Int64)
         return raw.cast(pl.Int128) * share.cast(pl.Int128)
 
     # Totals of the statement lines per fund (group × 2 + right) and per (payee, group): taken
