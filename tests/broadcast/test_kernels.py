@@ -420,3 +420,28 @@ def test_cells_with_lines_are_those_with_points_or_a_line_of_none(data: st.DataO
     ]
     columns = kernels.cells_with_lines(sums, zero_lines, n_groups)
     assert list(zip(*(c.tolist() for c in columns), strict=True)) == expected
+
+
+@settings(max_examples=200, deadline=None)
+@given(share_rows(), st.data())
+def test_holder_pairs_in_two_halves_are_those_of_one_pass(case: dict[str, object], data: st.DataObject) -> None:
+    from bunpai.engine.broadcast import holder_pairs
+
+    rows: list[tuple[int, int, int, bool]] = case["rows"]  # type: ignore[assignment]
+    n_parties, n_works = int(case["n_parties"]), int(case["n_works"])  # type: ignore[call-overload]
+    keys = np.array(sorted((p * n_works + w) * 2 + r for p, w, r, _ in rows), dtype=np.int64)
+    shares = np.array([data.draw(st.integers(1, 50)) for _ in range(len(keys))], dtype=np.int64)
+    entry_start = np.cumsum([0, *(data.draw(st.integers(0, 4)) for _ in range(n_works))]).astype(np.int64)
+    n = kernels.count_pairs(keys)
+    one_pass = (
+        np.empty(n, dtype=np.int32),
+        np.empty(n, dtype=np.int32),
+        np.zeros((n, 2), dtype=np.int64),
+        np.empty(n, dtype=np.int64),
+        np.empty(n, dtype=np.int32),
+    )
+    kernels.fill_pairs(keys, shares, n_works, entry_start, *one_pass)
+    # Made in two halves, on two threads (from one key on) or one after the other.
+    threads_from = data.draw(st.sampled_from([1, 10**9]))
+    halves = holder_pairs(keys, shares, n_parties, n_works, entry_start, threads_from=threads_from)
+    assert [a.tolist() for a in halves] == [a.tolist() for a in one_pass]

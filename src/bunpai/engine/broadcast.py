@@ -22,6 +22,7 @@ from __future__ import annotations
 import itertools
 import math
 from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from fractions import Fraction
 from typing import Any
@@ -737,15 +738,9 @@ def distribute_frames(
     del usage_w
 
     # The holders' (party, work) pairs, in order, with the party's share of each right (the
-    # rows of several roles added up) and the range of the work's entries: one compiled pass.
-    n_pairs = _kernels().count_pairs(holder_key)
-    pair_p = np.empty(n_pairs, dtype=np.int32 if n_parties < 1 << 31 else np.int64)
-    pair_w = np.empty(n_pairs, dtype=np.int32 if n_works < 1 << 31 else np.int64)
-    pair_share = np.zeros((n_pairs, 2), dtype=np.int64)  # the party's share of each right
-    pair_first = np.empty(n_pairs, dtype=np.int64)
-    pair_count = np.empty(n_pairs, dtype=np.int32)  # a work's entries: groups × 2 at most
-    _kernels().fill_pairs(
-        holder_key, holder_s, n_works, entry_start, pair_p, pair_w, pair_share, pair_first, pair_count
+    # rows of several roles added up) and the range of the work's entries.
+    pair_p, pair_w, pair_share, pair_first, pair_count = holder_pairs(
+        holder_key, holder_s, n_parties, n_works, entry_start
     )
     del holder_key, holder_s
     cuts = _party_cuts(pl.Series(pair_p), chunk_rows)
@@ -1034,6 +1029,62 @@ def distribute_frames(
     result = EngineResult.deferred(finish, statement_lines, held, work_points)
     result.columnar = ColumnarTables(statement_columns, work_point_table)
     return result
+
+
+PARALLEL_ROWS = 1 << 20
+"""Holder rows from which their pairs are made by two threads (one compiled pass on each half)."""
+
+
+def holder_pairs(
+    holder_key: np.ndarray,
+    holder_s: np.ndarray,
+    n_parties: int,
+    n_works: int,
+    entry_start: np.ndarray,
+    threads_from: int = PARALLEL_ROWS,
+) -> tuple[np.ndarray, ...]:
+    """The (party, work) pairs of the holder keys ``(party × works + work) × 2 + right`` (sorted):
+    party, work, the party's share of each right (its rows added up), and the first entry and
+    number of entries of the work (``entry_start``). The keys are cut in two at a pair's start and
+    each half is made by compiled passes (:func:`kernels.count_pairs`, :func:`kernels.fill_pairs`)
+    into its own slice of the arrays: on two threads when there are ``threads_from`` keys or
+    more (the passes release the interpreter), else one after the other."""
+    kernels = _kernels()
+    n = len(holder_key)
+    # Cut at the first key of the pair found in the middle: a pair is never split.
+    middle = holder_key[n // 2] >> 1 << 1 if n else 0
+    cut = int(np.searchsorted(holder_key, middle, side="left")) if n else 0
+    halves = [(0, cut), (cut, n)]
+    if n >= threads_from:
+        with ThreadPoolExecutor(max_workers=2) as pool:
+            counts = list(pool.map(lambda half: kernels.count_pairs(holder_key[half[0] : half[1]]), halves))
+    else:
+        counts = [kernels.count_pairs(holder_key[start:end]) for start, end in halves]
+    n_pairs = sum(counts)
+    pair_p = np.empty(n_pairs, dtype=np.int32 if n_parties < 1 << 31 else np.int64)
+    pair_w = np.empty(n_pairs, dtype=np.int32 if n_works < 1 << 31 else np.int64)
+    pair_share = np.zeros((n_pairs, 2), dtype=np.int64)  # the party's share of each right
+    pair_first = np.empty(n_pairs, dtype=np.int64)
+    pair_count = np.empty(n_pairs, dtype=np.int32)  # a work's entries: groups × 2 at most
+    pairs = (pair_p, pair_w, pair_share, pair_first, pair_count)
+
+    def fill(half: int) -> None:
+        (start, end), first = halves[half], counts[0] if half else 0
+        kernels.fill_pairs(
+            holder_key[start:end],
+            holder_s[start:end],
+            n_works,
+            entry_start,
+            *(array[first : first + counts[half]] for array in pairs),
+        )
+
+    if n >= threads_from:
+        with ThreadPoolExecutor(max_workers=2) as pool:
+            list(pool.map(fill, range(2)))
+    else:
+        for half in range(2):
+            fill(half)
+    return pairs
 
 
 def _coded(series: pl.Series, values: dict[Any, int], missing: int) -> tuple[np.ndarray, np.ndarray]:
