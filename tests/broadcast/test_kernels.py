@@ -9,6 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bunpai.engine import kernels
+from bunpai.engine.broadcast import holder_pairs, holders_in_order
 
 _LIMIT = (1 << 63) - 1
 
@@ -301,8 +302,8 @@ def share_rows(draw: st.DrawFn) -> dict[str, object]:
 
 
 @settings(max_examples=300, deadline=None)
-@given(share_rows())
-def test_holders_are_put_in_party_work_right_order(case: dict[str, object]) -> None:
+@given(share_rows(), st.data())
+def test_holders_are_put_in_party_work_right_order(case: dict[str, object], data: st.DataObject) -> None:
     rows: list[tuple[int, int, int, bool]] = case["rows"]  # type: ignore[assignment]
     n_parties, n_works = int(case["n_parties"]), int(case["n_works"])  # type: ignore[call-overload]
     shares = [10 + i for i in range(len(rows))]  # tells the rows apart
@@ -312,7 +313,7 @@ def test_holders_are_put_in_party_work_right_order(case: dict[str, object]) -> N
     expected.sort(key=lambda pair: pair[0])
     keys = np.full(len(paid), -1, dtype=np.int64)
     values = np.full(len(paid), -1, dtype=np.int64)
-    kernels.holders_in_order(
+    holders_in_order(
         np.array([r[0] for r in rows], dtype=np.int32),
         np.array([r[1] for r in rows], dtype=np.int32),
         np.array([r[2] for r in rows], dtype=np.int8),
@@ -322,6 +323,7 @@ def test_holders_are_put_in_party_work_right_order(case: dict[str, object]) -> N
         n_works,
         keys,
         values,
+        threads_from=data.draw(st.sampled_from([1, 10**9])),  # two halves on two threads, or one after the other
     )
     assert list(zip(keys.tolist(), values.tolist(), strict=True)) == expected
 
@@ -425,8 +427,6 @@ def test_cells_with_lines_are_those_with_points_or_a_line_of_none(data: st.DataO
 @settings(max_examples=200, deadline=None)
 @given(share_rows(), st.data())
 def test_holder_pairs_in_two_halves_are_those_of_one_pass(case: dict[str, object], data: st.DataObject) -> None:
-    from bunpai.engine.broadcast import holder_pairs
-
     rows: list[tuple[int, int, int, bool]] = case["rows"]  # type: ignore[assignment]
     n_parties, n_works = int(case["n_parties"]), int(case["n_works"])  # type: ignore[call-overload]
     keys = np.array(sorted((p * n_works + w) * 2 + r for p, w, r, _ in rows), dtype=np.int64)

@@ -569,7 +569,7 @@ def distribute_frames(
     n_paid = int(np.count_nonzero(paid_rows))
     holder_key = np.empty(n_paid, dtype=np.int64)
     holder_s = np.empty(n_paid, dtype=np.int64)
-    _kernels().holders_in_order(r_p, r_w, r_r, r_s, paid_rows, n_parties, n_works, holder_key, holder_s)
+    holders_in_order(r_p, r_w, r_r, r_s, paid_rows, n_parties, n_works, holder_key, holder_s)
     del r_w, r_r, r_s, r_p, paid_rows
     # (The rows of a party holding several roles of a right are added up when the (party, work)
     # pairs are made from these keys, below.)
@@ -1032,6 +1032,51 @@ def distribute_frames(
 
 
 PARALLEL_ROWS = 1 << 20
+"""Share rows from which their holders are put in order by two threads (one compiled pass on each half)."""
+
+
+def holders_in_order(
+    party: np.ndarray,
+    work: np.ndarray,
+    right: np.ndarray,
+    share: np.ndarray,
+    paid: np.ndarray,
+    n_parties: int,
+    n_works: int,
+    key_out: np.ndarray,
+    share_out: np.ndarray,
+    threads_from: int = PARALLEL_ROWS,
+) -> None:
+    """The paid share rows' keys ``(party × works + work) × 2 + right`` and shares, written into
+    ``key_out`` and ``share_out`` (one slot per paid row) in ascending key order, equal keys in
+    row order: a radix sort of two stable counting passes on small keys, (work, right) then the
+    party (a comparison sort of tens of millions of keys, and the gathers of its order, take
+    several times as long). The party pass runs on two halves of the rows — on two threads from
+    ``threads_from`` rows — each half's rows of a party placed after the first half's."""
+    kernels = _kernels()
+    by_cell = kernels.holders_by_cell(work, right, paid, n_works)
+    halves = [by_cell[: len(by_cell) // 2], by_cell[len(by_cell) // 2 :]]
+    counts = [np.zeros(n_parties + 1, dtype=np.int64) for _ in halves]
+    threads = len(by_cell) >= threads_from
+
+    def each_half(step: Callable[[int], None]) -> None:
+        if threads:
+            with ThreadPoolExecutor(max_workers=2) as pool:
+                list(pool.map(step, range(2)))
+        else:
+            for half in range(2):
+                step(half)
+
+    each_half(lambda half: kernels.count_holders(party, halves[half], counts[half]))
+    # Each party's first slot: the rows of the parties before it; the second half's after the first's.
+    first_slots = np.zeros(n_parties + 1, dtype=np.int64)
+    np.cumsum(counts[0][:-1] + counts[1][:-1], out=first_slots[1:])
+    slots = [first_slots, first_slots + counts[0]]
+    each_half(
+        lambda half: kernels.place_holders(
+            party, work, right, share, halves[half], n_works, slots[half], key_out, share_out
+        )
+    )
 """Holder rows from which their pairs are made by two threads (one compiled pass on each half)."""
 
 

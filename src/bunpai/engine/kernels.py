@@ -387,24 +387,11 @@ def share_sums(
 
 
 @_compile
-def holders_in_order(
-    party: Any,
-    work: Any,
-    right: Any,
-    share: Any,
-    paid: Any,
-    n_parties: int,
-    n_works: int,
-    key_out: Any,
-    share_out: Any,
-) -> None:
-    """The paid share rows' keys ``(party × works + work) × 2 + right`` and shares, written into
-    ``key_out`` and ``share_out`` (one slot per paid row) in ascending key order, equal keys in
-    their order: a stable counting sort on (work, right), then one on the party (a radix sort in
-    two passes over small keys; a comparison sort of tens of millions of keys, and the gathers
-    of its order, take several times as long). Rows already in (work, right) order — as share
-    rows come, grouped by work — skip the first pass."""
-    n = len(party)
+def holders_by_cell(work: Any, right: Any, paid: Any, n_works: int) -> Any:
+    """The positions of the paid share rows in (work, right) order, equal cells in row order: a
+    stable counting sort on ``work × 2 + right``, or the rows as they are when they come in that
+    order (as share rows grouped by work do)."""
+    n = len(work)
     in_order = True
     last = -1
     count = 0
@@ -422,37 +409,50 @@ def holders_in_order(
             if paid[i]:
                 by_cell[j] = i
                 j += 1
-    else:
-        starts = np.zeros(n_works * 2 + 1, dtype=np.int64)
-        for i in range(n):
-            if paid[i]:
-                starts[np.int64(work[i]) * 2 + right[i] + 1] += 1
-        for c in range(n_works * 2):
-            starts[c + 1] += starts[c]
-        for i in range(n):
-            if paid[i]:
-                cell = np.int64(work[i]) * 2 + right[i]
-                by_cell[starts[cell]] = i
-                starts[cell] += 1
-    # The parties' counters and slots are scattered: each is asked for some rows ahead.
-    starts = np.zeros(n_parties + 1, dtype=np.int64)
-    for j in range(count):
-        if j + _AHEAD < count:
-            _prefetch(starts, np.int64(party[by_cell[j + _AHEAD]]) + 1)
-        starts[np.int64(party[by_cell[j]]) + 1] += 1
-    for q in range(n_parties):
-        starts[q + 1] += starts[q]
-    for j in range(count):
-        if j + _AHEAD < count:
-            ahead = np.int64(party[by_cell[j + _AHEAD]])
-            _prefetch(starts, ahead)
-            if starts[ahead] < count:
-                _prefetch(key_out, starts[ahead])
-                _prefetch(share_out, starts[ahead])
-        i = by_cell[j]
+        return by_cell
+    starts = np.zeros(n_works * 2 + 1, dtype=np.int64)
+    for i in range(n):
+        if paid[i]:
+            starts[np.int64(work[i]) * 2 + right[i] + 1] += 1
+    for c in range(n_works * 2):
+        starts[c + 1] += starts[c]
+    for i in range(n):
+        if paid[i]:
+            cell = np.int64(work[i]) * 2 + right[i]
+            by_cell[starts[cell]] = i
+            starts[cell] += 1
+    return by_cell
+
+
+@_compile
+def count_holders(party: Any, rows: Any, counts: Any) -> None:
+    """Add one to ``counts[party[i]]`` for each row i of ``rows``."""
+    for j in range(len(rows)):
+        if j + _AHEAD < len(rows):
+            _prefetch(counts, np.int64(party[rows[j + _AHEAD]]))
+        counts[np.int64(party[rows[j]])] += 1
+
+
+@_compile
+def place_holders(
+    party: Any, work: Any, right: Any, share: Any, rows: Any, n_works: int, slots: Any, key_out: Any, share_out: Any
+) -> None:
+    """Write each row i of ``rows``, in their order, at the next slot of its party
+    (``slots[party[i]]``, moved on by one): its key ``(party × works + work) × 2 + right`` into
+    ``key_out`` and its share into ``share_out``. The parties' slots and their places in the
+    outputs are scattered: each is asked for some rows ahead."""
+    count = len(key_out)
+    for j in range(len(rows)):
+        if j + _AHEAD < len(rows):
+            ahead = np.int64(party[rows[j + _AHEAD]])
+            _prefetch(slots, ahead)
+            if slots[ahead] < count:
+                _prefetch(key_out, slots[ahead])
+                _prefetch(share_out, slots[ahead])
+        i = rows[j]
         p = np.int64(party[i])
-        at = starts[p]
-        starts[p] += 1
+        at = slots[p]
+        slots[p] += 1
         key_out[at] = (p * n_works + work[i]) * 2 + right[i]
         share_out[at] = share[i]
 
