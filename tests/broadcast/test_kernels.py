@@ -9,6 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bunpai.engine import kernels
+from bunpai.engine.broadcast import holder_pairs, holders_in_order
 
 _LIMIT = (1 << 63) - 1
 
@@ -301,8 +302,8 @@ def share_rows(draw: st.DrawFn) -> dict[str, object]:
 
 
 @settings(max_examples=300, deadline=None)
-@given(share_rows())
-def test_holders_are_put_in_party_work_right_order(case: dict[str, object]) -> None:
+@given(share_rows(), st.data())
+def test_holders_are_put_in_party_work_right_order(case: dict[str, object], data: st.DataObject) -> None:
     rows: list[tuple[int, int, int, bool]] = case["rows"]  # type: ignore[assignment]
     n_parties, n_works = int(case["n_parties"]), int(case["n_works"])  # type: ignore[call-overload]
     shares = [10 + i for i in range(len(rows))]  # tells the rows apart
@@ -312,7 +313,7 @@ def test_holders_are_put_in_party_work_right_order(case: dict[str, object]) -> N
     expected.sort(key=lambda pair: pair[0])
     keys = np.full(len(paid), -1, dtype=np.int64)
     values = np.full(len(paid), -1, dtype=np.int64)
-    kernels.holders_in_order(
+    holders_in_order(
         np.array([r[0] for r in rows], dtype=np.int32),
         np.array([r[1] for r in rows], dtype=np.int32),
         np.array([r[2] for r in rows], dtype=np.int8),
@@ -322,6 +323,7 @@ def test_holders_are_put_in_party_work_right_order(case: dict[str, object]) -> N
         n_works,
         keys,
         values,
+        threads_from=data.draw(st.sampled_from([1, 10**9])),  # two halves on two threads, or one after the other
     )
     assert list(zip(keys.tolist(), values.tolist(), strict=True)) == expected
 
@@ -360,3 +362,86 @@ def test_pairs_of_the_holders_add_up_their_roles(case: dict[str, object], data: 
             pair_p.tolist(), pair_w.tolist(), pair_share.tolist(), pair_first.tolist(), pair_count.tolist(), strict=True
         )
     ] == [(p, w, shares_of, int(entry_start[w]), entries[w]) for (p, w), shares_of in expected.items()]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.data())
+def test_share_sums_per_cell_and_the_paid_holders(data: st.DataObject) -> None:
+    n_works = data.draw(st.integers(1, 5))
+    paid_of_party = np.array(data.draw(st.lists(st.booleans(), min_size=1, max_size=5)), dtype=bool)
+    rows = data.draw(
+        st.lists(
+            st.tuples(
+                st.integers(0, n_works - 1),
+                st.integers(0, 1),
+                st.integers(-3, 60),  # shares of 0 (and below) are summed, never paid
+                st.integers(-1, len(paid_of_party) - 1),  # -1: no holder
+            ),
+            max_size=40,
+        )
+    )
+    total, nonmember, no_holder = (np.zeros(n_works * 2, dtype=np.int64) for _ in range(3))
+    paid_rows = np.zeros(len(rows), dtype=bool)
+    kernels.share_sums(
+        np.array([r[0] for r in rows], dtype=np.int32),
+        np.array([r[1] for r in rows], dtype=np.int8),
+        np.array([r[2] for r in rows], dtype=np.int64),
+        np.array([r[3] for r in rows], dtype=np.int32),
+        paid_of_party,
+        total,
+        nonmember,
+        no_holder,
+        paid_rows,
+    )
+    expected = {name: [0] * (n_works * 2) for name in ("total", "nonmember", "no_holder")}
+    for w, r, s, p in rows:
+        expected["total"][w * 2 + r] += s
+        if p < 0:
+            expected["no_holder"][w * 2 + r] += s
+        elif not paid_of_party[p]:
+            expected["nonmember"][w * 2 + r] += s
+    assert total.tolist() == expected["total"]
+    assert nonmember.tolist() == expected["nonmember"]
+    assert no_holder.tolist() == expected["no_holder"]
+    assert paid_rows.tolist() == [p >= 0 and bool(paid_of_party[p]) and s > 0 for _, _, s, p in rows]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.data())
+def test_cells_with_lines_are_those_with_points_or_a_line_of_none(data: st.DataObject) -> None:
+    n_groups = data.draw(st.integers(1, 4))
+    n_cells = n_groups * data.draw(st.integers(0, 6))
+    slots = {"min_size": 2 * n_cells, "max_size": 2 * n_cells}
+    sums = np.array(data.draw(st.lists(st.integers(0, 1_000), **slots)), dtype=np.int64)
+    zero_lines = np.array(data.draw(st.lists(st.booleans(), **slots)), dtype=bool)
+    expected = [
+        (cell % n_groups, cell // n_groups, int(sums[2 * cell] + sums[2 * cell + 1]), int(sums[2 * cell + 1]), recorded)
+        for cell in range(n_cells)
+        for recorded in [int(sums[2 * cell + 1] > 0 or zero_lines[2 * cell + 1])]
+        if recorded or sums[2 * cell] > 0 or zero_lines[2 * cell]
+    ]
+    columns = kernels.cells_with_lines(sums, zero_lines, n_groups)
+    assert list(zip(*(c.tolist() for c in columns), strict=True)) == expected
+
+
+@settings(max_examples=200, deadline=None)
+@given(share_rows(), st.data())
+def test_holder_pairs_in_two_halves_are_those_of_one_pass(case: dict[str, object], data: st.DataObject) -> None:
+    rows: list[tuple[int, int, int, bool]] = case["rows"]  # type: ignore[assignment]
+    n_parties, n_works = int(case["n_parties"]), int(case["n_works"])  # type: ignore[call-overload]
+    keys = np.array(sorted((p * n_works + w) * 2 + r for p, w, r, _ in rows), dtype=np.int64)
+    shares = np.array([data.draw(st.integers(1, 50)) for _ in range(len(keys))], dtype=np.int64)
+    entry_start = np.cumsum([0, *(data.draw(st.integers(0, 4)) for _ in range(n_works))]).astype(np.int64)
+    n = kernels.count_pairs(keys)
+    one_pass = (
+        np.empty(n, dtype=np.int32),
+        np.empty(n, dtype=np.int32),
+        np.zeros((n, 2), dtype=np.int64),
+        np.empty(n, dtype=np.int64),
+        np.empty(n, dtype=np.int32),
+    )
+    kernels.fill_pairs(keys, shares, n_works, entry_start, *one_pass)
+    # Made in two halves, on two threads (from one key on) or one after the other.
+    threads_from = data.draw(st.sampled_from([1, 10**9]))
+    halves = holder_pairs(keys, shares, n_parties, n_works, entry_start, threads_from=threads_from)
+    assert [a.tolist() for a in halves] == [a.tolist() for a in one_pass]

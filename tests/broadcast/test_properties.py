@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import random
 import tempfile
+from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
@@ -45,6 +46,21 @@ def test_engine_equals_row_by_row_rules(data: dict[str, Any]) -> None:
         # Made a few share rows at a time, the statement lines and totals are the same.
         chunked = distribute_frames(frames, table, rules.label, chunk_rows=2)
         assert chunked.statement_lines.collect().rows() == slow.statement_lines.collect().rows()
+        # The compact layout's chunks, all held at once, are the same lines (each chunk is made in
+        # arrays used again for the next one: what a chunk hands on must be its own).
+        assert chunked.columnar is not None
+        compact = chunked.columnar.statement_lines.collect()
+        assert [
+            (party, str(work), group, right, gross, Fraction(num, den))
+            for party, work, group, right, gross, num, den in compact.select(
+                "party_id", "work_id", "fund_group", "right", "gross_yen", "share_num", "share_den"
+            ).iter_rows()
+        ] == [
+            (party, work, group, right, gross, Fraction(share))
+            for party, work, group, right, gross, share in slow.statement_lines.collect()
+            .select("party_id", "work_id", "fund_group", "right", "gross_yen", "share")
+            .iter_rows()
+        ]
         assert chunked.summary == slow.summary
         assert chunked.payees.rows() == slow.payees.rows()
 

@@ -22,6 +22,7 @@ from __future__ import annotations
 import itertools
 import math
 from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from fractions import Fraction
 from typing import Any
@@ -545,25 +546,21 @@ def distribute_frames(
     r_r = all_rights[RIGHT_KEY].to_numpy()[rows].astype(np.int8) - np.int8(1)
     del all_rights, engine_rows
     r_s = share_num * (d_share // share_den)
-    r_paid = paid_of_party[np.maximum(r_p, 0)] & (r_p >= 0)
     del rows, share_num, share_den, defaults
-    # Per (work, right) — one cell of dense arrays each, k = w × 2 + r — the shares of all rows,
-    # of non-members and of rows without a holder (exact int64 sums: at most 1 per cell, over S).
+    # Per (work, right) — one cell of dense arrays each, w × 2 + r — the shares of all rows,
+    # of non-members and of rows without a holder (exact int64 sums: at most 1 per cell, over S),
+    # and the rows of the holders paid here (a paid party, a positive share): one compiled pass.
     n_works = max(work_ids.len(), 1)
-    r_k = r_w * 2 + r_r
     total = np.zeros(n_works * 2, dtype=np.int64)
     nonmember = np.zeros(n_works * 2, dtype=np.int64)
     no_holder = np.zeros(n_works * 2, dtype=np.int64)
-    np.add.at(total, r_k, r_s)
-    outside = (r_p >= 0) & ~r_paid
-    np.add.at(nonmember, r_k[outside], r_s[outside])
-    np.add.at(no_holder, r_k[r_p < 0], r_s[r_p < 0])
+    paid_rows = np.zeros(len(r_s), dtype=bool)
+    _kernels().share_sums(r_w, r_r, r_s, r_p, paid_of_party, total, nonmember, no_holder, paid_rows)
     basic = d_share - nonmember
     undetermined = d_share - total + no_holder
-    del total, nonmember, no_holder, outside
+    del total, nonmember, no_holder
     # The holders' shares per (party, work, right), in that order (the statement order): one
     # integer key sorted, the rows of a party holding several roles of a right added up.
-    paid_rows = (r_p >= 0) & r_paid & (r_s > 0)
     n_parties = max(party_index.height, 1)
     if n_parties * n_works * 2 >= _INT64_LIMIT:
         raise FastPathUnavailable("too many parties × works for one 64-bit key")
@@ -572,8 +569,8 @@ def distribute_frames(
     n_paid = int(np.count_nonzero(paid_rows))
     holder_key = np.empty(n_paid, dtype=np.int64)
     holder_s = np.empty(n_paid, dtype=np.int64)
-    _kernels().holders_in_order(r_p, r_w, r_r, r_s, paid_rows, n_parties, n_works, holder_key, holder_s)
-    del r_w, r_r, r_k, r_s, r_p, r_paid, paid_rows
+    holders_in_order(r_p, r_w, r_r, r_s, paid_rows, n_parties, n_works, holder_key, holder_s)
+    del r_w, r_r, r_s, r_p, paid_rows
     # (The rows of a party holding several roles of a right are added up when the (party, work)
     # pairs are made from these keys, below.)
 
@@ -741,15 +738,9 @@ def distribute_frames(
     del usage_w
 
     # The holders' (party, work) pairs, in order, with the party's share of each right (the
-    # rows of several roles added up) and the range of the work's entries: one compiled pass.
-    n_pairs = _kernels().count_pairs(holder_key)
-    pair_p = np.empty(n_pairs, dtype=np.int32 if n_parties < 1 << 31 else np.int64)
-    pair_w = np.empty(n_pairs, dtype=np.int32 if n_works < 1 << 31 else np.int64)
-    pair_share = np.zeros((n_pairs, 2), dtype=np.int64)  # the party's share of each right
-    pair_first = np.empty(n_pairs, dtype=np.int64)
-    pair_count = np.empty(n_pairs, dtype=np.int32)  # a work's entries: groups × 2 at most
-    _kernels().fill_pairs(
-        holder_key, holder_s, n_works, entry_start, pair_p, pair_w, pair_share, pair_first, pair_count
+    # rows of several roles added up) and the range of the work's entries.
+    pair_p, pair_w, pair_share, pair_first, pair_count = holder_pairs(
+        holder_key, holder_s, n_parties, n_works, entry_start
     )
     del holder_key, holder_s
     cuts = _party_cuts(pl.Series(pair_p), chunk_rows)
@@ -836,15 +827,17 @@ def distribute_frames(
         add_line_totals(into, lines)
         return lines
 
+    # A line's raw × share is at most the largest entry × the largest share of a pair: one type
+    # for the whole table (its Parquet parts alike), int64 when that fits (nearly always), else
+    # 128 bits.
+    top_share = int(pair_share.max()) if pair_share.size else 0
+    numerators_narrow = narrow and top_entry * max(top_share, 1) <= _INT64_LIMIT
+
     def points_numerators(lines: pl.DataFrame) -> pl.Series:
-        """raw × share of each line, in int64 when no product can pass 2⁶³."""
+        """raw × share of each line, in the table's type."""
         raw, share = lines["raw"], lines["s"]
-        if raw.dtype == pl.Int64 and raw.len():
-            top_raw, top_share = int(raw.max()), int(share.max())  # type: ignore[arg-type]
-            if top_raw * max(top_share, 1) <= _INT64_LIMIT or bool(
-                (raw.to_numpy() <= _INT64_LIMIT // np.maximum(share.to_numpy(), 1)).all()
-            ):
-                return raw * share
+        if numerators_narrow:
+            return raw.cast(pl.Int64) * share.cast(pl.Int64)
         return raw.cast(pl.Int128) * share.cast(pl.Int128)
 
     # Totals of the statement lines per fund (group × 2 + right) and per (payee, group): taken
@@ -1036,6 +1029,107 @@ def distribute_frames(
     result = EngineResult.deferred(finish, statement_lines, held, work_points)
     result.columnar = ColumnarTables(statement_columns, work_point_table)
     return result
+
+
+PARALLEL_ROWS = 1 << 20
+"""Share rows from which their holders are put in order by two threads (one compiled pass on each half)."""
+
+
+def holders_in_order(
+    party: np.ndarray,
+    work: np.ndarray,
+    right: np.ndarray,
+    share: np.ndarray,
+    paid: np.ndarray,
+    n_parties: int,
+    n_works: int,
+    key_out: np.ndarray,
+    share_out: np.ndarray,
+    threads_from: int = PARALLEL_ROWS,
+) -> None:
+    """The paid share rows' keys ``(party × works + work) × 2 + right`` and shares, written into
+    ``key_out`` and ``share_out`` (one slot per paid row) in ascending key order, equal keys in
+    row order: a radix sort of two stable counting passes on small keys, (work, right) then the
+    party (a comparison sort of tens of millions of keys, and the gathers of its order, take
+    several times as long). The party pass runs on two halves of the rows — on two threads from
+    ``threads_from`` rows — each half's rows of a party placed after the first half's."""
+    kernels = _kernels()
+    by_cell = kernels.holders_by_cell(work, right, paid, n_works)
+    halves = [by_cell[: len(by_cell) // 2], by_cell[len(by_cell) // 2 :]]
+    counts = [np.zeros(n_parties + 1, dtype=np.int64) for _ in halves]
+    threads = len(by_cell) >= threads_from
+
+    def each_half(step: Callable[[int], None]) -> None:
+        if threads:
+            with ThreadPoolExecutor(max_workers=2) as pool:
+                list(pool.map(step, range(2)))
+        else:
+            for half in range(2):
+                step(half)
+
+    each_half(lambda half: kernels.count_holders(party, halves[half], counts[half]))
+    # Each party's first slot: the rows of the parties before it; the second half's after the first's.
+    first_slots = np.zeros(n_parties + 1, dtype=np.int64)
+    np.cumsum(counts[0][:-1] + counts[1][:-1], out=first_slots[1:])
+    slots = [first_slots, first_slots + counts[0]]
+    each_half(
+        lambda half: kernels.place_holders(
+            party, work, right, share, halves[half], n_works, slots[half], key_out, share_out
+        )
+    )
+"""Holder rows from which their pairs are made by two threads (one compiled pass on each half)."""
+
+
+def holder_pairs(
+    holder_key: np.ndarray,
+    holder_s: np.ndarray,
+    n_parties: int,
+    n_works: int,
+    entry_start: np.ndarray,
+    threads_from: int = PARALLEL_ROWS,
+) -> tuple[np.ndarray, ...]:
+    """The (party, work) pairs of the holder keys ``(party × works + work) × 2 + right`` (sorted):
+    party, work, the party's share of each right (its rows added up), and the first entry and
+    number of entries of the work (``entry_start``). The keys are cut in two at a pair's start and
+    each half is made by compiled passes (:func:`kernels.count_pairs`, :func:`kernels.fill_pairs`)
+    into its own slice of the arrays: on two threads when there are ``threads_from`` keys or
+    more (the passes release the interpreter), else one after the other."""
+    kernels = _kernels()
+    n = len(holder_key)
+    # Cut at the first key of the pair found in the middle: a pair is never split.
+    middle = holder_key[n // 2] >> 1 << 1 if n else 0
+    cut = int(np.searchsorted(holder_key, middle, side="left")) if n else 0
+    halves = [(0, cut), (cut, n)]
+    if n >= threads_from:
+        with ThreadPoolExecutor(max_workers=2) as pool:
+            counts = list(pool.map(lambda half: kernels.count_pairs(holder_key[half[0] : half[1]]), halves))
+    else:
+        counts = [kernels.count_pairs(holder_key[start:end]) for start, end in halves]
+    n_pairs = sum(counts)
+    pair_p = np.empty(n_pairs, dtype=np.int32 if n_parties < 1 << 31 else np.int64)
+    pair_w = np.empty(n_pairs, dtype=np.int32 if n_works < 1 << 31 else np.int64)
+    pair_share = np.zeros((n_pairs, 2), dtype=np.int64)  # the party's share of each right
+    pair_first = np.empty(n_pairs, dtype=np.int64)
+    pair_count = np.empty(n_pairs, dtype=np.int32)  # a work's entries: groups × 2 at most
+    pairs = (pair_p, pair_w, pair_share, pair_first, pair_count)
+
+    def fill(half: int) -> None:
+        (start, end), first = halves[half], counts[0] if half else 0
+        kernels.fill_pairs(
+            holder_key[start:end],
+            holder_s[start:end],
+            n_works,
+            entry_start,
+            *(array[first : first + counts[half]] for array in pairs),
+        )
+
+    if n >= threads_from:
+        with ThreadPoolExecutor(max_workers=2) as pool:
+            list(pool.map(fill, range(2)))
+    else:
+        for half in range(2):
+            fill(half)
+    return pairs
 
 
 def _coded(series: pl.Series, values: dict[Any, int], missing: int) -> tuple[np.ndarray, np.ndarray]:
@@ -1383,6 +1477,28 @@ def _reduce_dense(
     d_r = _lcm(numerators)
     if d_r > _INT64_LIMIT:
         raise FastPathUnavailable("sampling denominators too large")
+    work_type = frames.usage.collect_schema()["work_id"]
+    if len(sums) == 1 and next(iter(sums)) == d_r:
+        # One sampling numerator (the usual case): the sums are the points over D_r already, in
+        # int64 (their bound was checked), with no 128-bit columns; the cells with a managed line
+        # and their points by one compiled pass over the sums.
+        group, work, performing, mechanical, recorded = _kernels().cells_with_lines(
+            next(iter(sums.values())), zero_lines, n_group_ids
+        )
+        del sums
+        return (
+            pl.DataFrame(
+                [
+                    pl.Series("g", group),
+                    pl.Series("work_id", work).cast(work_type),
+                    pl.Series("performing", performing),
+                    pl.Series("mechanical", mechanical),
+                    pl.Series("n_recorded", recorded),
+                ]
+            ),
+            _unidentified_points(unid, d_r),
+            d_r,
+        )
     # A cell has a managed line when its points (either half) or a line of no points say so.
     cells = np.zeros(2 * bins, dtype=bool)
     for array in sums.values():
@@ -1391,7 +1507,6 @@ def _reduce_dense(
     count_recorded = cells[1::2]
     present = np.flatnonzero(cells[0::2] | count_recorded)
     del cells
-    work_type = frames.usage.collect_schema()["work_id"]
     reduced = pl.DataFrame(
         {
             "g": (present % n_group_ids).astype(np.int32),
@@ -1399,25 +1514,6 @@ def _reduce_dense(
             "n_recorded": count_recorded[present].astype(np.int8),  # 1 when the cell has recorded lines
         }
     )
-    if len(sums) == 1 and next(iter(sums)) == d_r:
-        # One sampling numerator (the usual case): the sums are the points over D_r already, in
-        # int64 (their bound was checked), with no 128-bit columns.
-        array = next(iter(sums.values()))
-        mechanical = array[1::2][present]
-        performing = array[0::2][present]
-        performing += mechanical
-        del sums, array
-        return (
-            reduced.select(
-                "g",
-                "work_id",
-                pl.Series("performing", performing),
-                pl.Series("mechanical", mechanical),
-                "n_recorded",
-            ),
-            _unidentified_points(unid, d_r),
-            d_r,
-        )
     totals = {"performing": pl.lit(0, pl.Int128), "mechanical": pl.lit(0, pl.Int128)}
     for i, (numerator, array) in enumerate(sums.items()):
         factor = pl.lit(d_r // numerator, pl.Int128)

@@ -199,6 +199,38 @@ def add_usage(
 
 
 @_compile
+def cells_with_lines(sums: Any, zero_lines: Any, n_groups: int) -> Any:
+    """The (work, group) cells that have a managed line, from the dense sums of one sampling
+    numerator: two slots per cell ``(work × groups + group) × 2 + recorded`` (``sums``: the points
+    of the lines not recorded and of those recorded; ``zero_lines``: a line of no points in the
+    slot). A slot has a line when its points are positive or ``zero_lines`` says so. Returns, in
+    cell order, each cell's group, work, performing points (both slots), mechanical points (the
+    recorded slot) and whether the recorded slot has a line (1 or 0)."""
+    n_cells = len(sums) // 2
+    count = 0
+    for cell in range(n_cells):
+        if sums[2 * cell] > 0 or sums[2 * cell + 1] > 0 or zero_lines[2 * cell] or zero_lines[2 * cell + 1]:
+            count += 1
+    group = np.empty(count, dtype=np.int32)
+    work = np.empty(count, dtype=np.int64)
+    performing = np.empty(count, dtype=np.int64)
+    mechanical = np.empty(count, dtype=np.int64)
+    recorded = np.empty(count, dtype=np.int8)
+    n = 0
+    for cell in range(n_cells):
+        plain, kept = sums[2 * cell], sums[2 * cell + 1]
+        has_recorded = kept > 0 or zero_lines[2 * cell + 1]
+        if has_recorded or plain > 0 or zero_lines[2 * cell]:
+            group[n] = cell % n_groups
+            work[n] = cell // n_groups
+            performing[n] = plain + kept
+            mechanical[n] = kept
+            recorded[n] = 1 if has_recorded else 0
+            n += 1
+    return group, work, performing, mechanical, recorded
+
+
+@_compile
 def statement_lines(
     start: int,
     end: int,
@@ -325,24 +357,41 @@ def entries_of_works(
 
 
 @_compile
-def holders_in_order(
-    party: Any,
+def share_sums(
     work: Any,
     right: Any,
     share: Any,
-    paid: Any,
-    n_parties: int,
-    n_works: int,
-    key_out: Any,
-    share_out: Any,
+    party: Any,
+    paid_of_party: Any,
+    total: Any,
+    nonmember: Any,
+    no_holder: Any,
+    paid_rows: Any,
 ) -> None:
-    """The paid share rows' keys ``(party × works + work) × 2 + right`` and shares, written into
-    ``key_out`` and ``share_out`` (one slot per paid row) in ascending key order, equal keys in
-    their order: a stable counting sort on (work, right), then one on the party (a radix sort in
-    two passes over small keys; a comparison sort of tens of millions of keys, and the gathers
-    of its order, take several times as long). Rows already in (work, right) order — as share
-    rows come, grouped by work — skip the first pass."""
-    n = len(party)
+    """The share rows' sums per (work, right) cell ``work × 2 + right``, added into ``total`` (every
+    row), ``nonmember`` (rows of a party not paid by this society) and ``no_holder`` (rows without
+    a party, ``party < 0``); ``paid_rows[i]`` is set where row i's party is paid and its share is
+    positive (the holders of the statement lines). One pass instead of a scattered ``np.add.at``
+    and a full-length mask for each."""
+    for i in range(len(work)):
+        cell = np.int64(work[i]) * 2 + right[i]
+        s = share[i]
+        total[cell] += s
+        p = party[i]
+        if p < 0:
+            no_holder[cell] += s
+        elif not paid_of_party[p]:
+            nonmember[cell] += s
+        elif s > 0:
+            paid_rows[i] = True
+
+
+@_compile
+def holders_by_cell(work: Any, right: Any, paid: Any, n_works: int) -> Any:
+    """The positions of the paid share rows in (work, right) order, equal cells in row order: a
+    stable counting sort on ``work × 2 + right``, or the rows as they are when they come in that
+    order (as share rows grouped by work do)."""
+    n = len(work)
     in_order = True
     last = -1
     count = 0
@@ -360,28 +409,50 @@ def holders_in_order(
             if paid[i]:
                 by_cell[j] = i
                 j += 1
-    else:
-        starts = np.zeros(n_works * 2 + 1, dtype=np.int64)
-        for i in range(n):
-            if paid[i]:
-                starts[np.int64(work[i]) * 2 + right[i] + 1] += 1
-        for c in range(n_works * 2):
-            starts[c + 1] += starts[c]
-        for i in range(n):
-            if paid[i]:
-                cell = np.int64(work[i]) * 2 + right[i]
-                by_cell[starts[cell]] = i
-                starts[cell] += 1
-    starts = np.zeros(n_parties + 1, dtype=np.int64)
-    for j in range(count):
-        starts[np.int64(party[by_cell[j]]) + 1] += 1
-    for q in range(n_parties):
-        starts[q + 1] += starts[q]
-    for j in range(count):
-        i = by_cell[j]
+        return by_cell
+    starts = np.zeros(n_works * 2 + 1, dtype=np.int64)
+    for i in range(n):
+        if paid[i]:
+            starts[np.int64(work[i]) * 2 + right[i] + 1] += 1
+    for c in range(n_works * 2):
+        starts[c + 1] += starts[c]
+    for i in range(n):
+        if paid[i]:
+            cell = np.int64(work[i]) * 2 + right[i]
+            by_cell[starts[cell]] = i
+            starts[cell] += 1
+    return by_cell
+
+
+@_compile
+def count_holders(party: Any, rows: Any, counts: Any) -> None:
+    """Add one to ``counts[party[i]]`` for each row i of ``rows``."""
+    for j in range(len(rows)):
+        if j + _AHEAD < len(rows):
+            _prefetch(counts, np.int64(party[rows[j + _AHEAD]]))
+        counts[np.int64(party[rows[j]])] += 1
+
+
+@_compile
+def place_holders(
+    party: Any, work: Any, right: Any, share: Any, rows: Any, n_works: int, slots: Any, key_out: Any, share_out: Any
+) -> None:
+    """Write each row i of ``rows``, in their order, at the next slot of its party
+    (``slots[party[i]]``, moved on by one): its key ``(party × works + work) × 2 + right`` into
+    ``key_out`` and its share into ``share_out``. The parties' slots and their places in the
+    outputs are scattered: each is asked for some rows ahead."""
+    count = len(key_out)
+    for j in range(len(rows)):
+        if j + _AHEAD < len(rows):
+            ahead = np.int64(party[rows[j + _AHEAD]])
+            _prefetch(slots, ahead)
+            if slots[ahead] < count:
+                _prefetch(key_out, slots[ahead])
+                _prefetch(share_out, slots[ahead])
+        i = rows[j]
         p = np.int64(party[i])
-        at = starts[p]
-        starts[p] += 1
+        at = slots[p]
+        slots[p] += 1
         key_out[at] = (p * n_works + work[i]) * 2 + right[i]
         share_out[at] = share[i]
 
@@ -416,7 +487,11 @@ def fill_pairs(
     ``entry_start[work] …  entry_start[work + 1]`` of the work's entries."""
     n = -1
     last = -1
-    for i in range(len(holder_key)):
+    rows = len(holder_key)
+    for i in range(rows):
+        # The works' entry starts are scattered (the keys go party by party): asked for ahead.
+        if i + _AHEAD < rows:
+            _prefetch(entry_start, (holder_key[i + _AHEAD] >> 1) % n_works)
         key = holder_key[i]
         pair = key >> 1
         if pair != last:

@@ -676,20 +676,27 @@ def _rights(
         keyed &= typed.select(
             pl.col("party_id").is_not_null() & pl.col(PARTY_KEY).is_not_null() & pl.col(WORK_KEY).is_not_null()
         ).to_series().to_numpy()
-        keys = typed[WORK_KEY].fill_null(0).to_numpy()[keyed].astype(np.int64, copy=False)
-        keys *= len(roles)
-        keys += role_np[keyed]
-        del role_np
-        keys *= n_right_keys
-        keys += typed[RIGHT_KEY].fill_null(0).to_numpy()[keyed]
-        keys *= n_parties
-        keys += typed[PARTY_KEY].fill_null(0).to_numpy()[keyed]
-        del keyed
-        # Timsort (kind="stable"): share rows come grouped by work, so the keys, work first, are
-        # runs already in order; a tenth of the time of the default sort on such rows.
-        keys.sort(kind="stable")
-        repeated = bool(len(keys) > 1 and (keys[1:] == keys[:-1]).any())
-        del keys
+        from bunpai.formats import share_kernels
+
+        work_np = typed[WORK_KEY].fill_null(0).to_numpy()
+        right_np = typed[RIGHT_KEY].fill_null(0).to_numpy()
+        party_np = typed[PARTY_KEY].fill_null(0).to_numpy()
+        # Rows grouped by work (as they come) are compared within each work by one compiled pass.
+        found = share_kernels.holder_repeated(work_np, role_np, right_np, party_np, keyed, n_right_keys, n_parties)
+        if found < 0:
+            keys = work_np[keyed].astype(np.int64)
+            keys *= len(roles)
+            keys += role_np[keyed]
+            keys *= n_right_keys
+            keys += right_np[keyed]
+            keys *= n_parties
+            keys += party_np[keyed]
+            # Timsort (kind="stable"): runs already in order are merged, not sorted again.
+            keys.sort(kind="stable")
+            found = int(len(keys) > 1 and (keys[1:] == keys[:-1]).any())
+            del keys
+        repeated = found > 0
+        del role_np, keyed, work_np, right_np, party_np
     else:
         twice = pl.when(counted_col).then(pl.struct(WORK_KEY, "party_id", "role", RIGHT_KEY)).is_duplicated()
         repeated = True

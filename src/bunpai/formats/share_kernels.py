@@ -75,3 +75,58 @@ def party_keys(party: Any, table: Any, lowest: int) -> Any:
         at = party[i] - lowest
         keys[i] = table[at] if 0 <= at < outside else table[outside]
     return keys
+
+
+# A work's rows compared pair by pair up to this many, sorted above it.
+_FEW_ROWS = 16
+
+
+@_compile
+def _sorted_repeat(keys: Any) -> bool:
+    """Whether a key is there twice (by sorting a copy)."""
+    ordered = np.sort(keys)
+    return bool((ordered[1:] == ordered[:-1]).any())
+
+
+@_compile
+def holder_repeated(work: Any, role: Any, right: Any, party: Any, keyed: Any, n_rights: int, n_parties: int) -> int:
+    """Whether two keyed rows (``keyed[i]``) have the same work, role, right and party: 1 if so,
+    0 if not, −1 when the keyed rows are not grouped by work (a work's rows apart from each other):
+    the caller then sorts every key. Grouped rows — as share rows come — are compared within each
+    work only: pair by pair for a few rows, by sorting the work's keys for more. On the keyed rows
+    ``work``, ``role`` ≥ 0, ``0 ≤ right < n_rights``, ``0 ≤ party < n_parties``, and
+    ``(role × n_rights + right) × n_parties + party`` fits in 63 bits."""
+    top = -1
+    for i in range(len(work)):
+        if keyed[i] and work[i] > top:
+            top = work[i]
+    seen = np.zeros(top + 1, dtype=np.bool_)
+    run = np.empty(_FEW_ROWS, dtype=np.int64)  # the keys of the current work's rows (grown as needed)
+    size = 0
+    current = np.int64(-1)
+    for i in range(len(work)):
+        if not keyed[i]:
+            continue
+        w = np.int64(work[i])
+        if w != current:
+            if size > _FEW_ROWS and _sorted_repeat(run[:size]):
+                return 1
+            if seen[w]:
+                return -1
+            seen[w] = True
+            current = w
+            size = 0
+        key = (np.int64(role[i]) * n_rights + right[i]) * n_parties + party[i]
+        if size < _FEW_ROWS:
+            for j in range(size):
+                if run[j] == key:
+                    return 1
+        elif size == len(run):
+            grown = np.empty(size * 2, dtype=np.int64)
+            grown[:size] = run
+            run = grown
+        run[size] = key
+        size += 1
+    if size > _FEW_ROWS and _sorted_repeat(run[:size]):
+        return 1
+    return 0
