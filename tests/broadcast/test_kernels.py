@@ -445,3 +445,15 @@ def test_holder_pairs_in_two_halves_are_those_of_one_pass(case: dict[str, object
     threads_from = data.draw(st.sampled_from([1, 10**9]))
     halves = holder_pairs(keys, shares, n_parties, n_works, entry_start, threads_from=threads_from)
     assert [a.tolist() for a in halves] == [a.tolist() for a in one_pass]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.integers(0, 3), max_size=40))
+def test_runs_of_equal_neighbours(values: list[int]) -> None:
+    starts, lengths = kernels.runs_of(np.array(values, dtype=np.int64))
+    expected, at = [], 0
+    for _, run in itertools.groupby(values):
+        length = len(list(run))
+        expected.append((at, length))
+        at += length
+    assert list(zip(starts.tolist(), lengths.tolist(), strict=True)) == expected

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import hashlib
 import json
 from pathlib import Path
 
@@ -90,3 +91,14 @@ def test_row_by_row_path_writes_the_same_bytes(tmp_path: Path) -> None:
     assert main(["broadcast", "run", str(EXAMPLE), "--out", str(tmp_path / "b"), "--quiet", "--row-by-row"]) == 0
     for path in (tmp_path / "a").iterdir():
         assert path.read_bytes() == (tmp_path / "b" / path.name).read_bytes(), path.name
+
+
+def test_the_run_records_the_digest_of_every_input_file(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    assert main(["broadcast", "run", str(EXAMPLE), "--out", str(out), "--quiet"]) == 0
+    inputs = json.loads((out / "inputs.json").read_text(encoding="utf-8"))
+    files = sorted(p for p in EXAMPLE.rglob("*") if p.is_file())
+    assert inputs["files"] == {
+        p.relative_to(EXAMPLE).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest() for p in files
+    }
+    assert len(inputs["files"]) == 5  # the period, the stations, the parties, the rights, the usage

@@ -1226,12 +1226,8 @@ def _entries_in_statement_order(
     group: the works ranked by the text of their id (``w, work_key, work_id``) and the entries
     (``g, r, w, raw``) in (w, g, r) order — a work's cells moved whole, in one gather, and each
     cell's mechanical entry (when it has recorded lines) put before its performing one."""
-    ids = managed["work_id"].cast(pl.Int64).to_numpy()
-    n = len(ids)
-    first = np.ones(n, dtype=bool)
-    first[1:] = ids[1:] != ids[:-1]
-    starts = np.flatnonzero(first)
-    counts = np.diff(np.append(starts, n))
+    ids = managed["work_id"].to_numpy()
+    starts, counts = _kernels().runs_of(ids)  # each work's cells: one run
     distinct = pl.Series("work_key", ids[starts]).cast(work_type)
     order = distinct.cast(pl.String).arg_sort().to_numpy()
     work_index = pl.DataFrame(
@@ -1244,7 +1240,7 @@ def _entries_in_statement_order(
     run_start, run_count = starts[order], counts[order]
     # The work's rank in 32 bits when it fits (an index only).
     rank = np.arange(len(order), dtype=np.int32 if len(order) < 1 << 31 else np.int64)
-    del ids, first, starts, counts, order
+    del ids, starts, counts, order
     group = managed["g"].to_numpy()
     recorded = managed["n_recorded"].to_numpy()
     codes = (right_names.index("mechanical"), right_names.index("performing"))

@@ -231,6 +231,26 @@ def cells_with_lines(sums: Any, zero_lines: Any, n_groups: int) -> Any:
 
 
 @_compile
+def runs_of(values: Any) -> Any:
+    """The runs of equal neighbouring values: the first position and the length of each, in order."""
+    n = len(values)
+    count = 1 if n else 0
+    for i in range(1, n):
+        if values[i] != values[i - 1]:
+            count += 1
+    starts = np.empty(count, dtype=np.int64)
+    lengths = np.empty(count, dtype=np.int64)
+    run = -1
+    for i in range(n):
+        if i == 0 or values[i] != values[i - 1]:
+            run += 1
+            starts[run] = i
+            lengths[run] = 0
+        lengths[run] += 1
+    return starts, lengths
+
+
+@_compile
 def statement_lines(
     start: int,
     end: int,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -37,6 +38,12 @@ class QuarterRun:
     result: EngineResult
     path: str
     input_dir: Path
+    digests: Future[dict[str, str]] | None = None
+    """The input files' SHA-256, taken beside the run from its start (``inputs.json``)."""
+
+    def input_files(self) -> dict[str, str]:
+        """The SHA-256 of every input file, relative path → hex."""
+        return self.digests.result() if self.digests is not None else input_digests(self.input_dir)
 
 
 def share_table(frames: BroadcastFrames) -> PrcRuleSet:
@@ -53,6 +60,11 @@ def compute_quarter(
     writes them (one pass over the largest table instead of two), and conservation is proved
     there, before anything is moved into place."""
     console = Console(stderr=True, quiet=not progress)
+    # The input files' digests are taken on a thread of their own while the quarter is read and
+    # distributed (the hashing releases the interpreter): they are those of the files as read.
+    hashing = ThreadPoolExecutor(max_workers=1)
+    digests = hashing.submit(input_digests, input_dir)
+    hashing.shutdown(wait=False)
     with console.status("reading / 読み込み中…") as status:
         # The columnar engine reads a slim copy of the share rows; every column is read again only
         # if the row-by-row path needs it.
@@ -71,7 +83,7 @@ def compute_quarter(
         if result is None:
             result = result_from_outcome(distribute(quarter_input_from_frames(frames), table, rules.label))
             path = "row-by-row"
-    run = QuarterRun(frames, rules, table, result, path, input_dir)
+    run = QuarterRun(frames, rules, table, result, path, input_dir, digests)
     if settle_now:
         settled_summary(run)
     return run
@@ -139,7 +151,7 @@ def write_run(run: QuarterRun, out_dir: Path, *, force: bool = False, tables: st
         inputs={
             "input_dir": run.input_dir.name,
             "usage_source": run.frames.usage_source,
-            "files": input_digests(run.input_dir),
+            "files": run.input_files(),
         },
         force=force,
         columnar=(result.columnar.statement_lines, result.columnar.work_points)
