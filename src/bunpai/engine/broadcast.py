@@ -1032,7 +1032,19 @@ def distribute_frames(
 
 
 PARALLEL_ROWS = 1 << 20
-"""Share rows from which their holders are put in order by two threads (one compiled pass on each half)."""
+"""Rows from which the holders' order and their pairs are made by two threads (a compiled pass on
+each half of the rows)."""
+
+
+def _each_half(step: Callable[[int], None], threads: bool) -> None:
+    """``step(0)`` and ``step(1)``: on two threads (the compiled passes release the interpreter),
+    or one after the other."""
+    if threads:
+        with ThreadPoolExecutor(max_workers=2) as pool:
+            list(pool.map(step, range(2)))
+    else:
+        for half in range(2):
+            step(half)
 
 
 def holders_in_order(
@@ -1058,26 +1070,17 @@ def holders_in_order(
     halves = [by_cell[: len(by_cell) // 2], by_cell[len(by_cell) // 2 :]]
     counts = [np.zeros(n_parties + 1, dtype=np.int64) for _ in halves]
     threads = len(by_cell) >= threads_from
-
-    def each_half(step: Callable[[int], None]) -> None:
-        if threads:
-            with ThreadPoolExecutor(max_workers=2) as pool:
-                list(pool.map(step, range(2)))
-        else:
-            for half in range(2):
-                step(half)
-
-    each_half(lambda half: kernels.count_holders(party, halves[half], counts[half]))
+    _each_half(lambda half: kernels.count_holders(party, halves[half], counts[half]), threads)
     # Each party's first slot: the rows of the parties before it; the second half's after the first's.
     first_slots = np.zeros(n_parties + 1, dtype=np.int64)
     np.cumsum(counts[0][:-1] + counts[1][:-1], out=first_slots[1:])
     slots = [first_slots, first_slots + counts[0]]
-    each_half(
+    _each_half(
         lambda half: kernels.place_holders(
             party, work, right, share, halves[half], n_works, slots[half], key_out, share_out
-        )
+        ),
+        threads,
     )
-"""Holder rows from which their pairs are made by two threads (one compiled pass on each half)."""
 
 
 def holder_pairs(
@@ -1100,11 +1103,14 @@ def holder_pairs(
     middle = holder_key[n // 2] >> 1 << 1 if n else 0
     cut = int(np.searchsorted(holder_key, middle, side="left")) if n else 0
     halves = [(0, cut), (cut, n)]
-    if n >= threads_from:
-        with ThreadPoolExecutor(max_workers=2) as pool:
-            counts = list(pool.map(lambda half: kernels.count_pairs(holder_key[half[0] : half[1]]), halves))
-    else:
-        counts = [kernels.count_pairs(holder_key[start:end]) for start, end in halves]
+    threads = n >= threads_from
+    counts = [0, 0]
+
+    def count(half: int) -> None:
+        start, end = halves[half]
+        counts[half] = kernels.count_pairs(holder_key[start:end])
+
+    _each_half(count, threads)
     n_pairs = sum(counts)
     pair_p = np.empty(n_pairs, dtype=np.int32 if n_parties < 1 << 31 else np.int64)
     pair_w = np.empty(n_pairs, dtype=np.int32 if n_works < 1 << 31 else np.int64)
@@ -1123,12 +1129,7 @@ def holder_pairs(
             *(array[first : first + counts[half]] for array in pairs),
         )
 
-    if n >= threads_from:
-        with ThreadPoolExecutor(max_workers=2) as pool:
-            list(pool.map(fill, range(2)))
-    else:
-        for half in range(2):
-            fill(half)
+    _each_half(fill, threads)
     return pairs
 
 
