@@ -511,6 +511,15 @@ def _stations(folder: Path, problems: Problems, groups: list[str] | None) -> pl.
     )
 
 
+def _share_kernels() -> Any:
+    """The compiled checks of share rows (:mod:`bunpai.formats.share_kernels`), imported when share
+    rows are first checked: reading other files, or starting the command line, does not load the
+    compiler."""
+    from bunpai.formats import share_kernels
+
+    return share_kernels
+
+
 def _rights(
     folder: Path, problems: Problems, party_ids: pl.Series | None, quarter: Quarter | None, *, slim: bool = False
 ) -> pl.DataFrame | None:
@@ -555,11 +564,9 @@ def _rights(
                 # Ids close together: one look-up table indexed by the number.
                 table = np.full(span + 1, -1, dtype=np.int64)  # the last cell: not a party
                 table[known - lowest] = numbers[PARTY_KEY].to_numpy()
-                from bunpai.formats import share_kernels
-
                 # Each row's key in one compiled pass (−1: no party, null or unknown).
                 party = frame["party_id"].cast(pl.Int64)
-                keys = share_kernels.party_keys(
+                keys = _share_kernels().party_keys(
                     party.fill_null(lowest - 1).to_numpy() if party.null_count() else party.to_numpy(),
                     table,
                     lowest,
@@ -676,13 +683,11 @@ def _rights(
         keyed &= typed.select(
             pl.col("party_id").is_not_null() & pl.col(PARTY_KEY).is_not_null() & pl.col(WORK_KEY).is_not_null()
         ).to_series().to_numpy()
-        from bunpai.formats import share_kernels
-
         work_np = typed[WORK_KEY].fill_null(0).to_numpy()
         right_np = typed[RIGHT_KEY].fill_null(0).to_numpy()
         party_np = typed[PARTY_KEY].fill_null(0).to_numpy()
         # Rows grouped by work (as they come) are compared within each work by one compiled pass.
-        found = share_kernels.holder_repeated(work_np, role_np, right_np, party_np, keyed, n_right_keys, n_parties)
+        found = _share_kernels().holder_repeated(work_np, role_np, right_np, party_np, keyed, n_right_keys, n_parties)
         if found < 0:
             keys = work_np[keyed].astype(np.int64)
             keys *= len(roles)
@@ -849,17 +854,16 @@ def _check_totals(
     if numerator_all.dtype.kind == "i" and len(numerator_all) * common < 2**62:
         # Every given share over the common denominator, summed per (work, right) and compared
         # by two compiled passes over the rows: exact, as no sum can pass rows × common.
-        from bunpai.formats import share_kernels
-
         performing_all = (frame["right"] == "performing").fill_null(False).to_numpy()
         total = np.zeros(size, dtype=np.int64)
         publisher_total = np.zeros(size, dtype=np.int64)
-        share_kernels.add_share_totals(
+        kernels = _share_kernels()
+        kernels.add_share_totals(
             codes, numerator_all, denominator_all, given_mask, publisher_mask, common, total, publisher_total
         )
         over_rows = np.empty(len(codes), dtype=np.int64)
         over_rows = over_rows[
-            : share_kernels.rows_over(codes, given_mask, performing_all, total, publisher_total, common, over_rows)
+            : kernels.rows_over(codes, given_mask, performing_all, total, publisher_total, common, over_rows)
         ].copy()
         del performing_all
         given = frame[over_rows].with_columns(
