@@ -23,15 +23,21 @@ even if the line's other names do not agree.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import gc
+import heapq
+import os
+import pickle
+import signal
+import sys
+import traceback
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from operator import itemgetter
 from typing import Any, NamedTuple
 
 import numpy as np
-import polars as pl
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
 
@@ -127,6 +133,129 @@ class Result:
     candidates: tuple[Candidate, ...] = field(default=())
 
 
+# A batch of at least this many distinct lines is identified in one process per processor by
+# default (forking and sending results back cost more than they save on fewer).
+MANY_LINES = 20_000
+
+# Whether child processes can be forked: not where there is no fork, nor on macOS, where a forked
+# process that has loaded the system's frameworks may crash (Python starts its processes otherwise
+# there).
+_CAN_FORK = hasattr(os, "fork") and sys.platform != "darwin"
+
+
+class IdentificationProcessError(RuntimeError):
+    """A child process identifying part of the lines failed or died (its error text in the message)."""
+
+
+def _processors() -> int:
+    """The processors this process may run on."""
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count() or 1
+
+
+def _process_count(asked: int | None, distinct: int) -> int:
+    """How many processes identify ``distinct`` lines (see :meth:`WorkIndex.identify_many`)."""
+    if asked is not None and asked < 1:
+        raise ValueError(f"processes must be at least 1, not {asked}")
+    if not _CAN_FORK:
+        return 1
+    if asked is None:
+        if distinct < MANY_LINES:
+            return 1
+        asked = _processors()
+    return max(1, min(asked, distinct))
+
+
+def _parts(titles: Sequence[str], count: int) -> list[list[int]]:
+    """The positions of lines split into at most ``count`` parts, the lines of one title form
+    (``titles[i]`` is line i's) in the same part — the scorer shares a title's scores and trigram
+    searches among its lines — and the parts balanced by lines: the titles with most lines first
+    (ties in the order of their first line), each to the part with fewest lines so far (ties: the
+    first such part). Each part's positions ascending; empty parts are left out. The same titles
+    always give the same parts."""
+    of_title: dict[str, list[int]] = {}
+    for position, title in enumerate(titles):
+        of_title.setdefault(title, []).append(position)
+    parts: list[list[int]] = [[] for _ in range(count)]
+    sizes = [(0, k) for k in range(count)]  # a heap of (lines so far, part)
+    for group in sorted(of_title.values(), key=len, reverse=True):  # stable: ties keep their order
+        size, k = heapq.heappop(sizes)
+        parts[k].extend(group)
+        heapq.heappush(sizes, (size + len(group), k))
+    for part in parts:
+        part.sort()
+    return [part for part in parts if part]
+
+
+# A result as a child process sends it: (decision, work id, score, method, candidates), each
+# candidate (work id, score, title score, name score).
+_Row = tuple[str, str | None, float, str, tuple[tuple[str, float, float, float | None], ...]]
+
+
+def _compact(results: Sequence[Result]) -> tuple[list[_Row], list[int]]:
+    """Results as rows of plain values (pickled many times faster than the objects), each result
+    object once — the first pass shares one among lines — and which row each result is."""
+    rows: list[_Row] = []
+    row_of: dict[int, int] = {}
+    order = []
+    for result in results:
+        row = row_of.get(id(result))
+        if row is None:
+            row = row_of[id(result)] = len(rows)
+            rows.append(
+                (
+                    result.decision,
+                    result.work_id,
+                    result.score,
+                    result.method,
+                    tuple([(c.work_id, c.score, c.title_score, c.creator_score) for c in result.candidates]),
+                )
+            )
+        order.append(row)
+    return rows, order
+
+
+def _rebuilt(rows: list[_Row], order: list[int]) -> list[Result]:
+    """The results :func:`_compact` made rows of."""
+    made = [
+        Result(decision, work_id, score, method, tuple([Candidate(*c) for c in candidates]))
+        for decision, work_id, score, method, candidates in rows
+    ]
+    return [made[row] for row in order]
+
+
+def _ended(pid: int) -> None:
+    """End a child process (if it has not ended) and wait for it."""
+    with contextlib.suppress(ProcessLookupError):
+        os.kill(pid, signal.SIGKILL)
+    os.waitpid(pid, 0)
+
+
+def _received(pid: int, fd: int) -> list[Result]:
+    """The results a child process (:meth:`WorkIndex._fork`) sends through the pipe ``fd``,
+    once it has ended. Closes ``fd`` and waits for the child in every case; if the reading is
+    interrupted (a signal's exception, say), the child is ended first."""
+    try:
+        with open(fd, "rb") as pipe:
+            data = pipe.read()
+    except BaseException:
+        _ended(pid)
+        raise
+    _, status = os.waitpid(pid, 0)  # the pipe is closed: the child has ended or is ending
+    code = os.waitstatus_to_exitcode(status)
+    try:
+        ok, value = pickle.loads(data)
+    except Exception:
+        ok, value = False, None
+    if ok and code == 0:
+        return _rebuilt(*value)
+    if not ok and isinstance(value, str):
+        raise IdentificationProcessError(f"identification failed in child process {pid}:\n{value}")
+    ended = f"was ended by signal {-code}" if code < 0 else f"exited with status {code}"
+    raise IdentificationProcessError(f"child process {pid} identifying lines {ended} without its results")
+
+
 def _trigrams(codes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """The trigram id starting at each position of a string's letter codes (``_CODES``), and
     whether it is one (letters and digits only: a trigram with any other character is left out)."""
@@ -191,6 +320,11 @@ _RAREST_MOST = 255
 # A writer with more works than this is too common a name to find close titles among them.
 _WRITER_BLOCK = 5_000
 
+# A title of more works than this has its works listed by name key as well (``_title_names``): a
+# line of a common title ("さくら", "Love Song": hundreds of works) finds the works with its names
+# without looking at each work of the title.
+_MANY_WORKS = 16
+
 
 class WorkIndex:
     """The blocking index of a works set; built once, queried per distinct line."""
@@ -212,6 +346,8 @@ class WorkIndex:
         self.by_phon: dict[str, list[int]] = {}
         self.by_name: dict[str, list[int]] = {}
         self._block_readings: dict[str, list[str]] = {}
+        # By text key of a title of many works (_MANY_WORKS), its works by exact name key.
+        self._title_names: dict[str, dict[str, list[int]]] = {}
         # Closest titles of a writer found before, by (writer, reading key, limit): lines that
         # differ only in how they write the same names or decorate the same title share them.
         self._closest: dict[tuple[str, str, int], frozenset[int]] = {}
@@ -222,8 +358,6 @@ class WorkIndex:
         self._search_counts = np.zeros(0, dtype=np.uint8)
         self._search_touched = np.zeros(0, dtype=np.int32)
         self._in_id_order = False
-        self._name_offsets = np.zeros(1, dtype=np.int64)
-        self._name_keys = pl.Series("nkey", [], dtype=pl.String)
         # Every work's text keys and reading keys, one after another, with each work's offset
         # (CSR), for the title scores of many (line, work) pairs at once.
         self._text_offsets = np.zeros(1, dtype=np.int64)
@@ -244,8 +378,8 @@ class WorkIndex:
                     self._add(index, work)
             self._build_postings()
             self._build_writer_readings()
+            self._build_title_names()
             self._id_rank()
-            self._build_name_arrays()
             self._build_key_arrays()
             self._prepare_search()
         finally:
@@ -339,6 +473,63 @@ class WorkIndex:
             for key, block in self.by_name.items()
             if len(block) <= _WRITER_BLOCK
         }
+
+    def _build_title_names(self) -> None:
+        """The works of each title of many works (:data:`_MANY_WORKS`) by exact name key, each
+        list ascending."""
+        sets = self.name_sets
+        self._title_names = {}
+        for key, works in self.by_text.items():
+            if len(works) > _MANY_WORKS:
+                by_name: dict[str, list[int]] = {}
+                for index in works:
+                    for name in sets[index]:
+                        by_name.setdefault(name, []).append(index)
+                self._title_names[key] = by_name
+
+    def _named_works(self, text: str, hits: Sequence[int], line_keys: set[str]) -> set[int]:
+        """The works of a title (``hits``, those of the text key ``text``) with any of the keys
+        ``line_keys`` among their exact name keys."""
+        by_name = self._title_names.get(text)
+        if by_name is None:
+            sets = self.name_sets
+            return {i for i in hits if not sets[i].isdisjoint(line_keys)}
+        found: set[int] = set()
+        for key in line_keys:
+            works = by_name.get(key)
+            if works is not None:
+                found.update(works)
+        return found
+
+    def _names_found(
+        self, text: str, hits: Sequence[int], positions: Sequence[tuple[str, ...]]
+    ) -> list[tuple[int, int]]:
+        """(work, names found) of each work of a title (``hits``, those of the text key ``text``)
+        that has any of a line's names, ascending by work: a name (a position of the line, its
+        keys) is found when one of its keys is among the work's exact name keys."""
+        by_name = self._title_names.get(text)
+        count = len(positions)
+        if by_name is None:
+            sets = self.name_sets
+            line_keys = {key for keys in positions for key in keys}
+            found_works = []
+            for i in hits:
+                work_keys = sets[i]
+                if work_keys.isdisjoint(line_keys):
+                    continue
+                found = 1 if count == 1 else sum(1 for keys in positions if not work_keys.isdisjoint(keys))
+                found_works.append((i, found))
+            return found_works
+        found_of: dict[int, int] = {}
+        for keys in positions:
+            named: set[int] = set()
+            for key in keys:
+                works = by_name.get(key)
+                if works is not None:
+                    named.update(works)
+            for i in named:
+                found_of[i] = found_of.get(i, 0) + 1
+        return sorted(found_of.items())
 
     # ---------------------------------------------------------------------------- candidates
     def _trigram_candidates(self, key: str, limit: int, rarest: int = 8) -> list[int]:
@@ -562,9 +753,7 @@ class WorkIndex:
         if names and text_hits:
             # Works with this title and at least one of the line's names, found without scoring
             # the other works of the same title one by one (and without reading the title).
-            line_keys = {k for keys in names for k in keys}
-            sets = self.name_sets
-            both = {i for i in text_hits if not sets[i].isdisjoint(line_keys)}
+            both = self._named_works(text, text_hits, {k for keys in names for k in keys})
             if both:
                 candidates, _ = self._rank(both, text, "", names, tokens, strong=len(text_hits))
                 if candidates[0].score >= th.auto:
@@ -1091,16 +1280,25 @@ class WorkIndex:
             for negative, work_id, title_score in rows[: self.thresholds.max_candidates]
         ], _round4(best_title)
 
-    def identify_many(self, queries: Sequence[Query]) -> list[Result]:
+    def identify_many(self, queries: Sequence[Query], processes: int | None = None) -> list[Result]:
         """Identify every line; identical lines are identified once, and so are lines whose keys
         are the same (:meth:`_line_key`).
 
-        The distinct lines first go through a columnar pass (:meth:`_first_pass`) that settles the
-        easy ones with hash joins; the others are scored together, in batches of arrays
-        (:meth:`_identify_rest`). Each line gets the result :meth:`identify` gives it alone.
+        The distinct lines first go through a pass over the index's hash maps
+        (:meth:`_first_pass`) that settles the easy ones; the others are scored together, in
+        batches of arrays (:meth:`_identify_rest`). Each line gets the result :meth:`identify`
+        gives it alone.
+
+        ``processes``: how many processes identify the distinct lines (:meth:`_in_processes`:
+        the parent and forked children, which read the index the parent holds). ``None``, the
+        default, is one per processor for a batch of at least :data:`MANY_LINES` distinct lines
+        and one otherwise; a number asks for that many whatever the batch (never more than the
+        distinct lines). Where processes cannot be forked (no ``fork``, or macOS) every batch is
+        identified in this process. The results do not depend on it.
         """
         # The lines make many small objects and no cycles: the cyclic collector, which would walk
-        # every object not frozen with the index again and again, is paused meanwhile.
+        # every object not frozen with the index again and again, is paused meanwhile (and stays
+        # paused in the children, which never touch the objects' collector headers).
         use_readings(self.readings)
         paused = gc.isenabled()
         gc.disable()
@@ -1111,20 +1309,86 @@ class WorkIndex:
             # full-width letters) are the same line to the engine: identified once.
             of_key: dict[tuple[object, ...], int] = {}
             representatives: list[Query] = []
+            titles: list[str] = []
             represented_by = []
             for query in position:
-                found = of_key.setdefault(self._line_key(query), len(representatives))
+                key = self._line_key(query)
+                found = of_key.setdefault(key, len(representatives))
                 if found == len(representatives):
                     representatives.append(query)
+                    titles.append(key[0])  # type: ignore[arg-type]
                 represented_by.append(found)
-            settled = self._first_pass(representatives)
-            left = [q for i, q in enumerate(representatives) if i not in settled]
-            scored = iter(self._identify_rest(left))
-            results = [settled[i] if i in settled else next(scored) for i in range(len(representatives))]
+            count = _process_count(processes, len(representatives))
+            if count > 1:
+                results = self._in_processes(representatives, _parts(titles, count))
+            else:
+                results = self._identify_distinct(representatives)
             return [results[represented_by[i]] for i in order]
         finally:
             if paused:
                 gc.enable()
+
+    def _identify_distinct(self, queries: Sequence[Query]) -> list[Result]:
+        """The results of distinct lines (:meth:`identify_many` without its de-duplication)."""
+        settled = self._first_pass(queries)
+        left = [q for i, q in enumerate(queries) if i not in settled]
+        scored = iter(self._identify_rest(left))
+        return [settled[i] if i in settled else next(scored) for i in range(len(queries))]
+
+    # ------------------------------------------------------------------------------ processes
+    def _in_processes(self, queries: Sequence[Query], parts: list[list[int]]) -> list[Result]:
+        """Identify distinct lines in several processes: the lines of each part but the first
+        in a child forked from this process (which reads the index through the pages it shares
+        with the parent: nothing of the index is copied or pickled), the first part here
+        meanwhile. Each child sends its results back through a pipe, compactly
+        (:func:`_compact`), and ends with ``os._exit`` (no exit handler of the parent's runs in it,
+        nothing it holds — a database connection, a socket — is closed or flushed by it).
+
+        A child that fails or dies raises :class:`IdentificationProcessError` here with what it
+        reported; every child is waited for (or killed, if this process fails first) before this
+        returns or raises.
+        """
+        results: list[Result | None] = [None] * len(queries)
+        children: list[tuple[int, int]] = []  # (process id, read end of its pipe)
+        try:
+            for part in parts[1:]:
+                children.append(self._fork([queries[i] for i in part], [fd for _, fd in children]))
+            for i, result in zip(parts[0], self._identify_distinct([queries[i] for i in parts[0]]), strict=True):
+                results[i] = result
+            for part in parts[1:]:
+                pid, fd = children.pop(0)
+                for i, result in zip(part, _received(pid, fd), strict=True):
+                    results[i] = result
+        finally:
+            for pid, fd in children:
+                os.close(fd)
+                _ended(pid)
+        return results  # type: ignore[return-value]
+
+    def _fork(self, queries: list[Query], inherited: list[int]) -> tuple[int, int]:
+        """Fork a child that identifies ``queries`` and writes their results to a pipe, then
+        ends; returns its process id and the pipe's read end. ``inherited`` are the read ends of
+        the children forked before, closed in this one."""
+        read, write = os.pipe()
+        pid = os.fork()
+        if pid:
+            os.close(write)
+            return pid, read
+        # The child: whatever happens, it ends here, through os._exit.
+        status = 1
+        try:
+            os.close(read)
+            for fd in inherited:
+                os.close(fd)
+            try:
+                payload = pickle.dumps((True, _compact(self._identify_distinct(queries))), pickle.HIGHEST_PROTOCOL)
+                status = 0
+            except BaseException:
+                payload = pickle.dumps((False, traceback.format_exc()), pickle.HIGHEST_PROTOCOL)
+            with open(write, "wb") as pipe:
+                pipe.write(payload)
+        finally:
+            os._exit(status)
 
     @staticmethod
     def _line_key(query: Query) -> tuple[object, ...]:
@@ -1141,26 +1405,25 @@ class WorkIndex:
         )
 
     # ---------------------------------------------------------------------------- first pass
-    def _build_name_arrays(self) -> None:
-        """Every work's exact name keys, one after another, with each work's offset (CSR), for
-        the first pass's name joins."""
-        counts = np.fromiter((len(keys) for keys in self.name_sets), dtype=np.int64, count=len(self.ids))
-        self._name_offsets = np.zeros(len(self.ids) + 1, dtype=np.int64)
-        np.cumsum(counts, out=self._name_offsets[1:])
-        self._name_keys = pl.Series("nkey", [k for keys in self.name_sets for k in keys], dtype=pl.String)
-
     def _first_pass(self, queries: Sequence[Query]) -> dict[int, Result]:
-        """Decide the easy lines with hash joins against the works' keys.
+        """Decide the easy lines from the index's hash maps, before any score is computed.
 
         * a work code naming a work whose text key the title has (or a line without a title);
         * no code, ISWC or ISRC naming one work, and works with the line's exact title key of
           which one or more have every name of the line exactly: the decision :meth:`identify`
           makes from the same works scored on exact names.
 
-        The works of a code or of a title key are looked up in the index's hash maps (a join
-        against the whole works table would hash a million rows for every batch of lines); the
-        names of the (line, work) pairs found are then matched with Polars hash joins.
-        Returns the results by position in ``queries``; every other line is left to the scorer.
+        For the second kind, each work of the line's exact title key is a (line, work) pair; the
+        works that share no name key with the line are passed over with one set operation, and a
+        pair's names found are the line's names (its positions with keys) that have a key among
+        the work's exact name keys. The line is settled when one pair has all of them found;
+        its candidates are then the pairs with any name found. Lines whose pairs come to the same
+        works with the same shares of names found (the same title and names beside other codes,
+        say) share one result.
+
+        Plain sets and dictionaries only (no thread pool): the pass runs in forked child
+        processes too (:meth:`identify_many`). Returns the results by position in ``queries``;
+        every other line is left to the scorer.
         """
         if not queries or not self.ids:
             return {}
@@ -1169,17 +1432,8 @@ class WorkIndex:
         by_code, by_text, text_keys = self.by_code, self.by_text, self.text_keys
         by_iswc, by_isrc = self.by_iswc, self.by_isrc
         out: dict[int, Result] = {}
-        # 1. The work code, with a title that agrees exactly (or no title); 2. the pairs of a line
-        # with names and each work of its exact title key, for lines no code, ISWC or ISRC settles.
-        pair_lines: list[int] = []
-        pair_works: list[int] = []
-        # The line's name keys as three columns (a table made from columns costs a fraction of
-        # one made from row tuples).
-        name_lines: list[int] = []
-        name_positions: list[int] = []
-        name_keys_of_lines: list[str] = []
-        counts: dict[int, int] = {}
         of_code: dict[int, Result] = {}
+        of_found: dict[tuple[tuple[int, int, int], ...], Result | None] = {}
         for line, query in enumerate(queries):
             tkey = text_key(query.title) if query.title else ""
             if query.work_code:
@@ -1205,59 +1459,22 @@ class WorkIndex:
             hits = by_text.get(tkey)
             if not hits:
                 continue
-            position = 0
-            for creator in query.creators:
-                keys = name_keys(creator)
-                if keys:
-                    name_lines.extend([line] * len(keys))
-                    name_positions.extend([position] * len(keys))
-                    name_keys_of_lines.extend(keys)
-                    position += 1
-            if not position:
+            # The line's name positions: its names with keys, in order.
+            positions = [keys for keys in map(name_keys, query.creators) if keys]
+            n = len(positions)
+            if not n:
                 continue
-            counts[line] = position
-            pair_lines.extend([line] * len(hits))
-            pair_works.extend(hits)
-        if not counts:
-            return out
-        names = pl.DataFrame(
-            {
-                "line": np.asarray(name_lines, dtype=np.int64),
-                "pos": np.asarray(name_positions, dtype=np.int64),
-                "nkey": pl.Series("nkey", name_keys_of_lines, dtype=pl.String),
-            },
-            schema={"line": pl.Int64, "pos": pl.Int64, "nkey": pl.String},
-        )
-        pairs = pl.DataFrame(
-            {"line": np.asarray(pair_lines, dtype=np.int64), "idx": np.asarray(pair_works, dtype=np.int64)},
-            schema={"line": pl.Int64, "idx": pl.Int64},
-        )
-        work_names = self._name_table(np.unique(np.asarray(pair_works, dtype=np.int64)))
-        matched = (
-            pairs.join(work_names, on="idx")
-            .join(names, on=["line", "nkey"])
-            .group_by("line", "idx")
-            .agg(pl.col("pos").n_unique().alias("found"))
-        )
-        need = pl.DataFrame(
-            {"line": list(counts), "n": list(counts.values())}, schema={"line": pl.Int64, "n": pl.Int64}
-        )
-        matched = matched.join(need, on="line")
-        complete = matched.filter(pl.col("found") == pl.col("n")).get_column("line").unique()
-        matched = matched.filter(pl.col("line").is_in(complete.implode()))
-        per_line: dict[int, list[tuple[int, int, int]]] = {}
-        for line, idx, found, n in matched.iter_rows():
-            per_line.setdefault(line, []).append((idx, found, n))
-        # Lines with the same works found and the same shares of names found (the same title and
-        # names beside other codes, say) get the same result, made once.
-        of_found: dict[tuple[tuple[int, int, int], ...], Result | None] = {}
-        for line, found_works in per_line.items():
-            signature = tuple(sorted(found_works))
+            # (work, names found, names of the line) of each work with any name found, ascending
+            # by work.
+            found_works = self._names_found(tkey, hits, positions)
+            if not any(found == n for _, found in found_works):
+                continue
+            signature = tuple([(idx, found, n) for idx, found in found_works])
             if signature in of_found:
                 result = of_found[signature]
             else:
                 candidates = []
-                for idx, found, n in signature:
+                for idx, found, _ in signature:
                     creator_score = found / n
                     candidates.append(
                         Candidate(ids[idx], self._score(1.0, creator_score, False), 1.0, _round4(creator_score))
@@ -1267,15 +1484,3 @@ class WorkIndex:
             if result is not None:
                 out[line] = result
         return out
-
-    def _name_table(self, indices: np.ndarray) -> pl.DataFrame:
-        """The exact name keys of some works as a table (work, key), gathered from the CSR arrays."""
-        indices = np.asarray(indices, dtype=np.int64)
-        starts = self._name_offsets[indices]
-        counts = self._name_offsets[indices + 1] - starts
-        before = np.cumsum(counts) - counts
-        positions = np.arange(int(counts.sum()), dtype=np.int64) - np.repeat(before - starts, counts)
-        return pl.DataFrame(
-            {"idx": np.repeat(indices, counts), "nkey": self._name_keys.gather(positions)},
-            schema={"idx": pl.Int64, "nkey": pl.String},
-        )
