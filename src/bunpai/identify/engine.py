@@ -345,7 +345,7 @@ class WorkIndex:
         self.by_text: dict[str, list[int]] = {}
         self.by_phon: dict[str, list[int]] = {}
         self.by_name: dict[str, list[int]] = {}
-        self._block_readings: dict[str, list[str]] = {}
+        self._block_readings: dict[str, str] = {}
         # By text key of a title of many works (_MANY_WORKS), its works by exact name key.
         self._title_names: dict[str, dict[str, list[int]]] = {}
         # Closest titles of a writer found before, by (writer, reading key, limit): lines that
@@ -466,10 +466,15 @@ class WorkIndex:
         np.cumsum(np.bincount(gram_of, minlength=size), out=self.offsets[1:])
 
     def _build_writer_readings(self) -> None:
-        """Each writer's works' first reading keys, beside the name postings (for :meth:`_closest_titles`)."""
+        """Each writer's works' first reading keys, beside the name postings (for
+        :meth:`_closest_titles`), in one string a writer, separated by NUL (a reading key has
+        letters and digits only): split where they are compared, into new strings. A child process
+        forked from this one (:meth:`identify_many`) then reads a writer's readings without writing
+        to each reading's object — the reference counts of a million works' readings would make
+        it copy the memory pages of nearly all of them."""
         phon = self.phon_keys
         self._block_readings = {
-            key: [phon[i][0] if phon[i] else "" for i in block]
+            key: "\0".join([phon[i][0] if phon[i] else "" for i in block])
             for key, block in self.by_name.items()
             if len(block) <= _WRITER_BLOCK
         }
@@ -886,7 +891,7 @@ class WorkIndex:
         return found_set
 
     def _closest_search(self, block: list[int], block_key: str, phon: str, limit: int) -> frozenset[int]:
-        choices = self._block_readings[block_key]
+        choices = self._block_readings[block_key].split("\0")
         found = process.extract(phon, choices, scorer=fuzz.ratio, limit=limit * 5, score_cutoff=60)
         return self._closest_of(block, [(score, position) for _, score, position in found], limit)
 
@@ -928,7 +933,7 @@ class WorkIndex:
             readings = list(phons)
             scores = process.cdist(
                 readings,
-                self._block_readings[block_key],
+                self._block_readings[block_key].split("\0"),
                 scorer=fuzz.ratio,
                 score_cutoff=60,
                 dtype=np.float64,
