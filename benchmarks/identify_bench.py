@@ -18,11 +18,11 @@ lower-case, space-free title; automatic when exactly one work has it):
 * the share of lines decided automatically and the precision of those decisions,
 * how often a line sent to review has the right work as its first candidate,
 * lines per second after de-duplication: distinct lines per CPU second of the identification
-  (the parent's and its forked children's) and per wall second of the whole ``identify_many``
+  (this process's and its forked children's) and per wall second of the whole ``identify_many``
   call, with the number of processes it used; and the time to build the index.
 
     .venv/bin/python benchmarks/identify_bench.py                    # 1 M works, 300,000 lines
-    .venv/bin/python benchmarks/identify_bench.py --processes 1      # in one process
+    .venv/bin/python benchmarks/identify_bench.py --processes 2      # the scorer in two processes
     .venv/bin/python benchmarks/identify_bench.py --narrow-titles    # the earlier generator
     .venv/bin/python benchmarks/identify_bench.py --works 100000 --lines 50000   # quicker
 
@@ -465,11 +465,13 @@ def _baseline(works: list[GenWork], queries: list[Query]) -> tuple[list[str | No
 
 
 class _Stage:
-    """CPU seconds spent in one method of the index, and the lines it was given."""
+    """CPU seconds spent in one method of the index, the lines it was given and those it settled
+    (the first pass returns its results by line)."""
 
     def __init__(self) -> None:
         self.seconds = 0.0
         self.lines = 0
+        self.settled = 0
 
 
 def _timed(index: WorkIndex, name: str) -> _Stage:
@@ -479,11 +481,14 @@ def _timed(index: WorkIndex, name: str) -> _Stage:
 
     def timed(arg: Any) -> Any:
         start = time.process_time()
+        result = None
         try:
-            return method(arg)
+            result = method(arg)
+            return result
         finally:
             stage.seconds += time.process_time() - start
             stage.lines += len(arg) if isinstance(arg, list) else 1
+            stage.settled += len(result) if isinstance(result, dict) else 0
 
     setattr(index, name, timed)
     return stage
@@ -523,9 +528,8 @@ def main() -> int:
     parser.add_argument(
         "--processes",
         type=int,
-        default=None,
-        help="processes identify_many uses (1: this process alone; default: its own choice, one per processor "
-        "for this many lines)",
+        default=1,
+        help="processes identify_many scores the lines left by its first pass in (default 1: this process alone)",
     )
     args = parser.parse_args()
     wide = not args.narrow_titles
@@ -555,9 +559,8 @@ def main() -> int:
     # The children's CPU time (user and system), counted once they have been waited for.
     children = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
     seconds = own + children
-    # As many processes as identify_many chose for the lines left after its de-duplication.
-    keyed = len({index._line_key(q) for q in dict.fromkeys(queries)})
-    processes = _process_count(args.processes, keyed)
+    # As many processes as identify_many used for the lines its first pass left.
+    processes = _process_count(args.processes, first_pass.lines - first_pass.settled)
     b_got, b_dec, b_seconds = _baseline(works, queries)
     print()
     print(
@@ -573,19 +576,18 @@ def main() -> int:
     print()
     print(
         f"identification: {wall:.2f} s wall with {processes} process{'es' if processes > 1 else ''} "
-        f"({os.cpu_count()} processors) for {distinct:,} distinct lines ({len(queries):,} lines): "
+        f"({args.processes} asked, {os.cpu_count()} processors) for {distinct:,} distinct lines "
+        f"({len(queries):,} lines): "
         f"{distinct / wall:,.0f} distinct lines per wall second; {seconds:.2f} s of CPU "
         f"(this process {own:.2f} s, {processes - 1} forked {'child' if processes == 2 else 'children'} "
         f"{children:.2f} s): the rates above are per CPU second"
     )
-    settled = first_pass.lines - scorer.lines
     print(
-        f"  {'' if processes == 1 else 'in this process (its part of the lines): '}"
-        f"first pass: {first_pass.seconds:.1f} s for {first_pass.lines:,} lines "
-        f"(the distinct lines once their titles' and names' forms are folded; {settled:,} settled there); "
-        f"scored in batches: {scorer.seconds:.1f} s for {scorer.lines:,} lines "
-        f"({scorer.lines / max(scorer.seconds, 1e-9):,.0f} lines/s); the rest (de-duplication"
-        f"{'' if processes == 1 else ', forking, receiving the results'}): "
+        f"  first pass: {first_pass.seconds:.1f} s for {first_pass.lines:,} lines "
+        f"(the distinct lines once their titles' and names' forms are folded; {first_pass.settled:,} settled there); "
+        f"scored in batches{'' if processes == 1 else ' (in this process: its part of the lines)'}: "
+        f"{scorer.seconds:.1f} s for {scorer.lines:,} lines ({scorer.lines / max(scorer.seconds, 1e-9):,.0f} lines/s); "
+        f"the rest (de-duplication{'' if processes == 1 else ', forking, the results received'}): "
         f"{own - first_pass.seconds - scorer.seconds:.1f} s"
     )
     wrong = Counter(

@@ -1,7 +1,7 @@
-"""Identification in several processes (``identify_many(processes=…)``) and the first pass that
-runs in them: every line gets the result it gets in one process and from ``identify`` alone; a
-child's failure is raised in the parent; no child is left behind; small batches stay in one
-process."""
+"""Identification in several processes (``identify_many(processes=…)``) and the first pass
+without Polars: every line gets the result it gets in one process and from ``identify`` alone; a
+child's failure is raised in the parent; no child is left behind; small batches and the default
+stay in one process."""
 
 from __future__ import annotations
 
@@ -86,7 +86,9 @@ def generated() -> tuple[WorkIndex, list[Query]]:
 
 @pytest.fixture
 def forks(monkeypatch: pytest.MonkeyPatch) -> list[int]:
-    """The process ids of the children forked during the test."""
+    """The process ids of the children forked during the test (which forks for any number of
+    lines left to the scorer: the generated lines leave a few hundred)."""
+    monkeypatch.setattr(engine, "MANY_LINES", 1)
     pids: list[int] = []
     fork = os.fork
 
@@ -132,46 +134,35 @@ def test_two_and_three_processes_give_every_line_its_result_in_one(
     assert _all_waited_for(forks)
 
 
-@forking
-def test_the_default_forks_one_child_per_processor_for_many_lines(
-    generated: tuple[WorkIndex, list[Query]], forks: list[int], monkeypatch: pytest.MonkeyPatch
-) -> None:
-    index, lines = generated
-    monkeypatch.setattr(engine, "_processors", lambda: 2)
-    monkeypatch.setattr(engine, "MANY_LINES", 1_000)
-    with _deadline(60):
-        many = index.identify_many(lines)
-    assert len(forks) == 1
-    assert repr(many) == repr(index.identify_many(lines, processes=1))
-    assert _all_waited_for(forks)
-
-
-def test_small_batches_stay_in_one_process(
+def test_small_batches_and_the_default_stay_in_one_process(
     generated: tuple[WorkIndex, list[Query]], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     index, lines = generated
 
     def refused() -> int:
-        raise AssertionError("a small batch forked a child")
+        raise AssertionError("a child was forked")
 
     monkeypatch.setattr(os, "fork", refused)
-    monkeypatch.setattr(engine, "_processors", lambda: 2)
+    one = index.identify_many(lines, processes=1)
+    # fewer lines left to the scorer than MANY_LINES: scored here, whatever is asked for
     assert len(lines) < engine.MANY_LINES
-    assert index.identify_many(lines) == index.identify_many(lines, processes=1)
+    assert index.identify_many(lines, processes=2) == one
+    # the default is one process, however many lines are left
+    monkeypatch.setattr(engine, "MANY_LINES", 1)
+    assert index.identify_many(lines) == one
 
 
 def test_how_many_processes() -> None:
     many = engine.MANY_LINES
     if engine._CAN_FORK:
-        assert _process_count(None, many - 1) == 1
-        assert _process_count(None, many) == min(engine._processors(), many)
-        assert _process_count(2, 10) == 2
-        assert _process_count(4, 3) == 3  # never more than the lines
+        assert _process_count(2, many - 1) == 1
+        assert _process_count(2, many) == 2
+        assert _process_count(many + 1, many) == many  # never more than the lines
         assert _process_count(1, many * 10) == 1
     else:
         assert _process_count(2, many * 10) == 1
     with pytest.raises(ValueError, match="at least 1"):
-        _process_count(0, 10)
+        _process_count(0, many)
 
 
 @pytest.mark.parametrize("ending", ["raises", "is killed", "exits"])

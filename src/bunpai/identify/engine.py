@@ -133,9 +133,10 @@ class Result:
     candidates: tuple[Candidate, ...] = field(default=())
 
 
-# A batch of at least this many distinct lines is identified in one process per processor by
-# default (forking and sending results back cost more than they save on fewer).
-MANY_LINES = 20_000
+# Fewer lines left to the scorer than this are scored in one process, whatever number of
+# processes is asked for (forking and the children's first writes to the index's memory cost more
+# than they save on fewer).
+MANY_LINES = 5_000
 
 # Whether child processes can be forked: not where there is no fork, nor on macOS, where a forked
 # process that has loaded the system's frameworks may crash (Python starts its processes otherwise
@@ -147,24 +148,14 @@ class IdentificationProcessError(RuntimeError):
     """A child process identifying part of the lines failed or died (its error text in the message)."""
 
 
-def _processors() -> int:
-    """The processors this process may run on."""
-    if hasattr(os, "sched_getaffinity"):
-        return len(os.sched_getaffinity(0))
-    return os.cpu_count() or 1
-
-
-def _process_count(asked: int | None, distinct: int) -> int:
-    """How many processes identify ``distinct`` lines (see :meth:`WorkIndex.identify_many`)."""
-    if asked is not None and asked < 1:
+def _process_count(asked: int, lines: int) -> int:
+    """How many processes score ``lines`` lines left by the first pass when ``asked`` are asked
+    for (see :meth:`WorkIndex.identify_many`)."""
+    if asked < 1:
         raise ValueError(f"processes must be at least 1, not {asked}")
-    if not _CAN_FORK:
+    if asked == 1 or not _CAN_FORK or lines < MANY_LINES:
         return 1
-    if asked is None:
-        if distinct < MANY_LINES:
-            return 1
-        asked = _processors()
-    return max(1, min(asked, distinct))
+    return min(asked, lines)
 
 
 def _parts(titles: Sequence[str], count: int) -> list[list[int]]:
@@ -1285,7 +1276,7 @@ class WorkIndex:
             for negative, work_id, title_score in rows[: self.thresholds.max_candidates]
         ], _round4(best_title)
 
-    def identify_many(self, queries: Sequence[Query], processes: int | None = None) -> list[Result]:
+    def identify_many(self, queries: Sequence[Query], processes: int = 1) -> list[Result]:
         """Identify every line; identical lines are identified once, and so are lines whose keys
         are the same (:meth:`_line_key`).
 
@@ -1294,16 +1285,18 @@ class WorkIndex:
         batches of arrays (:meth:`_identify_rest`). Each line gets the result :meth:`identify`
         gives it alone.
 
-        ``processes``: how many processes identify the distinct lines (:meth:`_in_processes`:
-        the parent and forked children, which read the index the parent holds). ``None``, the
-        default, is one per processor for a batch of at least :data:`MANY_LINES` distinct lines
-        and one otherwise; a number asks for that many whatever the batch (never more than the
-        distinct lines). Where processes cannot be forked (no ``fork``, or macOS) every batch is
-        identified in this process. The results do not depend on it.
+        ``processes``: how many processes score the lines the first pass leaves: this one and
+        forked children, which read the index this process holds (:meth:`_in_processes`). More
+        than one is used only for at least :data:`MANY_LINES` such lines and where processes can
+        be forked (not on macOS); the results do not depend on it. The default is one: on the
+        2-core machine of the benchmark, two processes were no faster than one
+        (``benchmarks/README.md``): a child's first write to each memory page of the index — a
+        reference count, whenever it reads an object — copies the page, and each process copies
+        about a quarter of a million pages for its half of the lines.
         """
         # The lines make many small objects and no cycles: the cyclic collector, which would walk
         # every object not frozen with the index again and again, is paused meanwhile (and stays
-        # paused in the children, which never touch the objects' collector headers).
+        # paused in the children, which so never write to the objects' collector headers).
         use_readings(self.readings)
         paused = gc.isenabled()
         gc.disable()
@@ -1323,29 +1316,28 @@ class WorkIndex:
                     representatives.append(query)
                     titles.append(key[0])  # type: ignore[arg-type]
                 represented_by.append(found)
-            count = _process_count(processes, len(representatives))
+            # The first pass here, for all lines: in children, its share of the lines cost as much
+            # as all of them here (the pages it writes to, copied), so only the scorer is shared.
+            settled = self._first_pass(representatives)
+            left = [i for i in range(len(representatives)) if i not in settled]
+            lines = [representatives[i] for i in left]
+            count = _process_count(processes, len(lines))
             if count > 1:
-                results = self._in_processes(representatives, _parts(titles, count))
+                scored = iter(self._in_processes(lines, _parts([titles[i] for i in left], count)))
             else:
-                results = self._identify_distinct(representatives)
+                scored = iter(self._identify_rest(lines))
+            results = [settled[i] if i in settled else next(scored) for i in range(len(representatives))]
             return [results[represented_by[i]] for i in order]
         finally:
             if paused:
                 gc.enable()
 
-    def _identify_distinct(self, queries: Sequence[Query]) -> list[Result]:
-        """The results of distinct lines (:meth:`identify_many` without its de-duplication)."""
-        settled = self._first_pass(queries)
-        left = [q for i, q in enumerate(queries) if i not in settled]
-        scored = iter(self._identify_rest(left))
-        return [settled[i] if i in settled else next(scored) for i in range(len(queries))]
-
     # ------------------------------------------------------------------------------ processes
     def _in_processes(self, queries: Sequence[Query], parts: list[list[int]]) -> list[Result]:
-        """Identify distinct lines in several processes: the lines of each part but the first
-        in a child forked from this process (which reads the index through the pages it shares
-        with the parent: nothing of the index is copied or pickled), the first part here
-        meanwhile. Each child sends its results back through a pipe, compactly
+        """Score lines the first pass leaves (:meth:`_identify_rest`) in several processes: the
+        lines of each part but the first in a child forked from this process (which reads the
+        index through the memory pages it shares with this one: nothing of the index is pickled),
+        the first part here meanwhile. Each child sends its results back through a pipe, compactly
         (:func:`_compact`), and ends with ``os._exit`` (no exit handler of the parent's runs in it,
         nothing it holds — a database connection, a socket — is closed or flushed by it).
 
@@ -1358,7 +1350,7 @@ class WorkIndex:
         try:
             for part in parts[1:]:
                 children.append(self._fork([queries[i] for i in part], [fd for _, fd in children]))
-            for i, result in zip(parts[0], self._identify_distinct([queries[i] for i in parts[0]]), strict=True):
+            for i, result in zip(parts[0], self._identify_rest([queries[i] for i in parts[0]]), strict=True):
                 results[i] = result
             for part in parts[1:]:
                 pid, fd = children.pop(0)
@@ -1371,8 +1363,8 @@ class WorkIndex:
         return results  # type: ignore[return-value]
 
     def _fork(self, queries: list[Query], inherited: list[int]) -> tuple[int, int]:
-        """Fork a child that identifies ``queries`` and writes their results to a pipe, then
-        ends; returns its process id and the pipe's read end. ``inherited`` are the read ends of
+        """Fork a child that scores ``queries`` (:meth:`_identify_rest`) and writes their results
+        to a pipe, then ends; returns its process id and the pipe's read end. ``inherited`` are the read ends of
         the children forked before, closed in this one."""
         read, write = os.pipe()
         pid = os.fork()
@@ -1386,7 +1378,7 @@ class WorkIndex:
             for fd in inherited:
                 os.close(fd)
             try:
-                payload = pickle.dumps((True, _compact(self._identify_distinct(queries))), pickle.HIGHEST_PROTOCOL)
+                payload = pickle.dumps((True, _compact(self._identify_rest(queries))), pickle.HIGHEST_PROTOCOL)
                 status = 0
             except BaseException:
                 payload = pickle.dumps((False, traceback.format_exc()), pickle.HIGHEST_PROTOCOL)
@@ -1426,9 +1418,10 @@ class WorkIndex:
         works with the same shares of names found (the same title and names beside other codes,
         say) share one result.
 
-        Plain sets and dictionaries only (no thread pool): the pass runs in forked child
-        processes too (:meth:`identify_many`). Returns the results by position in ``queries``;
-        every other line is left to the scorer.
+        Sets and dictionaries of the index only: a third less CPU than the Polars joins of
+        before, and no thread pool in the engine (a forked child has none of its parent's
+        threads: one that waits for them waits for ever). Returns the results by position in
+        ``queries``; every other line is left to the scorer.
         """
         if not queries or not self.ids:
             return {}
