@@ -185,8 +185,8 @@ _Row = tuple[str, str | None, float, str, tuple[tuple[str, float, float, float |
 
 
 def _compact(results: Sequence[Result]) -> tuple[list[_Row], list[int]]:
-    """Results as rows of plain values (pickled many times faster than the objects), each result
-    object once — the first pass shares one among lines — and which row each result is."""
+    """Results as rows of plain values (pickled and read back several times faster than the
+    objects), each result object once (lines may share one), and which row each result is."""
     rows: list[_Row] = []
     row_of: dict[int, int] = {}
     order = []
@@ -1364,8 +1364,8 @@ class WorkIndex:
 
     def _fork(self, queries: list[Query], inherited: list[int]) -> tuple[int, int]:
         """Fork a child that scores ``queries`` (:meth:`_identify_rest`) and writes their results
-        to a pipe, then ends; returns its process id and the pipe's read end. ``inherited`` are the read ends of
-        the children forked before, closed in this one."""
+        to a pipe, then ends; returns its process id and the pipe's read end. ``inherited`` are
+        the read ends of the children forked before, closed in this one."""
         read, write = os.pipe()
         pid = os.fork()
         if pid:
@@ -1411,17 +1411,18 @@ class WorkIndex:
           makes from the same works scored on exact names.
 
         For the second kind, each work of the line's exact title key is a (line, work) pair; the
-        works that share no name key with the line are passed over with one set operation, and a
-        pair's names found are the line's names (its positions with keys) that have a key among
-        the work's exact name keys. The line is settled when one pair has all of them found;
-        its candidates are then the pairs with any name found. Lines whose pairs come to the same
-        works with the same shares of names found (the same title and names beside other codes,
-        say) share one result.
+        works that share no name key with the line are passed over with one set operation (or,
+        for a title of many works, never looked at: :meth:`_names_found`), and a pair's names
+        found are the line's names (its positions with keys) that have a key among the work's
+        exact name keys. The line is settled when one pair has all of them found; its candidates
+        are then the pairs with any name found. Lines whose pairs come to the same works with the
+        same shares of names found (the same title and names beside other codes, say) share one
+        result.
 
-        Sets and dictionaries of the index only: a third less CPU than the Polars joins of
-        before, and no thread pool in the engine (a forked child has none of its parent's
-        threads: one that waits for them waits for ever). Returns the results by position in
-        ``queries``; every other line is left to the scorer.
+        Sets and dictionaries only, no data-frame joins: about a third less CPU than Polars hash
+        joins here, and no thread pool (a forked child has none of its parent's threads, and one
+        that waits for them waits for ever). Returns the results by position in ``queries``;
+        every other line is left to the scorer.
         """
         if not queries or not self.ids:
             return {}

@@ -14,7 +14,8 @@ from bunpai.formats.identify_files import matches_text, read_usage, read_works, 
 from bunpai.formats.tables import InputError, Problem, Problems
 from bunpai.identify.engine import Query, Result, Thresholds, WorkIndex
 
-# Lines identified together (the columnar first pass works on a chunk at a time).
+# Lines identified together (identify_many de-duplicates and scores a chunk at a time, in one
+# process: its default).
 _CHUNK = 20_000
 
 
