@@ -1312,6 +1312,7 @@ def _reduce_dense(
     work ids or values too large for 64-bit sums."""
     pending = frames.pending_usage_checks
     checks = pending.checks if pending is not None else []
+    frames.wait_for_share_rows_memory()
     station_table = _StationTable(stations, frames.usage.collect_schema()["station_id"])
     bins = 0
     limit = _DENSE_BINS_LIMIT
@@ -1454,6 +1455,7 @@ def _reduce_dense(
         assert pending is not None
         problems = Problems()
         locate_usage_problems(frames.usage, pending.name, checks, bad, problems)
+        problems.add_all(frames.share_row_problems())  # those of share rows read meanwhile
         problems.raise_if_any()
     frames.pending_usage_checks = None
     unid = (
