@@ -366,7 +366,7 @@ def _kernels() -> Any:
 
 CHUNK_ROWS = 500_000
 """(Party, work) pairs per chunk of statement lines."""
-BATCH_ROWS = 2_000_000
+BATCH_ROWS = 1_000_000
 """Usage lines per batch of the one-pass reduction (each takes about 100 bytes a line in NumPy arrays)."""
 _DENSE_BINS_LIMIT = 1 << 26
 """At most this many (work, group) cells in the dense arrays of the one-pass reduction."""
