@@ -368,6 +368,8 @@ CHUNK_ROWS = 500_000
 """(Party, work) pairs per chunk of statement lines."""
 BATCH_ROWS = 1_000_000
 """Usage lines per batch of the one-pass reduction (each takes about 100 bytes a line in NumPy arrays)."""
+_SMALL_DENOMINATORS = 1 << 24
+"""Share denominators below this are found by a count of each value (else by a sort)."""
 _DENSE_BINS_LIMIT = 1 << 26
 """At most this many (work, group) cells in the dense arrays of the one-pass reduction."""
 _FLOAT_EXACT = 1 << 53
@@ -506,12 +508,37 @@ def distribute_frames(
             work_map = firsts.with_columns(pl.col("work_id").cast(pl.String)).join(work_index, on="work_id")
         w_of_key[work_map[WORK_KEY].to_numpy()] = work_map["w"].to_numpy()
         del firsts, work_map
-    w_all = w_of_key[all_rights[WORK_KEY].fill_null(0).to_numpy()]
-    rows = np.flatnonzero(w_all >= 0)  # the counted rows of works used
-    r_w = w_all[rows]
-    del w_all, w_of_key
-    share_num = all_rights["share_num"].to_numpy()[rows].astype(np.int64, copy=False)
-    share_den = all_rights["share_den"].to_numpy()[rows].astype(np.int64, copy=False)
+    # The counted rows of works used, with their work's rank, party (−1: none), right's code
+    # (RIGHT_KEY less one: the rights' text order) and share, by one compiled pass. Party ranks in
+    # 32 bits when they fit, the right's code in one byte (indexes only: every product with them
+    # below is taken in 64 bits).
+    kernels = _kernels()
+    work_key = _int_array(all_rights[WORK_KEY], 0)
+    no_party = frames.parties.height  # no party has this rank (a row without a holder)
+    party_key = _int_array(all_rights[PARTY_KEY], no_party)
+    n_rows = kernels.count_used_share_rows(work_key, w_of_key)
+    rows = np.empty(n_rows, dtype=np.int64)
+    r_w = np.empty(n_rows, dtype=rank_type)
+    r_p = np.empty(n_rows, dtype=np.int32 if frames.parties.height < 1 << 31 else np.int64)
+    r_r = np.empty(n_rows, dtype=np.int8)
+    share_num = np.empty(n_rows, dtype=np.int64)
+    share_den = np.empty(n_rows, dtype=np.int64)
+    kernels.used_share_rows(
+        work_key,
+        w_of_key,
+        party_key,
+        no_party,
+        all_rights[RIGHT_KEY].to_numpy(),
+        all_rights["share_num"].to_numpy(),
+        all_rights["share_den"].to_numpy(),
+        rows,
+        r_w,
+        r_p,
+        r_r,
+        share_num,
+        share_den,
+    )
+    del work_key, party_key, w_of_key
     defaults = all_rights["default_shares"].to_numpy()[rows]
     if defaults.any():
         at = np.flatnonzero(defaults)
@@ -522,7 +549,13 @@ def distribute_frames(
         share_num[resolved["_at"].to_numpy()] = resolved["share_num"].to_numpy()
         share_den[resolved["_at"].to_numpy()] = resolved["share_den"].to_numpy()
         del subset, resolved, at, default_rank
-    d_share = _lcm(pl.Series(share_den).unique().to_list()) if len(rows) else 1
+    # S: the least common multiple of the denominators, found among their distinct values (a
+    # count of each when they are small, as they are); each row's share over S by a look-up of
+    # S / d per distinct d.
+    top_den = int(share_den.max()) if n_rows else 0
+    small = top_den < _SMALL_DENOMINATORS and (n_rows == 0 or int(share_den.min()) > 0)
+    distinct = np.flatnonzero(np.bincount(share_den, minlength=top_den + 1)) if small else np.unique(share_den)
+    d_share = _lcm(distinct.tolist()) if n_rows else 1
     if d_share > 2**40:
         raise FastPathUnavailable("share denominators too large")
     payee_ids = frames.parties["payee_id"].unique().sort()
@@ -539,14 +572,15 @@ def distribute_frames(
     # The party's rank p is the share row's PARTY_KEY (its position among the parties in id order);
     # the right's code r is its RIGHT_KEY less one (the rights' text order).
     paid_of_party = party_index.sort("p")["paid"].fill_null(False).to_numpy()
-    # Party ranks in 32 bits when they fit, the right's code in one byte (indexes only: every
-    # product with them below is taken in 64 bits).
-    party_type = pl.Int32 if frames.parties.height < 1 << 31 else pl.Int64
-    r_p = all_rights[PARTY_KEY].cast(party_type).fill_null(-1).to_numpy()[rows]
-    r_r = all_rights[RIGHT_KEY].to_numpy()[rows].astype(np.int8) - np.int8(1)
     del all_rights, engine_rows
-    r_s = share_num * (d_share // share_den)
-    del rows, share_num, share_den, defaults
+    if small:
+        over_s = np.zeros(top_den + 1, dtype=np.int64)
+        over_s[distinct] = d_share // distinct
+        r_s = share_num * over_s[share_den]
+        del over_s
+    else:
+        r_s = share_num * (d_share // share_den)
+    del rows, share_num, share_den, defaults, distinct
     # Per (work, right) — one cell of dense arrays each, w × 2 + r — the shares of all rows,
     # of non-members and of rows without a holder (exact int64 sums: at most 1 per cell, over S),
     # and the rows of the holders paid here (a paid party, a positive share): one compiled pass.
@@ -1152,6 +1186,14 @@ def _coded(series: pl.Series, values: dict[Any, int], missing: int) -> tuple[np.
     table = np.array([values.get(name, missing) for name in distinct] + [missing], dtype=np.int64)
     codes = series.replace_strict(distinct, list(range(len(distinct))), default=len(distinct), return_dtype=pl.Int64)
     return codes.to_numpy(), table
+
+
+def _int_array(series: pl.Series, missing: int) -> np.ndarray:
+    """An integer column as an array in its own type (no copy when it is one chunk without
+    nulls), ``missing`` for nulls."""
+    if series.null_count():
+        series = series.fill_null(missing)
+    return series.to_numpy()
 
 
 def _int64(series: pl.Series, missing: int) -> np.ndarray:
