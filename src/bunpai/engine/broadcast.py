@@ -1272,14 +1272,16 @@ def _entries_in_statement_order(
     ids = managed["work_id"].to_numpy()
     starts, counts = _kernels().runs_of(ids)  # each work's cells: one run
     distinct = pl.Series("work_key", ids[starts]).cast(work_type)
-    order = distinct.cast(pl.String).arg_sort().to_numpy()
+    texts = distinct.cast(pl.String)  # made once: sorted, then kept in that order
+    order = texts.arg_sort().to_numpy()
     work_index = pl.DataFrame(
         {
             "w": np.arange(len(order), dtype=np.int64),
             "work_key": distinct.gather(order),
-            "work_id": distinct.gather(order).cast(pl.String),
+            "work_id": texts.gather(order),
         }
     )
+    del texts
     run_start, run_count = starts[order], counts[order]
     # The work's rank in 32 bits when it fits (an index only).
     rank = np.arange(len(order), dtype=np.int32 if len(order) < 1 << 31 else np.int64)
