@@ -22,7 +22,7 @@ from __future__ import annotations
 import itertools
 import math
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from fractions import Fraction
 from typing import Any
@@ -431,8 +431,15 @@ def distribute_frames(
     # product with them is taken in 128 bits.
     top_points = managed.select(pl.max_horizontal(pl.col("performing").max(), pl.col("mechanical").max())).item()
     raw_type = pl.Int64 if top_points is None or int(top_points) <= _INT64_LIMIT else pl.Int128
+    entries_made: Future[pl.DataFrame] | None = None
     if in_work_order:
-        work_index, usage_w = _entries_in_statement_order(managed, work_type, raw_type, right_names)
+        # The works' ranks now; their entries on a thread of their own while the shares are
+        # counted below (a compiled pass that releases the interpreter).
+        work_index, make_entries = _entries_in_statement_order(managed, work_type, raw_type, right_names)
+        making = ThreadPoolExecutor(max_workers=1, thread_name_prefix="entries")
+        entries_made = making.submit(make_entries)
+        making.shutdown(wait=False)
+        del make_entries
         work_ids = work_index["work_id"]
         work_keys = work_index.select("work_key", "w")
         work_index = work_index.select("w", "work_id")
@@ -610,6 +617,9 @@ def distribute_frames(
 
     # Fund totals: PT = Σ raw × basic + S × Σ unidentified points (over D × S).
     say("allocation / 分配計算")
+    if entries_made is not None:
+        usage_w = entries_made.result()
+        del entries_made
     # The entries' basic points and undetermined shares are gathered from the per-(work, right)
     # arrays where they are used, not kept as columns of every entry: the undetermined ones only
     # for the entries that have some (the held lines).
@@ -1264,11 +1274,11 @@ def _time_points_search(frames: BroadcastFrames, duration: np.ndarray, scale: in
 
 def _entries_in_statement_order(
     managed: pl.DataFrame, work_type: pl.DataType, raw_type: Any, right_names: list[str]
-) -> tuple[pl.DataFrame, pl.DataFrame]:
+) -> tuple[pl.DataFrame, Callable[[], pl.DataFrame]]:
     """From cells (``g, work_id, performing, mechanical, n_recorded``) sorted by integer work id and
-    group: the works ranked by the text of their id (``w, work_key, work_id``) and the entries
-    (``g, r, w, raw``) in (w, g, r) order — a work's cells moved whole, in one gather, and each
-    cell's mechanical entry (when it has recorded lines) put before its performing one."""
+    group: the works ranked by the text of their id (``w, work_key, work_id``), and what makes the
+    entries (``g, r, w, raw``) in (w, g, r) order — a work's cells moved whole, in one gather, and
+    each cell's mechanical entry (when it has recorded lines) put before its performing one."""
     ids = managed["work_id"].to_numpy()
     starts, counts = _kernels().runs_of(ids)  # each work's cells: one run
     distinct = pl.Series("work_key", ids[starts]).cast(work_type)
@@ -1283,51 +1293,55 @@ def _entries_in_statement_order(
     )
     del texts
     run_start, run_count = starts[order], counts[order]
-    # The work's rank in 32 bits when it fits (an index only).
-    rank = np.arange(len(order), dtype=np.int32 if len(order) < 1 << 31 else np.int64)
     del ids, starts, counts, order
-    group = managed["g"].to_numpy()
-    recorded = managed["n_recorded"].to_numpy()
-    codes = (right_names.index("mechanical"), right_names.index("performing"))
-    if raw_type == pl.Int64:
-        # One compiled pass: each work's cells in turn, each cell's entries written in place.
-        performing = managed["performing"].fill_null(0).cast(pl.Int64).to_numpy()
-        mechanical = managed["mechanical"].fill_null(0).cast(pl.Int64).to_numpy()
-        g, r, w, raw = _kernels().entries_of_works(
-            run_start, run_count, rank, group, recorded, performing, mechanical, *codes
+
+    def entries() -> pl.DataFrame:
+        # The work's rank in 32 bits when it fits (an index only).
+        n_works = len(run_start)
+        rank = np.arange(n_works, dtype=np.int32 if n_works < 1 << 31 else np.int64)
+        group = managed["g"].to_numpy()
+        recorded = managed["n_recorded"].to_numpy()
+        codes = (right_names.index("mechanical"), right_names.index("performing"))
+        if raw_type == pl.Int64:
+            # One compiled pass: each work's cells in turn, each cell's entries written in place.
+            performing = managed["performing"].fill_null(0).cast(pl.Int64).to_numpy()
+            mechanical = managed["mechanical"].fill_null(0).cast(pl.Int64).to_numpy()
+            g, r, w, raw = _kernels().entries_of_works(
+                run_start, run_count, rank, group, recorded, performing, mechanical, *codes
+            )
+            return pl.DataFrame(
+                [pl.Series("g", g), pl.Series("r", r, dtype=pl.Int8), pl.Series("w", w), pl.Series("raw", raw)]
+            )
+        n = len(group)
+        row = np.repeat(run_start - (np.cumsum(run_count) - run_count), run_count) + np.arange(n)
+        w = np.repeat(rank, run_count)
+        del rank
+        recorded_row = (recorded > 0)[row]
+        per_cell = 1 + recorded_row.astype(np.int64)
+        cell_of_entry = np.repeat(row, per_cell)  # the entry's cell, as a row of ``managed``
+        mechanical_entry = np.zeros(len(cell_of_entry), dtype=bool)
+        mechanical_entry[(np.cumsum(per_cell) - per_cell)[recorded_row]] = True
+        right = np.where(mechanical_entry, *codes).astype(np.int8)
+        w_of_entry = np.repeat(w, per_cell)
+        del w, per_cell, recorded_row
+        gathered = managed.select("performing", "mechanical")[cell_of_entry]
+        raw_wide = gathered.select(
+            pl.when(pl.Series(mechanical_entry))
+            .then(pl.col("mechanical"))
+            .otherwise(pl.col("performing"))
+            .fill_null(0)
+            .cast(raw_type)
+            .alias("raw")
+        ).to_series()
+        return pl.DataFrame(
+            [
+                pl.Series("g", group[cell_of_entry]),
+                pl.Series("r", right, dtype=pl.Int8),
+                pl.Series("w", w_of_entry),
+                raw_wide,
+            ]
         )
-        return work_index, pl.DataFrame(
-            [pl.Series("g", g), pl.Series("r", r, dtype=pl.Int8), pl.Series("w", w), pl.Series("raw", raw)]
-        )
-    n = len(group)
-    row = np.repeat(run_start - (np.cumsum(run_count) - run_count), run_count) + np.arange(n)
-    w = np.repeat(rank, run_count)
-    del run_start, run_count, rank
-    recorded_row = (recorded > 0)[row]
-    per_cell = 1 + recorded_row.astype(np.int64)
-    cell_of_entry = np.repeat(row, per_cell)  # the entry's cell, as a row of ``managed``
-    mechanical_entry = np.zeros(len(cell_of_entry), dtype=bool)
-    mechanical_entry[(np.cumsum(per_cell) - per_cell)[recorded_row]] = True
-    right = np.where(mechanical_entry, *codes).astype(np.int8)
-    w_of_entry = np.repeat(w, per_cell)
-    del w, per_cell, recorded_row
-    gathered = managed.select("performing", "mechanical")[cell_of_entry]
-    raw_wide = gathered.select(
-        pl.when(pl.Series(mechanical_entry))
-        .then(pl.col("mechanical"))
-        .otherwise(pl.col("performing"))
-        .fill_null(0)
-        .cast(raw_type)
-        .alias("raw")
-    ).to_series()
-    entries = pl.DataFrame(
-        [
-            pl.Series("g", group[cell_of_entry]),
-            pl.Series("r", right, dtype=pl.Int8),
-            pl.Series("w", w_of_entry),
-            raw_wide,
-        ]
-    )
+
     return work_index, entries
 
 
