@@ -246,6 +246,95 @@ def test_usage_problems_are_reported_with_those_of_other_files(tmp_path: Path) -
     assert ("stations.csv", "station_points") in files
 
 
+def _break_share_den(folder: Path, row: int) -> None:
+    rights = pl.read_parquet(folder / "rights.parquet")
+    rights.with_columns(
+        pl.when(pl.int_range(pl.len()) == row).then(0).otherwise(pl.col("share_den")).alias("share_den")
+    ).write_parquet(folder / "rights.parquet")
+
+
+def test_share_rows_read_meanwhile_are_reported_with_the_usage_lines(tmp_path: Path) -> None:
+    """`bunpai broadcast run` reads the share rows on a thread of their own while the engine checks
+    the usage lines in its pass: a bad share row and a bad usage line are reported together, as
+    when they are read one after the other."""
+    folder = tmp_path / "quarter"
+    _numeric_example(folder)
+    _break_share_den(folder, 1)
+    _break_partition(folder, "2026-04", 1, "duration_s", -5)
+    expected = [("rights.parquet", 2, "share_den", "zero or negative denominator")]
+    expected.append(("usage:row", 2, "duration_s", "no valid duration"))
+    reading = {"defer_usage_checks": True, "engine_rows_only": True}
+    # Read one after the other: the usage lines are checked at once, as there are other problems.
+    with pytest.raises(InputError) as error:
+        read_input(folder, rules_for=broadcast_ruleset_for, **reading)
+    assert [(p.file, p.line, p.column, p.message) for p in error.value.problems] == expected
+    # Read meanwhile: the usage lines are checked in the engine's pass, which reports both.
+    frames, _ = read_input(folder, rules_for=broadcast_ruleset_for, share_rows_meanwhile=True, **reading)
+    assert frames.pending_usage_checks is not None
+    with pytest.raises(InputError) as error:
+        distribute_frames(frames, prc_ruleset_for(frames.quarter.reference_date))
+    assert [(p.file, p.line, p.column, p.message) for p in error.value.problems] == expected
+    with pytest.raises(InputError) as error:
+        compute_quarter(folder)
+    assert [(p.file, p.line, p.column, p.message) for p in error.value.problems] == expected
+
+
+def test_share_rows_read_meanwhile_are_reported_with_the_other_files(tmp_path: Path) -> None:
+    folder = tmp_path / "quarter"
+    _numeric_example(folder)
+    _break_share_den(folder, 1)
+    (folder / "stations.csv").write_text("station_id,fund_group,station_points\nS1,nhk,two\n", encoding="utf-8")
+    with pytest.raises(InputError) as error:
+        read_input(
+            folder,
+            rules_for=broadcast_ruleset_for,
+            defer_usage_checks=True,
+            engine_rows_only=True,
+            share_rows_meanwhile=True,
+        )
+    files = {(p.file, p.column) for p in error.value.problems}
+    assert ("rights.parquet", "share_den") in files
+    assert ("stations.csv", "station_points") in files
+
+
+def test_share_rows_read_meanwhile_stop_the_run_when_the_usage_lines_are_good(tmp_path: Path) -> None:
+    folder = tmp_path / "quarter"
+    _numeric_example(folder)
+    _break_share_den(folder, 1)
+    frames, _ = read_input(
+        folder,
+        rules_for=broadcast_ruleset_for,
+        defer_usage_checks=True,
+        engine_rows_only=True,
+        share_rows_meanwhile=True,
+    )
+    with pytest.raises(InputError) as error:
+        frames.take_engine_rows()
+    assert [(p.file, p.line, p.column) for p in error.value.problems] == [("rights.parquet", 2, "share_den")]
+    with pytest.raises(InputError):
+        frames.take_engine_rows()  # and again: the problems are kept
+
+
+def test_share_rows_read_meanwhile_are_those_read_before(tmp_path: Path) -> None:
+    folder = tmp_path / "quarter"
+    _numeric_example(folder)
+    taken = []
+    for meanwhile in (False, True):
+        frames, _ = read_input(
+            folder,
+            rules_for=broadcast_ruleset_for,
+            defer_usage_checks=True,
+            engine_rows_only=True,
+            share_rows_meanwhile=meanwhile,
+        )
+        frames.wait_for_share_rows_memory()
+        rows = frames.take_engine_rows()
+        taken.append((rows.rows, rows.key_shift, rows.defaults))
+    assert taken[0][1] == taken[1][1]
+    assert taken[0][0].equals(taken[1][0]) and taken[0][2].equals(taken[1][2])
+    assert taken[1][0].height > 0
+
+
 def test_bad_share_parts_in_rights_parquet_are_located(tmp_path: Path) -> None:
     folder = tmp_path / "quarter"
     _numeric_example(folder)

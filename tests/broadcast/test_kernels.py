@@ -366,6 +366,39 @@ def test_pairs_of_the_holders_add_up_their_roles(case: dict[str, object], data: 
 
 @settings(max_examples=300, deadline=None)
 @given(st.data())
+def test_used_share_rows_are_the_rows_of_works_used_in_order(data: st.DataObject) -> None:
+    n_keys = data.draw(st.integers(1, 8))
+    n_parties = data.draw(st.integers(1, 5))
+    # -1: a work not used (key 0 stands for a row without a work).
+    w_of_key = np.array(data.draw(st.lists(st.integers(-1, 6), min_size=n_keys, max_size=n_keys)), dtype=np.int32)
+    rows = data.draw(
+        st.lists(
+            st.tuples(
+                st.integers(0, n_keys - 1),
+                st.integers(0, n_parties),  # n_parties: no holder
+                st.integers(1, 2),
+                st.integers(0, 100),
+                st.integers(1, 100),
+            ),
+            max_size=40,
+        )
+    )
+    types = (np.int32, np.uint32, np.int8, np.int8, np.int8)
+    columns = [np.array([r[k] for r in rows], dtype=dtype) for k, dtype in enumerate(types)]
+    n = kernels.count_used_share_rows(columns[0], w_of_key)
+    expected = [
+        (i, int(w_of_key[key]), -1 if party == n_parties else party, right - 1, num, den)
+        for i, (key, party, right, num, den) in enumerate(rows)
+        if w_of_key[key] >= 0
+    ]
+    assert n == len(expected)
+    out = [np.full(n, -9, dtype=dtype) for dtype in (np.int64, np.int32, np.int32, np.int8, np.int64, np.int64)]
+    kernels.used_share_rows(columns[0], w_of_key, columns[1], n_parties, columns[2], columns[3], columns[4], *out)
+    assert list(zip(*(a.tolist() for a in out), strict=True)) == expected
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.data())
 def test_share_sums_per_cell_and_the_paid_holders(data: st.DataObject) -> None:
     n_works = data.draw(st.integers(1, 5))
     paid_of_party = np.array(data.draw(st.lists(st.booleans(), min_size=1, max_size=5)), dtype=bool)

@@ -22,7 +22,7 @@ from __future__ import annotations
 import itertools
 import math
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from fractions import Fraction
 from typing import Any
@@ -366,8 +366,10 @@ def _kernels() -> Any:
 
 CHUNK_ROWS = 500_000
 """(Party, work) pairs per chunk of statement lines."""
-BATCH_ROWS = 2_000_000
+BATCH_ROWS = 1_000_000
 """Usage lines per batch of the one-pass reduction (each takes about 100 bytes a line in NumPy arrays)."""
+_SMALL_DENOMINATORS = 1 << 24
+"""Share denominators below this are found by a count of each value (else by a sort)."""
 _DENSE_BINS_LIMIT = 1 << 26
 """At most this many (work, group) cells in the dense arrays of the one-pass reduction."""
 _FLOAT_EXACT = 1 << 53
@@ -429,8 +431,15 @@ def distribute_frames(
     # product with them is taken in 128 bits.
     top_points = managed.select(pl.max_horizontal(pl.col("performing").max(), pl.col("mechanical").max())).item()
     raw_type = pl.Int64 if top_points is None or int(top_points) <= _INT64_LIMIT else pl.Int128
+    entries_made: Future[pl.DataFrame] | None = None
     if in_work_order:
-        work_index, usage_w = _entries_in_statement_order(managed, work_type, raw_type, right_names)
+        # The works' ranks now; their entries on a thread of their own while the shares are
+        # counted below (a compiled pass that releases the interpreter).
+        work_index, make_entries = _entries_in_statement_order(managed, work_type, raw_type, right_names)
+        making = ThreadPoolExecutor(max_workers=1, thread_name_prefix="entries")
+        entries_made = making.submit(make_entries)
+        making.shutdown(wait=False)
+        del make_entries
         work_ids = work_index["work_id"]
         work_keys = work_index.select("work_key", "w")
         work_index = work_index.select("w", "work_id")
@@ -506,12 +515,37 @@ def distribute_frames(
             work_map = firsts.with_columns(pl.col("work_id").cast(pl.String)).join(work_index, on="work_id")
         w_of_key[work_map[WORK_KEY].to_numpy()] = work_map["w"].to_numpy()
         del firsts, work_map
-    w_all = w_of_key[all_rights[WORK_KEY].fill_null(0).to_numpy()]
-    rows = np.flatnonzero(w_all >= 0)  # the counted rows of works used
-    r_w = w_all[rows]
-    del w_all, w_of_key
-    share_num = all_rights["share_num"].to_numpy()[rows].astype(np.int64, copy=False)
-    share_den = all_rights["share_den"].to_numpy()[rows].astype(np.int64, copy=False)
+    # The counted rows of works used, with their work's rank, party (−1: none), right's code
+    # (RIGHT_KEY less one: the rights' text order) and share, by one compiled pass. Party ranks in
+    # 32 bits when they fit, the right's code in one byte (indexes only: every product with them
+    # below is taken in 64 bits).
+    kernels = _kernels()
+    work_key = _int_array(all_rights[WORK_KEY], 0)
+    no_party = frames.parties.height  # no party has this rank (a row without a holder)
+    party_key = _int_array(all_rights[PARTY_KEY], no_party)
+    n_rows = kernels.count_used_share_rows(work_key, w_of_key)
+    rows = np.empty(n_rows, dtype=np.int64)
+    r_w = np.empty(n_rows, dtype=rank_type)
+    r_p = np.empty(n_rows, dtype=np.int32 if frames.parties.height < 1 << 31 else np.int64)
+    r_r = np.empty(n_rows, dtype=np.int8)
+    share_num = np.empty(n_rows, dtype=np.int64)
+    share_den = np.empty(n_rows, dtype=np.int64)
+    kernels.used_share_rows(
+        work_key,
+        w_of_key,
+        party_key,
+        no_party,
+        all_rights[RIGHT_KEY].to_numpy(),
+        all_rights["share_num"].to_numpy(),
+        all_rights["share_den"].to_numpy(),
+        rows,
+        r_w,
+        r_p,
+        r_r,
+        share_num,
+        share_den,
+    )
+    del work_key, party_key, w_of_key
     defaults = all_rights["default_shares"].to_numpy()[rows]
     if defaults.any():
         at = np.flatnonzero(defaults)
@@ -522,7 +556,13 @@ def distribute_frames(
         share_num[resolved["_at"].to_numpy()] = resolved["share_num"].to_numpy()
         share_den[resolved["_at"].to_numpy()] = resolved["share_den"].to_numpy()
         del subset, resolved, at, default_rank
-    d_share = _lcm(pl.Series(share_den).unique().to_list()) if len(rows) else 1
+    # S: the least common multiple of the denominators, found among their distinct values (a
+    # count of each when they are small, as they are); each row's share over S by a look-up of
+    # S / d per distinct d.
+    top_den = int(share_den.max()) if n_rows else 0
+    small = top_den < _SMALL_DENOMINATORS and (n_rows == 0 or int(share_den.min()) > 0)
+    distinct = np.flatnonzero(np.bincount(share_den, minlength=top_den + 1)) if small else np.unique(share_den)
+    d_share = _lcm(distinct.tolist()) if n_rows else 1
     if d_share > 2**40:
         raise FastPathUnavailable("share denominators too large")
     payee_ids = frames.parties["payee_id"].unique().sort()
@@ -539,14 +579,15 @@ def distribute_frames(
     # The party's rank p is the share row's PARTY_KEY (its position among the parties in id order);
     # the right's code r is its RIGHT_KEY less one (the rights' text order).
     paid_of_party = party_index.sort("p")["paid"].fill_null(False).to_numpy()
-    # Party ranks in 32 bits when they fit, the right's code in one byte (indexes only: every
-    # product with them below is taken in 64 bits).
-    party_type = pl.Int32 if frames.parties.height < 1 << 31 else pl.Int64
-    r_p = all_rights[PARTY_KEY].cast(party_type).fill_null(-1).to_numpy()[rows]
-    r_r = all_rights[RIGHT_KEY].to_numpy()[rows].astype(np.int8) - np.int8(1)
     del all_rights, engine_rows
-    r_s = share_num * (d_share // share_den)
-    del rows, share_num, share_den, defaults
+    if small:
+        over_s = np.zeros(top_den + 1, dtype=np.int64)
+        over_s[distinct] = d_share // distinct
+        r_s = share_num * over_s[share_den]
+        del over_s
+    else:
+        r_s = share_num * (d_share // share_den)
+    del rows, share_num, share_den, defaults, distinct
     # Per (work, right) — one cell of dense arrays each, w × 2 + r — the shares of all rows,
     # of non-members and of rows without a holder (exact int64 sums: at most 1 per cell, over S),
     # and the rows of the holders paid here (a paid party, a positive share): one compiled pass.
@@ -576,6 +617,9 @@ def distribute_frames(
 
     # Fund totals: PT = Σ raw × basic + S × Σ unidentified points (over D × S).
     say("allocation / 分配計算")
+    if entries_made is not None:
+        usage_w = entries_made.result()
+        del entries_made
     # The entries' basic points and undetermined shares are gathered from the per-(work, right)
     # arrays where they are used, not kept as columns of every entry: the undetermined ones only
     # for the entries that have some (the held lines).
@@ -1154,6 +1198,14 @@ def _coded(series: pl.Series, values: dict[Any, int], missing: int) -> tuple[np.
     return codes.to_numpy(), table
 
 
+def _int_array(series: pl.Series, missing: int) -> np.ndarray:
+    """An integer column as an array in its own type (no copy when it is one chunk without
+    nulls), ``missing`` for nulls."""
+    if series.null_count():
+        series = series.fill_null(missing)
+    return series.to_numpy()
+
+
 def _int64(series: pl.Series, missing: int) -> np.ndarray:
     """An integer column as an int64 array (no copy when it is one already), ``missing`` for nulls."""
     series = series.cast(pl.Int64)
@@ -1222,68 +1274,74 @@ def _time_points_search(frames: BroadcastFrames, duration: np.ndarray, scale: in
 
 def _entries_in_statement_order(
     managed: pl.DataFrame, work_type: pl.DataType, raw_type: Any, right_names: list[str]
-) -> tuple[pl.DataFrame, pl.DataFrame]:
+) -> tuple[pl.DataFrame, Callable[[], pl.DataFrame]]:
     """From cells (``g, work_id, performing, mechanical, n_recorded``) sorted by integer work id and
-    group: the works ranked by the text of their id (``w, work_key, work_id``) and the entries
-    (``g, r, w, raw``) in (w, g, r) order — a work's cells moved whole, in one gather, and each
-    cell's mechanical entry (when it has recorded lines) put before its performing one."""
+    group: the works ranked by the text of their id (``w, work_key, work_id``), and what makes the
+    entries (``g, r, w, raw``) in (w, g, r) order — a work's cells moved whole, in one gather, and
+    each cell's mechanical entry (when it has recorded lines) put before its performing one."""
     ids = managed["work_id"].to_numpy()
     starts, counts = _kernels().runs_of(ids)  # each work's cells: one run
     distinct = pl.Series("work_key", ids[starts]).cast(work_type)
-    order = distinct.cast(pl.String).arg_sort().to_numpy()
+    texts = distinct.cast(pl.String)  # made once: sorted, then kept in that order
+    order = texts.arg_sort().to_numpy()
     work_index = pl.DataFrame(
         {
             "w": np.arange(len(order), dtype=np.int64),
             "work_key": distinct.gather(order),
-            "work_id": distinct.gather(order).cast(pl.String),
+            "work_id": texts.gather(order),
         }
     )
+    del texts
     run_start, run_count = starts[order], counts[order]
-    # The work's rank in 32 bits when it fits (an index only).
-    rank = np.arange(len(order), dtype=np.int32 if len(order) < 1 << 31 else np.int64)
     del ids, starts, counts, order
-    group = managed["g"].to_numpy()
-    recorded = managed["n_recorded"].to_numpy()
-    codes = (right_names.index("mechanical"), right_names.index("performing"))
-    if raw_type == pl.Int64:
-        # One compiled pass: each work's cells in turn, each cell's entries written in place.
-        performing = managed["performing"].fill_null(0).cast(pl.Int64).to_numpy()
-        mechanical = managed["mechanical"].fill_null(0).cast(pl.Int64).to_numpy()
-        g, r, w, raw = _kernels().entries_of_works(
-            run_start, run_count, rank, group, recorded, performing, mechanical, *codes
+
+    def entries() -> pl.DataFrame:
+        # The work's rank in 32 bits when it fits (an index only).
+        n_works = len(run_start)
+        rank = np.arange(n_works, dtype=np.int32 if n_works < 1 << 31 else np.int64)
+        group = managed["g"].to_numpy()
+        recorded = managed["n_recorded"].to_numpy()
+        codes = (right_names.index("mechanical"), right_names.index("performing"))
+        if raw_type == pl.Int64:
+            # One compiled pass: each work's cells in turn, each cell's entries written in place.
+            performing = managed["performing"].fill_null(0).cast(pl.Int64).to_numpy()
+            mechanical = managed["mechanical"].fill_null(0).cast(pl.Int64).to_numpy()
+            g, r, w, raw = _kernels().entries_of_works(
+                run_start, run_count, rank, group, recorded, performing, mechanical, *codes
+            )
+            return pl.DataFrame(
+                [pl.Series("g", g), pl.Series("r", r, dtype=pl.Int8), pl.Series("w", w), pl.Series("raw", raw)]
+            )
+        n = len(group)
+        row = np.repeat(run_start - (np.cumsum(run_count) - run_count), run_count) + np.arange(n)
+        w = np.repeat(rank, run_count)
+        del rank
+        recorded_row = (recorded > 0)[row]
+        per_cell = 1 + recorded_row.astype(np.int64)
+        cell_of_entry = np.repeat(row, per_cell)  # the entry's cell, as a row of ``managed``
+        mechanical_entry = np.zeros(len(cell_of_entry), dtype=bool)
+        mechanical_entry[(np.cumsum(per_cell) - per_cell)[recorded_row]] = True
+        right = np.where(mechanical_entry, *codes).astype(np.int8)
+        w_of_entry = np.repeat(w, per_cell)
+        del w, per_cell, recorded_row
+        gathered = managed.select("performing", "mechanical")[cell_of_entry]
+        raw_wide = gathered.select(
+            pl.when(pl.Series(mechanical_entry))
+            .then(pl.col("mechanical"))
+            .otherwise(pl.col("performing"))
+            .fill_null(0)
+            .cast(raw_type)
+            .alias("raw")
+        ).to_series()
+        return pl.DataFrame(
+            [
+                pl.Series("g", group[cell_of_entry]),
+                pl.Series("r", right, dtype=pl.Int8),
+                pl.Series("w", w_of_entry),
+                raw_wide,
+            ]
         )
-        return work_index, pl.DataFrame(
-            [pl.Series("g", g), pl.Series("r", r, dtype=pl.Int8), pl.Series("w", w), pl.Series("raw", raw)]
-        )
-    n = len(group)
-    row = np.repeat(run_start - (np.cumsum(run_count) - run_count), run_count) + np.arange(n)
-    w = np.repeat(rank, run_count)
-    del run_start, run_count, rank
-    recorded_row = (recorded > 0)[row]
-    per_cell = 1 + recorded_row.astype(np.int64)
-    cell_of_entry = np.repeat(row, per_cell)  # the entry's cell, as a row of ``managed``
-    mechanical_entry = np.zeros(len(cell_of_entry), dtype=bool)
-    mechanical_entry[(np.cumsum(per_cell) - per_cell)[recorded_row]] = True
-    right = np.where(mechanical_entry, *codes).astype(np.int8)
-    w_of_entry = np.repeat(w, per_cell)
-    del w, per_cell, recorded_row
-    gathered = managed.select("performing", "mechanical")[cell_of_entry]
-    raw_wide = gathered.select(
-        pl.when(pl.Series(mechanical_entry))
-        .then(pl.col("mechanical"))
-        .otherwise(pl.col("performing"))
-        .fill_null(0)
-        .cast(raw_type)
-        .alias("raw")
-    ).to_series()
-    entries = pl.DataFrame(
-        [
-            pl.Series("g", group[cell_of_entry]),
-            pl.Series("r", right, dtype=pl.Int8),
-            pl.Series("w", w_of_entry),
-            raw_wide,
-        ]
-    )
+
     return work_index, entries
 
 
@@ -1312,6 +1370,7 @@ def _reduce_dense(
     work ids or values too large for 64-bit sums."""
     pending = frames.pending_usage_checks
     checks = pending.checks if pending is not None else []
+    frames.wait_for_share_rows_memory()
     station_table = _StationTable(stations, frames.usage.collect_schema()["station_id"])
     bins = 0
     limit = _DENSE_BINS_LIMIT
@@ -1454,6 +1513,7 @@ def _reduce_dense(
         assert pending is not None
         problems = Problems()
         locate_usage_problems(frames.usage, pending.name, checks, bad, problems)
+        problems.add_all(frames.share_row_problems())  # those of share rows read meanwhile
         problems.raise_if_any()
     frames.pending_usage_checks = None
     unid = (

@@ -377,6 +377,52 @@ def entries_of_works(
 
 
 @_compile
+def count_used_share_rows(work_key: Any, w_of_key: Any) -> int:
+    """How many share rows are of a work used: ``w_of_key[work_key[i]] >= 0``."""
+    n = 0
+    for i in range(len(work_key)):
+        if w_of_key[work_key[i]] >= 0:
+            n += 1
+    return n
+
+
+@_compile
+def used_share_rows(
+    work_key: Any,
+    w_of_key: Any,
+    party: Any,
+    no_party: int,
+    right: Any,
+    share_num: Any,
+    share_den: Any,
+    rows: Any,
+    out_work: Any,
+    out_party: Any,
+    out_right: Any,
+    out_num: Any,
+    out_den: Any,
+) -> None:
+    """The share rows of works used (``w_of_key[work_key[i]] >= 0``), in order, into the ``out_``
+    arrays (one slot each, :func:`count_used_share_rows` of them): the row's position ``rows``, the
+    work's rank, the party (−1 where ``party[i] == no_party``: no holder), the right's code less
+    one, and the share's parts. One pass instead of a full-length gather, a mask and a gather
+    (with a cast and a copy) per column."""
+    j = 0
+    for i in range(len(work_key)):
+        w = w_of_key[work_key[i]]
+        if w < 0:
+            continue
+        rows[j] = i
+        out_work[j] = w
+        p = party[i]
+        out_party[j] = -1 if p == no_party else p
+        out_right[j] = right[i] - 1
+        out_num[j] = share_num[i]
+        out_den[j] = share_den[i]
+        j += 1
+
+
+@_compile
 def share_sums(
     work: Any,
     right: Any,

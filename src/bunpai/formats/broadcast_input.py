@@ -12,8 +12,10 @@ import datetime as dt
 import decimal
 import math
 import re
+import threading
 import tomllib
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from fractions import Fraction
 from pathlib import Path
@@ -33,6 +35,8 @@ from bunpai.core.money import MoneyError, parse_ratio, parse_yen
 from bunpai.core.rules import ROLES, RuleSetError
 from bunpai.formats.tables import (
     LINE,
+    InputError,
+    Problem,
     Problems,
     choices,
     dates,
@@ -133,6 +137,26 @@ class BroadcastFrames:
     folder: Path | None = None
     """The input folder, from which released share rows are read again."""
     _engine_rows: EngineShareRows | None = None
+    _engine_rows_reading: Future[tuple[EngineShareRows | None, list[Problem]]] | None = None
+    """The engine's copy of the share rows and their problems, being read on a thread of its own
+    (``read_input(share_rows_meanwhile=True)``)."""
+    _share_row_problems: list[Problem] = field(default_factory=list)
+    _share_rows_freed: threading.Event | None = None
+
+    def wait_for_share_rows_memory(self) -> None:
+        """Wait until share rows read meanwhile have freed the rows as read (their largest tables),
+        so that a pass over the usage lines does not add its memory to theirs."""
+        if self._share_rows_freed is not None:
+            self._share_rows_freed.wait()
+
+    def share_row_problems(self) -> list[Problem]:
+        """The problems of share rows read on a thread of their own, once they are read (waits for
+        them); none when the share rows were read with the rest of the folder."""
+        if self._engine_rows_reading is not None:
+            rows, found = self._engine_rows_reading.result()
+            self._engine_rows_reading = None
+            self._engine_rows, self._share_row_problems = rows, found
+        return list(self._share_row_problems)
 
     @property
     def rights(self) -> pl.DataFrame:
@@ -147,7 +171,11 @@ class BroadcastFrames:
 
     def take_engine_rows(self) -> EngineShareRows:
         """The engine's copy of the share rows, handed over: the frames no longer hold it (a later
-        call makes it again from :attr:`rights`)."""
+        call makes it again from :attr:`rights`). Raises :class:`InputError` when share rows read
+        meanwhile have problems."""
+        found = self.share_row_problems()
+        if found:
+            raise InputError(found)
         rows = self._engine_rows if self._engine_rows is not None else engine_share_rows(self.rights)
         self._engine_rows = None
         return rows
@@ -521,13 +549,21 @@ def _share_kernels() -> Any:
 
 
 def _rights(
-    folder: Path, problems: Problems, party_ids: pl.Series | None, quarter: Quarter | None, *, slim: bool = False
+    folder: Path,
+    problems: Problems,
+    party_ids: pl.Series | None,
+    quarter: Quarter | None,
+    *,
+    slim: bool = False,
+    largest_freed: Callable[[], None] | None = None,
 ) -> pl.DataFrame | None:
     """The share rows, validated; with a quarter, whether each is counted on its reference date and
     whether it takes the default share table.
 
     ``slim``: without the dates and with the shares in their narrowest integer types (what the
-    columnar engine reads; :func:`engine_share_rows`), so that a large file's rows take less memory."""
+    columnar engine reads; :func:`engine_share_rows`), so that a large file's rows take less memory.
+    ``largest_freed`` is called once the rows as read are freed (what is left takes about half
+    their memory)."""
     file = _source(folder, "rights")
     columns = ["work_id", "party_id", "role", "right", "share", "submitted_on", "valid_from", "valid_to"]
     native: tuple[str, ...] = ()
@@ -659,6 +695,8 @@ def _rights(
     if quarter is None:
         return typed
     typed = reduce_ratio(typed, "share_num", "share_den", narrow=slim)
+    if largest_freed is not None:
+        largest_freed()
     counted_mask = typed["counted"].to_numpy()
     codes, size = _group_codes(typed)
     # The checks below look at the counted rows only, through masks (no copy of the share rows).
@@ -759,20 +797,25 @@ DEFAULT_SHARE_COLUMNS = ("work_id", "party_id", "role", "right", "share_num", "s
 def engine_share_rows(rights: pl.DataFrame) -> EngineShareRows:
     """The counted share rows in the columns the columnar engine reads (:class:`EngineShareRows`)."""
     shift = key_shift(rights)
-    # The columns taken before the rows are filtered: the other columns are never copied.
-    needed = [WORK_KEY, PARTY_KEY, RIGHT_KEY, "share_num", "share_den", *DEFAULT_SHARE_COLUMNS, "counted"]
-    counted = rights.select(list(dict.fromkeys(needed))).filter(pl.col("counted"))
+    # Only the columns kept are taken, and filtered only when some row is not counted: the texts
+    # and ids of every row are never copied (the default rows', a few, are taken apart).
+    kept = [WORK_KEY, PARTY_KEY, RIGHT_KEY, "share_num", "share_den", "default_shares"]
+    if shift is None:
+        kept.append("work_id")
+    counted = rights.select(kept)
+    if not rights["counted"].all():
+        counted = counted.filter(rights["counted"])
     columns = [
         narrowest(counted[WORK_KEY]),
         counted[PARTY_KEY],
-        narrowest(counted[RIGHT_KEY].cast(pl.Int64)),
+        narrowest(counted[RIGHT_KEY]),
         narrowest(counted["share_num"]),
         narrowest(counted["share_den"]),
         counted["default_shares"],
     ]
     if shift is None:
         columns.append(counted["work_id"])
-    defaults = counted.filter(pl.col("default_shares")).select(DEFAULT_SHARE_COLUMNS)
+    defaults = rights.filter(pl.col("counted") & pl.col("default_shares")).select(DEFAULT_SHARE_COLUMNS)
     return EngineShareRows(pl.DataFrame(columns), shift, defaults)
 
 
@@ -1132,12 +1175,34 @@ def check_pending_usage(frames: BroadcastFrames) -> None:
         return
     problems = Problems()
     _usage_parquet_problems(frames.usage, pending.name, problems, pending.checks)
+    problems.add_all(frames.share_row_problems())
     problems.raise_if_any()
     frames.pending_usage_checks = None
 
 
+def _checked_engine_rows(
+    folder: Path, party_ids: pl.Series | None, quarter: Quarter | None, largest_freed: threading.Event
+) -> tuple[EngineShareRows | None, list[Problem]]:
+    """The share rows validated and read into the engine's slim copy, or their problems;
+    ``largest_freed`` is set once the rows as read are freed (or on the way out)."""
+    try:
+        problems = Problems()
+        rights = _rights(folder, problems, party_ids, quarter, slim=True, largest_freed=largest_freed.set)
+        found = problems.all()
+        if found or rights is None or quarter is None:
+            return None, found  # (without a quarter, the period file's problems are raised)
+        return engine_share_rows(rights), []
+    finally:
+        largest_freed.set()
+
+
 def read_input(
-    folder: Path, rules_for: Any, *, defer_usage_checks: bool = False, engine_rows_only: bool = False
+    folder: Path,
+    rules_for: Any,
+    *,
+    defer_usage_checks: bool = False,
+    engine_rows_only: bool = False,
+    share_rows_meanwhile: bool = False,
 ) -> tuple[BroadcastFrames, BroadcastRuleSet]:
     """Read and validate a whole input folder. ``rules_for(date)`` picks the rule set by reference date.
 
@@ -1146,7 +1211,11 @@ def read_input(
     elsewhere they run here, so that every problem is reported at once. With ``engine_rows_only``
     the share rows are kept only as the columnar engine's slim copy (:meth:`BroadcastFrames.take_engine_rows`):
     they are validated just as well, but never held with every column (``frames.rights`` reads
-    them again if asked)."""
+    them again if asked). With ``share_rows_meanwhile`` as well, the share rows are read and
+    validated on a thread of their own while the caller goes on (the engine reads the usage lines
+    meanwhile): their problems are raised with the usage lines' (:meth:`BroadcastFrames.share_row_problems`)
+    or when the engine takes them (:meth:`BroadcastFrames.take_engine_rows`), and here with those of
+    the other files when these have any."""
     problems = Problems()
     if not folder.is_dir():
         problems.add(str(folder.name or folder), 0, "*", "input folder does not exist")
@@ -1155,9 +1224,16 @@ def read_input(
     parties = _parties(folder, problems)
     groups = [g.group_id for g in quarter.groups] if quarter is not None else None
     stations = _stations(folder, problems, groups)
-    rights = _rights(
-        folder, problems, parties["party_id"] if parties is not None else None, quarter, slim=engine_rows_only
-    )
+    party_ids = parties["party_id"] if parties is not None else None
+    share_rows_freed = threading.Event()
+    reading: Future[tuple[EngineShareRows | None, list[Problem]]] | None = None
+    rights: pl.DataFrame | None = None
+    if share_rows_meanwhile and engine_rows_only:
+        pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="share-rows")
+        reading = pool.submit(_checked_engine_rows, folder, party_ids, quarter, share_rows_freed)
+        pool.shutdown(wait=False)
+    else:
+        rights = _rights(folder, problems, party_ids, quarter, slim=engine_rows_only)
     methods = sorted(quarter.method_points) if quarter is not None else None
     station_ids = stations["station_id"] if stations is not None else None
     parquet = usage_parquet_source(folder)
@@ -1175,9 +1251,12 @@ def read_input(
         frame = _usage_csv(folder, problems, station_ids, methods)
         usage = frame.drop(LINE).lazy() if frame is not None else None
         source = USAGE_FILE
+    if reading is not None and problems:
+        # Every problem at once: the share rows' too (the usage lines' were checked above).
+        problems.add_all(reading.result()[1])
     problems.raise_if_any()
     assert quarter is not None and rules is not None and parties is not None and stations is not None
-    assert rights is not None and usage is not None
+    assert (rights is not None or reading is not None) and usage is not None
     notes = []
     if rules.example:
         notes.append(f"rule set {rules.label} contains example values (not the society's published figures)")
@@ -1185,11 +1264,23 @@ def read_input(
     if month not in rules.distribution_months:
         notes.append(f"distribution date {quarter.distribution_date.isoformat()} is not in a distribution month")
     if engine_rows_only:
-        slim = engine_share_rows(rights)
+        slim = engine_share_rows(rights) if rights is not None else None
         del rights
         return BroadcastFrames(
-            quarter, parties, stations, None, usage, source, notes, pending, folder, _engine_rows=slim
+            quarter,
+            parties,
+            stations,
+            None,
+            usage,
+            source,
+            notes,
+            pending,
+            folder,
+            _engine_rows=slim,
+            _engine_rows_reading=reading,
+            _share_rows_freed=share_rows_freed if reading is not None else None,
         ), rules
+    assert rights is not None
     return BroadcastFrames(quarter, parties, stations, rights, usage, source, notes, pending, folder), rules
 
 

@@ -63,6 +63,10 @@ class Problems:
     def add(self, file: str, line: int, column: str, message: str) -> None:
         self.items.append(Problem(file, line, column, message))
 
+    def add_all(self, problems: Iterable[Problem]) -> None:
+        """Add problems found elsewhere (by another reader of the same input)."""
+        self.items.extend(problems)
+
     def add_rows(self, file: str, column: str, rows: pl.DataFrame, message: str | pl.Expr) -> None:
         """Add one problem per row of ``rows`` (which has the line column)."""
         if rows.height == 0:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
@@ -51,6 +52,12 @@ def share_table(frames: BroadcastFrames) -> PrcRuleSet:
     return prc_ruleset_for(frames.quarter.reference_date)
 
 
+USAGE_ROW_GROUPS_AHEAD = 4
+"""Row groups of the usage lines Polars decodes ahead of the engine (its setting
+``POLARS_ROW_GROUP_PREFETCH_SIZE``)."""
+_PREFETCH_SETTING = "POLARS_ROW_GROUP_PREFETCH_SIZE"
+
+
 def compute_quarter(
     input_dir: Path, *, progress: bool = False, row_by_row: bool = False, settle_now: bool = True
 ) -> QuarterRun:
@@ -60,16 +67,25 @@ def compute_quarter(
     writes them (one pass over the largest table instead of two), and conservation is proved
     there, before anything is moved into place."""
     console = Console(stderr=True, quiet=not progress)
+    # Polars decodes Parquet row groups ahead of the engine's pass over the usage lines; by default
+    # up to hundreds at once, about a gigabyte at 100 M lines while the share rows are read beside
+    # it. A few are as fast on a local disk (a value set by the user is kept). Set before any
+    # thread of this run starts.
+    os.environ.setdefault(_PREFETCH_SETTING, str(USAGE_ROW_GROUPS_AHEAD))
     # The input files' digests are taken on a thread of their own while the quarter is read and
     # distributed (the hashing releases the interpreter): they are those of the files as read.
     hashing = ThreadPoolExecutor(max_workers=1)
     digests = hashing.submit(input_digests, input_dir)
     hashing.shutdown(wait=False)
     with console.status("reading / 読み込み中…") as status:
-        # The columnar engine reads a slim copy of the share rows; every column is read again only
-        # if the row-by-row path needs it.
+        # The columnar engine reads a slim copy of the share rows, on a thread of its own while it
+        # reads the usage lines; every column is read again only if the row-by-row path needs it.
         frames, rules = read_input(
-            input_dir, rules_for=broadcast_ruleset_for, defer_usage_checks=True, engine_rows_only=not row_by_row
+            input_dir,
+            rules_for=broadcast_ruleset_for,
+            defer_usage_checks=True,
+            engine_rows_only=not row_by_row,
+            share_rows_meanwhile=not row_by_row,
         )
         table = share_table(frames)
         status.update("distributing / 分配計算中…")
