@@ -253,6 +253,17 @@ def _break_share_den(folder: Path, row: int) -> None:
     ).write_parquet(folder / "rights.parquet")
 
 
+def _read_meanwhile(folder: Path) -> tuple[Any, Any]:
+    """The folder read as `bunpai broadcast run` reads it: the share rows on a thread of their own."""
+    return read_input(
+        folder,
+        rules_for=broadcast_ruleset_for,
+        defer_usage_checks=True,
+        engine_rows_only=True,
+        share_rows_meanwhile=True,
+    )
+
+
 def test_share_rows_read_meanwhile_are_reported_with_the_usage_lines(tmp_path: Path) -> None:
     """`bunpai broadcast run` reads the share rows on a thread of their own while the engine checks
     the usage lines in its pass: a bad share row and a bad usage line are reported together, as
@@ -285,13 +296,7 @@ def test_share_rows_read_meanwhile_are_reported_with_the_other_files(tmp_path: P
     _break_share_den(folder, 1)
     (folder / "stations.csv").write_text("station_id,fund_group,station_points\nS1,nhk,two\n", encoding="utf-8")
     with pytest.raises(InputError) as error:
-        read_input(
-            folder,
-            rules_for=broadcast_ruleset_for,
-            defer_usage_checks=True,
-            engine_rows_only=True,
-            share_rows_meanwhile=True,
-        )
+        _read_meanwhile(folder)
     files = {(p.file, p.column) for p in error.value.problems}
     assert ("rights.parquet", "share_den") in files
     assert ("stations.csv", "station_points") in files
@@ -301,13 +306,7 @@ def test_share_rows_read_meanwhile_stop_the_run_when_the_usage_lines_are_good(tm
     folder = tmp_path / "quarter"
     _numeric_example(folder)
     _break_share_den(folder, 1)
-    frames, _ = read_input(
-        folder,
-        rules_for=broadcast_ruleset_for,
-        defer_usage_checks=True,
-        engine_rows_only=True,
-        share_rows_meanwhile=True,
-    )
+    frames, _ = _read_meanwhile(folder)
     with pytest.raises(InputError) as error:
         frames.take_engine_rows()
     assert [(p.file, p.line, p.column) for p in error.value.problems] == [("rights.parquet", 2, "share_den")]

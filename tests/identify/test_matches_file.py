@@ -6,12 +6,11 @@ byte for byte."""
 
 from __future__ import annotations
 
-import csv
 from pathlib import Path
 
 from bunpai.cli.main import main
-from bunpai.identify.engine import Query, WorkEntry, WorkIndex
-from bunpai.identify.normalise import split_names
+from bunpai.identify.engine import WorkIndex
+from tests.identify.generated import generated_works_and_lines
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "identify"
 
@@ -35,21 +34,7 @@ def test_matches_file_is_the_same_as_before_the_speed_work(tmp_path: Path) -> No
 
 
 def test_first_pass_and_scorer_agree_on_every_generated_line() -> None:
-    with (DATA / "works.csv").open(encoding="utf-8", newline="") as handle:
-        works = [
-            WorkEntry(
-                r["work_id"],
-                r["title"],
-                tuple(t for t in r["alt_titles"].split("|") if t),
-                tuple(c for c in r["creators"].split("|") if c),
-                r["iswc"],
-            )
-            for r in csv.DictReader(handle)
-        ]
-    with (DATA / "usage.csv").open(encoding="utf-8", newline="") as handle:
-        lines = [
-            Query(r["title"], split_names(r["creators"]), r["work_code"], r["iswc"]) for r in csv.DictReader(handle)
-        ]
+    works, lines = generated_works_and_lines()
     index = WorkIndex(works)
     distinct = list(dict.fromkeys(lines))
     settled = index._first_pass(distinct)

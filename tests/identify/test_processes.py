@@ -5,7 +5,6 @@ stay in one process."""
 
 from __future__ import annotations
 
-import csv
 import os
 import signal
 from collections.abc import Callable, Iterator
@@ -28,7 +27,8 @@ from bunpai.identify.engine import (
     _parts,
     _process_count,
 )
-from bunpai.identify.normalise import name_keys, split_names, text_key
+from bunpai.identify.normalise import name_keys, text_key
+from tests.identify.generated import generated_works_and_lines
 from tests.identify.test_engine import _works_and_query
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "identify"
@@ -66,21 +66,7 @@ def _many_works(count: int) -> Iterator[None]:
 @pytest.fixture(scope="module")
 def generated() -> tuple[WorkIndex, list[Query]]:
     """The generated works file and usage lines of tests/data/identify (4,000 works, 3,000 lines)."""
-    with (DATA / "works.csv").open(encoding="utf-8", newline="") as handle:
-        works = [
-            WorkEntry(
-                r["work_id"],
-                r["title"],
-                tuple(t for t in r["alt_titles"].split("|") if t),
-                tuple(c for c in r["creators"].split("|") if c),
-                r["iswc"],
-            )
-            for r in csv.DictReader(handle)
-        ]
-    with (DATA / "usage.csv").open(encoding="utf-8", newline="") as handle:
-        lines = [
-            Query(r["title"], split_names(r["creators"]), r["work_code"], r["iswc"]) for r in csv.DictReader(handle)
-        ]
+    works, lines = generated_works_and_lines()
     return WorkIndex(works), lines
 
 
