@@ -1208,10 +1208,7 @@ def _int_array(series: pl.Series, missing: int) -> np.ndarray:
 
 def _int64(series: pl.Series, missing: int) -> np.ndarray:
     """An integer column as an int64 array (no copy when it is one already), ``missing`` for nulls."""
-    series = series.cast(pl.Int64)
-    if series.null_count():
-        series = series.fill_null(missing)
-    return series.to_numpy()
+    return _int_array(series.cast(pl.Int64), missing)
 
 
 _NO_BOOLS = np.zeros(0, dtype=bool)
