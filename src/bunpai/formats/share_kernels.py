@@ -77,6 +77,45 @@ def party_keys(party: Any, table: Any, lowest: int) -> Any:
     return keys
 
 
+# Greatest common divisors of parts below this are looked up in a table made per call.
+_SMALL_PARTS = 128
+
+
+@_compile
+def _euclid(a: Any, b: Any) -> Any:
+    """gcd of two non-negative integers."""
+    while b:
+        a, b = b, a % b
+    return a
+
+
+@_compile
+def reduced_ratios(num: Any, den: Any, out_num: Any, out_den: Any) -> bool:
+    """Each ratio ``num[i] / den[i]`` divided by the greatest common divisor of its parts' absolute
+    values (1 when both are 0), into ``out_num`` and ``out_den`` (floor division, as NumPy's): the
+    same values as ``np.gcd`` and ``//``, in one pass and without 64-bit temporaries. Parts below
+    128 take their divisor from a table. Returns False, leaving the rest undone, at a part of
+    −2⁶³ (no absolute value): the caller then reduces with NumPy."""
+    small = np.empty((_SMALL_PARTS, _SMALL_PARTS), dtype=np.int64)
+    for row in range(_SMALL_PARTS):
+        for column in range(_SMALL_PARTS):
+            small[row, column] = _euclid(np.int64(row), np.int64(column))
+    lowest = np.int64(-(2**63))
+    for i in range(len(num)):
+        a = np.int64(num[i])
+        b = np.int64(den[i])
+        if a == lowest or b == lowest:
+            return False
+        x = -a if a < 0 else a
+        y = -b if b < 0 else b
+        g = small[x, y] if x < _SMALL_PARTS and y < _SMALL_PARTS else _euclid(x, y)
+        if g == 0:
+            g = 1
+        out_num[i] = a // g
+        out_den[i] = b // g
+    return True
+
+
 # A work's rows compared pair by pair up to this many, sorted above it.
 _FEW_ROWS = 16
 
