@@ -524,20 +524,25 @@ def distribute_frames(
     no_party = frames.parties.height  # no party has this rank (a row without a holder)
     party_key = _int_array(all_rights[PARTY_KEY], no_party)
     n_rows = kernels.count_used_share_rows(work_key, w_of_key)
-    rows = np.empty(n_rows, dtype=np.int64)
+    # Each kept in the narrowest type that holds it: the row's position in 32 bits when the rows
+    # are fewer than 2³¹, the share's parts in the share rows' own (slim) type. (Fresh memory is
+    # slow to touch: these arrays are of every used row.)
+    share_num_in = all_rights["share_num"].to_numpy()
+    share_den_in = all_rights["share_den"].to_numpy()
+    rows = np.empty(n_rows, dtype=np.int32 if len(work_key) < 1 << 31 else np.int64)
     r_w = np.empty(n_rows, dtype=rank_type)
     r_p = np.empty(n_rows, dtype=np.int32 if frames.parties.height < 1 << 31 else np.int64)
     r_r = np.empty(n_rows, dtype=np.int8)
-    share_num = np.empty(n_rows, dtype=np.int64)
-    share_den = np.empty(n_rows, dtype=np.int64)
+    share_num = np.empty(n_rows, dtype=share_num_in.dtype)
+    share_den = np.empty(n_rows, dtype=share_den_in.dtype)
     kernels.used_share_rows(
         work_key,
         w_of_key,
         party_key,
         no_party,
         all_rights[RIGHT_KEY].to_numpy(),
-        all_rights["share_num"].to_numpy(),
-        all_rights["share_den"].to_numpy(),
+        share_num_in,
+        share_den_in,
         rows,
         r_w,
         r_p,
@@ -545,9 +550,11 @@ def distribute_frames(
         share_num,
         share_den,
     )
-    del work_key, party_key, w_of_key
+    del work_key, party_key, w_of_key, share_num_in, share_den_in
     defaults = all_rights["default_shares"].to_numpy()[rows]
     if defaults.any():
+        # The default table's shares may not fit the slim type: the parts in 64 bits.
+        share_num, share_den = share_num.astype(np.int64), share_den.astype(np.int64)
         at = np.flatnonzero(defaults)
         # The default rows' place among engine_rows.defaults (the same rows, in the same order).
         default_rank = np.cumsum(all_rights["default_shares"].to_numpy()) - 1
@@ -586,7 +593,7 @@ def distribute_frames(
         r_s = share_num * over_s[share_den]
         del over_s
     else:
-        r_s = share_num * (d_share // share_den)
+        r_s = share_num.astype(np.int64) * (d_share // share_den.astype(np.int64))
     del rows, share_num, share_den, defaults, distinct
     # Per (work, right) — one cell of dense arrays each, w × 2 + r — the shares of all rows,
     # of non-members and of rows without a holder (exact int64 sums: at most 1 per cell, over S),
