@@ -1199,8 +1199,12 @@ def holder_pairs(
     n_pairs = sum(counts)
     pair_p = np.empty(n_pairs, dtype=np.int32 if n_parties < 1 << 31 else np.int64)
     pair_w = np.empty(n_pairs, dtype=np.int32 if n_works < 1 << 31 else np.int64)
-    pair_share = np.zeros((n_pairs, 2), dtype=np.int64)  # the party's share of each right
-    pair_first = np.empty(n_pairs, dtype=np.int64)
+    # The party's share of each right: in 32 bits when no sum of shares can pass 2³¹ (rows × the
+    # largest share), as with the usual small common denominators; the first entry in 32 bits when
+    # the entries are fewer than 2³¹. (Fresh memory is slow to touch: these are arrays of every pair.)
+    top_share = int(np.abs(holder_s).max()) if n else 0
+    pair_share = np.zeros((n_pairs, 2), dtype=np.int32 if n * top_share < 1 << 31 else np.int64)
+    pair_first = np.empty(n_pairs, dtype=np.int32 if len(entry_start) and entry_start[-1] < 1 << 31 else np.int64)
     pair_count = np.empty(n_pairs, dtype=np.int32)  # a work's entries: groups × 2 at most
     pairs = (pair_p, pair_w, pair_share, pair_first, pair_count)
 
@@ -1414,6 +1418,8 @@ def _reduce_dense(
     work ids or values too large for 64-bit sums."""
     pending = frames.pending_usage_checks
     checks = pending.checks if pending is not None else []
+    # While the share rows are read and checked on their thread (until their largest table is freed).
+    _kernels().prepare()
     frames.wait_for_share_rows_memory()
     station_table = _StationTable(stations, frames.usage.collect_schema()["station_id"])
     bins = 0

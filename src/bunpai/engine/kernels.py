@@ -28,6 +28,17 @@ _compile = njit(cache=True, nogil=True)
 _AHEAD = 32
 
 
+def prepare() -> None:
+    """Set up Numba's code generator now. The first call of a compiled function in a process does
+    it (a few tenths of a second, even when the function is read from the cache); the engine does
+    it while it waits for the share rows, so that their checks on another thread do not."""
+    from numba.core.registry import cpu_target
+
+    context = cpu_target.target_context
+    context.refresh()
+    context.codegen()
+
+
 @intrinsic
 def _prefetch(typingctx: Any, array: Any, index: Any) -> Any:
     """Ask the processor to bring ``array[index]`` into its caches (LLVM's ``prefetch``: no load,
