@@ -285,7 +285,8 @@ def statement_lines(
     """The statement lines of pairs ``start … end − 1``, in order (pair, then the work's entries):
     each entry of the pair's work whose right the party holds (share > 0) in an open fund, with
     a positive amount ``floor(F × raw × share / PT)`` before flooring. Returns the arrays party,
-    work, fund (group × 2 + right), raw, share and gross yen, and the positions of the lines whose
+    work, fund (group × 2 + right, in the type of ``entry_fund``), raw, share (in the type of
+    ``pair_share``) and gross yen, and the positions of the lines whose
     ``F × raw × share`` would pass 2⁶³: their gross is left 0 for the caller to compute exactly.
 
     The lines are also counted, and their gross added, per fund (``fund_lines``, ``fund_gross``)
@@ -298,9 +299,11 @@ def statement_lines(
         size += pair_count[pair]
     p = np.empty(size, dtype=pair_p.dtype)
     w = np.empty(size, dtype=pair_w.dtype)
-    fund = np.empty(size, dtype=np.int64)
+    # The fund and the share in the types of the entries' funds and the pairs' shares (a byte and
+    # 32 bits as a rule): every line is written once here, then read for the output.
+    fund = np.empty(size, dtype=entry_fund.dtype)
     raw = np.empty(size, dtype=np.int64)
-    share = np.empty(size, dtype=np.int64)
+    share = np.empty(size, dtype=pair_share.dtype)
     gross = np.empty(size, dtype=np.int64)
     wide = np.empty(size, dtype=np.int64)
     n = 0
