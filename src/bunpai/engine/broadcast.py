@@ -945,11 +945,14 @@ def distribute_frames(
     stored_work_ids = work_keys.sort("w")["work_key"]
     points_den = d_points * d_share
 
+    # Each party's payee, once: a line's payee is then one look-up by its party, not two.
+    payee_id_of_party = payee_ids.gather(payee_of_party)
+
     def text_form(lines: pl.DataFrame) -> pl.DataFrame:
         return pl.DataFrame(
             [
                 party_ids.gather(lines["p"]).alias("party_id"),
-                payee_ids.gather(payee_of_party.gather(lines["p"])).alias("payee_id"),
+                payee_id_of_party.gather(lines["p"]).alias("payee_id"),
                 work_ids.gather(lines["w"]).alias("work_id"),
                 *texts(lines),
                 _ratio_texts(points_numerators(lines), points_den).alias("points"),
@@ -962,6 +965,7 @@ def distribute_frames(
     # uses in its dictionary; an Enum of every party would be repeated in each file's schema).
     party_enum = party_ids.cast(pl.Categorical)
     payee_enum = payee_ids.cast(pl.Categorical)
+    payee_enum_of_party = payee_enum.gather(payee_of_party)
 
     def columnar_form(lines: pl.DataFrame) -> pl.DataFrame:
         """The compact layout: ids in their own types, points and share as integer pairs."""
@@ -969,7 +973,7 @@ def distribute_frames(
         return pl.DataFrame(
             [
                 party_enum.gather(lines["p"]).alias("party_id"),
-                payee_enum.gather(payee_of_party.gather(lines["p"])).alias("payee_id"),
+                payee_enum_of_party.gather(lines["p"]).alias("payee_id"),
                 stored_work_ids.gather(lines["w"]).alias("work_id"),
                 group_enum.gather(lines["g"].cast(pl.Int64)).alias("fund_group"),
                 right_enum.gather(lines["r"].cast(pl.Int64)).alias("right"),
