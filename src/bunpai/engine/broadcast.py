@@ -631,7 +631,13 @@ def distribute_frames(
     n_paid = int(np.count_nonzero(paid_rows))
     holder_key = np.empty(n_paid, dtype=np.int64)
     holder_s = np.empty(n_paid, dtype=np.int64)
-    holders_in_order(r_p, r_w, r_r, r_s, paid_rows, n_parties, n_works, holder_key, holder_s)
+    # On a thread of its own (compiled passes that release the interpreter) while the fund
+    # totals and the held lines are made; its rows are freed when it ends.
+    ordering = ThreadPoolExecutor(max_workers=1, thread_name_prefix="holders")
+    holders_ordered = ordering.submit(
+        holders_in_order, r_p, r_w, r_r, r_s, paid_rows, n_parties, n_works, holder_key, holder_s
+    )
+    ordering.shutdown(wait=False)
     del r_w, r_r, r_s, r_p, paid_rows
     # (The rows of a party holding several roles of a right are added up when the (party, work)
     # pairs are made from these keys, below.)
@@ -824,6 +830,8 @@ def distribute_frames(
 
     # The holders' (party, work) pairs, in order, with the party's share of each right (the
     # rows of several roles added up) and the range of the work's entries.
+    holders_ordered.result()
+    del holders_ordered
     pair_p, pair_w, pair_share, pair_first, pair_count = holder_pairs(
         holder_key, holder_s, n_parties, n_works, entry_start
     )
