@@ -531,3 +531,12 @@ def test_entry_totals_per_fund_and_the_entries_with_an_undetermined_share(data: 
     out = np.empty(count, dtype=np.int64)
     kernels.entries_with(work, right, flagged, out)
     assert out.tolist() == positions
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.integers(0, 9), max_size=50), st.integers(0, 12))
+def test_first_positions_are_those_of_a_sorted_search(values: list[int], n: int) -> None:
+    ordered = np.array(sorted(values), dtype=np.int32)
+    out = np.full(n + 1, -1, dtype=np.int64)
+    kernels.first_positions(ordered, out)
+    assert out.tolist() == np.searchsorted(ordered, np.arange(n + 1), side="left").tolist()

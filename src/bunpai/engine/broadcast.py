@@ -565,8 +565,9 @@ def distribute_frames(
         share_den,
     )
     del work_key, party_key, w_of_key, share_num_in, share_den_in
-    defaults = all_rights["default_shares"].to_numpy()[rows]
-    if defaults.any():
+    # The used rows taking the default table (looked for only when some share row takes it).
+    defaults = all_rights["default_shares"].to_numpy()[rows] if all_rights["default_shares"].any() else None
+    if defaults is not None and defaults.any():
         # The default table's shares may not fit the slim type: the parts in 64 bits.
         share_num, share_den = share_num.astype(np.int64), share_den.astype(np.int64)
         at = np.flatnonzero(defaults)
@@ -797,8 +798,9 @@ def distribute_frames(
             (pl.col("w") * n_groups + pl.col("g").cast(pl.Int64)) * 2 + pl.col("r").cast(pl.Int64)
         )
     entry_w = usage_w["w"].to_numpy()
-    # Searched in the works' own type (a wider key would copy the whole column).
-    entry_start = np.searchsorted(entry_w, np.arange(n_works + 1, dtype=entry_w.dtype), side="left")
+    # Each work's first entry: one merge of the sorted ranks with 0 … works (no copy of the column).
+    entry_start = np.empty(n_works + 1, dtype=np.int64)
+    _kernels().first_positions(entry_w, entry_start)
     del entry_w
     fund_amount = [0] * (n_groups * 2)
     fund_points = [1] * (n_groups * 2)
@@ -1163,7 +1165,10 @@ def holders_in_order(
     several times as long). The party pass runs on two halves of the rows — on two threads from
     ``threads_from`` rows — each half's rows of a party placed after the first half's."""
     kernels = _kernels()
-    by_cell = kernels.holders_by_cell(work, right, paid, n_works)
+    # Row positions in 32 bits when the rows are fewer than 2³¹ (fresh memory is slow to touch).
+    position_type = np.int32 if len(work) < 1 << 31 else np.int64
+    by_cell = np.empty(int(np.count_nonzero(paid)), dtype=position_type)
+    kernels.holders_by_cell(work, right, paid, by_cell, np.zeros(n_works * 2 + 1, dtype=position_type))
     halves = [by_cell[: len(by_cell) // 2], by_cell[len(by_cell) // 2 :]]
     counts = [np.zeros(n_parties + 1, dtype=np.int64) for _ in halves]
     threads = len(by_cell) >= threads_from

@@ -492,41 +492,50 @@ def entries_with(work: Any, right: Any, flagged: Any, out: Any) -> None:
 
 
 @_compile
-def holders_by_cell(work: Any, right: Any, paid: Any, n_works: int) -> Any:
-    """The positions of the paid share rows in (work, right) order, equal cells in row order: a
-    stable counting sort on ``work × 2 + right``, or the rows as they are when they come in that
-    order (as share rows grouped by work do)."""
+def first_positions(values: Any, out: Any) -> None:
+    """``out[k]``: the first position of sorted ``values`` holding k or more, for k = 0 … len(out)
+    − 1 (``np.searchsorted(values, k, side="left")`` for each k, by one merge of the two)."""
+    j = 0
+    n = len(values)
+    for k in range(len(out)):
+        while j < n and values[j] < k:
+            j += 1
+        out[k] = j
+
+
+@_compile
+def holders_by_cell(work: Any, right: Any, paid: Any, by_cell: Any, starts: Any) -> None:
+    """The positions of the paid share rows in (work, right) order, equal cells in row order,
+    into ``by_cell`` (one slot per paid row): a stable counting sort on ``work × 2 + right``
+    (``starts``: zeros, one more than the cells), or the rows as they are when they come in that
+    order (as share rows grouped by work do; ``starts`` is then left untouched)."""
     n = len(work)
     in_order = True
     last = -1
-    count = 0
     for i in range(n):
         if paid[i]:
             cell = np.int64(work[i]) * 2 + right[i]
             if cell < last:
                 in_order = False
+                break
             last = cell
-            count += 1
-    by_cell = np.empty(count, dtype=np.int64)
     if in_order:
         j = 0
         for i in range(n):
             if paid[i]:
                 by_cell[j] = i
                 j += 1
-        return by_cell
-    starts = np.zeros(n_works * 2 + 1, dtype=np.int64)
+        return
     for i in range(n):
         if paid[i]:
             starts[np.int64(work[i]) * 2 + right[i] + 1] += 1
-    for c in range(n_works * 2):
+    for c in range(len(starts) - 1):
         starts[c + 1] += starts[c]
     for i in range(n):
         if paid[i]:
             cell = np.int64(work[i]) * 2 + right[i]
             by_cell[starts[cell]] = i
             starts[cell] += 1
-    return by_cell
 
 
 @_compile
