@@ -515,3 +515,39 @@ def test_roles_of_a_dictionary_encoded_rights_parquet_are_checked_as_text(tmp_pa
         compute_quarter(folder)
     assert [(p.file, p.line, p.column) for p in error.value.problems] == [("rights.parquet", 2, "role")]
     assert "unknown role 'singer'" in error.value.problems[0].message
+
+
+def test_default_shares_wider_than_the_given_ones_equal_the_rules(tmp_path: Path) -> None:
+    """The given shares fit one byte (the slim type of the share rows), but a work whose 130
+    composers take the default table gets shares over 130: the engine widens the parts for them
+    and gives the rules' figures."""
+    folder = tmp_path / "quarter"
+    shutil.copytree(EXAMPLE, folder)
+    for name in ("rights.csv", "usage.csv"):
+        path = folder / name
+        path.write_text(path.read_text(encoding="utf-8").replace("W1", "1").replace("W9", "9"), encoding="utf-8")
+    composers = [f"C{i}" for i in range(130)]
+    with (folder / "parties.csv").open("a", encoding="utf-8") as parties:
+        parties.writelines(f"{c},{c},member,\n" for c in composers)
+    with (folder / "rights.csv").open("a", encoding="utf-8") as rights:
+        rights.writelines(f"2,{c},composer,performing,,2020-01-01,2020-01-01,\n" for c in composers)
+    usage = pl.read_csv(folder / "usage.csv", infer_schema=False)
+    line = {**usage.row(0, named=True), "line_id": "L_default", "work_id": "2"}
+    pl.concat([usage, pl.DataFrame([line], schema=usage.schema, orient="row")]).write_csv(folder / "usage.csv")
+    _compact(folder, parts_per_month=1)
+    for taken in (True, False):
+        frames, rules = read_input(
+            folder, rules_for=broadcast_ruleset_for, defer_usage_checks=True, engine_rows_only=True
+        )
+        if taken:
+            assert frames.take_engine_rows().rows.schema["share_den"] == pl.Int8
+    table = prc_ruleset_for(frames.quarter.reference_date)
+    fast = distribute_frames(frames, table, rules.label)
+    frames, rules = read_input(folder, rules_for=broadcast_ruleset_for, defer_usage_checks=True)
+    slow = result_from_outcome(distribute(quarter_input_from_frames(frames), table, rules.label))
+    fast_lines = fast.statement_lines.collect()
+    assert fast_lines.rows() == slow.statement_lines.collect().rows()
+    assert fast_lines.filter(pl.col("work_id") == "2")["share"].unique().to_list() == ["1/130"]
+    for name in ("payees", "held", "work_points"):
+        assert getattr(fast, name).rows() == getattr(slow, name).rows(), name
+    assert fast.summary == slow.summary

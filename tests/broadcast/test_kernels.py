@@ -490,3 +490,39 @@ def test_runs_of_equal_neighbours(values: list[int]) -> None:
         expected.append((at, length))
         at += length
     assert list(zip(starts.tolist(), lengths.tolist(), strict=True)) == expected
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.data())
+def test_entry_totals_per_fund_and_the_entries_with_an_undetermined_share(data: st.DataObject) -> None:
+    n_works, n_groups = data.draw(st.integers(1, 6)), data.draw(st.integers(1, 3))
+    n = data.draw(st.integers(0, 40))
+    entries = data.draw(
+        st.lists(
+            st.tuples(
+                st.integers(0, n_groups - 1),
+                st.integers(0, 1),
+                st.integers(0, n_works - 1),
+                st.integers(-(10**6), 10**9),
+            ),
+            min_size=n,
+            max_size=n,
+        )
+    )
+    basic = np.array(data.draw(st.lists(st.integers(0, 10**6), min_size=n_works * 2, max_size=n_works * 2)))
+    flagged = np.array(data.draw(st.lists(st.booleans(), min_size=n_works * 2, max_size=n_works * 2)), dtype=bool)
+    group = np.array([e[0] for e in entries], dtype=np.int32)
+    right = np.array([e[1] for e in entries], dtype=np.int8)
+    work = np.array([e[2] for e in entries], dtype=np.int32)
+    raw = np.array([e[3] for e in entries], dtype=np.int64)
+    totals = np.zeros(n_groups * 2, dtype=np.int64)
+    count = kernels.entry_totals(group, right, work, raw, basic, flagged, totals)
+    expected = [0] * (n_groups * 2)
+    for g, r, w, value in entries:
+        expected[g * 2 + r] += value * int(basic[w * 2 + r])
+    assert totals.tolist() == expected
+    positions = [i for i, (_, r, w, _) in enumerate(entries) if flagged[w * 2 + r]]
+    assert count == len(positions)
+    out = np.empty(count, dtype=np.int64)
+    kernels.entries_with(work, right, flagged, out)
+    assert out.tolist() == positions

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import itertools
-
 import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -13,7 +11,7 @@ from bunpai.formats import share_kernels
 
 @st.composite
 def holder_rows(draw: st.DrawFn) -> dict[str, object]:
-    n_works = draw(st.integers(1, 4))
+    n_works = draw(st.integers(1, 30))
     n_parties = draw(st.integers(1, 40))  # few parties: repeats; many: works of many distinct rows
     rows = draw(
         st.lists(
@@ -32,17 +30,6 @@ def holder_rows(draw: st.DrawFn) -> dict[str, object]:
     return {"rows": rows, "n_parties": n_parties}
 
 
-def _grouped(works: list[int]) -> bool:
-    """Each work's rows next to each other."""
-    ended: set[int] = set()
-    for before, after in itertools.pairwise(works):
-        if after != before:
-            ended.add(before)
-            if after in ended:
-                return False
-    return True
-
-
 @settings(max_examples=400, deadline=None)
 @given(holder_rows())
 def test_a_holder_repeated_in_a_work_is_found(case: dict[str, object]) -> None:
@@ -59,12 +46,8 @@ def test_a_holder_repeated_in_a_work_is_found(case: dict[str, object]) -> None:
         4,
         n_parties,
     )
-    if _grouped([row[0] for row in keyed_rows]):
-        assert found == int(repeated)
-    else:
-        # Rows apart from their work's others are left to the caller's sort (unless a repeat
-        # was found before).
-        assert found == -1 or (found == 1 and repeated)
+    # Grouped by work or not (then put with their work's by a counting sort), the same answer.
+    assert found == int(repeated)
 
 
 @settings(max_examples=200, deadline=None)
@@ -96,3 +79,15 @@ def test_a_repeat_among_many_rows_of_a_work_is_found(n_rows: int, data: st.DataO
     copy_at = before + data.draw(st.integers(16, n_rows - 1))
     party[copy_at] = party[before + data.draw(st.integers(0, copy_at - before - 1))]
     assert found(party) == 1
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 11), st.booleans(), st.booleans()), max_size=80))
+def test_the_rows_of_flagged_groups_are_those_of_a_group_with_a_flag(rows: list[tuple[int, bool, bool]]) -> None:
+    codes = np.array([code for code, _, _ in rows], dtype=np.int32)
+    first = np.array([a for _, a, _ in rows], dtype=bool)
+    second = np.array([b for _, _, b in rows], dtype=bool)
+    out = np.zeros(len(rows), dtype=bool)
+    share_kernels.rows_of_flagged_groups(codes, first, second, 12, out)
+    flagged = {code for code, a, b in rows if a or b}
+    assert out.tolist() == [code in flagged for code, _, _ in rows]

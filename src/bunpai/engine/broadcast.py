@@ -468,16 +468,30 @@ def distribute_frames(
             ]
         )
     del managed, reduced
-    unid = unidentified.with_columns(
-        pl.col("line_id").cast(pl.String), pl.col("station_id").cast(pl.String), pl.col("p").cast(pl.Int128)
-    )
-    unid_w = pl.concat(
-        [
-            unid.with_columns(pl.lit(right_names.index("performing"), pl.Int8).alias("r")),
-            unid.filter(pl.col("recorded")).with_columns(pl.lit(right_names.index("mechanical"), pl.Int8).alias("r")),
-        ]
-    ).select("line_id", "station_id", "g", "r", "p")
-    del unid, unidentified
+
+    def unidentified_entries(unidentified: pl.DataFrame) -> pl.DataFrame:
+        """The unidentified lines' entries (one per right they take), in the order of the held
+        lines: (line id, fund group, right)."""
+        unid = unidentified.with_columns(
+            pl.col("line_id").cast(pl.String), pl.col("station_id").cast(pl.String), pl.col("p").cast(pl.Int128)
+        )
+        mechanical = pl.lit(right_names.index("mechanical"), pl.Int8)
+        return (
+            pl.concat(
+                [
+                    unid.with_columns(pl.lit(right_names.index("performing"), pl.Int8).alias("r")),
+                    unid.filter(pl.col("recorded")).with_columns(mechanical.alias("r")),
+                ]
+            )
+            .select("line_id", "station_id", "g", "r", "p")
+            .sort("line_id", "g", "r")
+        )
+
+    # Made and sorted on a thread of their own while the shares are counted.
+    sorting = ThreadPoolExecutor(max_workers=1, thread_name_prefix="unidentified")
+    unid_made = sorting.submit(unidentified_entries, unidentified)
+    sorting.shutdown(wait=False)
+    del unidentified
 
     # Shares of the works used, counted on the reference date, as integers over S.
     say("shares / 分配率")
@@ -524,20 +538,25 @@ def distribute_frames(
     no_party = frames.parties.height  # no party has this rank (a row without a holder)
     party_key = _int_array(all_rights[PARTY_KEY], no_party)
     n_rows = kernels.count_used_share_rows(work_key, w_of_key)
-    rows = np.empty(n_rows, dtype=np.int64)
+    # Each kept in the narrowest type that holds it: the row's position in 32 bits when the rows
+    # are fewer than 2³¹, the share's parts in the share rows' own (slim) type. (Fresh memory is
+    # slow to touch: these arrays are of every used row.)
+    share_num_in = all_rights["share_num"].to_numpy()
+    share_den_in = all_rights["share_den"].to_numpy()
+    rows = np.empty(n_rows, dtype=np.int32 if len(work_key) < 1 << 31 else np.int64)
     r_w = np.empty(n_rows, dtype=rank_type)
     r_p = np.empty(n_rows, dtype=np.int32 if frames.parties.height < 1 << 31 else np.int64)
     r_r = np.empty(n_rows, dtype=np.int8)
-    share_num = np.empty(n_rows, dtype=np.int64)
-    share_den = np.empty(n_rows, dtype=np.int64)
+    share_num = np.empty(n_rows, dtype=share_num_in.dtype)
+    share_den = np.empty(n_rows, dtype=share_den_in.dtype)
     kernels.used_share_rows(
         work_key,
         w_of_key,
         party_key,
         no_party,
         all_rights[RIGHT_KEY].to_numpy(),
-        all_rights["share_num"].to_numpy(),
-        all_rights["share_den"].to_numpy(),
+        share_num_in,
+        share_den_in,
         rows,
         r_w,
         r_p,
@@ -545,9 +564,11 @@ def distribute_frames(
         share_num,
         share_den,
     )
-    del work_key, party_key, w_of_key
+    del work_key, party_key, w_of_key, share_num_in, share_den_in
     defaults = all_rights["default_shares"].to_numpy()[rows]
     if defaults.any():
+        # The default table's shares may not fit the slim type: the parts in 64 bits.
+        share_num, share_den = share_num.astype(np.int64), share_den.astype(np.int64)
         at = np.flatnonzero(defaults)
         # The default rows' place among engine_rows.defaults (the same rows, in the same order).
         default_rank = np.cumsum(all_rights["default_shares"].to_numpy()) - 1
@@ -586,7 +607,7 @@ def distribute_frames(
         r_s = share_num * over_s[share_den]
         del over_s
     else:
-        r_s = share_num * (d_share // share_den)
+        r_s = share_num.astype(np.int64) * (d_share // share_den.astype(np.int64))
     del rows, share_num, share_den, defaults, distinct
     # Per (work, right) — one cell of dense arrays each, w × 2 + r — the shares of all rows,
     # of non-members and of rows without a holder (exact int64 sums: at most 1 per cell, over S),
@@ -628,7 +649,25 @@ def distribute_frames(
     totals: dict[tuple[int, int], int] = {}
     has_undetermined = undetermined > 0
     undetermined_parts = []
-    for start in range(0, usage_w.height, BATCH_ROWS):
+    # By one compiled pass in int64 when no sum can pass 2⁶³ (|raw| × |basic| × entries), as
+    # nearly always; else by ranges of entries in 128 bits.
+    raw_bound = _largest_magnitude(usage_w["raw"]) if usage_w["raw"].dtype == pl.Int64 else None
+    basic_bound = int(np.abs(basic).max()) if len(basic) else 0
+    entries_in_64 = raw_bound is not None and raw_bound * max(basic_bound, 1) * max(usage_w.height, 1) <= _INT64_LIMIT
+    if entries_in_64:
+        entry_w, entry_r = usage_w["w"].to_numpy(), usage_w["r"].to_numpy()
+        cells = np.zeros(n_group_ids * 2, dtype=np.int64)
+        n_undetermined = _kernels().entry_totals(
+            usage_w["g"].to_numpy(), entry_r, entry_w, usage_w["raw"].to_numpy(), basic, has_undetermined, cells
+        )
+        for cell in np.flatnonzero(cells).tolist():
+            totals[(cell // 2, cell % 2)] = int(cells[cell])
+        at = np.empty(n_undetermined, dtype=np.int64)
+        _kernels().entries_with(entry_w, entry_r, has_undetermined, at)
+        cell_of = entry_w[at].astype(np.int64) * 2 + entry_r[at]
+        undetermined_parts.append(usage_w[at].with_columns(pl.Series("undetermined", undetermined[cell_of])))
+        del entry_w, entry_r, at, cell_of
+    for start in range(0, 0 if entries_in_64 else usage_w.height, BATCH_ROWS):
         part = usage_w.slice(start, BATCH_ROWS)
         entry_k = (part["w"].cast(pl.Int64) * 2 + part["r"].cast(pl.Int64)).to_numpy()
         for g, r, value in (
@@ -645,6 +684,8 @@ def distribute_frames(
         else usage_w.clear().with_columns(pl.Series("undetermined", [], dtype=pl.Int64))
     )
     del undetermined_parts, undetermined, has_undetermined  # basic is kept, per (work, right), for the work points
+    unid_w = unid_made.result()
+    del unid_made, unidentified_entries
     for g, r, value in unid_w.group_by("g", "r").agg(pl.col("p").sum()).iter_rows():
         totals[(g, r)] = totals.get((g, r), 0) + int(value) * d_share
     group_of = {g: i for i, g in enumerate(group_ids)}
@@ -701,11 +742,11 @@ def distribute_frames(
             pl.Series("station_id", [None] * undetermined.height, dtype=pl.String),
         ]
     )
+    # In (line id, group, right) order already: the join keeps it.
     unidentified_held = (
-        unid_w.join(fund_frame, on=["g", "r"], how="inner")
+        unid_w.join(fund_frame, on=["g", "r"], how="inner", maintain_order="left")
         .with_columns((pl.col("F") * pl.col("p") * d_share).alias("exact"))
         .filter(pl.col("exact") > 0)
-        .sort("line_id", "g", "r")
     )
     held_l = pl.DataFrame(
         [
@@ -1196,6 +1237,12 @@ def _coded(series: pl.Series, values: dict[Any, int], missing: int) -> tuple[np.
     table = np.array([values.get(name, missing) for name in distinct] + [missing], dtype=np.int64)
     codes = series.replace_strict(distinct, list(range(len(distinct))), default=len(distinct), return_dtype=pl.Int64)
     return codes.to_numpy(), table
+
+
+def _largest_magnitude(series: pl.Series) -> int:
+    """The largest absolute value of an integer column (0 when empty or all null)."""
+    low, high = series.min(), series.max()
+    return max(abs(int(low or 0)), abs(int(high or 0)))  # type: ignore[arg-type]
 
 
 def _int_array(series: pl.Series, missing: int) -> np.ndarray:

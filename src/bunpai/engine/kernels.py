@@ -453,6 +453,31 @@ def share_sums(
 
 
 @_compile
+def entry_totals(group: Any, right: Any, work: Any, raw: Any, basic: Any, has_undetermined: Any, totals: Any) -> int:
+    """Each entry's raw × basic[work × 2 + right] added into ``totals[group × 2 + right]`` (int64:
+    the caller has checked that no sum can pass 2⁶³); returns how many entries have a work's right
+    with an undetermined share (``has_undetermined[work × 2 + right]``)."""
+    n = 0
+    for i in range(len(raw)):
+        cell = np.int64(work[i]) * 2 + right[i]
+        totals[np.int64(group[i]) * 2 + right[i]] += raw[i] * basic[cell]
+        if has_undetermined[cell]:
+            n += 1
+    return n
+
+
+@_compile
+def entries_with(work: Any, right: Any, flagged: Any, out: Any) -> None:
+    """The positions of the entries whose (work, right) cell ``work × 2 + right`` is flagged, in
+    order, into ``out`` (as many slots as there are)."""
+    n = 0
+    for i in range(len(work)):
+        if flagged[np.int64(work[i]) * 2 + right[i]]:
+            out[n] = i
+            n += 1
+
+
+@_compile
 def holders_by_cell(work: Any, right: Any, paid: Any, n_works: int) -> Any:
     """The positions of the paid share rows in (work, right) order, equal cells in row order: a
     stable counting sort on ``work × 2 + right``, or the rows as they are when they come in that

@@ -724,20 +724,9 @@ def _rights(
         work_np = typed[WORK_KEY].fill_null(0).to_numpy()
         right_np = typed[RIGHT_KEY].fill_null(0).to_numpy()
         party_np = typed[PARTY_KEY].fill_null(0).to_numpy()
-        # Rows grouped by work (as they come) are compared within each work by one compiled pass.
+        # The rows are compared within each work by one compiled pass (grouped by work as they
+        # come, else put with their work's by a counting sort).
         found = _share_kernels().holder_repeated(work_np, role_np, right_np, party_np, keyed, n_right_keys, n_parties)
-        if found < 0:
-            keys = work_np[keyed].astype(np.int64)
-            keys *= len(roles)
-            keys += role_np[keyed]
-            keys *= n_right_keys
-            keys += right_np[keyed]
-            keys *= n_parties
-            keys += party_np[keyed]
-            # Timsort (kind="stable"): runs already in order are merged, not sorted again.
-            keys.sort(kind="stable")
-            found = int(len(keys) > 1 and (keys[1:] == keys[:-1]).any())
-            del keys
         repeated = found > 0
         del role_np, keyed, work_np, right_np, party_np
     else:
@@ -761,11 +750,9 @@ def _rights(
     # (then the default table applies). Counted per (work, right) code with bincount.
     has_share = typed["has_share"].to_numpy() & counted_mask
     publisher = (typed["role"] == "publisher").fill_null(False).to_numpy() & counted_mask
-    # One flag per code (a row with a share or a publisher), gathered per row as booleans.
-    needs_share = np.bincount(codes[has_share], minlength=size) > 0
-    needs_share |= np.bincount(codes[publisher], minlength=size) > 0
-    needs_row = needs_share[codes]
-    del needs_share
+    # One flag per code (a row with a share or a publisher), read back per row: one compiled pass.
+    needs_row = np.empty(len(codes), dtype=bool)
+    _share_kernels().rows_of_flagged_groups(codes, has_share, publisher, size, needs_row)
     problems.check(
         file,
         "share",

@@ -7,7 +7,7 @@ import json
 import os
 import shutil
 import tempfile
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
 from fractions import Fraction
 from pathlib import Path
@@ -61,12 +61,26 @@ def _write_parts(folder: Path, chunks: Iterable[pl.DataFrame]) -> None:
             pending.result()
 
 
+def _write_table(staging: Path, name: str, table: pl.DataFrame | Iterable[pl.DataFrame]) -> None:
+    """One table of the output folder: a folder of Parquet files when its name ends in ``/``,
+    else a CSV file (chunks under one header)."""
+    if name.endswith("/"):
+        _write_parts(staging / name.rstrip("/"), [table] if isinstance(table, pl.DataFrame) else table)
+    elif isinstance(table, pl.DataFrame):
+        table.write_csv(staging / name, line_terminator="\n")
+    else:
+        with (staging / name).open("wb") as handle:
+            for number, chunk in enumerate(table):
+                chunk.write_csv(handle, include_header=number == 0, line_terminator="\n")
+
+
 def write_output(
     out_dir: Path,
     tables: Mapping[str, pl.DataFrame | Iterable[pl.DataFrame]],
     documents: dict[str, Any],
     *,
     force: bool = False,
+    alongside: Collection[str] = (),
 ) -> None:
     """Write every table (CSV) and document (JSON) into a temporary folder, then move it into place.
 
@@ -75,6 +89,9 @@ def write_output(
     as a function: it is called after every table is written (so it may use what writing them
     found, and may raise to refuse the result: then nothing is written). A table whose name ends
     in ``/`` is a folder of Parquet files, one per chunk (``part-00000.parquet``, …, in order).
+    The tables named in ``alongside`` are written on a thread of their own (their chunks made
+    there too) while the others are written one after the other: they must not depend on what
+    writing the others finds.
 
     Nothing is left half-written: either ``out_dir`` holds the complete result, or it is untouched.
     """
@@ -85,17 +102,18 @@ def write_output(
         )
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.", suffix=".tmp", dir=out_dir.parent))
+    side = ThreadPoolExecutor(max_workers=1, thread_name_prefix="tables") if alongside else None
     try:
+        written = [
+            side.submit(_write_table, staging, name, table)
+            for name, table in tables.items()
+            if side is not None and name in alongside
+        ]
         for name, table in tables.items():
-            if name.endswith("/"):
-                _write_parts(staging / name.rstrip("/"), [table] if isinstance(table, pl.DataFrame) else table)
-                continue
-            if isinstance(table, pl.DataFrame):
-                table.write_csv(staging / name, line_terminator="\n")
-                continue
-            with (staging / name).open("wb") as handle:
-                for number, chunk in enumerate(table):
-                    chunk.write_csv(handle, include_header=number == 0, line_terminator="\n")
+            if name not in alongside:
+                _write_table(staging, name, table)
+        for table_written in written:
+            table_written.result()
         for name, document in documents.items():
             if callable(document):
                 document = document()
@@ -113,5 +131,11 @@ def write_output(
         else:
             staging.rename(out_dir)
     except BaseException:
+        if side is not None:
+            # The thread's table is finished (or fails) before its folder is removed.
+            side.shutdown(wait=True, cancel_futures=True)
         shutil.rmtree(staging, ignore_errors=True)
         raise
+    finally:
+        if side is not None:
+            side.shutdown(wait=False)

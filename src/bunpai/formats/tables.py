@@ -432,9 +432,11 @@ def unknown_reference(
 def reduce_ratio(frame: pl.DataFrame, numerator: str, denominator: str, *, narrow: bool = False) -> pl.DataFrame:
     """Reduce ratio columns by their greatest common divisor (exact, in 64-bit integers).
 
-    ``narrow``: the reduced columns in their :func:`narrowest` type, made a range of rows at a
-    time, each range's quotients narrowed at once: no full-length 64-bit array is made (the ranges
-    are joined in the widest type any of them needed)."""
+    ``narrow``: the reduced columns in their :func:`narrowest` type. Signed integer columns are
+    reduced in their own types by one compiled pass (:func:`share_kernels.reduced_ratios
+    <bunpai.formats.share_kernels.reduced_ratios>`); others a range of rows at a time, each range's
+    quotients narrowed at once: no full-length 64-bit array is made (the ranges are joined in the
+    widest type any of them needed)."""
     if frame.height == 0:
         return frame
     num_column, den_column = frame[numerator], frame[denominator]
@@ -442,6 +444,9 @@ def reduce_ratio(frame: pl.DataFrame, numerator: str, denominator: str, *, narro
         return frame  # 128-bit or not integers: left as they are
     if num_column.null_count() or den_column.null_count():
         return frame
+    reduced = _reduced_in_one_pass(num_column, den_column) if narrow else None
+    if reduced is not None:
+        return frame.with_columns(narrowest(reduced[0]), narrowest(reduced[1]))
     step = _REDUCE_ROWS if narrow else frame.height
     parts: tuple[list[pl.Series], list[pl.Series]] = ([], [])
     for start in range(0, frame.height, step):
@@ -456,6 +461,26 @@ def reduce_ratio(frame: pl.DataFrame, numerator: str, denominator: str, *, narro
             series = pl.Series(name, values, dtype=pl.Int64)
             into.append(narrowest(series) if narrow else series)
     return frame.with_columns(_joined(parts[0]), _joined(parts[1]))
+
+
+_SIGNED_TYPES = (pl.Int8, pl.Int16, pl.Int32, pl.Int64)
+
+
+def _reduced_in_one_pass(numerator: pl.Series, denominator: pl.Series) -> tuple[pl.Series, pl.Series] | None:
+    """Signed integer columns reduced by one compiled pass, each in its own type (a quotient is
+    never larger than its part); None for other types or a part of −2⁶³."""
+    if numerator.dtype not in _SIGNED_TYPES or denominator.dtype not in _SIGNED_TYPES:
+        return None
+    from bunpai.formats.share_kernels import reduced_ratios
+
+    num, den = numerator.to_numpy(), denominator.to_numpy()
+    out_num, out_den = np.empty_like(num), np.empty_like(den)
+    if not reduced_ratios(num, den, out_num, out_den):
+        return None
+    return (
+        pl.Series(numerator.name, out_num, dtype=numerator.dtype),
+        pl.Series(denominator.name, out_den, dtype=denominator.dtype),
+    )
 
 
 _REDUCE_ROWS = 1 << 22
