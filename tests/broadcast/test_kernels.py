@@ -463,7 +463,9 @@ def test_holder_pairs_in_two_halves_are_those_of_one_pass(case: dict[str, object
     rows: list[tuple[int, int, int, bool]] = case["rows"]  # type: ignore[assignment]
     n_parties, n_works = int(case["n_parties"]), int(case["n_works"])  # type: ignore[call-overload]
     keys = np.array(sorted((p * n_works + w) * 2 + r for p, w, r, _ in rows), dtype=np.int64)
-    shares = np.array([data.draw(st.integers(1, 50)) for _ in range(len(keys))], dtype=np.int64)
+    # Shares over a small common denominator, or over one near 2⁴⁰ (then their sums need 64 bits).
+    top = data.draw(st.sampled_from([50, 2**40]))
+    shares = np.array([data.draw(st.integers(1, top)) for _ in range(len(keys))], dtype=np.int64)
     entry_start = np.cumsum([0, *(data.draw(st.integers(0, 4)) for _ in range(n_works))]).astype(np.int64)
     n = kernels.count_pairs(keys)
     one_pass = (
@@ -478,6 +480,9 @@ def test_holder_pairs_in_two_halves_are_those_of_one_pass(case: dict[str, object
     threads_from = data.draw(st.sampled_from([1, 10**9]))
     halves = holder_pairs(keys, shares, n_parties, n_works, entry_start, threads_from=threads_from)
     assert [a.tolist() for a in halves] == [a.tolist() for a in one_pass]
+    # The shares and first entries in 32 bits where they fit (rows × the largest share below 2³¹).
+    narrow = len(keys) * int(shares.max(initial=0)) < 2**31
+    assert halves[2].dtype == (np.int32 if narrow else np.int64) and halves[3].dtype == np.int32
 
 
 @settings(max_examples=200, deadline=None)

@@ -631,7 +631,13 @@ def distribute_frames(
     n_paid = int(np.count_nonzero(paid_rows))
     holder_key = np.empty(n_paid, dtype=np.int64)
     holder_s = np.empty(n_paid, dtype=np.int64)
-    holders_in_order(r_p, r_w, r_r, r_s, paid_rows, n_parties, n_works, holder_key, holder_s)
+    # On a thread of its own (compiled passes that release the interpreter) while the fund
+    # totals and the held lines are made; its rows are freed when it ends.
+    ordering = ThreadPoolExecutor(max_workers=1, thread_name_prefix="holders")
+    holders_ordered = ordering.submit(
+        holders_in_order, r_p, r_w, r_r, r_s, paid_rows, n_parties, n_works, holder_key, holder_s
+    )
+    ordering.shutdown(wait=False)
     del r_w, r_r, r_s, r_p, paid_rows
     # (The rows of a party holding several roles of a right are added up when the (party, work)
     # pairs are made from these keys, below.)
@@ -824,6 +830,8 @@ def distribute_frames(
 
     # The holders' (party, work) pairs, in order, with the party's share of each right (the
     # rows of several roles added up) and the range of the work's entries.
+    holders_ordered.result()
+    del holders_ordered
     pair_p, pair_w, pair_share, pair_first, pair_count = holder_pairs(
         holder_key, holder_s, n_parties, n_works, entry_start
     )
@@ -945,11 +953,14 @@ def distribute_frames(
     stored_work_ids = work_keys.sort("w")["work_key"]
     points_den = d_points * d_share
 
+    # Each party's payee, once: a line's payee is then one look-up by its party, not two.
+    payee_id_of_party = payee_ids.gather(payee_of_party)
+
     def text_form(lines: pl.DataFrame) -> pl.DataFrame:
         return pl.DataFrame(
             [
                 party_ids.gather(lines["p"]).alias("party_id"),
-                payee_ids.gather(payee_of_party.gather(lines["p"])).alias("payee_id"),
+                payee_id_of_party.gather(lines["p"]).alias("payee_id"),
                 work_ids.gather(lines["w"]).alias("work_id"),
                 *texts(lines),
                 _ratio_texts(points_numerators(lines), points_den).alias("points"),
@@ -962,6 +973,7 @@ def distribute_frames(
     # uses in its dictionary; an Enum of every party would be repeated in each file's schema).
     party_enum = party_ids.cast(pl.Categorical)
     payee_enum = payee_ids.cast(pl.Categorical)
+    payee_enum_of_party = payee_enum.gather(payee_of_party)
 
     def columnar_form(lines: pl.DataFrame) -> pl.DataFrame:
         """The compact layout: ids in their own types, points and share as integer pairs."""
@@ -969,7 +981,7 @@ def distribute_frames(
         return pl.DataFrame(
             [
                 party_enum.gather(lines["p"]).alias("party_id"),
-                payee_enum.gather(payee_of_party.gather(lines["p"])).alias("payee_id"),
+                payee_enum_of_party.gather(lines["p"]).alias("payee_id"),
                 stored_work_ids.gather(lines["w"]).alias("work_id"),
                 group_enum.gather(lines["g"].cast(pl.Int64)).alias("fund_group"),
                 right_enum.gather(lines["r"].cast(pl.Int64)).alias("right"),
@@ -1199,8 +1211,12 @@ def holder_pairs(
     n_pairs = sum(counts)
     pair_p = np.empty(n_pairs, dtype=np.int32 if n_parties < 1 << 31 else np.int64)
     pair_w = np.empty(n_pairs, dtype=np.int32 if n_works < 1 << 31 else np.int64)
-    pair_share = np.zeros((n_pairs, 2), dtype=np.int64)  # the party's share of each right
-    pair_first = np.empty(n_pairs, dtype=np.int64)
+    # The party's share of each right: in 32 bits when no sum of shares can pass 2³¹ (rows × the
+    # largest share), as with the usual small common denominators; the first entry in 32 bits when
+    # the entries are fewer than 2³¹. (Fresh memory is slow to touch: these are arrays of every pair.)
+    top_share = int(np.abs(holder_s).max()) if n else 0
+    pair_share = np.zeros((n_pairs, 2), dtype=np.int32 if n * top_share < 1 << 31 else np.int64)
+    pair_first = np.empty(n_pairs, dtype=np.int32 if len(entry_start) and entry_start[-1] < 1 << 31 else np.int64)
     pair_count = np.empty(n_pairs, dtype=np.int32)  # a work's entries: groups × 2 at most
     pairs = (pair_p, pair_w, pair_share, pair_first, pair_count)
 
@@ -1414,6 +1430,8 @@ def _reduce_dense(
     work ids or values too large for 64-bit sums."""
     pending = frames.pending_usage_checks
     checks = pending.checks if pending is not None else []
+    # While the share rows are read and checked on their thread (until their largest table is freed).
+    _kernels().prepare()
     frames.wait_for_share_rows_memory()
     station_table = _StationTable(stations, frames.usage.collect_schema()["station_id"])
     bins = 0

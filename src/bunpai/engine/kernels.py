@@ -28,6 +28,17 @@ _compile = njit(cache=True, nogil=True)
 _AHEAD = 32
 
 
+def prepare() -> None:
+    """Set up Numba's code generator now. The first call of a compiled function in a process does
+    it (a few tenths of a second, even when the function is read from the cache); the engine does
+    it while it waits for the share rows, so that their checks on another thread do not."""
+    from numba.core.registry import cpu_target
+
+    context = cpu_target.target_context
+    context.refresh()
+    context.codegen()
+
+
 @intrinsic
 def _prefetch(typingctx: Any, array: Any, index: Any) -> Any:
     """Ask the processor to bring ``array[index]`` into its caches (LLVM's ``prefetch``: no load,
@@ -274,7 +285,8 @@ def statement_lines(
     """The statement lines of pairs ``start … end − 1``, in order (pair, then the work's entries):
     each entry of the pair's work whose right the party holds (share > 0) in an open fund, with
     a positive amount ``floor(F × raw × share / PT)`` before flooring. Returns the arrays party,
-    work, fund (group × 2 + right), raw, share and gross yen, and the positions of the lines whose
+    work, fund (group × 2 + right, in the type of ``entry_fund``), raw, share (in the type of
+    ``pair_share``) and gross yen, and the positions of the lines whose
     ``F × raw × share`` would pass 2⁶³: their gross is left 0 for the caller to compute exactly.
 
     The lines are also counted, and their gross added, per fund (``fund_lines``, ``fund_gross``)
@@ -287,9 +299,11 @@ def statement_lines(
         size += pair_count[pair]
     p = np.empty(size, dtype=pair_p.dtype)
     w = np.empty(size, dtype=pair_w.dtype)
-    fund = np.empty(size, dtype=np.int64)
+    # The fund and the share in the types of the entries' funds and the pairs' shares (a byte and
+    # 32 bits as a rule): every line is written once here, then read for the output.
+    fund = np.empty(size, dtype=entry_fund.dtype)
     raw = np.empty(size, dtype=np.int64)
-    share = np.empty(size, dtype=np.int64)
+    share = np.empty(size, dtype=pair_share.dtype)
     gross = np.empty(size, dtype=np.int64)
     wide = np.empty(size, dtype=np.int64)
     n = 0
