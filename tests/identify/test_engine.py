@@ -3,13 +3,25 @@
 from __future__ import annotations
 
 import random
+from unittest import mock
 
 import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bunpai.identify.engine import AUTO, NONE, REVIEW, Query, WorkEntry, WorkIndex, _Line, _maximum_per_work
+from bunpai.identify import engine
+from bunpai.identify.engine import (
+    AUTO,
+    NONE,
+    REVIEW,
+    Query,
+    WorkEntry,
+    WorkIndex,
+    _Line,
+    _maximum_per_work,
+    _rounded,
+)
 from bunpai.identify.normalise import name_block_key, phonetic_key, text_key
 
 WORKS = [
@@ -460,3 +472,83 @@ def test_closest_titles_found_for_many_readings_at_once_are_those_found_one_by_o
         expected = index._closest_search(index.by_name[block_key], block_key, phon, 10)
         assert index._closest[(block_key, phon, 10)] == expected
     assert not any(key[0] == "nobody" for key in index._closest)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(
+        st.one_of(
+            st.floats(0.0, 1.0),
+            st.builds(lambda t, c: 0.5 * t + 0.5 * c, st.floats(0.0, 1.0), st.floats(0.0, 1.0)),
+            st.builds(lambda r: (r / 100.0) * (r / 100.0) * 0.95, st.integers(0, 100).map(float)),
+            st.sampled_from([0.0, 0.00005, 0.12345, 0.12355, 0.5, 0.75, 0.93, 0.97, 1.0]),
+        ),
+        max_size=60,
+    )
+)
+def test_values_rounded_once_per_distinct_value_are_those_of_round(values: list[float]) -> None:
+    """The scores rounded for many pairs at once are ``round(x, 4)`` of each, to the last digit."""
+    got = _rounded(np.asarray(values, dtype=np.float64)).tolist()
+    assert [repr(v) for v in got] == [repr(round(v, 4)) for v in values]
+
+
+@pytest.mark.parametrize("order", ["work id", "reversed", "shuffled"])
+def test_a_title_of_many_works_ranks_its_first_twenty_by_work_id(order: str) -> None:
+    # 30 works of one title and 10 of its reading's other spelling: a line of that title without
+    # names ranks the first 20 of the 40 by work id (the same score), whatever order the works
+    # were added in.
+    works = [WorkEntry(f"S{i:03d}", "さくら" if i % 4 else "サクラ", (), (f"Writer {i}",)) for i in range(40)]
+    works += [WorkEntry(f"U{i:03d}", f"Other title {i}", (), (f"Writer {i}",)) for i in range(10)]
+    if order == "reversed":
+        works.reverse()
+    elif order == "shuffled":
+        random.Random(11).shuffle(works)
+    index = WorkIndex(works)
+    query = Query("さくら")
+    first = [f"S{i:03d}" for i in range(20)]
+    for result in (index.identify(query), index.identify_many([query])[0]):
+        assert [c.work_id for c in result.candidates] == first
+    text = text_key(query.title)
+    exact, chosen = index._exact_works(text, index.by_text[text], phonetic_key(query.title))
+    ids = index.ids
+    assert exact == set(index.by_text[text]) | set(index.by_phon[phonetic_key(query.title)])
+    assert chosen == set(sorted(exact, key=ids.__getitem__)[:20])
+
+
+@st.composite
+def _works_of_one_title(draw: st.DrawFn) -> tuple[list[WorkEntry], list[Query]]:
+    """Works of one common title (more than _MANY_WORKS of them, or fewer), their writers and
+    performers from small pools, and lines of that title naming some of them."""
+    writers = ["山田 太郎", "鈴木 花子", "John Lennon", "Mary Smith"]
+    performers = [f"{family} {given}" for family in ("佐藤", "高橋", "田中") for given in ("次郎", "陽子", "翼")]
+    performers += ["YOASOBI", "The Blue Notes", "LiSA"]
+    count = draw(st.integers(2, 40))
+    works = [
+        WorkEntry(
+            f"P{i:03d}",
+            draw(st.sampled_from(["さくら", "サクラ", "桜"])),
+            (),
+            tuple(draw(st.lists(st.sampled_from(writers), min_size=1, max_size=2, unique=True))),
+            performers=tuple(draw(st.lists(st.sampled_from(performers), max_size=2, unique=True))),
+        )
+        for i in range(count)
+    ]
+    # a writer beside a performer, a performer in the other order, a name nobody has
+    others = [*performers, "次郎 佐藤", "Nobody Known"]
+    names = st.tuples(st.sampled_from(["", *writers]), st.sampled_from(others)).map(lambda p: tuple(n for n in p if n))
+    queries = [Query(draw(st.sampled_from(["さくら", "サクラ"])), draw(names)) for _ in range(8)]
+    return works, queries
+
+
+@settings(max_examples=150, deadline=None)
+@given(_works_of_one_title())
+def test_the_performer_rule_on_a_title_of_many_works_is_the_rule_work_by_work(
+    case: tuple[list[WorkEntry], list[Query]],
+) -> None:
+    """The performer rule on the works of a title of many works, from their keys gathered once per
+    title, decides as the rule applied to each work of the title."""
+    works, queries = case
+    gathered = WorkIndex(works).identify_many(queries)
+    with mock.patch.object(engine, "_MANY_WORKS", 1 << 30):  # every title work by work
+        by_work = WorkIndex(works).identify_many(queries)
+    assert gathered == by_work

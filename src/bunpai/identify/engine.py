@@ -298,6 +298,13 @@ def _round4(value: float) -> float:
     return found
 
 
+def _rounded(values: np.ndarray) -> np.ndarray:
+    """:func:`_round4` of each value, computed once per distinct value (scores take few distinct
+    values)."""
+    distinct, inverse = np.unique(values, return_inverse=True)
+    return np.asarray([_round4(v) for v in distinct.tolist()], dtype=np.float64)[inverse.reshape(-1)]
+
+
 # The highest score a candidate can have when no title found is close (a title score under 0.7):
 # half of that title score and a full name score, 0.85 once rounded.
 _MOST_WITHOUT_CLOSE_TITLE = 0.8501
@@ -343,6 +350,11 @@ class WorkIndex:
         # differ only in how they write the same names or decorate the same title share them.
         self._closest: dict[tuple[str, str, int], frozenset[int]] = {}
         self._title_scores: dict[tuple[str, str], dict[int, float]] = {}
+        # The works of a title's exact keys (see _exact_works), by (text key, reading key).
+        self._exact_of: dict[tuple[str, str], tuple[set[int], set[int]]] = {}
+        # The writers' name keys and the performers' works of a title's many exact works (see
+        # _keys_of_works), by (text key, reading key).
+        self._works_keys: dict[tuple[str, str], tuple[frozenset[str], dict[str, frozenset[int]]]] = {}
         self._trigrams: dict[tuple[str, int, int], list[int]] = {}
         self._rank_of_id: np.ndarray | None = None
         # Scratch of the compiled trigram search: a counter per work and the works it touched.
@@ -761,9 +773,8 @@ class WorkIndex:
                     lifted = Candidate(best.work_id, th.auto, best.title_score, best.creator_score)
                     return Result(AUTO, best.work_id, th.auto, "title", (lifted,))
         phon = phonetic_key(query.title) if query.title else ""
-        exact = set(text_hits) | set(self.by_phon.get(phon, ()))
-        ids = self.ids
-        pool = (exact if len(exact) <= 20 else set(sorted(exact, key=ids.__getitem__)[:20])) | named
+        exact, first = self._exact_works(text, text_hits, phon)
+        pool = first | named
         # The writers whose closest titles join the pool (see _with_closest).
         writers = tuple(name_block_key(creator) for creator in query.creators) if names and phon else ()
         # Without a work of the line's exact title or reading and without a close title among
@@ -772,6 +783,26 @@ class WorkIndex:
         # then added before ranking (see _searched).
         search = not exact and th.auto > _MOST_WITHOUT_CLOSE_TITLE
         return _Line(text, phon, names, tokens, exact, pool, conflict, search, writers)
+
+    def _exact_works(self, text: str, text_hits: Sequence[int], phon: str) -> tuple[set[int], set[int]]:
+        """The works of a line's exact title (``text_hits``, those of the text key ``text``) or
+        reading key ``phon``, and the first 20 of them by work id (all of them if there are no
+        more). Remembered per title: lines of a common title ("さくら": hundreds of works) differ
+        only in their names and codes. Neither set is changed by its users."""
+        remembered = self._exact_of.get((text, phon))
+        if remembered is not None:
+            return remembered
+        exact = set(text_hits) | set(self.by_phon.get(phon, ()))
+        if len(exact) <= 20:
+            first = exact
+        elif self._in_id_order:  # the first 20 by work id are the first 20 by position
+            first = set(heapq.nsmallest(20, exact))
+        else:
+            ids = self.ids
+            first = set(sorted(exact, key=ids.__getitem__)[:20])
+        if len(self._exact_of) < 1 << 18:
+            self._exact_of[(text, phon)] = exact, first
+        return exact, first
 
     def _with_closest(self, line: _Line) -> None:
         """Add to a line's pool the closest titles of each writer it names (:meth:`_closest_titles`)."""
@@ -846,11 +877,17 @@ class WorkIndex:
         lifted to the automatic score, if it then beats every other candidate by the margin."""
         th = self.thresholds
         line_keys = {k for keys in names for k in keys}
-        sets = self.name_sets
-        if any(not sets[i].isdisjoint(line_keys) for i in exact):
-            return None
-        performers = self.performer_sets
-        recorded = [i for i in exact if not performers.get(i, frozenset()).isdisjoint(line_keys)]
+        if len(exact) > _MANY_WORKS:
+            writers, performed = self._keys_of_works(exact, text, phon)
+            if not writers.isdisjoint(line_keys):
+                return None
+            recorded = list(set().union(*[performed[k] for k in line_keys if k in performed]))
+        else:
+            sets = self.name_sets
+            if any(not sets[i].isdisjoint(line_keys) for i in exact):
+                return None
+            performers = self.performer_sets
+            recorded = [i for i in exact if not performers.get(i, frozenset()).isdisjoint(line_keys)]
         if len(recorded) != 1:
             return None
         work_id = self.ids[recorded[0]]
@@ -862,6 +899,25 @@ class WorkIndex:
         if others and th.auto - others[0].score < th.margin:
             return None
         return Result(AUTO, work_id, th.auto, "performer", (lifted, *others)[: th.max_candidates])
+
+    def _keys_of_works(self, exact: set[int], text: str, phon: str) -> tuple[frozenset[str], dict[str, frozenset[int]]]:
+        """The exact name keys of the writers of some works (``exact``: those of the text key
+        ``text`` or the reading key ``phon``, :meth:`_exact_works`), and by each key of their
+        recordings' performers the works that have it. Remembered per title: the works of a common
+        title are many, and its lines many."""
+        remembered = self._works_keys.get((text, phon))
+        if remembered is not None:
+            return remembered
+        sets, performers = self.name_sets, self.performer_sets
+        writers = frozenset().union(*[sets[i] for i in exact])
+        performed: dict[str, set[int]] = {}
+        for i in exact:
+            for key in performers.get(i, ()):
+                performed.setdefault(key, set()).add(i)
+        found = writers, {key: frozenset(works) for key, works in performed.items()}
+        if len(self._works_keys) < 1 << 16:
+            self._works_keys[(text, phon)] = found
+        return found
 
     @staticmethod
     def _names(query: Query) -> tuple[tuple[tuple[str, ...], ...], tuple[tuple[str, ...], ...]]:
@@ -1079,27 +1135,22 @@ class WorkIndex:
         unique = np.asarray([len(line.exact) == 1 for line in lines], dtype=bool)[line_of]
         factor = np.where(unique & strong_title, 0.93, 0.75)
         values = np.where(with_names, 0.5 * titles + 0.5 * creators, titles * factor)
-        distinct, inverse = np.unique(values, return_inverse=True)
-        scores = np.asarray([_round4(v) for v in distinct.tolist()], dtype=np.float64)[inverse.reshape(-1)]
+        scores = _rounded(values)
         order = np.lexsort((rank[works], -scores, line_of))
-        ids = self.ids
+        # Each line's first candidates (the order keeps the lines' pairs together, in line order):
+        # their fields as lists, the title and name scores rounded once per distinct value.
         most = self.thresholds.max_candidates
-        score_list, title_list, creator_list = scores.tolist(), titles.tolist(), creators.tolist()
-        named_list = named.tolist()
-        order_list = order.tolist()
-        ranked = []
-        for k in range(count):
-            kept = order_list[bounds[k] : min(bounds[k + 1], bounds[k] + most)]
-            if named_list[k]:
-                ranked.append(
-                    [
-                        Candidate(ids[work_list[p]], score_list[p], _round4(title_list[p]), _round4(creator_list[p]))
-                        for p in kept
-                    ]
-                )
-            else:
-                ranked.append([Candidate(ids[work_list[p]], score_list[p], _round4(title_list[p]), None) for p in kept])
-        return ranked
+        kept = order[np.arange(pairs, dtype=np.int64) - starts[line_of] < most]
+        ids = self.ids
+        work_ids = [ids[w] for w in works[kept].tolist()]
+        creator_values: list[float | None] = _rounded(creators[kept]).tolist()
+        for p in np.flatnonzero(~named[line_of[kept]]).tolist():
+            creator_values[p] = None  # a line without names has no name scores
+        candidates = list(
+            map(Candidate, work_ids, scores[kept].tolist(), _rounded(titles[kept]).tolist(), creator_values)
+        )
+        ends = np.cumsum(np.minimum(np.diff(starts), most)).tolist()
+        return [candidates[start:end] for start, end in zip([0, *ends][: len(ends)], ends, strict=True)]
 
     def _decide(self, candidates: list[Candidate], conflict: str) -> Result:
         th = self.thresholds
