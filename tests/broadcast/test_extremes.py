@@ -10,6 +10,7 @@ import pytest
 
 from bunpai.core.broadcast.conservation import conservation_failures
 from bunpai.core.broadcast.reference import distribute
+from bunpai.engine import broadcast as broadcast_engine
 from bunpai.engine.broadcast import (
     FastPathUnavailable,
     distribute_frames,
@@ -147,3 +148,26 @@ def test_the_fallback_reads_the_released_share_rows_again(tmp_path: Path) -> Non
     assert released.result.statement_lines.collect().equals(direct.result.statement_lines.collect())
     assert released.result.payees.equals(direct.result.payees)
     assert released.result.statement_lines.collect()["gross_yen"].sum() > 0
+
+
+@pytest.mark.parametrize(
+    ("amount", "duration", "sampling", "share"),
+    [(10**15, 10**9, "1/997", "1/7"), (999_999_999_999, 86_400, "0.000001", "2/3")],
+)
+def test_fund_totals_in_128_bits_equal_the_rules(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, amount: int, duration: int, sampling: str, share: str
+) -> None:
+    """The entries' fund totals taken by ranges in 128 bits (as when their sums could pass 2⁶³)
+    give the figures of the one int64 pass and of the rules."""
+    folder = _quarter(tmp_path, amount, duration, sampling, share)
+    frames, rules = read_input(folder, rules_for=broadcast_ruleset_for)
+    table = prc_ruleset_for(frames.quarter.reference_date)
+    in_64 = distribute_frames(frames, table, rules.label)
+    monkeypatch.setattr(broadcast_engine, "_ENTRY_SUMS_LIMIT", 0)
+    in_128 = distribute_frames(frames, table, rules.label, batch_rows=1)
+    slow = result_from_outcome(distribute(quarter_input_from_frames(frames), table, rules.label))
+    for fast in (in_64, in_128):
+        assert fast.statement_lines.collect().rows() == slow.statement_lines.collect().rows()
+        for name in ("payees", "held", "work_points"):
+            assert getattr(fast, name).rows() == getattr(slow, name).rows(), name
+        assert fast.summary == slow.summary

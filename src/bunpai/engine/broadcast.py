@@ -369,6 +369,8 @@ CHUNK_ROWS = 500_000
 BATCH_ROWS = 1_000_000
 """Usage lines per batch of the one-pass reduction (each takes about 100 bytes a line in NumPy arrays)."""
 _SMALL_DENOMINATORS = 1 << 24
+_ENTRY_SUMS_LIMIT = _INT64_LIMIT
+"""The bound under which the entries' fund totals are summed in int64 by one compiled pass."""
 """Share denominators below this are found by a count of each value (else by a sort)."""
 _DENSE_BINS_LIMIT = 1 << 26
 """At most this many (work, group) cells in the dense arrays of the one-pass reduction."""
@@ -656,11 +658,17 @@ def distribute_frames(
     totals: dict[tuple[int, int], int] = {}
     has_undetermined = undetermined > 0
     undetermined_parts = []
+    # The entries' smallest and largest raw points (also the bounds of the products below).
+    raw_extent = usage_w.select(pl.col("raw").min().alias("low"), pl.col("raw").max().alias("top")).row(0)
+    low_raw, top_raw = (int(v or 0) for v in raw_extent)
     # By one compiled pass in int64 when no sum can pass 2⁶³ (|raw| × |basic| × entries), as
     # nearly always; else by ranges of entries in 128 bits.
-    raw_bound = _largest_magnitude(usage_w["raw"]) if usage_w["raw"].dtype == pl.Int64 else None
     basic_bound = int(np.abs(basic).max()) if len(basic) else 0
-    entries_in_64 = raw_bound is not None and raw_bound * max(basic_bound, 1) * max(usage_w.height, 1) <= _INT64_LIMIT
+    raw_bound = max(abs(low_raw), abs(top_raw))
+    entries_in_64 = (
+        usage_w["raw"].dtype == pl.Int64
+        and raw_bound * max(basic_bound, 1) * max(usage_w.height, 1) <= _ENTRY_SUMS_LIMIT
+    )
     if entries_in_64:
         entry_w, entry_r = usage_w["w"].to_numpy(), usage_w["r"].to_numpy()
         cells = np.zeros(n_group_ids * 2, dtype=np.int64)
@@ -674,17 +682,17 @@ def distribute_frames(
         cell_of = entry_w[at].astype(np.int64) * 2 + entry_r[at]
         undetermined_parts.append(usage_w[at].with_columns(pl.Series("undetermined", undetermined[cell_of])))
         del entry_w, entry_r, at, cell_of
-    for start in range(0, 0 if entries_in_64 else usage_w.height, BATCH_ROWS):
-        part = usage_w.slice(start, BATCH_ROWS)
-        entry_k = (part["w"].cast(pl.Int64) * 2 + part["r"].cast(pl.Int64)).to_numpy()
-        for g, r, value in (
-            part.select("g", "r", "raw", pl.Series("basic", basic[entry_k])).group_by("g", "r").agg(weighted.sum())
-        ).iter_rows():
-            totals[(g, r)] = totals.get((g, r), 0) + int(value)
-        with_undetermined = np.flatnonzero(has_undetermined[entry_k])
-        undetermined_parts.append(
-            part[with_undetermined].with_columns(pl.Series("undetermined", undetermined[entry_k[with_undetermined]]))
-        )
+    else:
+        for start in range(0, usage_w.height, BATCH_ROWS):
+            part = usage_w.slice(start, BATCH_ROWS)
+            entry_k = (part["w"].cast(pl.Int64) * 2 + part["r"].cast(pl.Int64)).to_numpy()
+            for g, r, value in (
+                part.select("g", "r", "raw", pl.Series("basic", basic[entry_k])).group_by("g", "r").agg(weighted.sum())
+            ).iter_rows():
+                totals[(g, r)] = totals.get((g, r), 0) + int(value)
+            with_undetermined = np.flatnonzero(has_undetermined[entry_k])
+            shares_left = undetermined[entry_k[with_undetermined]]
+            undetermined_parts.append(part[with_undetermined].with_columns(pl.Series("undetermined", shares_left)))
     undetermined_entries = (
         pl.concat(undetermined_parts)
         if undetermined_parts
@@ -712,7 +720,6 @@ def distribute_frames(
     fund_frame = pl.DataFrame(
         fund_rows, schema={"g": pl.Int32, "r": pl.Int8, "F": pl.Int128, "PT": pl.Int128}, orient="row"
     )
-    top_raw = int(usage_w["raw"].max() or 0) if usage_w.height else 0  # type: ignore[arg-type]
     top_unid = int(unid_w["p"].max() or 0) if unid_w.height else 0  # type: ignore[arg-type]
     top_fund = max((f.fund_in_yen for f in funds), default=0)
     if max(top_raw, top_unid) * max(top_fund, 1) * d_share * d_share >= _INT128_SAFE:
@@ -812,7 +819,7 @@ def distribute_frames(
 
     # Amounts floor(F × raw × share / PT) in int64 where F × raw × share cannot pass 2⁶³ (nearly
     # every line), in 128 bits for the rest.
-    top_entry = int(usage_w["raw"].max() or 0) if usage_w.height else 0  # type: ignore[arg-type]
+    top_entry = top_raw
     narrow = top_entry <= _INT64_LIMIT and max(fund_amount) <= _INT64_LIMIT and max(fund_points) <= _INT64_LIMIT
     amount_64 = np.array(fund_amount, dtype=np.int64) if narrow else None
     points_64 = np.array(fund_points, dtype=np.int64) if narrow else None
@@ -1167,7 +1174,7 @@ def holders_in_order(
     kernels = _kernels()
     # Row positions in 32 bits when the rows are fewer than 2³¹ (fresh memory is slow to touch).
     position_type = np.int32 if len(work) < 1 << 31 else np.int64
-    by_cell = np.empty(int(np.count_nonzero(paid)), dtype=position_type)
+    by_cell = np.empty(len(key_out), dtype=position_type)  # one slot per paid row, as key_out
     kernels.holders_by_cell(work, right, paid, by_cell, np.zeros(n_works * 2 + 1, dtype=position_type))
     halves = [by_cell[: len(by_cell) // 2], by_cell[len(by_cell) // 2 :]]
     counts = [np.zeros(n_parties + 1, dtype=np.int64) for _ in halves]
@@ -1258,12 +1265,6 @@ def _coded(series: pl.Series, values: dict[Any, int], missing: int) -> tuple[np.
     table = np.array([values.get(name, missing) for name in distinct] + [missing], dtype=np.int64)
     codes = series.replace_strict(distinct, list(range(len(distinct))), default=len(distinct), return_dtype=pl.Int64)
     return codes.to_numpy(), table
-
-
-def _largest_magnitude(series: pl.Series) -> int:
-    """The largest absolute value of an integer column (0 when empty or all null)."""
-    low, high = series.min(), series.max()
-    return max(abs(int(low or 0)), abs(int(high or 0)))  # type: ignore[arg-type]
 
 
 def _int_array(series: pl.Series, missing: int) -> np.ndarray:
