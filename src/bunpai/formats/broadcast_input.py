@@ -747,7 +747,7 @@ def _rights(
             ),
         )
     # Either every counted row of a work's right has a share, or none has and there is no publisher
-    # (then the default table applies). Counted per (work, right) code with bincount.
+    # (then the default table applies). Flagged per (work, right) code by one compiled pass.
     has_share = typed["has_share"].to_numpy() & counted_mask
     publisher = (typed["role"] == "publisher").fill_null(False).to_numpy() & counted_mask
     # One flag per code (a row with a share or a publisher), read back per row: one compiled pass.
