@@ -540,3 +540,61 @@ def test_first_positions_are_those_of_a_sorted_search(values: list[int], n: int)
     out = np.full(n + 1, -1, dtype=np.int64)
     kernels.first_positions(ordered, out)
     assert out.tolist() == np.searchsorted(ordered, np.arange(n + 1), side="left").tolist()
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(
+        st.tuples(*(st.one_of(st.integers(0, 4), st.integers(-(2**40), 2**40)) for _ in range(3))), max_size=30
+    ),
+    st.one_of(st.integers(1, 4), st.integers(1, 2**40)),
+)
+def test_share_balances_are_the_basic_and_undetermined_shares(
+    cells: list[tuple[int, int, int]], d_share: int
+) -> None:
+    total = np.array([c[0] for c in cells], dtype=np.int64)
+    nonmember = np.array([c[1] for c in cells], dtype=np.int64)
+    no_holder = np.array([c[2] for c in cells], dtype=np.int64)
+    has_undetermined = np.zeros(len(cells), dtype=np.bool_)
+    low, high = kernels.share_balances(total, nonmember, no_holder, d_share, has_undetermined)
+    basic = [d_share - n for _, n, _ in cells]
+    undetermined = [d_share - t + h for t, _, h in cells]
+    assert nonmember.tolist() == basic
+    assert total.tolist() == undetermined
+    assert has_undetermined.tolist() == [u > 0 for u in undetermined]
+    assert (low, high) == ((min(basic), max(basic)) if cells else (0, 0))
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.integers(0, 40), max_size=80), st.sampled_from([np.int8, np.int32, np.int64]))
+def test_values_present_are_the_distinct_values(values: list[int], dtype: type) -> None:
+    present = np.zeros(41, dtype=np.bool_)
+    kernels.values_present(np.array(values, dtype=dtype), present)
+    assert np.flatnonzero(present).tolist() == sorted(set(values))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.sets(st.one_of(st.integers(0, 120), st.integers(0, 10**18 - 1)), max_size=60))
+def test_decimal_text_order_is_the_order_of_the_texts(values: set[int]) -> None:
+    ordered = np.array(sorted(values), dtype=np.int64)
+    order = kernels.decimal_text_order(ordered)
+    assert [str(v) for v in ordered[order]] == sorted(str(v) for v in values)
+
+
+def test_decimal_text_order_puts_a_text_before_those_it_begins() -> None:
+    values = np.array([0, 1, 2, 9, 10, 11, 19, 20, 99, 100, 101, 1000, 10**17], dtype=np.int64)
+    texts = [str(v) for v in values[kernels.decimal_text_order(values)]]
+    assert texts == ["0", "1", "10", "100", "1000", "100000000000000000", "101", "11", "19", "2", "20", "9", "99"]
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.integers(-5, 25), max_size=40), st.integers(-3, 3), st.integers(0, 20))
+def test_place_ranks_writes_the_ranks_of_keys_inside(keys: list[int], shift: int, size: int) -> None:
+    ranks = np.arange(100, 100 + len(keys), dtype=np.int32)
+    got = np.full(size, -1, dtype=np.int32)
+    kernels.place_ranks(np.array(keys, dtype=np.int64), shift, ranks, got)
+    expected = [-1] * size
+    for key, rank in zip(keys, ranks.tolist(), strict=True):
+        if 0 <= key + shift < size:
+            expected[key + shift] = rank
+    assert got.tolist() == expected

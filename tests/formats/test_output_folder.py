@@ -101,3 +101,22 @@ def test_a_failure_keeps_the_earlier_folder(tmp_path: Path) -> None:
         )
     assert _files(tmp_path / "out") == before
     assert [p.name for p in tmp_path.iterdir()] == ["out"]
+
+
+def test_parquet_parts_written_two_at_a_time_hold_their_chunks_in_order(tmp_path: Path) -> None:
+    # Large and small chunks in turn, so that a later part is often finished before an earlier one.
+    large, small = _chunks(60_000, 1)[0], _chunks(7, 1)[0]
+    chunks = [large if k % 2 == 0 else small.with_columns(pl.lit(k).alias("yen")) for k in range(7)]
+    write_output(tmp_path / "out", {"points/": iter(chunks)}, {})
+    parts = sorted((tmp_path / "out" / "points").iterdir())
+    assert [p.name for p in parts] == [f"part-{k:05d}.parquet" for k in range(7)]
+    for part, chunk in zip(parts, chunks, strict=True):
+        assert pl.read_parquet(part).equals(chunk)
+    assert not [t for t in threading.enumerate() if t.name.startswith("parts")]
+
+
+def test_a_failure_while_parts_are_written_leaves_nothing(tmp_path: Path) -> None:
+    with pytest.raises(ValueError, match="chunk could not be made"):
+        write_output(tmp_path / "out", {"points/": _failing(3)}, {})
+    assert list(tmp_path.iterdir()) == []
+    assert not [t for t in threading.enumerate() if t.name.startswith("parts")]

@@ -25,7 +25,7 @@ from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from fractions import Fraction
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 import polars as pl
@@ -369,6 +369,8 @@ CHUNK_ROWS = 500_000
 BATCH_ROWS = 1_000_000
 """Usage lines per batch of the one-pass reduction (each takes about 100 bytes a line in NumPy arrays)."""
 _SMALL_DENOMINATORS = 1 << 24
+# Integer work ids from 0 to below this are put in the order of their texts without making them.
+_TEXT_ORDER_LIMIT = 10**18
 _ENTRY_SUMS_LIMIT = _INT64_LIMIT
 """The bound under which the entries' fund totals are summed in int64 by one compiled pass."""
 """Share denominators below this are found by a count of each value (else by a sort)."""
@@ -495,6 +497,11 @@ def distribute_frames(
     sorting.shutdown(wait=False)
     del unidentified
 
+    # The parties' tables on a thread of their own while the shares are counted.
+    party_tables_making = ThreadPoolExecutor(max_workers=1, thread_name_prefix="parties")
+    parties_made = party_tables_making.submit(_party_tables, frames.parties)
+    party_tables_making.shutdown(wait=False)
+
     # Shares of the works used, counted on the reference date, as integers over S.
     say("shares / 分配率")
     # The counted share rows in the engine's few integer columns (the full frame may never have
@@ -512,9 +519,9 @@ def distribute_frames(
     if shift is not None:
         # Integer work ids whose key is the id shifted by a constant: the used works' keys are
         # computed, not looked up.
-        used = work_keys["work_key"].cast(pl.Int64).to_numpy() + shift
-        inside = (used >= 0) & (used < len(w_of_key))
-        w_of_key[used[inside]] = work_keys["w"].to_numpy()[inside]
+        _kernels().place_ranks(
+            work_keys["work_key"].cast(pl.Int64).to_numpy(), shift, work_keys["w"].to_numpy(), w_of_key
+        )
     else:
         if "work_id" not in all_rights.columns:
             # Text work ids of the usage lines beside integer ids of the share rows with a shift:
@@ -585,29 +592,30 @@ def distribute_frames(
     # S / d per distinct d.
     top_den = int(share_den.max()) if n_rows else 0
     small = top_den < _SMALL_DENOMINATORS and (n_rows == 0 or int(share_den.min()) > 0)
-    distinct = np.flatnonzero(np.bincount(share_den, minlength=top_den + 1)) if small else np.unique(share_den)
+    if small:
+        present = np.zeros(top_den + 1, dtype=np.bool_)
+        _kernels().values_present(share_den, present)
+        distinct = np.flatnonzero(present)
+        del present
+    else:
+        distinct = np.unique(share_den)
     d_share = _lcm(distinct.tolist()) if n_rows else 1
     if d_share > 2**40:
         raise FastPathUnavailable("share denominators too large")
-    payee_ids = frames.parties["payee_id"].unique().sort()
-    party_index = (
-        frames.parties.select("party_id", "paid", "payee_id")
-        .sort("party_id")
-        .with_row_index("p")
-        .with_columns(pl.col("p").cast(pl.Int64))
-        .join(
-            pl.DataFrame({"payee_id": payee_ids}).with_row_index("q").with_columns(pl.col("q").cast(pl.Int64)),
-            on="payee_id",
-        )
+    party_tables = parties_made.result()
+    payee_ids, party_ids, payee_of_party, paid_of_party = (
+        party_tables.payee_ids,
+        party_tables.party_ids,
+        party_tables.payee_of_party,
+        party_tables.paid_of_party,
     )
-    # The party's rank p is the share row's PARTY_KEY (its position among the parties in id order);
-    # the right's code r is its RIGHT_KEY less one (the rights' text order).
-    paid_of_party = party_index.sort("p")["paid"].fill_null(False).to_numpy()
     del all_rights, engine_rows
     if small:
         over_s = np.zeros(top_den + 1, dtype=np.int64)
         over_s[distinct] = d_share // distinct
-        r_s = share_num * over_s[share_den]
+        # One fresh array of every row, not two (S / d gathered into it, then multiplied in place).
+        r_s = np.take(over_s, share_den)
+        np.multiply(r_s, share_num, out=r_s)
         del over_s
     else:
         r_s = share_num.astype(np.int64) * (d_share // share_den.astype(np.int64))
@@ -621,12 +629,14 @@ def distribute_frames(
     no_holder = np.zeros(n_works * 2, dtype=np.int64)
     paid_rows = np.zeros(len(r_s), dtype=bool)
     _kernels().share_sums(r_w, r_r, r_s, r_p, paid_of_party, total, nonmember, no_holder, paid_rows)
-    basic = d_share - nonmember
-    undetermined = d_share - total + no_holder
+    # In place: the non-members' sums become the basic shares, the totals the undetermined ones.
+    has_undetermined = np.empty(n_works * 2, dtype=np.bool_)
+    low_basic, top_basic = _kernels().share_balances(total, nonmember, no_holder, d_share, has_undetermined)
+    basic, undetermined = nonmember, total
     del total, nonmember, no_holder
     # The holders' shares per (party, work, right), in that order (the statement order): one
     # integer key sorted, the rows of a party holding several roles of a right added up.
-    n_parties = max(party_index.height, 1)
+    n_parties = max(party_ids.len(), 1)
     if n_parties * n_works * 2 >= _INT64_LIMIT:
         raise FastPathUnavailable("too many parties × works for one 64-bit key")
     # In (party, work, right) order — the statement order — by a compiled radix sort on the
@@ -656,14 +666,13 @@ def distribute_frames(
     # A range of entries at a time, so that no 128-bit column of every entry is made.
     weighted = pl.col("raw").cast(pl.Int128) * pl.col("basic")
     totals: dict[tuple[int, int], int] = {}
-    has_undetermined = undetermined > 0
     undetermined_parts = []
     # The entries' smallest and largest raw points (also the bounds of the products below).
     raw_extent = usage_w.select(pl.col("raw").min().alias("low"), pl.col("raw").max().alias("top")).row(0)
     low_raw, top_raw = (int(v or 0) for v in raw_extent)
     # By one compiled pass in int64 when no sum can pass 2⁶³ (|raw| × |basic| × entries), as
     # nearly always; else by ranges of entries in 128 bits.
-    basic_bound = int(np.abs(basic).max()) if len(basic) else 0
+    basic_bound = max(abs(int(low_basic)), abs(int(top_basic)))
     raw_bound = max(abs(low_raw), abs(top_raw))
     entries_in_64 = (
         usage_w["raw"].dtype == pl.Int64
@@ -789,8 +798,6 @@ def distribute_frames(
     del unid_w
 
     say("statement lines / 分配明細")
-    party_ids = party_index.sort("p")["party_id"]
-    payee_of_party = party_index.sort("p")["q"]
 
     # Statement lines, a range of parties at a time (about ``chunk_rows`` (party, work) pairs):
     # the totals are taken in a first pass over integers only; the lines themselves are made
@@ -959,7 +966,7 @@ def distribute_frames(
     group_enum = pl.Series(group_ids, dtype=pl.Enum(group_ids)) if group_ids else pl.Series([], dtype=pl.String)
     right_enum = pl.Series(right_names, dtype=pl.Enum(right_names))
     # The work ids in their stored type (integers in the compact layout), by rank.
-    stored_work_ids = work_keys.sort("w")["work_key"]
+    stored_work_ids = work_keys["work_key"]  # in rank order: w is the row's position
     points_den = d_points * d_share
 
     # Each party's payee, once: a line's payee is then one look-up by its party, not two.
@@ -978,11 +985,8 @@ def distribute_frames(
             ]
         ).cast(STATEMENT_SCHEMA)  # type: ignore[arg-type]
 
-    # Party and payee ids dictionary-encoded (Categorical: each Parquet file keeps only the ids it
-    # uses in its dictionary; an Enum of every party would be repeated in each file's schema).
-    party_enum = party_ids.cast(pl.Categorical)
-    payee_enum = payee_ids.cast(pl.Categorical)
-    payee_enum_of_party = payee_enum.gather(payee_of_party)
+    party_enum, payee_enum_of_party = party_tables.party_enum, party_tables.payee_enum_of_party
+    del party_tables
 
     def columnar_form(lines: pl.DataFrame) -> pl.DataFrame:
         """The compact layout: ids in their own types, points and share as integer pairs."""
@@ -1051,7 +1055,6 @@ def distribute_frames(
 
     # A work's points raw × basic over D × S, in int64 when no product can pass 2⁶³ (nearly
     # always): 128-bit columns take twice as long to write and to turn into text.
-    top_basic = int(basic.max()) if len(basic) else 0
     points_narrow = (
         entry_raw is not None and top_entry * max(top_basic, 1) <= _INT64_LIMIT and points_den <= _INT64_LIMIT
     )
@@ -1142,6 +1145,46 @@ PARALLEL_ROWS = 1 << 20
 each half of the rows)."""
 
 
+class _PartyTables(NamedTuple):
+    """The parties by rank p (their position in id order, the share rows' PARTY_KEY): id, payee's
+    rank q (its position among the payee ids in order), whether paid here; and the ids
+    dictionary-encoded for the compact layout."""
+
+    payee_ids: pl.Series
+    party_ids: pl.Series
+    payee_of_party: pl.Series
+    paid_of_party: np.ndarray
+    party_enum: pl.Series
+    payee_enum_of_party: pl.Series
+
+
+def _party_tables(parties: pl.DataFrame) -> _PartyTables:
+    payee_ids = parties["payee_id"].unique().sort()
+    party_index = (
+        parties.select("party_id", "paid", "payee_id")
+        .sort("party_id")
+        .with_row_index("p")
+        .with_columns(pl.col("p").cast(pl.Int64))
+        .join(
+            pl.DataFrame({"payee_id": payee_ids}).with_row_index("q").with_columns(pl.col("q").cast(pl.Int64)),
+            on="payee_id",
+        )
+        .sort("p")
+    )
+    party_ids = party_index["party_id"]
+    payee_of_party = party_index["q"]
+    # Party and payee ids dictionary-encoded (Categorical: each Parquet file keeps only the ids it
+    # uses in its dictionary; an Enum of every party would be repeated in each file's schema).
+    return _PartyTables(
+        payee_ids,
+        party_ids,
+        payee_of_party,
+        party_index["paid"].fill_null(False).to_numpy(),
+        party_ids.cast(pl.Categorical),
+        payee_ids.cast(pl.Categorical).gather(payee_of_party),
+    )
+
+
 def _each_half(step: Callable[[int], None], threads: bool) -> None:
     """``step(0)`` and ``step(1)``: on two threads (the compiled passes release the interpreter),
     or one after the other."""
@@ -1226,7 +1269,8 @@ def holder_pairs(
     # The party's share of each right: in 32 bits when no sum of shares can pass 2³¹ (rows × the
     # largest share), as with the usual small common denominators; the first entry in 32 bits when
     # the entries are fewer than 2³¹. (Fresh memory is slow to touch: these are arrays of every pair.)
-    top_share = int(np.abs(holder_s).max()) if n else 0
+    # (The largest absolute share from the extremes: no array of absolute values is made.)
+    top_share = max(abs(int(holder_s.min())), abs(int(holder_s.max()))) if n else 0
     pair_share = np.zeros((n_pairs, 2), dtype=np.int32 if n * top_share < 1 << 31 else np.int64)
     pair_first = np.empty(n_pairs, dtype=np.int32 if len(entry_start) and entry_start[-1] < 1 << 31 else np.int64)
     pair_count = np.empty(n_pairs, dtype=np.int32)  # a work's entries: groups × 2 at most
@@ -1347,17 +1391,27 @@ def _entries_in_statement_order(
     each cell's mechanical entry (when it has recorded lines) put before its performing one."""
     ids = managed["work_id"].to_numpy()
     starts, counts = _kernels().runs_of(ids)  # each work's cells: one run
-    distinct = pl.Series("work_key", ids[starts]).cast(work_type)
-    texts = distinct.cast(pl.String)  # made once: sorted, then kept in that order
-    order = texts.arg_sort().to_numpy()
+    firsts = ids[starts]
+    distinct = pl.Series("work_key", firsts).cast(work_type)
+    if len(firsts) == 0 or (int(firsts[0]) >= 0 and int(firsts[-1]) < _TEXT_ORDER_LIMIT):
+        # The ids' text order found from the numbers themselves (a merge of runs in one compiled
+        # pass); the texts made once, in that order.
+        order = _kernels().decimal_text_order(firsts.astype(np.int64, copy=False))
+        keys_in_order = distinct.gather(order)
+        texts_in_order = keys_in_order.cast(pl.String)
+    else:
+        texts = distinct.cast(pl.String)  # made once: sorted, then kept in that order
+        order = texts.arg_sort().to_numpy()
+        keys_in_order, texts_in_order = distinct.gather(order), texts.gather(order)
+        del texts
     work_index = pl.DataFrame(
         {
             "w": np.arange(len(order), dtype=np.int64),
-            "work_key": distinct.gather(order),
-            "work_id": texts.gather(order),
+            "work_key": keys_in_order,
+            "work_id": texts_in_order,
         }
     )
-    del texts
+    del firsts, keys_in_order, texts_in_order
     run_start, run_count = starts[order], counts[order]
     del ids, starts, counts, order
 

