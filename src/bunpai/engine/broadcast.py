@@ -235,7 +235,7 @@ class EngineResult:
         summary: dict[str, object] | None,
         statement_lines: StatementLines,
         payees: pl.DataFrame | None,
-        held: pl.DataFrame,
+        held: pl.DataFrame | Future[pl.DataFrame],
         work_points: ChunkedTable,
         finish: Callable[[], tuple[dict[str, object], pl.DataFrame]] | None = None,
     ) -> None:
@@ -243,7 +243,7 @@ class EngineResult:
         self._payees = payees
         self._finish = finish
         self.statement_lines = statement_lines
-        self.held = held
+        self._held = held
         self.work_points = work_points
         self.columnar: ColumnarTables | None = None
         """The statement lines and work points in the compact layout, where the engine makes them."""
@@ -253,10 +253,17 @@ class EngineResult:
         cls,
         finish: Callable[[], tuple[dict[str, object], pl.DataFrame]],
         statement_lines: StatementLines,
-        held: pl.DataFrame,
+        held: pl.DataFrame | Future[pl.DataFrame],
         work_points: ChunkedTable,
     ) -> EngineResult:
         return cls(None, statement_lines, None, held, work_points, finish)
+
+    @property
+    def held(self) -> pl.DataFrame:
+        """The held lines (made on a thread of their own by the columnar engine: waited for here)."""
+        if isinstance(self._held, Future):
+            self._held = self._held.result()
+        return self._held
 
     def _made(self) -> None:
         if self._summary is None or self._payees is None:
@@ -743,59 +750,65 @@ def distribute_frames(
             rights_text.gather(frame["r"].cast(pl.Int64)).alias("right"),
         ]
 
-    # The held lines first: the per-entry columns they read are then freed before the statement
-    # lines' tables are set up.
+    # The held lines on a thread of their own while the statement lines' tables are set up (Polars
+    # releases the interpreter); their sums per fund are read by ``finish`` once they are made.
     say("held / 保留")
-    undetermined = (
-        undetermined_entries.join(fund_frame, on=["g", "r"], how="inner")
-        .with_columns((pl.col("F") * pl.col("raw") * pl.col("undetermined")).alias("exact"))
-        .filter(pl.col("exact") > 0)
-        .sort("w", "g", "r")
-    )
-    held_u = pl.DataFrame(
-        [
-            pl.Series("kind", [HELD_UNDETERMINED] * undetermined.height, dtype=pl.String),
-            work_ids.gather(undetermined["w"]).alias("key"),
-            *texts(undetermined),
-            (undetermined["exact"] // undetermined["PT"]).cast(pl.Int64).alias("gross_yen"),
-            _ratio_texts(
-                undetermined["raw"].cast(pl.Int128) * undetermined["undetermined"], d_points * d_share
-            ).alias("points"),
-            _ratio_texts(undetermined["undetermined"].cast(pl.Int128), d_share).alias("share"),
-            pl.Series("station_id", [None] * undetermined.height, dtype=pl.String),
-        ]
-    )
-    # In (line id, group, right) order already: the join keeps it.
-    unidentified_held = (
-        unid_w.join(fund_frame, on=["g", "r"], how="inner", maintain_order="left")
-        .with_columns((pl.col("F") * pl.col("p") * d_share).alias("exact"))
-        .filter(pl.col("exact") > 0)
-    )
-    held_l = pl.DataFrame(
-        [
-            pl.Series("kind", [HELD_UNIDENTIFIED] * unidentified_held.height, dtype=pl.String),
-            unidentified_held["line_id"].alias("key"),
-            *texts(unidentified_held),
-            (unidentified_held["exact"] // unidentified_held["PT"]).cast(pl.Int64).alias("gross_yen"),
-            _ratio_texts(unidentified_held["p"], d_points).alias("points"),
-            pl.Series("share", ["1/1"] * unidentified_held.height, dtype=pl.String),
-            unidentified_held["station_id"],
-        ]
-    )
-    # Sorted as (kind, key, fund group, right): "undetermined" comes before "unidentified".
-    held = pl.concat([held_u.cast(HELD_SCHEMA), held_l.cast(HELD_SCHEMA)])  # type: ignore[arg-type]
-
     held_sums: dict[tuple[int, int], list[int]] = {}
-    for frame in (
-        undetermined.with_columns((pl.col("exact") // pl.col("PT")).alias("gross_yen")),
-        unidentified_held.with_columns((pl.col("exact") // pl.col("PT")).alias("gross_yen")),
-    ):
-        for g, r, gross, count in frame.group_by("g", "r").agg(pl.col("gross_yen").sum(), pl.len()).iter_rows():
-            entry = held_sums.setdefault((g, r), [0, 0])
-            entry[0] += int(gross)
-            entry[1] += int(count)
-    del undetermined, unidentified_held, undetermined_entries
-    del unid_w
+
+    def held_lines(undetermined_entries: pl.DataFrame, unid_w: pl.DataFrame) -> pl.DataFrame:
+        undetermined = (
+            undetermined_entries.join(fund_frame, on=["g", "r"], how="inner")
+            .with_columns((pl.col("F") * pl.col("raw") * pl.col("undetermined")).alias("exact"))
+            .filter(pl.col("exact") > 0)
+            .sort("w", "g", "r")
+        )
+        held_u = pl.DataFrame(
+            [
+                pl.Series("kind", [HELD_UNDETERMINED] * undetermined.height, dtype=pl.String),
+                work_ids.gather(undetermined["w"]).alias("key"),
+                *texts(undetermined),
+                (undetermined["exact"] // undetermined["PT"]).cast(pl.Int64).alias("gross_yen"),
+                _ratio_texts(
+                    undetermined["raw"].cast(pl.Int128) * undetermined["undetermined"], d_points * d_share
+                ).alias("points"),
+                _ratio_texts(undetermined["undetermined"].cast(pl.Int128), d_share).alias("share"),
+                pl.Series("station_id", [None] * undetermined.height, dtype=pl.String),
+            ]
+        )
+        # In (line id, group, right) order already: the join keeps it.
+        unidentified_held = (
+            unid_w.join(fund_frame, on=["g", "r"], how="inner", maintain_order="left")
+            .with_columns((pl.col("F") * pl.col("p") * d_share).alias("exact"))
+            .filter(pl.col("exact") > 0)
+        )
+        held_l = pl.DataFrame(
+            [
+                pl.Series("kind", [HELD_UNIDENTIFIED] * unidentified_held.height, dtype=pl.String),
+                unidentified_held["line_id"].alias("key"),
+                *texts(unidentified_held),
+                (unidentified_held["exact"] // unidentified_held["PT"]).cast(pl.Int64).alias("gross_yen"),
+                _ratio_texts(unidentified_held["p"], d_points).alias("points"),
+                pl.Series("share", ["1/1"] * unidentified_held.height, dtype=pl.String),
+                unidentified_held["station_id"],
+            ]
+        )
+        # Sorted as (kind, key, fund group, right): "undetermined" comes before "unidentified".
+        held = pl.concat([held_u.cast(HELD_SCHEMA), held_l.cast(HELD_SCHEMA)])  # type: ignore[arg-type]
+
+        for frame in (
+            undetermined.with_columns((pl.col("exact") // pl.col("PT")).alias("gross_yen")),
+            unidentified_held.with_columns((pl.col("exact") // pl.col("PT")).alias("gross_yen")),
+        ):
+            for g, r, gross, count in frame.group_by("g", "r").agg(pl.col("gross_yen").sum(), pl.len()).iter_rows():
+                entry = held_sums.setdefault((g, r), [0, 0])
+                entry[0] += int(gross)
+                entry[1] += int(count)
+        return held
+
+    holding = ThreadPoolExecutor(max_workers=1, thread_name_prefix="held")
+    held_made = holding.submit(held_lines, undetermined_entries, unid_w)
+    holding.shutdown(wait=False)
+    del undetermined_entries, unid_w
 
     say("statement lines / 分配明細")
 
@@ -1095,6 +1108,7 @@ def distribute_frames(
     def finish() -> tuple[dict[str, object], pl.DataFrame]:
         """Fund results, payees and the summary, from the statement lines' line_totals."""
         take_totals()
+        held = held_made.result()  # (its sums per fund are then complete)
         say("fund results / 資金の結果")
         # Fund results: lines, held and items floored per fund.
         def sums(group: str, right: str) -> tuple[int, int, int]:
@@ -1135,7 +1149,7 @@ def distribute_frames(
         summary = build_summary(quarter, ruleset_label, results, int(payees["fee_yen"].sum()), counts)
         return summary, payees
 
-    result = EngineResult.deferred(finish, statement_lines, held, work_points)
+    result = EngineResult.deferred(finish, statement_lines, held_made, work_points)
     result.columnar = ColumnarTables(statement_columns, work_point_table)
     return result
 
