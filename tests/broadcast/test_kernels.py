@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bunpai.engine import kernels
-from bunpai.engine.broadcast import holder_pairs, holders_in_order
+from bunpai.engine.broadcast import cells_with_lines, holder_pairs, holders_in_order
 
 _LIMIT = (1 << 63) - 1
 
@@ -453,8 +453,10 @@ def test_cells_with_lines_are_those_with_points_or_a_line_of_none(data: st.DataO
         for recorded in [int(sums[2 * cell + 1] > 0 or zero_lines[2 * cell + 1])]
         if recorded or sums[2 * cell] > 0 or zero_lines[2 * cell]
     ]
-    columns = kernels.cells_with_lines(sums, zero_lines, n_groups)
-    assert list(zip(*(c.tolist() for c in columns), strict=True)) == expected
+    # One pass, and two halves on two threads.
+    for threads_from in (1 << 20, 1):
+        columns = cells_with_lines(sums, zero_lines, n_groups, threads_from)
+        assert list(zip(*(c.tolist() for c in columns), strict=True)) == expected
 
 
 @settings(max_examples=200, deadline=None)

@@ -446,14 +446,12 @@ def distribute_frames(
     if in_work_order:
         # The works' ranks now; their entries on a thread of their own while the shares are
         # counted below (a compiled pass that releases the interpreter).
-        work_index, make_entries = _entries_in_statement_order(managed, work_type, raw_type, right_names)
+        work_index, make_entries, work_ids = _entries_in_statement_order(managed, work_type, raw_type, right_names)
         making = ThreadPoolExecutor(max_workers=1, thread_name_prefix="entries")
         entries_made = making.submit(make_entries)
         making.shutdown(wait=False)
         del make_entries
-        work_ids = work_index["work_id"]
         work_keys = work_index.select("work_key", "w")
-        work_index = work_index.select("w", "work_id")
     else:
         # Ranks by the text of the work id, found once per distinct work and joined on the stored id.
         work_index = (
@@ -463,10 +461,9 @@ def distribute_frames(
             .with_row_index("w")
             .with_columns(pl.col("w").cast(pl.Int64))
         )
-        work_ids = work_index["work_id"]
+        work_ids = _done(work_index["work_id"])
         work_keys = work_index.select("work_key", "w")
         managed = managed.join(work_keys, left_on="work_id", right_on="work_key").drop("work_id")
-        work_index = work_index.select("w", "work_id")
         usage_w = pl.concat(
             [
                 managed.filter((pl.col("n_recorded") > 0) if right == "mechanical" else pl.lit(True)).select(
@@ -520,7 +517,7 @@ def distribute_frames(
     # distinct work — on the integer ids when both tables have them, else on the text — then an
     # array gather per row.
     # Work ranks in 32 bits when twice their number fits (the (work, right) cells are w × 2 + r).
-    rank_type = np.int32 if work_ids.len() < 1 << 30 else np.int64
+    rank_type = np.int32 if work_keys.height < 1 << 30 else np.int64
     w_of_key = np.full(int(all_rights[WORK_KEY].max() or 0) + 1, -1, dtype=rank_type)  # type: ignore[arg-type]
     shift = engine_rows.key_shift if work_type.is_integer() else None
     if shift is not None:
@@ -542,7 +539,9 @@ def distribute_frames(
                 work_keys.with_columns(pl.col("work_key").cast(pl.Int64)), left_on="work_id", right_on="work_key"
             )
         else:
-            work_map = firsts.with_columns(pl.col("work_id").cast(pl.String)).join(work_index, on="work_id")
+            work_map = firsts.with_columns(pl.col("work_id").cast(pl.String)).join(
+                work_keys.select("w", work_ids.result().alias("work_id")), on="work_id"
+            )
         w_of_key[work_map[WORK_KEY].to_numpy()] = work_map["w"].to_numpy()
         del firsts, work_map
     # The counted rows of works used, with their work's rank, party (−1: none), right's code
@@ -630,7 +629,7 @@ def distribute_frames(
     # Per (work, right) — one cell of dense arrays each, w × 2 + r — the shares of all rows,
     # of non-members and of rows without a holder (exact int64 sums: at most 1 per cell, over S),
     # and the rows of the holders paid here (a paid party, a positive share): one compiled pass.
-    n_works = max(work_ids.len(), 1)
+    n_works = max(work_keys.height, 1)
     total = np.zeros(n_works * 2, dtype=np.int64)
     nonmember = np.zeros(n_works * 2, dtype=np.int64)
     no_holder = np.zeros(n_works * 2, dtype=np.int64)
@@ -765,7 +764,7 @@ def distribute_frames(
         held_u = pl.DataFrame(
             [
                 pl.Series("kind", [HELD_UNDETERMINED] * undetermined.height, dtype=pl.String),
-                work_ids.gather(undetermined["w"]).alias("key"),
+                work_ids.result().gather(undetermined["w"]).alias("key"),
                 *texts(undetermined),
                 (undetermined["exact"] // undetermined["PT"]).cast(pl.Int64).alias("gross_yen"),
                 _ratio_texts(
@@ -990,7 +989,7 @@ def distribute_frames(
             [
                 party_ids.gather(lines["p"]).alias("party_id"),
                 payee_id_of_party.gather(lines["p"]).alias("payee_id"),
-                work_ids.gather(lines["w"]).alias("work_id"),
+                work_ids.result().gather(lines["w"]).alias("work_id"),
                 *texts(lines),
                 _ratio_texts(points_numerators(lines), points_den).alias("points"),
                 lines["gross_yen"],
@@ -1081,7 +1080,7 @@ def distribute_frames(
         for part in point_ranges():
             yield pl.DataFrame(
                 [
-                    work_ids.gather(part["w"]).alias("work_id"),
+                    work_ids.result().gather(part["w"]).alias("work_id"),
                     *texts(part),
                     _ratio_texts(point_numerators(part), d_points * d_share).alias("points"),
                 ]
@@ -1197,6 +1196,43 @@ def _party_tables(parties: pl.DataFrame) -> _PartyTables:
         party_ids.cast(pl.Categorical),
         payee_ids.cast(pl.Categorical).gather(payee_of_party),
     )
+
+
+def cells_with_lines(
+    sums: np.ndarray, zero_lines: np.ndarray, n_groups: int, threads_from: int = PARALLEL_ROWS
+) -> tuple[np.ndarray, ...]:
+    """The (work, group) cells of the dense sums of one sampling numerator that have a managed
+    line, in cell order: group, work, performing points, mechanical points, whether the recorded
+    slot has a line (:func:`kernels.fill_cells_with_lines`). The cells are cut in two halves,
+    each counted and filled into its own slice of the arrays: on two threads when there are
+    ``threads_from`` cells or more, else one after the other."""
+    kernels = _kernels()
+    n_cells = len(sums) // 2
+    halves = [(0, n_cells // 2), (n_cells // 2, n_cells)]
+    threads = n_cells >= threads_from
+    counts = [0, 0]
+
+    def count(half: int) -> None:
+        counts[half] = kernels.count_cells_with_lines(sums, zero_lines, *halves[half])
+
+    _each_half(count, threads)
+    n = sum(counts)
+    columns = (
+        np.empty(n, dtype=np.int32),
+        np.empty(n, dtype=np.int64),
+        np.empty(n, dtype=np.int64),
+        np.empty(n, dtype=np.int64),
+        np.empty(n, dtype=np.int8),
+    )
+
+    def fill(half: int) -> None:
+        at = counts[0] if half else 0
+        kernels.fill_cells_with_lines(
+            sums, zero_lines, n_groups, *halves[half], *(c[at : at + counts[half]] for c in columns)
+        )
+
+    _each_half(fill, threads)
+    return columns
 
 
 def _each_half(step: Callable[[int], None], threads: bool) -> None:
@@ -1396,36 +1432,41 @@ def _time_points_search(frames: BroadcastFrames, duration: np.ndarray, scale: in
     return points
 
 
+def _done(value: Any) -> Future[Any]:
+    """A value already made, as a finished future (beside those made on a thread)."""
+    done: Future[Any] = Future()
+    done.set_result(value)
+    return done
+
+
 def _entries_in_statement_order(
     managed: pl.DataFrame, work_type: pl.DataType, raw_type: Any, right_names: list[str]
-) -> tuple[pl.DataFrame, Callable[[], pl.DataFrame]]:
+) -> tuple[pl.DataFrame, Callable[[], pl.DataFrame], Future[pl.Series]]:
     """From cells (``g, work_id, performing, mechanical, n_recorded``) sorted by integer work id and
-    group: the works ranked by the text of their id (``w, work_key, work_id``), and what makes the
+    group: the works ranked by the text of their id (``w, work_key``), what makes the
     entries (``g, r, w, raw``) in (w, g, r) order — a work's cells moved whole, in one gather, and
-    each cell's mechanical entry (when it has recorded lines) put before its performing one."""
+    each cell's mechanical entry (when it has recorded lines) put before its performing one — and
+    the texts of the ids in rank order (being made on a thread of their own)."""
     ids = managed["work_id"].to_numpy()
     starts, counts = _kernels().runs_of(ids)  # each work's cells: one run
     firsts = ids[starts]
     distinct = pl.Series("work_key", firsts).cast(work_type)
     if len(firsts) == 0 or (int(firsts[0]) >= 0 and int(firsts[-1]) < _TEXT_ORDER_LIMIT):
         # The ids' text order found from the numbers themselves (a merge of runs in one compiled
-        # pass); the texts made once, in that order.
+        # pass); the texts made once, in that order, on a thread of their own (they are read only
+        # for the held lines and the text tables).
         order = _kernels().decimal_text_order(firsts.astype(np.int64, copy=False))
         keys_in_order = distinct.gather(order)
-        texts_in_order = keys_in_order.cast(pl.String)
+        making = ThreadPoolExecutor(max_workers=1, thread_name_prefix="work-ids")
+        texts_in_order = making.submit(keys_in_order.cast, pl.String)
+        making.shutdown(wait=False)
     else:
         texts = distinct.cast(pl.String)  # made once: sorted, then kept in that order
         order = texts.arg_sort().to_numpy()
-        keys_in_order, texts_in_order = distinct.gather(order), texts.gather(order)
+        keys_in_order, texts_in_order = distinct.gather(order), _done(texts.gather(order))
         del texts
-    work_index = pl.DataFrame(
-        {
-            "w": np.arange(len(order), dtype=np.int64),
-            "work_key": keys_in_order,
-            "work_id": texts_in_order,
-        }
-    )
-    del firsts, keys_in_order, texts_in_order
+    work_index = pl.DataFrame({"w": np.arange(len(order), dtype=np.int64), "work_key": keys_in_order})
+    del firsts, keys_in_order
     run_start, run_count = starts[order], counts[order]
     del ids, starts, counts, order
 
@@ -1476,7 +1517,7 @@ def _entries_in_statement_order(
             ]
         )
 
-    return work_index, entries
+    return work_index, entries, texts_in_order
 
 
 def _reduce_dense(
@@ -1675,7 +1716,7 @@ def _reduce_dense(
         # One sampling numerator (the usual case): the sums are the points over D_r already, in
         # int64 (their bound was checked), with no 128-bit columns; the cells with a managed line
         # and their points by one compiled pass over the sums.
-        group, work, performing, mechanical, recorded = _kernels().cells_with_lines(
+        group, work, performing, mechanical, recorded = cells_with_lines(
             next(iter(sums.values())), zero_lines, n_group_ids
         )
         del sums

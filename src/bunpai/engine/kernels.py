@@ -210,25 +210,38 @@ def add_usage(
 
 
 @_compile
-def cells_with_lines(sums: Any, zero_lines: Any, n_groups: int) -> Any:
-    """The (work, group) cells that have a managed line, from the dense sums of one sampling
-    numerator: two slots per cell ``(work × groups + group) × 2 + recorded`` (``sums``: the points
-    of the lines not recorded and of those recorded; ``zero_lines``: a line of no points in the
-    slot). A slot has a line when its points are positive or ``zero_lines`` says so. Returns, in
-    cell order, each cell's group, work, performing points (both slots), mechanical points (the
-    recorded slot) and whether the recorded slot has a line (1 or 0)."""
-    n_cells = len(sums) // 2
+def count_cells_with_lines(sums: Any, zero_lines: Any, first: int, end: int) -> int:
+    """How many of the (work, group) cells ``first`` … ``end`` − 1 have a managed line: two slots
+    per cell ``(work × groups + group) × 2 + recorded`` in the dense sums of one sampling numerator
+    (``sums``: the points of the lines not recorded and of those recorded; ``zero_lines``: a line
+    of no points in the slot). A slot has a line when its points are positive or ``zero_lines``
+    says so."""
     count = 0
-    for cell in range(n_cells):
+    for cell in range(first, end):
         if sums[2 * cell] > 0 or sums[2 * cell + 1] > 0 or zero_lines[2 * cell] or zero_lines[2 * cell + 1]:
             count += 1
-    group = np.empty(count, dtype=np.int32)
-    work = np.empty(count, dtype=np.int64)
-    performing = np.empty(count, dtype=np.int64)
-    mechanical = np.empty(count, dtype=np.int64)
-    recorded = np.empty(count, dtype=np.int8)
+    return count
+
+
+@_compile
+def fill_cells_with_lines(
+    sums: Any,
+    zero_lines: Any,
+    n_groups: int,
+    first: int,
+    end: int,
+    group: Any,
+    work: Any,
+    performing: Any,
+    mechanical: Any,
+    recorded: Any,
+) -> None:
+    """The cells ``first`` … ``end`` − 1 that have a managed line (:func:`count_cells_with_lines`
+    of them), in cell order, into the output arrays: each cell's group, work, performing points
+    (both slots), mechanical points (the recorded slot) and whether the recorded slot has a line
+    (1 or 0)."""
     n = 0
-    for cell in range(n_cells):
+    for cell in range(first, end):
         plain, kept = sums[2 * cell], sums[2 * cell + 1]
         has_recorded = kept > 0 or zero_lines[2 * cell + 1]
         if has_recorded or plain > 0 or zero_lines[2 * cell]:
@@ -238,7 +251,6 @@ def cells_with_lines(sums: Any, zero_lines: Any, n_groups: int) -> Any:
             mechanical[n] = kept
             recorded[n] = 1 if has_recorded else 0
             n += 1
-    return group, work, performing, mechanical, recorded
 
 
 @_compile
