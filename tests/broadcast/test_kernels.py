@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 
 import numpy as np
+import polars as pl
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -222,7 +223,21 @@ def test_statement_lines_of_a_pair_range(arrays: dict[str, np.ndarray], data: st
     n_groups = len(a["fund_amount"]) // 2
     # Added into, not overwritten.
     totals = [np.full(size, 3, dtype=np.int64) for size in (n_groups * 2, n_groups * 2, 3 * n_groups, 3 * n_groups)]
-    p, w, fund, raw, share, gross, wide = kernels.statement_lines(
+    # Arrays as large as the pairs' entries, and a few slots more that must stay untouched.
+    size = int(a["pair_count"][start:end].sum()) + 3
+    arrays = [
+        np.full(size, -7, dtype=dtype)
+        for dtype in (
+            a["pair_p"].dtype,
+            a["pair_w"].dtype,
+            a["entry_fund"].dtype,
+            np.int64,
+            a["pair_share"].dtype,
+            np.int64,
+            np.int64,
+        )
+    ]
+    n, n_wide = kernels.statement_lines(
         start,
         end,
         a["pair_first"],
@@ -238,8 +253,11 @@ def test_statement_lines_of_a_pair_range(arrays: dict[str, np.ndarray], data: st
         raw_bound,
         a["payee_of_party"],
         *totals,
+        *arrays,
     )
-    assert p.dtype == a["pair_p"].dtype and w.dtype == a["pair_w"].dtype
+    assert all((array[n:] == -7).all() for array in arrays[:6]) and (arrays[6][n_wide:] == -7).all()
+    p, w, fund, raw, share, gross = (array[:n] for array in arrays[:6])
+    wide = arrays[6][:n_wide]
     got = list(zip(p.tolist(), w.tolist(), fund.tolist(), raw.tolist(), share.tolist(), gross.tolist(), strict=True))
     assert got == [line[:6] for line in expected]
     # The lines left to 128 bits are exactly those whose F × raw × share passes 2⁶³.
@@ -600,3 +618,15 @@ def test_place_ranks_writes_the_ranks_of_keys_inside(keys: list[int], shift: int
         if 0 <= key + shift < size:
             expected[key + shift] = rank
     assert got.tolist() == expected
+
+
+def test_batch_columns_are_read_in_their_own_signed_type() -> None:
+    from bunpai.engine.broadcast import _int_values, _ints
+
+    narrow = _ints(pl.Series([3, None, 5], dtype=pl.Int32), -1)
+    assert narrow.dtype == np.int32 and narrow.tolist() == [3, -1, 5]
+    unsigned = _ints(pl.Series([3, None, 2**32 - 1], dtype=pl.UInt32), 0)
+    assert unsigned.dtype == np.int64 and unsigned.tolist() == [3, 0, 2**32 - 1]
+    values = _int_values(pl.Series([7, None, 9], dtype=pl.Int64))
+    assert values.dtype == np.int64 and values[[0, 2]].tolist() == [7, 9]
+    assert _int_values(pl.Series([1, 2], dtype=pl.UInt64)).dtype == np.int64

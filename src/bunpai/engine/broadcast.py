@@ -865,14 +865,34 @@ def distribute_frames(
     )
     del holder_key, holder_s
     cuts = _party_cuts(pl.Series(pair_p), chunk_rows)
+    # The most entries of the pairs of one range: the size of the arrays the lines are made in.
+    starts = [start for start, _ in cuts]
+    most_entries = int(np.add.reduceat(pair_count, starts, dtype=np.int64).max()) if cuts else 0
+    del starts
 
-    def narrow_lines(start: int, end: int, into: _LineTotals) -> tuple[np.ndarray, ...]:
+    def line_arrays() -> tuple[np.ndarray, ...]:
+        """Arrays the lines of any range of pairs fit in (party, work, fund, raw, share, gross, and
+        the positions of the wide lines), made once for a pass over the ranges and reused."""
+        return (
+            np.empty(most_entries, dtype=pair_p.dtype),
+            np.empty(most_entries, dtype=pair_w.dtype),
+            # The fund and the share in the types of the entries' funds and the pairs' shares (a
+            # byte and 32 bits as a rule).
+            np.empty(most_entries, dtype=entry_fund.dtype),
+            np.empty(most_entries, dtype=np.int64),
+            np.empty(most_entries, dtype=pair_share.dtype),
+            np.empty(most_entries, dtype=np.int64),
+            np.empty(most_entries, dtype=np.int64),
+        )
+
+    def narrow_lines(start: int, end: int, into: _LineTotals, arrays: tuple[np.ndarray, ...]) -> tuple[np.ndarray, ...]:
         """The lines of pairs start…end as NumPy arrays: party, work, fund, raw, share, gross
-        (amount > 0 only), made by one compiled pass, which also adds them to the totals
+        (amount > 0 only), made by one compiled pass into ``arrays`` (views of them are returned:
+        they hold the next range's lines once it is made), which also adds them to the totals
         ``into``; the few whose F × raw × share would pass 2⁶³ get their gross in 128 bits
         here (and added to the totals here)."""
         assert amount_64 is not None and points_64 is not None and raw_bound_64 is not None and entry_raw is not None
-        p, w, fund_np, raw_64, share, gross, wide = _kernels().statement_lines(
+        n, n_wide = _kernels().statement_lines(
             start,
             end,
             pair_first,
@@ -891,8 +911,11 @@ def distribute_frames(
             into.fund_gross,
             into.payee_lines,
             into.payee_gross,
+            *arrays,
         )
-        into.lines += len(p)
+        p, w, fund_np, raw_64, share, gross = (array[:n] for array in arrays[:6])
+        wide = arrays[6][:n_wide]
+        into.lines += n
         if len(wide):
             exact_128 = (
                 pl.Series(amount_64[fund_np[wide]]).cast(pl.Int128)
@@ -905,10 +928,12 @@ def distribute_frames(
             np.add.at(into.payee_gross, payee_np[p[wide]] * n_groups + fund_np[wide] // 2, gross[wide])
         return p, w, fund_np, raw_64, share, gross
 
-    def integer_lines(start: int, end: int, into: _LineTotals) -> pl.DataFrame:
-        """The lines of pairs start…end (amount > 0 only), added to the totals ``into``."""
+    def integer_lines(start: int, end: int, into: _LineTotals, arrays: tuple[np.ndarray, ...]) -> pl.DataFrame:
+        """The lines of pairs start…end (amount > 0 only), added to the totals ``into``. Party,
+        work and raw are views of ``arrays`` (only gathered from, never kept); the share (as
+        int64) and the gross, which the tables may keep as they are, are copies."""
         if narrow:
-            p, w, fund_np, raw_64, share, gross = narrow_lines(start, end, into)
+            p, w, fund_np, raw_64, share, gross = narrow_lines(start, end, into, arrays)
             return pl.DataFrame(
                 {
                     "p": p,
@@ -916,8 +941,8 @@ def distribute_frames(
                     "g": fund_np // 2,
                     "r": fund_np % 2,
                     "raw": raw_64,
-                    "s": share,
-                    "gross_yen": gross,
+                    "s": share.astype(np.int64),
+                    "gross_yen": gross.copy(),
                 }
             )
         counts = pair_count[start:end]
@@ -1021,8 +1046,9 @@ def distribute_frames(
     def line_chunks(form: Callable[[pl.DataFrame], pl.DataFrame]) -> Iterator[pl.DataFrame]:
         # The totals are taken on the way, the first time the lines are made (else into scratch).
         taking = _LineTotals(n_groups, n_payees)
+        arrays = line_arrays() if narrow else ()
         for start, end in cuts:
-            yield form(integer_lines(start, end, taking))
+            yield form(integer_lines(start, end, taking, arrays))
         line_totals.take(taking)
 
     def take_totals() -> None:
@@ -1030,11 +1056,12 @@ def distribute_frames(
         if line_totals.complete:
             return
         taking = _LineTotals(n_groups, n_payees)
+        arrays = line_arrays() if narrow else ()
         for start, end in cuts:
             if narrow:
-                narrow_lines(start, end, taking)
+                narrow_lines(start, end, taking, arrays)
             else:
-                integer_lines(start, end, taking)
+                integer_lines(start, end, taking, arrays)
         line_totals.take(taking)
 
     def count_lines() -> int:
@@ -1369,9 +1396,26 @@ def _int_array(series: pl.Series, missing: int) -> np.ndarray:
     return series.to_numpy()
 
 
-def _int64(series: pl.Series, missing: int) -> np.ndarray:
-    """An integer column as an int64 array (no copy when it is one already), ``missing`` for nulls."""
-    return _int_array(series.cast(pl.Int64), missing)
+# Integer types the compiled passes read as they are (every product with them is taken in 64 bits).
+_SIGNED = (pl.Int8, pl.Int16, pl.Int32, pl.Int64)
+
+
+def _ints(series: pl.Series, missing: int) -> np.ndarray:
+    """A signed integer column as an array in its own type (no copy when it is one chunk without
+    nulls: a batch's columns are not widened), any other integer column as int64; ``missing`` for
+    nulls."""
+    return _int_array(series if series.dtype in _SIGNED else series.cast(pl.Int64), missing)
+
+
+def _int_values(series: pl.Series) -> np.ndarray:
+    """An integer column's values as an array in its own type (signed) or int64, nulls included as
+    whatever value their slots hold: for passes that read only the valid ones (no copy of the
+    column to fill its nulls)."""
+    if series.dtype not in _SIGNED:
+        series = series.cast(pl.Int64)
+    if series.null_count():
+        series = series._get_buffers()["values"]
+    return series.to_numpy()
 
 
 _NO_BOOLS = np.zeros(0, dtype=bool)
@@ -1582,17 +1626,18 @@ def _reduce_dense(
         kind_code, kind_of = _coded(batch["outcome"], kinds, 0)
         method_code, method_of = _coded(batch["method"], methods, -1)
         station, group_of_station, points_of_station = station_table.codes(batch["station_id"])
-        duration = _int64(batch["duration_s"], -1)
+        duration = _ints(batch["duration_s"], -1)
         longest = max(int(duration.max()), 0)
         if longest < 86_400:  # time points looked up by the duration in a table of every second
             time_index, time_of = duration, _time_points_table(frames, longest + 1, d_t)
         else:
             time_index = np.arange(batch.height, dtype=np.int64)
             time_of = _time_points_search(frames, np.maximum(duration, 0), d_t)
-        den = _int64(batch["sampling_den"], 0)
-        numerator_all = _int64(batch["sampling_num"], 0)
+        den = _ints(batch["sampling_den"], 0)
+        numerator_all = _ints(batch["sampling_num"], 0)
         work_ids = batch["work_id"]
-        work = _int64(work_ids, 0)
+        # The work ids as they are, beside where they are valid: the passes read no other.
+        work = _int_values(work_ids)
         work_valid = work_ids.is_not_null().to_numpy() if work_ids.null_count() else _NO_BOOLS
         if len(unidentified_rows) < batch.height:
             unidentified_rows = np.empty(batch.height, dtype=np.int64)

@@ -293,31 +293,28 @@ def statement_lines(
     fund_gross: Any,
     payee_lines: Any,
     payee_gross: Any,
+    p: Any,
+    w: Any,
+    fund: Any,
+    raw: Any,
+    share: Any,
+    gross: Any,
+    wide: Any,
 ) -> Any:
     """The statement lines of pairs ``start … end − 1``, in order (pair, then the work's entries):
     each entry of the pair's work whose right the party holds (share > 0) in an open fund, with
-    a positive amount ``floor(F × raw × share / PT)`` before flooring. Returns the arrays party,
-    work, fund (group × 2 + right, in the type of ``entry_fund``), raw, share (in the type of
-    ``pair_share``) and gross yen, and the positions of the lines whose
-    ``F × raw × share`` would pass 2⁶³: their gross is left 0 for the caller to compute exactly.
+    a positive amount ``floor(F × raw × share / PT)`` before flooring. Written at the start of the
+    arrays party ``p``, work ``w``, fund (group × 2 + right), raw, share and gross yen, with the
+    positions of the lines whose ``F × raw × share`` would pass 2⁶³ in ``wide`` (their gross left
+    0 for the caller to compute exactly); each array must hold the pairs' entries
+    (``pair_count[start:end].sum()``). Returns how many lines and how many wide ones were written.
+    The caller's arrays are reused from range to range: fresh memory is slow to touch.
 
     The lines are also counted, and their gross added, per fund (``fund_lines``, ``fund_gross``)
     and per (payee, fund group) cell ``payee_of_party[party] × groups + group`` (``payee_lines``,
     ``payee_gross``; groups = ``len(fund_lines) // 2``): exact, as the floored parts of a fund add
     up to at most the fund. The caller adds the gross of the lines left to it."""
     n_groups = len(fund_lines) // 2
-    size = 0
-    for pair in range(start, end):
-        size += pair_count[pair]
-    p = np.empty(size, dtype=pair_p.dtype)
-    w = np.empty(size, dtype=pair_w.dtype)
-    # The fund and the share in the types of the entries' funds and the pairs' shares (a byte and
-    # 32 bits as a rule): every line is written once here, then read for the output.
-    fund = np.empty(size, dtype=entry_fund.dtype)
-    raw = np.empty(size, dtype=np.int64)
-    share = np.empty(size, dtype=pair_share.dtype)
-    gross = np.empty(size, dtype=np.int64)
-    wide = np.empty(size, dtype=np.int64)
     n = 0
     n_wide = 0
     limit = _INT64_LIMIT
@@ -359,7 +356,7 @@ def statement_lines(
             payee_lines[cell] += 1
             payee_gross[cell] += value
             n += 1
-    return p[:n], w[:n], fund[:n], raw[:n], share[:n], gross[:n], wide[:n_wide]
+    return n, n_wide
 
 
 @_compile
