@@ -630,3 +630,26 @@ def test_batch_columns_are_read_in_their_own_signed_type() -> None:
     values = _int_values(pl.Series([7, None, 9], dtype=pl.Int64))
     assert values.dtype == np.int64 and values[[0, 2]].tolist() == [7, 9]
     assert _int_values(pl.Series([1, 2], dtype=pl.UInt64)).dtype == np.int64
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.data())
+def test_work_point_rows_are_each_entry_with_its_work(data: st.DataObject) -> None:
+    counts = data.draw(st.lists(st.integers(0, 4), min_size=1, max_size=8))  # entries per work rank
+    entry_start = np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
+    n = int(entry_start[-1])
+    funds = st.lists(st.integers(0, 5), min_size=n, max_size=n)
+    entry_fund = np.array(data.draw(funds), dtype=np.int8)
+    entry_raw = np.array(data.draw(st.lists(st.integers(-50, 50), min_size=n, max_size=n)), dtype=np.int64)
+    basic = np.array(data.draw(st.lists(st.integers(0, 9), min_size=2 * len(counts), max_size=2 * len(counts))))
+    stored = np.array(data.draw(st.lists(st.integers(0, 10**12), min_size=len(counts), max_size=len(counts))))
+    start = data.draw(st.integers(0, n))
+    end = data.draw(st.integers(start, n))
+    outputs = [np.full(end - start, -1, dtype=np.int64) for _ in range(4)]
+    kernels.work_point_rows(start, end, entry_start, entry_fund, entry_raw, basic, stored, *outputs)
+    expected = []
+    for entry in range(start, end):
+        w = int(np.searchsorted(entry_start, entry, side="right")) - 1
+        fund = int(entry_fund[entry])
+        expected.append((int(stored[w]), fund // 2, fund % 2, int(entry_raw[entry]) * int(basic[w * 2 + fund % 2])))
+    assert list(zip(*(o.tolist() for o in outputs), strict=True)) == expected

@@ -1115,7 +1115,35 @@ def distribute_frames(
 
     work_points = ChunkedTable(n_entries, work_point_chunks, WORK_POINTS_SCHEMA)
 
+    # The work ids stored as integers (the compact layout) and the points in int64: each range's
+    # columns by one compiled pass (the group and the right as positions in their enums).
+    stored_ints = stored_work_ids.to_numpy() if stored_work_ids.dtype in _SIGNED else None
+    compiled_points = points_narrow and stored_ints is not None and entry_raw is not None
+
+    def compiled_point_columns(start: int, end: int) -> pl.DataFrame:
+        assert stored_ints is not None and entry_raw is not None
+        size = end - start
+        work_id = np.empty(size, dtype=stored_ints.dtype)
+        group, right = np.empty(size, dtype=np.uint32), np.empty(size, dtype=np.uint32)
+        numerators = np.empty(size, dtype=np.int64)
+        _kernels().work_point_rows(
+            start, end, entry_start, entry_fund, entry_raw, basic, stored_ints, work_id, group, right, numerators
+        )
+        return pl.DataFrame(
+            [
+                pl.Series("work_id", work_id, dtype=stored_work_ids.dtype),
+                group_enum.gather(pl.Series(group)).alias("fund_group"),
+                right_enum.gather(pl.Series(right)).alias("right"),
+                pl.Series("points_num", numerators),
+                pl.repeat(points_den, size, dtype=pl.Int64, eager=True).alias("points_den"),
+            ]
+        )
+
     def work_point_columns() -> Iterator[pl.DataFrame]:
+        if compiled_points:
+            for start in range(0, n_entries, chunk_rows * 4):
+                yield compiled_point_columns(start, min(start + chunk_rows * 4, n_entries))
+            return
         for part in point_ranges():
             numerators = point_numerators(part)
             yield pl.DataFrame(

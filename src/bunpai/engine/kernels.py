@@ -560,6 +560,38 @@ def place_ranks(keys: Any, shift: int, ranks: Any, rank_of_key: Any) -> None:
 
 
 @_compile
+def work_point_rows(
+    start: int,
+    end: int,
+    entry_start: Any,
+    entry_fund: Any,
+    entry_raw: Any,
+    basic: Any,
+    stored_ids: Any,
+    work_id: Any,
+    group: Any,
+    right: Any,
+    points: Any,
+) -> None:
+    """The work points of entries ``start … end − 1`` (in (work, group, right) order), one row
+    each into the output arrays: the work's stored id (``stored_ids`` by rank; the entries of
+    rank w are ``entry_start[w] … entry_start[w + 1] − 1``), its fund group and right (the
+    entry's fund ``group × 2 + right``) and its points ``raw × basic[w × 2 + right]`` (the caller
+    has checked that no product passes 2⁶³)."""
+    w = np.searchsorted(entry_start, start, side="right") - 1
+    for entry in range(start, end):
+        while entry_start[w + 1] <= entry:
+            w += 1
+        f = np.int64(entry_fund[entry])
+        r = f & 1
+        i = entry - start
+        work_id[i] = stored_ids[w]
+        group[i] = f >> 1
+        right[i] = r
+        points[i] = entry_raw[entry] * basic[w * 2 + r]
+
+
+@_compile
 def entry_totals(group: Any, right: Any, work: Any, raw: Any, basic: Any, has_undetermined: Any, totals: Any) -> int:
     """Each entry's raw × basic[work × 2 + right] added into ``totals[group × 2 + right]`` (int64:
     the caller has checked that no sum can pass 2⁶³); returns how many entries have a work's right
