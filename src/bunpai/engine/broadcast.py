@@ -376,11 +376,11 @@ CHUNK_ROWS = 500_000
 BATCH_ROWS = 1_000_000
 """Usage lines per batch of the one-pass reduction (each takes about 100 bytes a line in NumPy arrays)."""
 _SMALL_DENOMINATORS = 1 << 24
-# Integer work ids from 0 to below this are put in the order of their texts without making them.
+"""Share denominators below this are found by a count of each value (else by a sort)."""
 _TEXT_ORDER_LIMIT = 10**18
+"""Integer work ids from 0 to below this are put in the order of their texts without making them."""
 _ENTRY_SUMS_LIMIT = _INT64_LIMIT
 """The bound under which the entries' fund totals are summed in int64 by one compiled pass."""
-"""Share denominators below this are found by a count of each value (else by a sort)."""
 _DENSE_BINS_LIMIT = 1 << 26
 """At most this many (work, group) cells in the dense arrays of the one-pass reduction."""
 _FLOAT_EXACT = 1 << 53
@@ -447,9 +447,7 @@ def distribute_frames(
         # The works' ranks now; their entries on a thread of their own while the shares are
         # counted below (a compiled pass that releases the interpreter).
         work_index, make_entries, work_ids = _entries_in_statement_order(managed, work_type, raw_type, right_names)
-        making = ThreadPoolExecutor(max_workers=1, thread_name_prefix="entries")
-        entries_made = making.submit(make_entries)
-        making.shutdown(wait=False)
+        entries_made = _on_thread("entries", make_entries)
         del make_entries
         work_keys = work_index.select("work_key", "w")
     else:
@@ -496,15 +494,11 @@ def distribute_frames(
         )
 
     # Made and sorted on a thread of their own while the shares are counted.
-    sorting = ThreadPoolExecutor(max_workers=1, thread_name_prefix="unidentified")
-    unid_made = sorting.submit(unidentified_entries, unidentified)
-    sorting.shutdown(wait=False)
+    unid_made = _on_thread("unidentified", unidentified_entries, unidentified)
     del unidentified
 
     # The parties' tables on a thread of their own while the shares are counted.
-    party_tables_making = ThreadPoolExecutor(max_workers=1, thread_name_prefix="parties")
-    parties_made = party_tables_making.submit(_party_tables, frames.parties)
-    party_tables_making.shutdown(wait=False)
+    parties_made = _on_thread("parties", _party_tables, frames.parties)
 
     # Shares of the works used, counted on the reference date, as integers over S.
     say("shares / 分配率")
@@ -652,11 +646,9 @@ def distribute_frames(
     holder_s = np.empty(n_paid, dtype=np.int64)
     # On a thread of its own (compiled passes that release the interpreter) while the fund
     # totals and the held lines are made; its rows are freed when it ends.
-    ordering = ThreadPoolExecutor(max_workers=1, thread_name_prefix="holders")
-    holders_ordered = ordering.submit(
-        holders_in_order, r_p, r_w, r_r, r_s, paid_rows, n_parties, n_works, holder_key, holder_s
+    holders_ordered = _on_thread(
+        "holders", holders_in_order, r_p, r_w, r_r, r_s, paid_rows, n_parties, n_works, holder_key, holder_s
     )
-    ordering.shutdown(wait=False)
     del r_w, r_r, r_s, r_p, paid_rows
     # (The rows of a party holding several roles of a right are added up when the (party, work)
     # pairs are made from these keys, below.)
@@ -804,9 +796,7 @@ def distribute_frames(
                 entry[1] += int(count)
         return held
 
-    holding = ThreadPoolExecutor(max_workers=1, thread_name_prefix="held")
-    held_made = holding.submit(held_lines, undetermined_entries, unid_w)
-    holding.shutdown(wait=False)
+    held_made = _on_thread("held", held_lines, undetermined_entries, unid_w)
     del undetermined_entries, unid_w
 
     say("statement lines / 分配明細")
@@ -1504,6 +1494,15 @@ def _time_points_search(frames: BroadcastFrames, duration: np.ndarray, scale: in
     return points
 
 
+def _on_thread(name: str, step: Callable[..., Any], *args: Any) -> Future[Any]:
+    """``step(*args)`` started on a thread of its own (named ``name``), which ends when it is done;
+    its result, or its exception, is had from the future."""
+    starting = ThreadPoolExecutor(max_workers=1, thread_name_prefix=name)
+    made = starting.submit(step, *args)
+    starting.shutdown(wait=False)
+    return made
+
+
 def _done(value: Any) -> Future[Any]:
     """A value already made, as a finished future (beside those made on a thread)."""
     done: Future[Any] = Future()
@@ -1529,9 +1528,7 @@ def _entries_in_statement_order(
         # for the held lines and the text tables).
         order = _kernels().decimal_text_order(firsts.astype(np.int64, copy=False))
         keys_in_order = distinct.gather(order)
-        making = ThreadPoolExecutor(max_workers=1, thread_name_prefix="work-ids")
-        texts_in_order = making.submit(keys_in_order.cast, pl.String)
-        making.shutdown(wait=False)
+        texts_in_order = _on_thread("work-ids", keys_in_order.cast, pl.String)
     else:
         texts = distinct.cast(pl.String)  # made once: sorted, then kept in that order
         order = texts.arg_sort().to_numpy()
