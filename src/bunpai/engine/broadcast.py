@@ -752,13 +752,14 @@ def distribute_frames(
             .with_columns((pl.col("F") * pl.col("raw") * pl.col("undetermined")).alias("exact"))
             .filter(pl.col("exact") > 0)
             .sort("w", "g", "r")
+            .with_columns((pl.col("exact") // pl.col("PT")).alias("gross_yen"))
         )
         held_u = pl.DataFrame(
             [
                 pl.Series("kind", [HELD_UNDETERMINED] * undetermined.height, dtype=pl.String),
                 work_ids.result().gather(undetermined["w"]).alias("key"),
                 *texts(undetermined),
-                (undetermined["exact"] // undetermined["PT"]).cast(pl.Int64).alias("gross_yen"),
+                undetermined["gross_yen"].cast(pl.Int64),
                 _ratio_texts(
                     undetermined["raw"].cast(pl.Int128) * undetermined["undetermined"], d_points * d_share
                 ).alias("points"),
@@ -771,13 +772,14 @@ def distribute_frames(
             unid_w.join(fund_frame, on=["g", "r"], how="inner", maintain_order="left")
             .with_columns((pl.col("F") * pl.col("p") * d_share).alias("exact"))
             .filter(pl.col("exact") > 0)
+            .with_columns((pl.col("exact") // pl.col("PT")).alias("gross_yen"))
         )
         held_l = pl.DataFrame(
             [
                 pl.Series("kind", [HELD_UNIDENTIFIED] * unidentified_held.height, dtype=pl.String),
                 unidentified_held["line_id"].alias("key"),
                 *texts(unidentified_held),
-                (unidentified_held["exact"] // unidentified_held["PT"]).cast(pl.Int64).alias("gross_yen"),
+                unidentified_held["gross_yen"].cast(pl.Int64),
                 _ratio_texts(unidentified_held["p"], d_points).alias("points"),
                 pl.Series("share", ["1/1"] * unidentified_held.height, dtype=pl.String),
                 unidentified_held["station_id"],
@@ -786,10 +788,8 @@ def distribute_frames(
         # Sorted as (kind, key, fund group, right): "undetermined" comes before "unidentified".
         held = pl.concat([held_u.cast(HELD_SCHEMA), held_l.cast(HELD_SCHEMA)])  # type: ignore[arg-type]
 
-        for frame in (
-            undetermined.with_columns((pl.col("exact") // pl.col("PT")).alias("gross_yen")),
-            unidentified_held.with_columns((pl.col("exact") // pl.col("PT")).alias("gross_yen")),
-        ):
+        # Each held line's gross is taken once, for its row and for the sums per fund.
+        for frame in (undetermined, unidentified_held):
             for g, r, gross, count in frame.group_by("g", "r").agg(pl.col("gross_yen").sum(), pl.len()).iter_rows():
                 entry = held_sums.setdefault((g, r), [0, 0])
                 entry[0] += int(gross)
