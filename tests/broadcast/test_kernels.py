@@ -6,6 +6,7 @@ import itertools
 
 import numpy as np
 import polars as pl
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -630,6 +631,16 @@ def test_batch_columns_are_read_in_their_own_signed_type() -> None:
     values = _int_values(pl.Series([7, None, 9], dtype=pl.Int64))
     assert values.dtype == np.int64 and values[[0, 2]].tolist() == [7, 9]
     assert _int_values(pl.Series([1, 2], dtype=pl.UInt64)).dtype == np.int64
+
+
+def test_batch_work_ids_are_read_without_the_private_buffers_method(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A Polars without ``Series._get_buffers`` (it is not public): the valid values are the same."""
+    from bunpai.engine.broadcast import _int_values
+
+    monkeypatch.delattr(pl.Series, "_get_buffers", raising=False)
+    values = _int_values(pl.Series([7, None, 9], dtype=pl.Int32))
+    assert values.dtype == np.int32 and values[[0, 2]].tolist() == [7, 9]
+    assert _int_values(pl.Series([None, 2**40], dtype=pl.UInt64))[1] == 2**40
 
 
 @settings(max_examples=200, deadline=None)

@@ -1428,11 +1428,14 @@ def _ints(series: pl.Series, missing: int) -> np.ndarray:
 def _int_values(series: pl.Series) -> np.ndarray:
     """An integer column's values as an array in its own type (signed) or int64, nulls included as
     whatever value their slots hold: for passes that read only the valid ones (no copy of the
-    column to fill its nulls)."""
+    column to fill its nulls). The values are read through Polars' ``Series._get_buffers``, which
+    is not public: where a Polars lacks it, the nulls are filled with 0 (a copy, the same valid
+    values)."""
     if series.dtype not in _SIGNED:
         series = series.cast(pl.Int64)
     if series.null_count():
-        series = series._get_buffers()["values"]
+        buffers = getattr(series, "_get_buffers", None)
+        series = buffers()["values"] if buffers is not None else series.fill_null(0)
     return series.to_numpy()
 
 
