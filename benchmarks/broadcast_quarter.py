@@ -45,7 +45,7 @@ import datetime as dt
 from pathlib import Path
 import numpy as np
 import polars as pl
-from bunpai.formats.broadcast_parquet import write_rights, write_usage_part
+from bunpai.formats.broadcast_parquet import usage_codes, write_rights, write_usage_part
 
 out, scale, seed = Path(sys.argv[1]), float(sys.argv[2]), int(sys.argv[3])
 rng = np.random.default_rng(seed)
@@ -111,7 +111,7 @@ for month in ("2026-04", "2026-05", "2026-06"):
             "sampling_num": np.ones(n, dtype=np.int32),
             "sampling_den": np.where(sampled, 13, 1).astype(np.int32),
         })
-        write_usage_part(frame, out, month, part)
+        write_usage_part(frame, out, month, part, usage_codes(__METHODS__))
         line += n
         todo -= n
         part += 1

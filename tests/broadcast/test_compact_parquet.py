@@ -17,12 +17,13 @@ import polars as pl
 import pytest
 from hypothesis import HealthCheck, given, settings
 
+from bunpai.core.broadcast.model import OUTCOMES
 from bunpai.core.broadcast.reference import distribute
 from bunpai.core.money import parse_ratio
 from bunpai.engine.broadcast import distribute_frames, quarter_input_from_frames, result_from_outcome
 from bunpai.formats.broadcast_input import read_input
 from bunpai.formats.broadcast_output import scan_statement_lines
-from bunpai.formats.broadcast_parquet import write_rights, write_usage_part
+from bunpai.formats.broadcast_parquet import CODES_KEY, usage_codes, write_rights, write_usage_part
 from bunpai.formats.tables import InputError
 from bunpai.rules import broadcast_ruleset_for, prc_ruleset_for
 from bunpai.services.broadcast import compute_quarter, write_run
@@ -62,14 +63,19 @@ def _share(text: str | None) -> Fraction | None:
     return parse_ratio(text)
 
 
-def _compact(folder: Path, parts_per_month: int = 2) -> None:
-    """Replace usage.csv and rights.csv by the compact Parquet layout (the same lines and rows)."""
+def _compact(folder: Path, parts_per_month: int = 2, codes: bool = False) -> None:
+    """Replace usage.csv and rights.csv by the compact Parquet layout (the same lines and rows);
+    with ``codes`` the usage lines' outcome and method as integer codes named in each file."""
     typed = typed_usage_lines(folder)
     (folder / "usage.csv").unlink()
+    # The methods named in another order than the period's, and one more than the lines use.
+    named = usage_codes(sorted(set(typed["method"].drop_nulls().to_list()) | {"unused"}, reverse=True))
     for i, month in enumerate(MONTHS):
         lines = typed.gather_every(len(MONTHS), offset=i)
         for part in range(parts_per_month):
-            write_usage_part(lines.gather_every(parts_per_month, offset=part), folder, month, part)
+            write_usage_part(
+                lines.gather_every(parts_per_month, offset=part), folder, month, part, named if codes else None
+            )
     rights = pl.read_csv(folder / "rights.csv", infer_schema=False)
     shares = [_share(s) for s in rights["share"].to_list()]
     write_rights(
@@ -96,21 +102,23 @@ def _outputs(folder: Path, out: Path) -> dict[str, bytes]:
 
 
 @pytest.mark.parametrize(
-    ("offset", "number_parties"),
-    [(0, False), (2**40, False), (0, True)],
-    ids=["dense one pass", "group-by (work ids far apart)", "integer party ids"],
+    ("offset", "number_parties", "codes"),
+    [(0, False, False), (2**40, False, False), (0, True, False), (0, False, True)],
+    ids=["dense one pass", "group-by (work ids far apart)", "integer party ids", "integer-coded usage columns"],
 )
 @SETTINGS
 @given(data=quarters())
 def test_compact_layout_gives_the_bytes_of_the_csv_folder(
-    data: dict[str, Any], offset: int, number_parties: bool
+    data: dict[str, Any], offset: int, number_parties: bool, codes: bool
 ) -> None:
     data = _numbered(data, offset, number_parties)
     with tempfile.TemporaryDirectory() as tmp:
         csv_folder = write_folder(Path(tmp) / "csv", **data)
         folder = write_folder(Path(tmp) / "parquet", **data)
-        _compact(folder)
+        _compact(folder, codes=codes)
         assert not (folder / "usage.csv").exists() and (folder / "rights.parquet").is_file()
+        usage_types = pl.read_parquet_schema(folder / "usage" / "month=2026-04" / "part-0.parquet")
+        assert (usage_types["method"] == pl.UInt8) is codes
         assert pl.read_parquet_schema(folder / "rights.parquet")["work_id"] == pl.Int64
         if number_parties and any(r["party_id"] for r in data["rights"]):
             assert pl.read_parquet_schema(folder / "rights.parquet")["party_id"] == pl.Int64
@@ -551,3 +559,102 @@ def test_default_shares_wider_than_the_given_ones_equal_the_rules(tmp_path: Path
     for name in ("payees", "held", "work_points"):
         assert getattr(fast, name).rows() == getattr(slow, name).rows(), name
     assert fast.summary == slow.summary
+
+
+def _coded_example(folder: Path) -> None:
+    """The numeric example with its usage lines' outcome and method as integer codes."""
+    _numeric_example(folder)
+    for month in MONTHS:
+        path = folder / "usage" / f"month={month}" / "part-0.parquet"
+        write_usage_part(pl.read_parquet(path), folder, month, 0, usage_codes(["theme", "featured", "background"]))
+
+
+def _set_code(folder: Path, month: str, row: int, column: str, code: int | None) -> None:
+    path = folder / "usage" / f"month={month}" / "part-0.parquet"
+    frame = pl.read_parquet(path)
+    metadata = pl.read_parquet_metadata(path)
+    frame.with_columns(
+        pl.when(pl.int_range(pl.len()) == row).then(pl.lit(code)).otherwise(pl.col(column)).cast(pl.UInt8).alias(column)
+    ).write_parquet(path, metadata={CODES_KEY: metadata[CODES_KEY]})
+
+
+def test_integer_codes_are_named_in_each_file_and_a_code_outside_the_names_is_located(tmp_path: Path) -> None:
+    folder = tmp_path / "quarter"
+    _coded_example(folder)
+    path = folder / "usage" / "month=2026-04" / "part-0.parquet"
+    assert pl.read_parquet_schema(path)["outcome"] == pl.UInt8
+    assert json.loads(pl.read_parquet_metadata(path)[CODES_KEY]) == {
+        "method": ["theme", "featured", "background"],
+        "outcome": ["managed", "unidentified", "other", "public_domain"],
+    }
+    expected = compute_quarter(tmp_path / "quarter").result.summary
+    csv_folder = tmp_path / "csv"
+    _numeric_example(csv_folder)
+    assert expected == compute_quarter(csv_folder).result.summary
+    # April: managed lines (rows 1-10); May: unidentified (11-20).
+    _set_code(folder, "2026-04", 1, "method", 3)  # beyond the three methods named
+    _set_code(folder, "2026-05", 4, "outcome", 9)
+    with pytest.raises(InputError) as error:
+        compute_quarter(folder)
+    assert sorted((p.file, p.line, p.column, p.message) for p in error.value.problems) == [
+        ("usage:row", 2, "method", "unknown usage method"),
+        ("usage:row", 15, "outcome", "unknown outcome"),
+    ]
+
+
+def test_integer_codes_without_their_names_or_named_otherwise_are_refused(tmp_path: Path) -> None:
+    folder = tmp_path / "quarter"
+    _coded_example(folder)
+    june = folder / "usage" / "month=2026-06" / "part-0.parquet"
+    coded = pl.read_parquet(june)
+    lines = coded.with_columns(  # June's lines written again with their methods in another order
+        pl.Series("outcome", [OUTCOMES[c] for c in coded["outcome"].to_list()]),
+        pl.Series("method", [["theme", "featured", "background"][c] for c in coded["method"].to_list()]),
+    )
+    write_usage_part(lines, folder, "2026-06", 0, usage_codes(["featured", "theme", "background"]))
+    with pytest.raises(InputError) as error:
+        read_input(folder, rules_for=broadcast_ruleset_for)
+    assert [(p.file, p.line, p.column, p.message) for p in error.value.problems] == [
+        (
+            "usage/month=2026-06/part-0.parquet",
+            0,
+            CODES_KEY,
+            "the codes are named otherwise than in usage/month=2026-04/part-0.parquet",
+        )
+    ]
+    pl.read_parquet(june).write_parquet(june)  # the names dropped
+    with pytest.raises(InputError) as error:
+        read_input(folder, rules_for=broadcast_ruleset_for)
+    assert [(p.file, p.column) for p in error.value.problems] == [("usage/month=2026-06/part-0.parquet", "outcome")]
+    assert "without their names" in error.value.problems[0].message
+
+
+def test_the_writer_refuses_a_value_its_codes_do_not_name() -> None:
+    from bunpai.formats.broadcast_parquet import coded_usage
+
+    lines = pl.DataFrame({"outcome": ["managed", None], "method": ["theme", "singing"]})
+    with pytest.raises(ValueError, match="singing"):
+        coded_usage(lines, usage_codes(["theme"]))
+    with pytest.raises(ValueError, match="twice"):
+        coded_usage(lines, usage_codes(["theme", "singing", "theme"]))
+    numbers = {name: pl.lit(1) for name in ("duration_s", "sampling_num", "sampling_den")}
+    coded = coded_usage(lines.with_columns(**numbers, recorded=pl.lit(True)), usage_codes(["singing", "theme"]))
+    assert coded["outcome"].to_list() == [0, None] and coded["method"].to_list() == [1, 0]
+
+
+def test_a_folder_of_files_is_read_file_by_file_in_the_order_of_the_whole_folder(tmp_path: Path) -> None:
+    """The engine takes a folder's lines a file at a time (bounded read-ahead): in the order Polars
+    reads the folder, by the path as text ('a-c' before 'a/', unlike a sort by path parts)."""
+    folder = tmp_path / "quarter"
+    _coded_example(folder)
+    usage = folder / "usage"
+    for name, month in (("a", "2026-04"), ("a-c", "2026-05"), ("a0", "2026-06")):
+        (usage / f"month={month}").rename(usage / name)
+    frames, _ = read_input(folder, rules_for=broadcast_ruleset_for, defer_usage_checks=True)
+    assert len(frames.usage_files) == 3
+    whole = frames.usage.collect()
+    for batch_rows in (1, 4, 7, 100):
+        taken = pl.concat(list(frames.usage_batches(batch_rows)))
+        assert taken.equals(whole)
+        assert max(b.height for b in frames.usage_batches(batch_rows)) <= batch_rows
+    assert whole["line_id"].to_list()[:1] == ["L2"]  # a-c/ first: May's lines (L2, L5, …)

@@ -1642,7 +1642,7 @@ def _reduce_dense(
     # reused from batch to batch.
     buffers = (np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64))
     unidentified_rows = np.empty(0, dtype=np.int64)
-    for batch in frames.usage.collect_batches(chunk_size=batch_rows):
+    for batch in frames.usage_batches(batch_rows):
         if batch.height == 0:
             continue
         if others:

@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import datetime as dt
 import decimal
+import json
 import math
 import re
 import threading
 import tomllib
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from fractions import Fraction
@@ -33,6 +34,7 @@ from bunpai.core.broadcast.rules import (
 )
 from bunpai.core.money import MoneyError, parse_ratio, parse_yen
 from bunpai.core.rules import ROLES, RuleSetError
+from bunpai.formats.broadcast_parquet import CODED_COLUMNS, CODES_KEY
 from bunpai.formats.tables import (
     LINE,
     InputError,
@@ -142,6 +144,30 @@ class BroadcastFrames:
     (``read_input(share_rows_meanwhile=True)``)."""
     _share_row_problems: list[Problem] = field(default_factory=list)
     _share_rows_freed: threading.Event | None = None
+    usage_files: tuple[pl.LazyFrame, ...] = ()
+    """The Parquet usage lines file by file, in the order of ``usage`` (a folder of several files)."""
+
+    def usage_batches(self, batch_rows: int) -> Iterator[pl.DataFrame]:
+        """The usage lines in order, in batches of at most ``batch_rows`` lines. A folder of files is
+        read a file at a time, the next file's reading started when two batches of this one are
+        left: Polars decodes ahead of the batches taken, as far as it gets, so that reading the
+        whole folder at once holds gigabytes of decoded lines when the taker is the slower
+        (integer-coded columns decode about twice as fast as dictionary-encoded text)."""
+        if not self.usage_files:
+            yield from self.usage.collect_batches(chunk_size=batch_rows)
+            return
+        files = self.usage_files
+        started: list[Iterator[pl.DataFrame]] = [files[0].collect_batches(chunk_size=batch_rows)]
+        for number, lazy in enumerate(files):
+            left = lazy.select(pl.len()).collect().item()
+            for batch in started[number]:
+                left -= batch.height
+                if left <= 2 * batch_rows and len(started) == number + 1 and number + 1 < len(files):
+                    started.append(files[number + 1].collect_batches(chunk_size=batch_rows))
+                yield batch
+            if len(started) == number + 1 and number + 1 < len(files):
+                started.append(files[number + 1].collect_batches(chunk_size=batch_rows))
+            started[number] = iter(())
 
     def wait_for_share_rows_memory(self) -> None:
         """Wait until share rows read meanwhile have freed the rows as read (their largest tables),
@@ -1036,10 +1062,67 @@ def _text_or_dictionary(lazy: pl.LazyFrame, column: str) -> pl.Expr:
     return pl.col(column).cast(pl.String)
 
 
-def scan_usage_parquet(source: Path) -> pl.LazyFrame:
-    """The Parquet usage lines as the engine's typed columns (lazily: nothing is read yet)."""
-    pattern = str(source / "**" / "*.parquet") if source.is_dir() else str(source)
-    lazy = pl.scan_parquet(pattern, hive_partitioning=source.is_dir())
+def _usage_pattern(source: Path) -> str:
+    return str(source / "**" / "*.parquet") if source.is_dir() else str(source)
+
+
+def _distinct_names(value: Any) -> bool:
+    return isinstance(value, list) and all(isinstance(v, str) for v in value) and len(set(value)) == len(value)
+
+
+def usage_parquet_files(source: Path) -> list[Path]:
+    """The files of a Parquet usage folder in the order Polars reads them (by the path as text)."""
+    return sorted(source.rglob("*.parquet"), key=lambda path: path.as_posix()) if source.is_dir() else [source]
+
+
+def usage_code_names(source: Path, problems: Problems) -> dict[str, list[str]] | None:
+    """The names of the Parquet usage lines' integer codes: for each of ``outcome`` and ``method``
+    stored as an integer, its list in the files' key-value metadata (``CODES_KEY``), which every
+    file must give alike. ``{}`` when neither is an integer; ``None``, with a problem naming the
+    file, when a file names no codes or names them otherwise than the first."""
+    schema = pl.scan_parquet(_usage_pattern(source), hive_partitioning=source.is_dir()).collect_schema()
+    coded = [column for column in CODED_COLUMNS if column in schema and schema[column].is_integer()]
+    if not coded:
+        return {}
+    first: tuple[str, dict[str, list[str]]] | None = None
+    for path in usage_parquet_files(source):
+        where = path.relative_to(source.parent).as_posix()
+        text = pl.read_parquet_metadata(path).get(CODES_KEY)
+        try:
+            given = json.loads(text) if text else None
+        except ValueError:
+            given = None
+        if not isinstance(given, dict) or not all(_distinct_names(given.get(column)) for column in coded):
+            problems.add(
+                where,
+                0,
+                coded[0],
+                f"integer codes without their names (key-value metadata {CODES_KEY}: "
+                f"a JSON list of distinct names for each of {', '.join(coded)})",
+            )
+            return None
+        names = {column: given[column] for column in coded}
+        if first is None:
+            first = (where, names)
+        elif names != first[1]:
+            problems.add(where, 0, CODES_KEY, f"the codes are named otherwise than in {first[0]}")
+            return None
+    return first[1] if first is not None else {}
+
+
+def _named_codes(column: str, names: Sequence[str]) -> pl.Expr:
+    """An integer-coded column as its names (dictionary-encoded, as a Categorical column is read):
+    a code outside the list is an empty cell, which the checks report as an unknown value."""
+    code = pl.col(column)
+    table = pl.Series(column, list(names), dtype=pl.Categorical)
+    return pl.lit(table).gather(pl.when(code.is_between(0, len(names) - 1)).then(code)).alias(column)
+
+
+def scan_usage_parquet(source: Path, code_names: dict[str, list[str]] | None = None) -> pl.LazyFrame:
+    """The Parquet usage lines as the engine's typed columns (lazily: nothing is read yet);
+    ``code_names`` (:func:`usage_code_names`) names the integer-coded columns."""
+    codes = code_names or {}
+    lazy = pl.scan_parquet(_usage_pattern(source), hive_partitioning=source.is_dir())
     names = lazy.collect_schema().names()
     # Identifiers keep their stored type (often integers): the engine groups on them as they are
     # and turns them into text only after the reduction.
@@ -1047,9 +1130,9 @@ def scan_usage_parquet(source: Path) -> pl.LazyFrame:
         pl.col("line_id"),
         pl.col("station_id"),
         pl.col("work_id"),
-        _text_or_dictionary(lazy, "outcome"),
+        _named_codes("outcome", codes["outcome"]) if "outcome" in codes else _text_or_dictionary(lazy, "outcome"),
         pl.col("duration_s").cast(pl.Int64),
-        _text_or_dictionary(lazy, "method"),
+        _named_codes("method", codes["method"]) if "method" in codes else _text_or_dictionary(lazy, "method"),
     ]
     recorded = pl.col("recorded")
     if lazy.collect_schema()["recorded"] == pl.Boolean:
@@ -1225,14 +1308,20 @@ def read_input(
     station_ids = stations["station_id"] if stations is not None else None
     parquet = usage_parquet_source(folder)
     usage: pl.LazyFrame | None
+    usage_files: tuple[pl.LazyFrame, ...] = ()
     pending: PendingUsageChecks | None = None
     if parquet is not None and not (folder / USAGE_FILE).is_file():
-        usage = scan_usage_parquet(parquet)
-        checks = usage_parquet_checks(usage, station_ids, methods)
-        if defer_usage_checks and not problems:
-            pending = PendingUsageChecks(parquet.name, checks)
-        else:
-            _usage_parquet_problems(usage, parquet.name, problems, checks)
+        code_names = usage_code_names(parquet, problems)
+        usage = scan_usage_parquet(parquet, code_names) if code_names is not None else None
+        files = usage_parquet_files(parquet)
+        if usage is not None and len(files) > 1:
+            usage_files = tuple(scan_usage_parquet(path, code_names) for path in files)
+        if usage is not None:
+            checks = usage_parquet_checks(usage, station_ids, methods)
+            if defer_usage_checks and not problems:
+                pending = PendingUsageChecks(parquet.name, checks)
+            else:
+                _usage_parquet_problems(usage, parquet.name, problems, checks)
         source = parquet.name
     else:
         frame = _usage_csv(folder, problems, station_ids, methods)
@@ -1266,9 +1355,12 @@ def read_input(
             _engine_rows=slim,
             _engine_rows_reading=reading,
             _share_rows_freed=share_rows_freed if reading is not None else None,
+            usage_files=usage_files,
         ), rules
     assert rights is not None
-    return BroadcastFrames(quarter, parties, stations, rights, usage, source, notes, pending, folder), rules
+    frames = BroadcastFrames(quarter, parties, stations, rights, usage, source, notes, pending, folder)
+    frames.usage_files = usage_files
+    return frames, rules
 
 
 def read_holders(
