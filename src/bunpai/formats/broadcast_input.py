@@ -1313,10 +1313,10 @@ def read_input(
     if parquet is not None and not (folder / USAGE_FILE).is_file():
         code_names = usage_code_names(parquet, problems)
         usage = scan_usage_parquet(parquet, code_names) if code_names is not None else None
-        files = usage_parquet_files(parquet)
-        if usage is not None and len(files) > 1:
-            usage_files = tuple(scan_usage_parquet(path, code_names) for path in files)
         if usage is not None:
+            files = usage_parquet_files(parquet)
+            if len(files) > 1:
+                usage_files = tuple(scan_usage_parquet(path, code_names) for path in files)
             checks = usage_parquet_checks(usage, station_ids, methods)
             if defer_usage_checks and not problems:
                 pending = PendingUsageChecks(parquet.name, checks)
@@ -1358,8 +1358,9 @@ def read_input(
             usage_files=usage_files,
         ), rules
     assert rights is not None
-    frames = BroadcastFrames(quarter, parties, stations, rights, usage, source, notes, pending, folder)
-    frames.usage_files = usage_files
+    frames = BroadcastFrames(
+        quarter, parties, stations, rights, usage, source, notes, pending, folder, usage_files=usage_files
+    )
     return frames, rules
 
 
