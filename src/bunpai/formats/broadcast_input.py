@@ -157,16 +157,22 @@ class BroadcastFrames:
             yield from self.usage.collect_batches(chunk_size=batch_rows)
             return
         files = self.usage_files
-        started: list[Iterator[pl.DataFrame]] = [files[0].collect_batches(chunk_size=batch_rows)]
+        started: list[Iterator[pl.DataFrame]] = []
+
+        def start(number: int) -> None:
+            """File ``number``'s reading, started once (nothing past the last file)."""
+            if len(started) == number < len(files):
+                started.append(files[number].collect_batches(chunk_size=batch_rows))
+
+        start(0)
         for number, lazy in enumerate(files):
             left = lazy.select(pl.len()).collect().item()
             for batch in started[number]:
                 left -= batch.height
-                if left <= 2 * batch_rows and len(started) == number + 1 and number + 1 < len(files):
-                    started.append(files[number + 1].collect_batches(chunk_size=batch_rows))
+                if left <= 2 * batch_rows:
+                    start(number + 1)
                 yield batch
-            if len(started) == number + 1 and number + 1 < len(files):
-                started.append(files[number + 1].collect_batches(chunk_size=batch_rows))
+            start(number + 1)
             started[number] = iter(())
 
     def wait_for_share_rows_memory(self) -> None:
