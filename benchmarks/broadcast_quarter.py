@@ -45,7 +45,7 @@ import datetime as dt
 from pathlib import Path
 import numpy as np
 import polars as pl
-from bunpai.formats.broadcast_parquet import usage_codes, write_rights, write_usage_part
+from bunpai.formats.broadcast_parquet import rights_codes, usage_codes, write_rights, write_usage_part
 
 out, scale, seed = Path(sys.argv[1]), float(sys.argv[2]), int(sys.argv[3])
 rng = np.random.default_rng(seed)
@@ -80,13 +80,14 @@ share_num = np.concatenate([np.full(works + keep_lyricist.sum(), 50), np.full(wo
 share_den = np.concatenate([np.full(works + keep_lyricist.sum(), 100), np.full(works, 1)])
 party = rng.integers(0, parties, len(rows_w))
 since = dt.date(2020, 1, 1)
-# The compact layout (bunpai.formats.broadcast_parquet): integer work ids, share_num/share_den, dates.
-# Party ids are numbers (as a society's member codes are): integers in rights.parquet.
+# The compact layout (bunpai.formats.broadcast_parquet): integer work ids, share_num/share_den, dates,
+# role and right as integer codes named in the file. Party ids are numbers (as a society's member
+# codes are): integers in rights.parquet.
 write_rights(pl.DataFrame({"work_id": rows_w.astype(np.int64), "party_id": party.astype(np.int64), "role": role,
                            "right": right, "share_num": share_num, "share_den": share_den,
                            "submitted_on": since,
                            "valid_from": since, "valid_to": None},
-                          schema_overrides={"valid_to": pl.Date}), out)
+                          schema_overrides={"valid_to": pl.Date}), out, rights_codes())
 chunk = 10_000_000
 line = 0
 for month in ("2026-04", "2026-05", "2026-06"):

@@ -20,10 +20,11 @@ from hypothesis import HealthCheck, given, settings
 from bunpai.core.broadcast.model import OUTCOMES
 from bunpai.core.broadcast.reference import distribute
 from bunpai.core.money import parse_ratio
+from bunpai.core.rules import ROLES
 from bunpai.engine.broadcast import distribute_frames, quarter_input_from_frames, result_from_outcome
 from bunpai.formats.broadcast_input import read_input
 from bunpai.formats.broadcast_output import scan_statement_lines
-from bunpai.formats.broadcast_parquet import CODES_KEY, usage_codes, write_rights, write_usage_part
+from bunpai.formats.broadcast_parquet import CODES_KEY, rights_codes, usage_codes, write_rights, write_usage_part
 from bunpai.formats.tables import InputError
 from bunpai.rules import broadcast_ruleset_for, prc_ruleset_for
 from bunpai.services.broadcast import compute_quarter, write_run
@@ -65,7 +66,8 @@ def _share(text: str | None) -> Fraction | None:
 
 def _compact(folder: Path, parts_per_month: int = 2, codes: bool = False) -> None:
     """Replace usage.csv and rights.csv by the compact Parquet layout (the same lines and rows);
-    with ``codes`` the usage lines' outcome and method as integer codes named in each file."""
+    with ``codes`` the usage lines' outcome and method, and the share rows' role and right, as
+    integer codes named in each file."""
     typed = typed_usage_lines(folder)
     (folder / "usage.csv").unlink()
     # The methods named in another order than the period's, and one more than the lines use.
@@ -91,6 +93,7 @@ def _compact(folder: Path, parts_per_month: int = 2, codes: bool = False) -> Non
             *[pl.col(c).str.to_date() for c in ("submitted_on", "valid_from", "valid_to")],
         ),
         folder,
+        rights_codes() if codes else None,
     )
     (folder / "rights.csv").unlink()
 
@@ -104,7 +107,7 @@ def _outputs(folder: Path, out: Path) -> dict[str, bytes]:
 @pytest.mark.parametrize(
     ("offset", "number_parties", "codes"),
     [(0, False, False), (2**40, False, False), (0, True, False), (0, False, True)],
-    ids=["dense one pass", "group-by (work ids far apart)", "integer party ids", "integer-coded usage columns"],
+    ids=["dense one pass", "group-by (work ids far apart)", "integer party ids", "integer-coded columns"],
 )
 @SETTINGS
 @given(data=quarters())
@@ -379,7 +382,8 @@ def test_a_holder_given_twice_is_located(tmp_path: Path, layout: str) -> None:
     assert located == [(name, first, "party_id", message), (name, first + 3, "party_id", message)]
 
 
-def test_statements_of_a_compact_quarter_are_those_of_its_csv_folder(tmp_path: Path) -> None:
+@pytest.mark.parametrize("codes", [False, True], ids=["dictionary-encoded", "integer-coded"])
+def test_statements_of_a_compact_quarter_are_those_of_its_csv_folder(tmp_path: Path, codes: bool) -> None:
     from bunpai.services.broadcast_payments import build_statements
 
     csv_folder = tmp_path / "csv"
@@ -389,8 +393,9 @@ def test_statements_of_a_compact_quarter_are_those_of_its_csv_folder(tmp_path: P
         path.write_text(path.read_text(encoding="utf-8").replace("W1", "1").replace("W9", "9"), encoding="utf-8")
     compact = tmp_path / "compact"
     shutil.copytree(csv_folder, compact)
-    _compact(compact, parts_per_month=1)
+    _compact(compact, parts_per_month=1, codes=codes)
     assert not (compact / "rights.csv").exists() and (compact / "rights.parquet").is_file()
+    assert pl.read_parquet_schema(compact / "rights.parquet")["role"] == (pl.UInt8 if codes else pl.Categorical)
     made = {}
     for name, folder in (("csv", csv_folder), ("compact", compact)):
         write_run(compute_quarter(folder), tmp_path / f"result-{name}")
@@ -523,6 +528,54 @@ def test_roles_of_a_dictionary_encoded_rights_parquet_are_checked_as_text(tmp_pa
         compute_quarter(folder)
     assert [(p.file, p.line, p.column) for p in error.value.problems] == [("rights.parquet", 2, "role")]
     assert "unknown role 'singer'" in error.value.problems[0].message
+
+
+def test_integer_coded_roles_and_rights_are_read_by_their_names_and_a_bad_code_is_located(tmp_path: Path) -> None:
+    """rights.parquet may give role and right as integer codes named in its metadata: the same
+    result as dictionary-encoded; a code outside the names is reported with its row, and names
+    that are not a list of distinct texts with the file."""
+    folder = tmp_path / "quarter"
+    _numeric_example(folder)
+    expected = compute_quarter(folder).result.summary
+    rights = pl.read_parquet(folder / "rights.parquet")
+    roles = ["publisher", *sorted(r for r in ROLES if r != "publisher")]
+    codes = {"right": ["performing", "mechanical"], "role": roles}
+    write_rights(rights, folder, codes)
+    assert pl.read_parquet_schema(folder / "rights.parquet")["right"] == pl.UInt8
+    assert json.loads(pl.read_parquet_metadata(folder / "rights.parquet")[CODES_KEY]) == codes
+    assert compute_quarter(folder).result.summary == expected
+    coded = pl.read_parquet(folder / "rights.parquet")
+    bad = coded.with_columns(
+        pl.when(pl.int_range(pl.len()) == 2).then(pl.lit(7)).otherwise(pl.col("role")).cast(pl.UInt8).alias("role")
+    )
+    bad.write_parquet(folder / "rights.parquet", metadata={CODES_KEY: json.dumps(codes)})
+    with pytest.raises(InputError) as error:
+        compute_quarter(folder)
+    assert [(p.file, p.line, p.column) for p in error.value.problems] == [("rights.parquet", 3, "role")]
+    assert "unknown role 'code 7'" in error.value.problems[0].message
+    coded.write_parquet(folder / "rights.parquet", metadata={CODES_KEY: json.dumps({**codes, "right": ["x", "x"]})})
+    with pytest.raises(InputError) as error:
+        compute_quarter(folder)
+    assert [(p.file, p.line, p.column) for p in error.value.problems] == [("rights.parquet", 0, "right")]
+    assert "not a JSON list of distinct names" in error.value.problems[0].message
+    coded.write_parquet(folder / "rights.parquet")  # no names: the codes are read as texts, unknown
+    with pytest.raises(InputError) as error:
+        compute_quarter(folder)
+    found = {(p.file, p.column, p.message.split(" (")[0]) for p in error.value.problems}
+    assert {("rights.parquet", "role", "unknown role '2'"), ("rights.parquet", "right", "unknown right '0'")} <= found
+
+
+def test_the_rights_writer_refuses_a_value_its_codes_do_not_name() -> None:
+    from bunpai.formats.broadcast_parquet import coded_rights
+
+    rows = pl.DataFrame({"role": ["composer", "singer"], "right": ["performing", None]})
+    with pytest.raises(ValueError, match="singer"):
+        coded_rights(rows, rights_codes())
+    others = {name: pl.lit(1) for name in ("share_num", "share_den")} | {
+        name: pl.lit(None, pl.Date) for name in ("submitted_on", "valid_from", "valid_to")
+    }
+    coded = coded_rights(rows.with_columns(role=pl.lit("publisher"), **others), rights_codes())
+    assert coded["role"].to_list() == [sorted(ROLES).index("publisher")] * 2 and coded["right"].to_list() == [1, None]
 
 
 def test_default_shares_wider_than_the_given_ones_equal_the_rules(tmp_path: Path) -> None:

@@ -457,7 +457,9 @@ def _read(
     Columns named in ``native`` keep their Parquet type when it is an integer or a date (no text
     round trip), those named in ``dictionary`` theirs when it is dictionary-encoded (Categorical
     or Enum: compared as text, a few bytes a row instead of the text); every other column is read
-    as text."""
+    as text. An integer column whose codes the file's key-value metadata names (``CODES_KEY``) is
+    read as its names: dictionary-encoded when named in ``dictionary``, else text; a code outside
+    the names reads ``code N``, which the checks of the column's values then report."""
     if not file.endswith(".parquet"):
         return _empty_as_null(read_table(folder, file, required, optional, problems))
     names = pl.read_parquet_schema(folder / file)
@@ -467,9 +469,15 @@ def _read(
     if missing:
         return None
     keep = [c for c in (*required, *optional) if c in names]
+    coded = [c for c in keep if c not in native and names[c].is_integer()]
+    codes = _file_code_names(folder / file, file, coded, problems) if coded else {}
+    if codes is None:
+        return None
 
     def column(name: str) -> pl.Expr:
         dtype = names[name]
+        if name in codes:
+            return pl.col(name)  # its names below
         if name in native and (dtype.is_integer() or dtype == pl.Date):
             return pl.col(name)
         if name in dictionary and isinstance(dtype, pl.Categorical | pl.Enum):
@@ -477,7 +485,52 @@ def _read(
         return pl.col(name).cast(pl.String)
 
     frame = pl.scan_parquet(folder / file).select([column(c) for c in keep]).collect()
+    if codes:
+        frame = frame.with_columns(
+            _names_of_codes(frame, name, codes[name], pl.Categorical if name in dictionary else pl.String)
+            for name in codes
+        )
     return frame.with_row_index(LINE, offset=1)
+
+
+def _file_code_names(
+    path: Path, where: str, integers: Sequence[str], problems: Problems
+) -> dict[str, list[str]] | None:
+    """The names of the codes of the integer columns ``integers`` of a Parquet file that its
+    key-value metadata names (``CODES_KEY``: JSON, a list of distinct names per column); ``{}``
+    when it names none. ``None``, with a problem naming the file, when the metadata is not such
+    a JSON object or a column's names are not distinct texts."""
+    text = pl.read_parquet_metadata(path).get(CODES_KEY)
+    if not text:
+        return {}
+    try:
+        given = json.loads(text)
+    except ValueError:
+        given = None
+    named = [column for column in integers if isinstance(given, dict) and column in given]
+    unnamed = [column for column in named if not _distinct_names(given[column])]
+    if not isinstance(given, dict) or unnamed:
+        problems.add(
+            where,
+            0,
+            unnamed[0] if unnamed else integers[0],
+            f"the codes' names (key-value metadata {CODES_KEY}) are not a JSON list of distinct names per column",
+        )
+        return None
+    return {column: given[column] for column in named}
+
+
+def _names_of_codes(frame: pl.DataFrame, column: str, names: Sequence[str], dtype: type[pl.DataType]) -> pl.Expr:
+    """An integer-coded column of ``frame`` as its names (``dtype``: Categorical or String), gathered
+    from the list; a code outside it as the text ``code N``."""
+    code = pl.col(column)
+    inside = code.is_between(0, len(names) - 1)
+    table = pl.lit(pl.Series(column, list(names), dtype=dtype))
+    if not frame.select((code.is_not_null() & ~inside).any()).item():
+        return table.gather(code).alias(column)
+    named = table.cast(pl.String).gather(pl.when(inside).then(code))
+    text = pl.when(code.is_null()).then(None).when(inside).then(named).otherwise(pl.format("code {}", code))
+    return text.cast(dtype).alias(column)
 
 
 def _date_column(problems: Problems, file: str, frame: pl.DataFrame, column: str) -> pl.Expr:

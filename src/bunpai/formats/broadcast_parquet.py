@@ -4,7 +4,8 @@ At the size of a real quarter (10⁸ usage lines, 3 × 10⁷ share rows) the inp
 two tables as Parquet in their own types rather than as text: usage lines partitioned by month of
 use (``usage/month=YYYY-MM/part-N.parquet``) with ``outcome`` and ``method`` as small integer codes
 named in the file (or dictionary-encoded), 32-bit durations and integer sampling parts; share rows
-(``rights.parquet``) with integer work ids, ``share_num`` / ``share_den`` and dates.
+(``rights.parquet``) with integer work ids, ``share_num`` / ``share_den``, dates, and ``role`` and
+``right`` as codes named in the file (or dictionary-encoded).
 :mod:`bunpai.formats.broadcast_input` reads either layout and gives the same figures as from the
 CSV files.
 """
@@ -17,7 +18,8 @@ from pathlib import Path
 
 import polars as pl
 
-from bunpai.core.broadcast.model import OUTCOMES
+from bunpai.core.broadcast.model import OUTCOMES, RIGHTS
+from bunpai.core.rules import ROLES
 
 USAGE_TYPES: dict[str, pl.DataType | type[pl.DataType]] = {
     "outcome": pl.Categorical,
@@ -32,12 +34,15 @@ USAGE_TYPES: dict[str, pl.DataType | type[pl.DataType]] = {
 ``method`` are integers instead."""
 
 CODES_KEY = "bunpai:codes"
-"""Key of a usage file's Parquet key-value metadata that names the integer codes of its columns:
-JSON ``{"method": [...], "outcome": [...]}``, code *i* of a column being the *i*-th name of its
+"""Key of a Parquet file's key-value metadata that names the integer codes of its columns: JSON
+such as ``{"method": [...], "outcome": [...]}``, code *i* of a column being the *i*-th name of its
 list. Every file of a quarter's usage lines names its codes alike. Polars reads a small integer
 column about ten times as fast as a dictionary-encoded text column, whose every row it looks up
 among the category names: at 10⁸ lines, seconds of the run."""
 CODED_COLUMNS = ("outcome", "method")
+"""The usage columns that may be integer codes."""
+RIGHTS_CODED_COLUMNS = ("right", "role")
+"""The share-row columns that may be integer codes."""
 
 RIGHTS_TYPES: dict[str, pl.DataType | type[pl.DataType]] = {
     "role": pl.Categorical,
@@ -64,12 +69,17 @@ def usage_codes(methods: Sequence[str]) -> dict[str, list[str]]:
     return {"outcome": list(OUTCOMES), "method": list(methods)}
 
 
-def coded_usage(frame: pl.DataFrame, codes: Mapping[str, Sequence[str]]) -> pl.DataFrame:
-    """Usage lines in the compact types with ``outcome`` and ``method`` as the positions of their
-    values among ``codes[column]`` (empty cells stay empty). Raises ``ValueError`` for a value that
-    is not named there, or for names given twice."""
-    columns = []
-    for column in CODED_COLUMNS:
+def rights_codes() -> dict[str, list[str]]:
+    """The names of the codes of share rows: every right and every role, in text order."""
+    return {"right": sorted(RIGHTS), "role": sorted(ROLES)}
+
+
+def _as_codes(frame: pl.DataFrame, columns: Sequence[str], codes: Mapping[str, Sequence[str]]) -> list[pl.Expr]:
+    """``columns`` of ``frame`` as the positions of their values among ``codes[column]``, in the
+    narrowest unsigned type (empty cells stay empty). Raises ``ValueError`` for a value that is not
+    named there, or for names given twice."""
+    expressions = []
+    for column in columns:
         names = list(codes[column])
         if len(set(names)) != len(names):
             raise ValueError(f"{column}: a name is given twice among the codes {names}")
@@ -79,9 +89,21 @@ def coded_usage(frame: pl.DataFrame, codes: Mapping[str, Sequence[str]]) -> pl.D
         if unnamed.len():
             raise ValueError(f"{column}: {sorted(unnamed.to_list())} not among the codes {names}")
         dtype = pl.UInt8 if len(names) <= 1 << 8 else pl.UInt16 if len(names) <= 1 << 16 else pl.UInt32
-        columns.append(values.replace_strict(names, list(range(len(names))), return_dtype=dtype).alias(column))
+        expressions.append(values.replace_strict(names, list(range(len(names))), return_dtype=dtype).alias(column))
+    return expressions
+
+
+def _codes_metadata(codes: Mapping[str, Sequence[str]], columns: Sequence[str]) -> dict[str, str]:
+    """The key-value metadata that names the codes of ``columns``."""
+    return {CODES_KEY: json.dumps({column: list(codes[column]) for column in sorted(columns)}, ensure_ascii=False)}
+
+
+def coded_usage(frame: pl.DataFrame, codes: Mapping[str, Sequence[str]]) -> pl.DataFrame:
+    """Usage lines in the compact types with ``outcome`` and ``method`` as the positions of their
+    values among ``codes[column]`` (empty cells stay empty). Raises ``ValueError`` for a value that
+    is not named there, or for names given twice."""
     others = [pl.col(name).cast(dtype) for name, dtype in USAGE_TYPES.items() if name not in CODED_COLUMNS]
-    return frame.with_columns(*columns, *others)
+    return frame.with_columns(*_as_codes(frame, CODED_COLUMNS, codes), *others)
 
 
 def write_usage_part(
@@ -97,9 +119,8 @@ def write_usage_part(
     if codes is None:
         compact_usage(frame).write_parquet(path, row_group_size=ROW_GROUP_ROWS)
         return path
-    named = {column: list(codes[column]) for column in sorted(CODED_COLUMNS)}
-    coded_usage(frame, named).write_parquet(
-        path, row_group_size=ROW_GROUP_ROWS, metadata={CODES_KEY: json.dumps(named, ensure_ascii=False)}
+    coded_usage(frame, codes).write_parquet(
+        path, row_group_size=ROW_GROUP_ROWS, metadata=_codes_metadata(codes, CODED_COLUMNS)
     )
     return path
 
@@ -110,7 +131,22 @@ def compact_rights(frame: pl.DataFrame) -> pl.DataFrame:
     return frame.with_columns([pl.col(name).cast(dtype) for name, dtype in RIGHTS_TYPES.items()])
 
 
-def write_rights(frame: pl.DataFrame, folder: Path) -> Path:
+def coded_rights(frame: pl.DataFrame, codes: Mapping[str, Sequence[str]]) -> pl.DataFrame:
+    """Share rows in the compact types with ``role`` and ``right`` as the positions of their values
+    among ``codes[column]`` (:func:`rights_codes`); raises ``ValueError`` as :func:`coded_usage`."""
+    others = [pl.col(name).cast(dtype) for name, dtype in RIGHTS_TYPES.items() if name not in RIGHTS_CODED_COLUMNS]
+    return frame.with_columns(*_as_codes(frame, RIGHTS_CODED_COLUMNS, codes), *others)
+
+
+def write_rights(frame: pl.DataFrame, folder: Path, codes: Mapping[str, Sequence[str]] | None = None) -> Path:
+    """Write the share rows as ``rights.parquet``; returns its path. With ``codes``
+    (:func:`rights_codes`) ``role`` and ``right`` are integer codes named in the file's metadata
+    (``CODES_KEY``), else dictionary-encoded."""
     path = folder / "rights.parquet"
-    compact_rights(frame).write_parquet(path, row_group_size=ROW_GROUP_ROWS)
+    if codes is None:
+        compact_rights(frame).write_parquet(path, row_group_size=ROW_GROUP_ROWS)
+        return path
+    coded_rights(frame, codes).write_parquet(
+        path, row_group_size=ROW_GROUP_ROWS, metadata=_codes_metadata(codes, RIGHTS_CODED_COLUMNS)
+    )
     return path
