@@ -152,7 +152,8 @@ lines AS (
           WHEN duration_s <= 600 THEN 5 ELSE 5 + 2 * ((duration_s - 600 + 299) // 300) END)::HUGEINT
     * (CASE method WHEN 'featured' THEN 20 WHEN 'theme' THEN 10 WHEN 'background' THEN 5 ELSE 2 END)
     * st.s2 * (13 // sampling_num * sampling_den) AS p
-  FROM read_parquet('{folder}/usage/**/*.parquet', hive_partitioning=true) u JOIN st USING (station_id)
+  FROM (SELECT * REPLACE (__OUTCOME__ AS outcome, __METHOD__ AS method)
+        FROM read_parquet('{folder}/usage/**/*.parquet', hive_partitioning=true)) u JOIN st USING (station_id)
   WHERE outcome IN ('managed', 'unidentified')),
 raw AS (
   SELECT fund_group, 'performing' AS right_, work_id::VARCHAR AS work_id, sum(p) AS raw
@@ -167,7 +168,7 @@ unid AS (
 r AS (
   SELECT work_id::VARCHAR AS work_id, "right"::VARCHAR AS right_, party_id, category,
     (share_num * 100 // share_den)::INTEGER AS s
-  FROM (SELECT * REPLACE (party_id::VARCHAR AS party_id) FROM read_parquet('{folder}/rights.parquet'))
+  FROM (SELECT * REPLACE (party_id::VARCHAR AS party_id, __RIGHT__ AS "right") FROM read_parquet('{folder}/rights.parquet'))
   JOIN read_csv('{folder}/parties.csv', all_varchar=true) USING (party_id)
   WHERE submitted_on <= '2026-09-20'),
 basic AS (
@@ -184,6 +185,29 @@ WHERE r.category <> 'nonmember'
 ) TO '{out}' (FORMAT parquet)''')
 print(con.execute(f"SELECT count(*), sum(gross_yen) FROM read_parquet('{out}')").fetchone())
 """
+
+
+def _names_in_sql(folder: Path) -> dict[str, str]:
+    """The DuckDB expressions that give the usage lines' outcome and method and the share rows'
+    right as their names: integer codes looked up in the names of the files' metadata (the
+    layout the generator writes), or the column as text (a folder written before codes)."""
+    import polars as pl
+
+    from bunpai.formats.broadcast_parquet import CODES_KEY
+
+    usage = sorted((folder / "usage").rglob("*.parquet"), key=lambda path: path.as_posix())[0]
+    found = {}
+    for path, columns in ((usage, ("outcome", "method")), (folder / "rights.parquet", ("right",))):
+        text = pl.read_parquet_metadata(path).get(CODES_KEY)
+        names = json.loads(text) if text else {}
+        for column in columns:
+            quoted = f'"{column}"'
+            if column in names:
+                listed = ", ".join("'" + name.replace("'", "''") + "'" for name in names[column])
+                found[column] = f"list_extract([{listed}], {quoted} + 1)"
+            else:
+                found[column] = f"{quoted}::VARCHAR"
+    return found
 
 
 @dataclass
@@ -275,6 +299,8 @@ def main(argv: list[str] | None = None) -> int:
         if not args.skip_duckdb:
             duck_out = root / "duckdb.parquet"
             script = DUCKDB.replace("__FUNDS__", repr(_funds()))
+            for column, expression in _names_in_sql(folder).items():
+                script = script.replace(f"__{column.upper()}__", expression)
             steps.append(
                 _check(
                     _measure(
