@@ -191,15 +191,12 @@ def _names_in_sql(folder: Path) -> dict[str, str]:
     """The DuckDB expressions that give the usage lines' outcome and method and the share rows'
     right as their names: integer codes looked up in the names of the files' metadata (the
     layout the generator writes), or the column as text (a folder written before codes)."""
-    import polars as pl
-
-    from bunpai.formats.broadcast_parquet import CODES_KEY
+    from bunpai.formats.broadcast_parquet import codes_named_in
 
     usage = sorted((folder / "usage").rglob("*.parquet"), key=lambda path: path.as_posix())[0]
     found = {}
     for path, columns in ((usage, ("outcome", "method")), (folder / "rights.parquet", ("right",))):
-        text = pl.read_parquet_metadata(path).get(CODES_KEY)
-        names = json.loads(text) if text else {}
+        names = codes_named_in(path) or {}
         for column in columns:
             quoted = f'"{column}"'
             if column in names:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 import decimal
-import json
 import math
 import re
 import threading
@@ -34,7 +33,7 @@ from bunpai.core.broadcast.rules import (
 )
 from bunpai.core.money import MoneyError, parse_ratio, parse_yen
 from bunpai.core.rules import ROLES, RuleSetError
-from bunpai.formats.broadcast_parquet import CODED_COLUMNS, CODES_KEY
+from bunpai.formats.broadcast_parquet import CODED_COLUMNS, CODES_KEY, codes_named_in
 from bunpai.formats.tables import (
     LINE,
     InputError,
@@ -500,24 +499,18 @@ def _file_code_names(
     key-value metadata names (``CODES_KEY``: JSON, a list of distinct names per column); ``{}``
     when it names none. ``None``, with a problem naming the file, when the metadata is not such
     a JSON object or a column's names are not distinct texts."""
-    text = pl.read_parquet_metadata(path).get(CODES_KEY)
-    if not text:
-        return {}
-    try:
-        given = json.loads(text)
-    except ValueError:
-        given = None
-    named = [column for column in integers if isinstance(given, dict) and column in given]
-    unnamed = [column for column in named if not _distinct_names(given[column])]
-    if not isinstance(given, dict) or unnamed:
+    given = codes_named_in(path)
+    named = {column: given[column] for column in integers if column in given} if given is not None else {}
+    unnamed = [column for column, names in named.items() if not _distinct_names(names)]
+    if given is None or unnamed:
         problems.add(
             where,
             0,
-            unnamed[0] if unnamed else integers[0],
+            (unnamed or integers)[0],
             f"the codes' names (key-value metadata {CODES_KEY}) are not a JSON list of distinct names per column",
         )
         return None
-    return {column: given[column] for column in named}
+    return named
 
 
 def _names_of_codes(frame: pl.DataFrame, column: str, names: Sequence[str], dtype: type[pl.DataType]) -> pl.Expr:
@@ -1146,12 +1139,8 @@ def usage_code_names(source: Path, problems: Problems) -> dict[str, list[str]] |
     first: tuple[str, dict[str, list[str]]] | None = None
     for path in usage_parquet_files(source):
         where = path.relative_to(source.parent).as_posix()
-        text = pl.read_parquet_metadata(path).get(CODES_KEY)
-        try:
-            given = json.loads(text) if text else None
-        except ValueError:
-            given = None
-        if not isinstance(given, dict) or not all(_distinct_names(given.get(column)) for column in coded):
+        given = codes_named_in(path)
+        if given is None or not all(_distinct_names(given.get(column)) for column in coded):
             problems.add(
                 where,
                 0,

@@ -15,6 +15,7 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping, Sequence
 from pathlib import Path
+from typing import Any
 
 import polars as pl
 
@@ -91,6 +92,20 @@ def _as_codes(frame: pl.DataFrame, columns: Sequence[str], codes: Mapping[str, S
         dtype = pl.UInt8 if len(names) <= 1 << 8 else pl.UInt16 if len(names) <= 1 << 16 else pl.UInt32
         expressions.append(values.replace_strict(names, list(range(len(names))), return_dtype=dtype).alias(column))
     return expressions
+
+
+def codes_named_in(path: Path) -> dict[str, Any] | None:
+    """What a Parquet file's key-value metadata gives under ``CODES_KEY``: its JSON object (the
+    names of the codes of some columns, not checked here), ``{}`` when the file gives none, and
+    ``None`` when the text is not a JSON object."""
+    text = pl.read_parquet_metadata(path).get(CODES_KEY)
+    if not text:
+        return {}
+    try:
+        given = json.loads(text)
+    except ValueError:
+        return None
+    return given if isinstance(given, dict) else None
 
 
 def _codes_metadata(codes: Mapping[str, Sequence[str]], columns: Sequence[str]) -> dict[str, str]:
