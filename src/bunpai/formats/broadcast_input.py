@@ -518,10 +518,9 @@ def _names_of_codes(frame: pl.DataFrame, column: str, names: Sequence[str], dtyp
     from the list; a code outside it as the text ``code N``."""
     code = pl.col(column)
     inside = code.is_between(0, len(names) - 1)
-    table = pl.lit(pl.Series(column, list(names), dtype=dtype))
     if not frame.select((code.is_not_null() & ~inside).any()).item():
-        return table.gather(code).alias(column)
-    named = table.cast(pl.String).gather(pl.when(inside).then(code))
+        return _named_codes(column, names, dtype)
+    named = _named_codes(column, names, pl.String)
     text = pl.when(code.is_null()).then(None).when(inside).then(named).otherwise(pl.format("code {}", code))
     return text.cast(dtype).alias(column)
 
@@ -1158,11 +1157,11 @@ def usage_code_names(source: Path, problems: Problems) -> dict[str, list[str]] |
     return first[1] if first is not None else {}
 
 
-def _named_codes(column: str, names: Sequence[str]) -> pl.Expr:
-    """An integer-coded column as its names (dictionary-encoded, as a Categorical column is read):
-    a code outside the list is an empty cell, which the checks report as an unknown value."""
+def _named_codes(column: str, names: Sequence[str], dtype: type[pl.DataType] = pl.Categorical) -> pl.Expr:
+    """An integer-coded column as its names (by default dictionary-encoded, as a Categorical column
+    is read): a code outside the list is an empty cell, which the checks report as an unknown value."""
     code = pl.col(column)
-    table = pl.Series(column, list(names), dtype=pl.Categorical)
+    table = pl.Series(column, list(names), dtype=dtype)
     return pl.lit(table).gather(pl.when(code.is_between(0, len(names) - 1)).then(code)).alias(column)
 
 

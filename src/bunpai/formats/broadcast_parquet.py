@@ -113,12 +113,22 @@ def _codes_metadata(codes: Mapping[str, Sequence[str]], columns: Sequence[str]) 
     return {CODES_KEY: json.dumps({column: list(codes[column]) for column in sorted(columns)}, ensure_ascii=False)}
 
 
+def _coded(
+    frame: pl.DataFrame,
+    types: Mapping[str, pl.DataType | type[pl.DataType]],
+    columns: Sequence[str],
+    codes: Mapping[str, Sequence[str]],
+) -> pl.DataFrame:
+    """``frame`` in the compact ``types`` with ``columns`` as integer codes (:func:`_as_codes`)."""
+    others = [pl.col(name).cast(dtype) for name, dtype in types.items() if name not in columns]
+    return frame.with_columns(*_as_codes(frame, columns, codes), *others)
+
+
 def coded_usage(frame: pl.DataFrame, codes: Mapping[str, Sequence[str]]) -> pl.DataFrame:
     """Usage lines in the compact types with ``outcome`` and ``method`` as the positions of their
     values among ``codes[column]`` (empty cells stay empty). Raises ``ValueError`` for a value that
     is not named there, or for names given twice."""
-    others = [pl.col(name).cast(dtype) for name, dtype in USAGE_TYPES.items() if name not in CODED_COLUMNS]
-    return frame.with_columns(*_as_codes(frame, CODED_COLUMNS, codes), *others)
+    return _coded(frame, USAGE_TYPES, CODED_COLUMNS, codes)
 
 
 def write_usage_part(
@@ -149,8 +159,7 @@ def compact_rights(frame: pl.DataFrame) -> pl.DataFrame:
 def coded_rights(frame: pl.DataFrame, codes: Mapping[str, Sequence[str]]) -> pl.DataFrame:
     """Share rows in the compact types with ``role`` and ``right`` as the positions of their values
     among ``codes[column]`` (:func:`rights_codes`); raises ``ValueError`` as :func:`coded_usage`."""
-    others = [pl.col(name).cast(dtype) for name, dtype in RIGHTS_TYPES.items() if name not in RIGHTS_CODED_COLUMNS]
-    return frame.with_columns(*_as_codes(frame, RIGHTS_CODED_COLUMNS, codes), *others)
+    return _coded(frame, RIGHTS_TYPES, RIGHTS_CODED_COLUMNS, codes)
 
 
 def write_rights(frame: pl.DataFrame, folder: Path, codes: Mapping[str, Sequence[str]] | None = None) -> Path:
