@@ -1036,10 +1036,32 @@ def distribute_frames(
     def line_chunks(form: Callable[[pl.DataFrame], pl.DataFrame]) -> Iterator[pl.DataFrame]:
         # The totals are taken on the way, the first time the lines are made (else into scratch).
         taking = _LineTotals(n_groups, n_payees)
-        arrays = line_arrays() if narrow else ()
-        for start, end in cuts:
-            yield form(integer_lines(start, end, taking, arrays))
+        if narrow and len(cuts) > 1:
+            yield from made_ahead(form, taking)
+        else:
+            arrays = line_arrays() if narrow else ()
+            for start, end in cuts:
+                yield form(integer_lines(start, end, taking, arrays))
         line_totals.take(taking)
+
+    def made_ahead(form: Callable[[pl.DataFrame], pl.DataFrame], taking: _LineTotals) -> Iterator[pl.DataFrame]:
+        """The chunks of ``line_chunks``, each range's lines made by the compiled pass on a thread of
+        its own while the range before is put in its form and written: the pass waits on memory
+        (the pairs' works are scattered over the entries), and the other core takes part. The
+        ranges are made one after the other, in order (the totals are added in the same order),
+        into two sets of arrays in turn: a range's arrays are written again only once the chunk
+        made from them is formed (forming gathers from them and keeps nothing of them)."""
+        sets = (line_arrays(), line_arrays())
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="statement-lines") as making:
+            coming = making.submit(integer_lines, *cuts[0], taking, sets[0])
+            for number in range(len(cuts)):
+                lines = coming.result()
+                if number + 1 < len(cuts):
+                    coming = making.submit(integer_lines, *cuts[number + 1], taking, sets[(number + 1) % 2])
+                chunk = form(lines)
+                del lines
+                yield chunk
+                del chunk
 
     def take_totals() -> None:
         """The line_totals by a pass over the integer lines only (no text)."""

