@@ -386,18 +386,23 @@ def entries_of_works(
     mechanical: Any,
     mechanical_code: int,
     performing_code: int,
+    raw: Any,
 ) -> Any:
     """The entries (group, right code, work rank, raw points) of the works taken in order: work k's
     cells are rows ``run_start[k] … run_start[k] + run_count[k] − 1`` of the cell arrays; each
-    cell gives its mechanical entry first when it has recorded lines, then its performing one."""
+    cell gives its mechanical entry first when it has recorded lines, then its performing one.
+    The raw points are written into ``raw`` (int64, given by the caller, which may want it in
+    memory of its own), which must hold one entry per cell and one more per cell with recorded
+    lines."""
     size = 0
     for k in range(len(run_start)):
         for row in range(run_start[k], run_start[k] + run_count[k]):
             size += 2 if recorded[row] > 0 else 1
+    if len(raw) != size:
+        raise ValueError("the raw points' array does not hold the entries")
     g = np.empty(size, dtype=group.dtype)
     r = np.empty(size, dtype=np.int8)
     w = np.empty(size, dtype=rank.dtype)
-    raw = np.empty(size, dtype=np.int64)
     n = 0
     for k in range(len(run_start)):
         for row in range(run_start[k], run_start[k] + run_count[k]):
