@@ -644,8 +644,9 @@ def distribute_frames(
     # In (party, work, right) order — the statement order — by a compiled radix sort on the
     # small keys (one pass when the rows are in (work, right) order, as they come).
     n_paid = int(np.count_nonzero(paid_rows))
-    holder_key = np.empty(n_paid, dtype=np.int64)
-    holder_s = np.empty(n_paid, dtype=np.int64)
+    # Written at scattered places (each party's next slot): on huge pages.
+    holder_key = _scattered(n_paid, np.int64)
+    holder_s = _scattered(n_paid, np.int64)
     # On a thread of its own (compiled passes that release the interpreter) while the fund
     # totals and the held lines are made; its rows are freed when it ends.
     holders_ordered = _on_thread(
@@ -817,7 +818,7 @@ def distribute_frames(
         )
     entry_w = usage_w["w"].to_numpy()
     # Each work's first entry: one merge of the sorted ranks with 0 … works (no copy of the column).
-    entry_start = np.empty(n_works + 1, dtype=np.int64)
+    entry_start = _scattered(n_works + 1, np.int64)  # read at scattered places (a pair's work)
     _kernels().first_positions(entry_w, entry_start)
     del entry_w
     fund_amount = [0] * (n_groups * 2)
@@ -1339,7 +1340,7 @@ def holders_in_order(
     # Row positions in 32 bits when the rows are fewer than 2³¹ (fresh memory is slow to touch).
     position_type = np.int32 if len(work) < 1 << 31 else np.int64
     by_cell = np.empty(len(key_out), dtype=position_type)  # one slot per paid row, as key_out
-    kernels.holders_by_cell(work, right, paid, by_cell, np.zeros(n_works * 2 + 1, dtype=position_type))
+    kernels.holders_by_cell(work, right, paid, by_cell, _scattered(n_works * 2 + 1, position_type))
     halves = [by_cell[: len(by_cell) // 2], by_cell[len(by_cell) // 2 :]]
     counts = [np.zeros(n_parties + 1, dtype=np.int64) for _ in halves]
     threads = len(by_cell) >= threads_from
