@@ -4,6 +4,7 @@ the columnar engine equals the row-by-row rules, and the result equals the CSV f
 from __future__ import annotations
 
 import tempfile
+from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
@@ -108,3 +109,55 @@ def test_parquet_usage_with_a_bad_sampling_rate_is_refused(tmp_path: Path) -> No
     with pytest.raises(InputError) as error:
         read_input(folder, rules_for=broadcast_ruleset_for)
     assert any(p.column == "sampling_rate" and "bad sampling rate" in p.message for p in error.value.problems)
+
+
+def test_parquet_usage_with_32_bit_durations_beyond_a_day(tmp_path: Path) -> None:
+    """Durations and sampling parts stored as 32-bit integers are read as they are; the time points
+    of a line longer than a day (bands, then 1,000 points per extra 300 s) are worked out in 64
+    bits, as from the CSV file."""
+    example = Path(__file__).parent.parent / "data" / "broadcast" / "example"
+    import shutil
+
+    csv_folder = tmp_path / "csv"
+    shutil.copytree(example, csv_folder)
+    usage = pl.read_csv(csv_folder / "usage.csv", infer_schema=False)
+    # A week-long line and a two-billion-second one (within 32 bits) beside the example's lines.
+    long = ["604800", "2000000000"]
+    usage = usage.with_columns(
+        pl.Series("duration_s", [*long, *usage["duration_s"].to_list()[2:]], dtype=pl.String),
+        pl.col("work_id").str.strip_prefix("W"),  # integer work ids: the compiled passes
+    )
+    usage.write_csv(csv_folder / "usage.csv")
+    rights = pl.read_csv(csv_folder / "rights.csv", infer_schema=False)
+    rights.with_columns(pl.col("work_id").str.strip_prefix("W")).write_csv(csv_folder / "rights.csv")
+    # 1,000 points per extra 300 s: the longest line's points pass 2³¹.
+    period = (csv_folder / "period.toml").read_text(encoding="utf-8")
+    assert 'per_extra = [300, "2"]' in period
+    (csv_folder / "period.toml").write_text(period.replace('per_extra = [300, "2"]', 'per_extra = [300, "1000"]'))
+    parquet_folder = tmp_path / "parquet"
+    shutil.copytree(csv_folder, parquet_folder)
+    (parquet_folder / "usage.csv").unlink()
+    rates = [Fraction(r) if r else Fraction(1) for r in usage["sampling_rate"].fill_null("").to_list()]
+    typed = usage.select(
+        "line_id",
+        "station_id",
+        pl.col("work_id").cast(pl.Int64),
+        "outcome",
+        pl.col("duration_s").cast(pl.Int32),
+        "method",
+        (pl.col("recorded") == "yes").fill_null(False).alias("recorded"),
+        pl.Series("sampling_num", [r.numerator for r in rates], dtype=pl.Int32),
+        pl.Series("sampling_den", [r.denominator for r in rates], dtype=pl.Int32),
+    )
+    typed.write_parquet(parquet_folder / "usage.parquet")
+    frames, rules = read_input(parquet_folder, rules_for=broadcast_ruleset_for)
+    assert frames.usage.collect_schema()["duration_s"] == pl.Int32
+    csv_frames, _ = read_input(csv_folder, rules_for=broadcast_ruleset_for)
+    table = prc_ruleset_for(frames.quarter.reference_date)
+    fast = distribute_frames(frames, table, rules.label, batch_rows=2)
+    from_csv = distribute_frames(csv_frames, table, rules.label)
+    slow = result_from_outcome(distribute(quarter_input_from_frames(frames), table, rules.label))
+    assert fast.statement_lines.collect().rows() == from_csv.statement_lines.collect().rows()
+    assert fast.statement_lines.collect().rows() == slow.statement_lines.collect().rows()
+    assert fast.work_points.rows() == from_csv.work_points.rows()
+    assert fast.summary == from_csv.summary == slow.summary

@@ -312,7 +312,7 @@ def _ratio_texts(numerators: pl.Series, denominator: int) -> pl.Series:
 def _time_points_expr(frames: BroadcastFrames, scale: int) -> pl.Expr:
     """Time points of ``duration_s`` × ``scale`` (an integer): bands, per extra period, or per second."""
     tp = frames.quarter.time_points
-    duration = pl.col("duration_s")
+    duration = pl.col("duration_s").cast(pl.Int64)  # (stored in 32 bits or 64: worked out in 64)
     if tp.per_second_cap is not None:
         return pl.min_horizontal(duration, pl.lit(tp.per_second_cap)).cast(pl.Int64) * scale
     last_bound, last_value = tp.bands[-1]
@@ -1509,6 +1509,8 @@ def _time_points_table(frames: BroadcastFrames, size: int, scale: int) -> np.nda
 
 
 def _time_points_search(frames: BroadcastFrames, duration: np.ndarray, scale: int) -> np.ndarray:
+    # Durations may be stored in 32 bits: the points are worked out in 64 (× scale would overflow).
+    duration = duration.astype(np.int64, copy=False)
     tp = frames.quarter.time_points
     if tp.per_second_cap is not None:
         return np.minimum(duration, tp.per_second_cap) * scale
@@ -1825,7 +1827,7 @@ def _reduce_dense(
         problems.raise_if_any()
     frames.pending_usage_checks = None
     unid = (
-        pl.concat(unidentified)
+        pl.concat(unidentified, how="vertical_relaxed")  # (files may store the sampling part in 32 or 64 bits)
         if unidentified
         else pl.DataFrame(
             schema={
