@@ -1535,7 +1535,8 @@ def _scattered(size: int, dtype: Any, values: np.ndarray | None = None) -> np.nd
     """A zeroed array (or a copy of ``values``) for access at scattered places, on transparent huge
     pages when it is large: one page-table entry then covers 2 MB instead of 4 kB, and the compiled
     passes that add to the (work, group) sums or read a pair's entries wait less on the translation
-    of their addresses (the statement lines' pass took a third less time so). The command line
+    of their addresses (the statement lines' pass took half the time so in a national-scale
+    quarter, ``benchmarks/broadcast_quarter.py``). The command line
     turns NumPy's own use of huge pages off, for the many large temporaries, whose faults would
     wait on the kernel's compaction; these few long-lived arrays ask for them themselves. Falls
     back to an ordinary array where the system has no such advice."""
