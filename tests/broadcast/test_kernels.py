@@ -296,35 +296,14 @@ def test_entries_of_works_in_their_order(data: st.DataObject) -> None:
             if recorded[row]:
                 expected.append((int(group[row]), 0, k, int(mechanical[row])))
             expected.append((int(group[row]), 1, k, int(performing[row])))
+    cells = (run_start, run_count, rank, group, recorded, performing.astype(np.int64), mechanical.astype(np.int64))
     raw_out = np.full(len(expected), -1, dtype=np.int64)
-    g, r, w, raw = kernels.entries_of_works(
-        run_start,
-        run_count,
-        rank,
-        group,
-        recorded,
-        performing.astype(np.int64),
-        mechanical.astype(np.int64),
-        0,
-        1,
-        raw_out,
-    )
+    g, r, w, raw = kernels.entries_of_works(*cells, 0, 1, raw_out)
     assert g.dtype == np.int32 and r.dtype == np.int8 and w.dtype == np.int32
     assert raw is raw_out
     assert list(zip(g.tolist(), r.tolist(), w.tolist(), raw.tolist(), strict=True)) == expected
     with pytest.raises(ValueError, match="does not hold"):
-        kernels.entries_of_works(
-            run_start,
-            run_count,
-            rank,
-            group,
-            recorded,
-            performing.astype(np.int64),
-            mechanical.astype(np.int64),
-            0,
-            1,
-            np.empty(len(expected) + 1, dtype=np.int64),
-        )
+        kernels.entries_of_works(*cells, 0, 1, np.empty(len(expected) + 1, dtype=np.int64))
 
 
 @st.composite

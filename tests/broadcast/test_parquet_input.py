@@ -4,7 +4,6 @@ the columnar engine equals the row-by-row rules, and the result equals the CSV f
 from __future__ import annotations
 
 import tempfile
-from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
@@ -137,17 +136,8 @@ def test_parquet_usage_with_32_bit_durations_beyond_a_day(tmp_path: Path) -> Non
     parquet_folder = tmp_path / "parquet"
     shutil.copytree(csv_folder, parquet_folder)
     (parquet_folder / "usage.csv").unlink()
-    rates = [Fraction(r) if r else Fraction(1) for r in usage["sampling_rate"].fill_null("").to_list()]
-    typed = usage.select(
-        "line_id",
-        "station_id",
-        pl.col("work_id").cast(pl.Int64),
-        "outcome",
-        pl.col("duration_s").cast(pl.Int32),
-        "method",
-        (pl.col("recorded") == "yes").fill_null(False).alias("recorded"),
-        pl.Series("sampling_num", [r.numerator for r in rates], dtype=pl.Int32),
-        pl.Series("sampling_den", [r.denominator for r in rates], dtype=pl.Int32),
+    typed = typed_usage_lines(csv_folder).with_columns(
+        pl.col("duration_s", "sampling_num", "sampling_den").cast(pl.Int32)
     )
     typed.write_parquet(parquet_folder / "usage.parquet")
     frames, rules = read_input(parquet_folder, rules_for=broadcast_ruleset_for)
