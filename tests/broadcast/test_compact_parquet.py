@@ -134,6 +134,11 @@ def test_compact_layout_gives_the_bytes_of_the_csv_folder(
         points = pl.read_parquet(Path(tmp) / "out-tables" / "work_points" / "*.parquet")
         # Points that fit in 64 bits are written in 64 bits (half the bytes of 128-bit columns).
         assert points.schema["points_num"] == points.schema["points_den"] == pl.Int64
+        # Work ids stored in 64 bits are written in 32 when every one of them fits.
+        lines = pl.read_parquet(Path(tmp) / "out-tables" / "statement_lines" / "*.parquet")
+        for table in (points, lines):
+            if table.height:
+                assert table.schema["work_id"] == (pl.Int32 if offset < 2**31 else pl.Int64)
         expected = pl.read_csv(Path(tmp) / "out-csv" / "work_points.csv", infer_schema=False)
         assert [
             (str(w), g, r, str(Fraction(int(n), int(d))) if "/" in str(Fraction(int(n), int(d))) else f"{n // d}/1")

@@ -929,12 +929,18 @@ def distribute_frames(
         int64) and the gross, which the tables may keep as they are, are copies."""
         if narrow:
             p, w, fund_np, raw_64, share, gross = narrow_lines(start, end, into, arrays)
+            # Party, work, group and right are gathered from by position: as 32-bit unsigned
+            # positions, which Polars takes as they are (other integers are converted, line by
+            # line, and checked for negative values first).
+            group, right = np.empty(len(fund_np), dtype=np.uint32), np.empty(len(fund_np), dtype=np.uint32)
+            np.right_shift(fund_np, 1, out=group, casting="unsafe")
+            np.bitwise_and(fund_np, 1, out=right, casting="unsafe")
             return pl.DataFrame(
                 {
-                    "p": p,
-                    "w": w,
-                    "g": fund_np // 2,
-                    "r": fund_np % 2,
+                    "p": _positions(p),
+                    "w": _positions(w),
+                    "g": group,
+                    "r": right,
                     "raw": raw_64,
                     "s": share.astype(np.int64),
                     "gross_yen": gross.copy(),
@@ -998,7 +1004,7 @@ def distribute_frames(
     group_enum = pl.Series(group_ids, dtype=pl.Enum(group_ids)) if group_ids else pl.Series([], dtype=pl.String)
     right_enum = pl.Series(right_names, dtype=pl.Enum(right_names))
     # The work ids in their stored type (integers in the compact layout), by rank.
-    stored_work_ids = work_keys["work_key"]  # in rank order: w is the row's position
+    stored_work_ids = _narrow_ids(work_keys["work_key"])  # in rank order: w is the row's position
     points_den = d_points * d_share
 
     # Each party's payee, once: a line's payee is then one look-up by its party, not two.
@@ -1020,6 +1026,14 @@ def distribute_frames(
     party_enum, payee_enum_of_party = party_tables.party_enum, party_tables.payee_enum_of_party
     del party_tables
 
+    # The denominators' columns: made once, as long as the longest range, and sliced (no copy).
+    constant_columns: dict[str, pl.Series] = {}
+
+    def constant_column(name: str, value: int, dtype: pl.DataType, size: int) -> pl.Series:
+        if name not in constant_columns or constant_columns[name].len() < size:
+            constant_columns[name] = pl.repeat(value, max(size, most_entries), dtype=dtype, eager=True).alias(name)
+        return constant_columns[name].slice(0, size)
+
     def columnar_form(lines: pl.DataFrame) -> pl.DataFrame:
         """The compact layout: ids in their own types, points and share as integer pairs."""
         numerators = points_numerators(lines)
@@ -1028,13 +1042,13 @@ def distribute_frames(
                 party_enum.gather(lines["p"]).alias("party_id"),
                 payee_enum_of_party.gather(lines["p"]).alias("payee_id"),
                 stored_work_ids.gather(lines["w"]).alias("work_id"),
-                group_enum.gather(lines["g"].cast(pl.Int64)).alias("fund_group"),
-                right_enum.gather(lines["r"].cast(pl.Int64)).alias("right"),
+                group_enum.gather(lines["g"]).alias("fund_group"),
+                right_enum.gather(lines["r"]).alias("right"),
                 numerators.alias("points_num"),
-                pl.repeat(points_den, lines.height, dtype=numerators.dtype, eager=True).alias("points_den"),
+                constant_column("points_den", points_den, numerators.dtype, lines.height),
                 lines["gross_yen"].cast(pl.Int64),
                 lines["s"].cast(pl.Int64).alias("share_num"),
-                pl.repeat(d_share, lines.height, dtype=pl.Int64, eager=True).alias("share_den"),
+                constant_column("share_den", d_share, pl.Int64(), lines.height),
             ]
         )
 
@@ -1467,6 +1481,24 @@ def _int_values(series: pl.Series) -> np.ndarray:
 
 
 _NO_BOOLS = np.zeros(0, dtype=bool)
+
+
+def _narrow_ids(ids: pl.Series) -> pl.Series:
+    """Integer ids stored in 64 bits, in 32 when every one of them fits (as in the compact layout's
+    tables: half the bytes to gather and to write, and a quicker dictionary for the Parquet
+    writer); any other ids as they are."""
+    if ids.dtype == pl.Int64 and ids.len() and ids.null_count() == 0:
+        lowest, highest = ids.min(), ids.max()
+        assert isinstance(lowest, int) and isinstance(highest, int)
+        if lowest >= -(1 << 31) and highest < 1 << 31:
+            return ids.cast(pl.Int32)
+    return ids
+
+
+def _positions(values: np.ndarray) -> np.ndarray:
+    """Non-negative 32-bit positions as unsigned (the same bits, no copy): Polars gathers by
+    unsigned 32-bit positions without converting them. Other arrays are returned as they are."""
+    return values.view(np.uint32) if values.dtype == np.int32 else values
 
 
 class _StationTable:
