@@ -1702,7 +1702,8 @@ def _reduce_dense(
     finds the batch's extents and unidentified lines; then ``kernels.add_usage`` adds the points
     ``t × m × s × den`` (without the sampling numerator's part ``D_r / num``, unknown until every
     numerator is seen) into dense int64 arrays indexed by ``work × groups + group``, one set per
-    sampling numerator. The sums are exact: every one stays below 2⁶³ (checked, with the largest
+    sampling numerator, on a thread of its own while the next batch is read and scanned (the
+    scattered additions were half of this thread's work, and the other core had time to spare). The sums are exact: every one stays below 2⁶³ (checked, with the largest
     line of each batch). Only when a check finds something are the rows located, by a second
     scan, and :class:`InputError` raised. Returns
     ``None`` — the caller then reduces with Polars group-bys — for negative or too widely spread
@@ -1734,124 +1735,143 @@ def _reduce_dense(
     # reused from batch to batch.
     buffers = (np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64))
     unidentified_rows = np.empty(0, dtype=np.int64)
-    for batch in frames.usage_batches(batch_rows):
-        if batch.height == 0:
-            continue
-        if others:
-            found = batch.select([checks[i][1].sum().alias(f"c{i}") for i in others]).row(0)
-            for i, value in zip(others, found, strict=True):
-                bad[i] += int(value or 0)
-        # Every column as an array of codes or integers (no copy where the column is one) and
-        # its tables; one compiled pass counts the checks and finds the extents of the batch.
-        kind_code, kind_of = _coded(batch["outcome"], kinds, 0)
-        method_code, method_of = _coded(batch["method"], methods, -1)
-        station, group_of_station, points_of_station = station_table.codes(batch["station_id"])
-        duration = _ints(batch["duration_s"], -1)
-        longest = max(int(duration.max()), 0)
-        if longest < 86_400:  # time points looked up by the duration in a table of every second
-            time_index, time_of = duration, _time_points_table(frames, longest + 1, d_t)
-        else:
-            time_index = np.arange(batch.height, dtype=np.int64)
-            time_of = _time_points_search(frames, np.maximum(duration, 0), d_t)
-        den = _ints(batch["sampling_den"], 0)
-        numerator_all = _ints(batch["sampling_num"], 0)
-        work_ids = batch["work_id"]
-        # The work ids as they are, beside where they are valid: the passes read no other.
-        work = _int_values(work_ids)
-        work_valid = work_ids.is_not_null().to_numpy() if work_ids.null_count() else _NO_BOOLS
-        if len(unidentified_rows) < batch.height:
-            unidentified_rows = np.empty(batch.height, dtype=np.int64)
-        counted[:] = 0
-        n_unid, top_t, top_den, n_managed, lo, hi, lo_num, hi_num = _kernels().scan_usage_batch(
-            kind_code,
-            kind_of,
-            station,
-            group_of_station,
-            work,
-            work_valid,
-            duration,
-            time_index,
-            time_of,
-            method_code,
-            method_of,
-            numerator_all,
-            den,
-            counted,
-            unidentified_rows,
-        )
-        for i, (column, _, _) in enumerate(checks):
-            if column in checked:
-                bad[i] += int(counted[checked[column]])
-            elif column == "line_id":
-                bad[i] += batch["line_id"].null_count()
-        if any(bad):
-            continue  # only counting now: the rows are located below
-        largest = top_t * max(top_m, 1) * max(top_s, 1) * top_den
-        if largest * batch.height >= _INT64_LIMIT:
-            return None
-        if n_managed:
-            if lo < 0 or (hi + 1) * n_group_ids > limit:
-                return None
-            needed = (hi + 1) * n_group_ids
-            if needed > bins:
-                # An eighth more than needed (the largest work id is usually seen in the first
-                # batch), and at least half as much again when the ids grow batch after batch.
-                grown = min(max(needed + needed // 8, bins + bins // 2), limit)
-                zero_lines = np.concatenate([zero_lines, np.zeros(2 * (grown - bins), dtype=bool)])
-                for numerator, array in sums.items():
-                    sums[numerator] = _scattered(2 * grown, np.int64)
-                    sums[numerator][: len(array)] = array
-                bins = grown
-            recorded = batch["recorded"].fill_null(False).to_numpy()
-            if len(buffers[0]) < batch.height:
-                buffers = (np.empty(batch.height, dtype=np.int64), np.empty(batch.height, dtype=np.int64))
-            if lo_num == hi_num:
-                per_numerator = [(lo_num, n_managed)]
+    adding = ThreadPoolExecutor(max_workers=1, thread_name_prefix="usage-sums")
+    added: list[Future[None]] = []  # the batch being added, if any
+
+    def wait_for_adding() -> None:
+        while added:
+            added.pop().result()
+
+    try:
+        for batch in frames.usage_batches(batch_rows):
+            if batch.height == 0:
+                continue
+            if others:
+                found = batch.select([checks[i][1].sum().alias(f"c{i}") for i in others]).row(0)
+                for i, value in zip(others, found, strict=True):
+                    bad[i] += int(value or 0)
+            # Every column as an array of codes or integers (no copy where the column is one) and
+            # its tables; one compiled pass counts the checks and finds the extents of the batch.
+            kind_code, kind_of = _coded(batch["outcome"], kinds, 0)
+            method_code, method_of = _coded(batch["method"], methods, -1)
+            station, group_of_station, points_of_station = station_table.codes(batch["station_id"])
+            duration = _ints(batch["duration_s"], -1)
+            longest = max(int(duration.max()), 0)
+            if longest < 86_400:  # time points looked up by the duration in a table of every second
+                time_index, time_of = duration, _time_points_table(frames, longest + 1, d_t)
             else:
-                values, counts = np.unique(numerator_all[kind_of[kind_code] == 1], return_counts=True)
-                per_numerator = list(zip(values.tolist(), counts.tolist(), strict=True))
-            for value, count in per_numerator:
-                bound = bounds.get(value, 0) + largest * count
-                if bound >= _INT64_LIMIT:
-                    return None
-                bounds[value] = bound
-                if value not in sums:
-                    sums[value] = _scattered(2 * bins, np.int64)
-                _kernels().add_usage(
-                    kind_code,
-                    kind_of,
-                    station,
-                    group_of_station,
-                    points_of_station,
-                    time_index,
-                    time_of,
-                    method_code,
-                    method_of,
-                    den,
-                    numerator_all,
-                    value,
-                    recorded,
-                    work,
-                    n_group_ids,
-                    sums[value],
-                    zero_lines,
-                    *buffers,
-                )
-        if n_unid:
-            unid_rows = unidentified_rows[:n_unid].copy()
-            at = station[unid_rows]
-            points = time_of[time_index[unid_rows]] * method_of[method_code[unid_rows]]
-            points *= points_of_station[at] * den[unid_rows]
-            unidentified.append(
-                batch.select("line_id", "station_id", "recorded", "sampling_num")[unid_rows].select(
-                    "line_id",
-                    "station_id",
-                    pl.Series("g", group_of_station[at], dtype=pl.Int32),
-                    "recorded",
-                    pl.Series("p", points, dtype=pl.Int64),
-                    "sampling_num",
-                )
+                time_index = np.arange(batch.height, dtype=np.int64)
+                time_of = _time_points_search(frames, np.maximum(duration, 0), d_t)
+            den = _ints(batch["sampling_den"], 0)
+            numerator_all = _ints(batch["sampling_num"], 0)
+            work_ids = batch["work_id"]
+            # The work ids as they are, beside where they are valid: the passes read no other.
+            work = _int_values(work_ids)
+            work_valid = work_ids.is_not_null().to_numpy() if work_ids.null_count() else _NO_BOOLS
+            if len(unidentified_rows) < batch.height:
+                unidentified_rows = np.empty(batch.height, dtype=np.int64)
+            counted[:] = 0
+            n_unid, top_t, top_den, n_managed, lo, hi, lo_num, hi_num = _kernels().scan_usage_batch(
+                kind_code,
+                kind_of,
+                station,
+                group_of_station,
+                work,
+                work_valid,
+                duration,
+                time_index,
+                time_of,
+                method_code,
+                method_of,
+                numerator_all,
+                den,
+                counted,
+                unidentified_rows,
             )
+            for i, (column, _, _) in enumerate(checks):
+                if column in checked:
+                    bad[i] += int(counted[checked[column]])
+                elif column == "line_id":
+                    bad[i] += batch["line_id"].null_count()
+            if any(bad):
+                continue  # only counting now: the rows are located below
+            largest = top_t * max(top_m, 1) * max(top_s, 1) * top_den
+            if largest * batch.height >= _INT64_LIMIT:
+                return None
+            if n_managed:
+                if lo < 0 or (hi + 1) * n_group_ids > limit:
+                    return None
+                needed = (hi + 1) * n_group_ids
+                if needed > bins:
+                    # An eighth more than needed (the largest work id is usually seen in the first
+                    # batch), and at least half as much again when the ids grow batch after batch.
+                    grown = min(max(needed + needed // 8, bins + bins // 2), limit)
+                    wait_for_adding()  # the arrays are copied: nothing may be added to them meanwhile
+                    zero_lines = np.concatenate([zero_lines, np.zeros(2 * (grown - bins), dtype=bool)])
+                    for numerator, array in sums.items():
+                        sums[numerator] = _scattered(2 * grown, np.int64)
+                        sums[numerator][: len(array)] = array
+                    bins = grown
+                recorded = batch["recorded"].fill_null(False).to_numpy()
+                if len(buffers[0]) < batch.height:
+                    buffers = (np.empty(batch.height, dtype=np.int64), np.empty(batch.height, dtype=np.int64))
+                if lo_num == hi_num:
+                    per_numerator = [(lo_num, n_managed)]
+                else:
+                    values, counts = np.unique(numerator_all[kind_of[kind_code] == 1], return_counts=True)
+                    per_numerator = list(zip(values.tolist(), counts.tolist(), strict=True))
+                calls = []
+                for value, count in per_numerator:
+                    bound = bounds.get(value, 0) + largest * count
+                    if bound >= _INT64_LIMIT:
+                        return None
+                    bounds[value] = bound
+                    if value not in sums:
+                        sums[value] = _scattered(2 * bins, np.int64)
+                    calls.append(
+                        (
+                            kind_code,
+                            kind_of,
+                            station,
+                            group_of_station,
+                            points_of_station,
+                            time_index,
+                            time_of,
+                            method_code,
+                            method_of,
+                            den,
+                            numerator_all,
+                            value,
+                            recorded,
+                            work,
+                            n_group_ids,
+                            sums[value],
+                            zero_lines,
+                            *buffers,
+                        )
+                    )
+                # Added on a thread of their own while the next batch is read and scanned (the
+                # batch's arrays go with them); one batch at a time, in order.
+                wait_for_adding()
+                added.append(adding.submit(_add_usage_calls, calls))
+            if n_unid:
+                unid_rows = unidentified_rows[:n_unid].copy()
+                at = station[unid_rows]
+                points = time_of[time_index[unid_rows]] * method_of[method_code[unid_rows]]
+                points *= points_of_station[at] * den[unid_rows]
+                unidentified.append(
+                    batch.select("line_id", "station_id", "recorded", "sampling_num")[unid_rows].select(
+                        "line_id",
+                        "station_id",
+                        pl.Series("g", group_of_station[at], dtype=pl.Int32),
+                        "recorded",
+                        pl.Series("p", points, dtype=pl.Int64),
+                        "sampling_num",
+                    )
+                )
+        wait_for_adding()
+    finally:
+        adding.shutdown(wait=True)  # a batch still being added when the pass stops early
     if any(bad):
         assert pending is not None
         problems = Problems()
@@ -1926,6 +1946,12 @@ def _reduce_dense(
         "g", "work_id", totals["performing"].alias("performing"), totals["mechanical"].alias("mechanical"), "n_recorded"
     )
     return reduced, _unidentified_points(unid, d_r), d_r
+
+
+def _add_usage_calls(calls: list[tuple[Any, ...]]) -> None:
+    """``kernels.add_usage`` for each argument tuple, in order (the sums of one batch)."""
+    for arguments in calls:
+        _kernels().add_usage(*arguments)
 
 
 def _unidentified_points(unid: pl.DataFrame, d_r: int) -> pl.DataFrame:
