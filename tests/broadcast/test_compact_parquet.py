@@ -716,3 +716,34 @@ def test_a_folder_of_files_is_read_file_by_file_in_the_order_of_the_whole_folder
         assert taken.equals(whole)
         assert max(b.height for b in frames.usage_batches(batch_rows)) <= batch_rows
     assert whole["line_id"].to_list()[:1] == ["L2"]  # a-c/ first: May's lines (L2, L5, …)
+
+
+def _shared_categories() -> set[str]:
+    """The texts of the process's shared categories (those of ``pl.Categorical``)."""
+    return set(pl.Series([], dtype=pl.Categorical).dtype.categories.to_series().to_list())  # type: ignore[union-attr]
+
+
+def test_a_process_whose_shared_categories_are_many_distributes_alike_and_keeps_party_ids_apart(
+    tmp_path: Path,
+) -> None:
+    """A long-lived process (the web application) may have put many texts into the categories that
+    every Categorical column shares; the usage lines' categories are then read through a table of
+    the codes present. A run adds no party id to those categories."""
+    folder = tmp_path / "quarter"
+    _coded_example(folder)
+    expected = compute_quarter(folder)
+    write_run(expected, tmp_path / "before", tables="parquet")
+    filler = pl.Series([f"filler {i}" for i in range(70_000)]).cast(pl.Categorical)  # (kept while in use)
+    assert len(_shared_categories()) > 1 << 16
+    run = compute_quarter(folder)
+    assert run.path == "columnar" and run.result.summary == expected.result.summary
+    write_run(run, tmp_path / "after", tables="parquet")
+    for name in ("statement_lines", "work_points"):
+        after, before = (
+            pl.read_parquet(tmp_path / when / name / "*.parquet").with_columns(pl.col(pl.Categorical).cast(pl.String))
+            for when in ("after", "before")
+        )
+        assert after.equals(before)
+    parties = set(pl.read_csv(folder / "parties.csv", infer_schema=False)["party_id"].to_list())
+    assert not parties & _shared_categories()
+    assert filler.len() == 70_000

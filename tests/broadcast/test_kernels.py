@@ -667,3 +667,14 @@ def test_work_point_rows_are_each_entry_with_its_work(data: st.DataObject) -> No
         fund = int(entry_fund[entry])
         expected.append((int(stored[w]), fund // 2, fund % 2, int(entry_raw[entry]) * int(basic[w * 2 + fund % 2])))
     assert list(zip(*(o.tolist() for o in outputs), strict=True)) == expected
+
+
+def test_categories_of_many_values_are_coded_by_a_table_of_those_present() -> None:
+    from bunpai.engine.broadcast import _coded
+
+    others = pl.Series([f"other text {i}" for i in range(70_000)]).cast(pl.Categorical)  # (kept while in use)
+    column = pl.Series(["managed", None, "other text 69999", "unidentified", "managed"]).cast(pl.Categorical)
+    assert column.dtype.categories.to_series().len() > 1 << 16  # type: ignore[attr-defined]
+    codes, table = _coded(column, {"managed": 1, "unidentified": 2}, 0)
+    assert table[codes].tolist() == [1, 0, 0, 2, 1]
+    assert others.len() == 70_000

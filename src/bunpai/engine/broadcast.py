@@ -1274,13 +1274,15 @@ def _party_tables(parties: pl.DataFrame) -> _PartyTables:
     payee_of_party = party_index["q"]
     # Party and payee ids dictionary-encoded (Categorical: each Parquet file keeps only the ids it
     # uses in its dictionary; an Enum of every party would be repeated in each file's schema).
+    # Categories of their own: the process's shared categories would grow by every party id, and
+    # every other Categorical column would carry them.
     return _PartyTables(
         payee_ids,
         party_ids,
         payee_of_party,
         party_index["paid"].fill_null(False).to_numpy(),
-        party_ids.cast(pl.Categorical),
-        payee_ids.cast(pl.Categorical).gather(payee_of_party),
+        party_ids.cast(pl.Categorical(pl.Categories.random())),
+        payee_ids.cast(pl.Categorical(pl.Categories.random())).gather(payee_of_party),
     )
 
 
@@ -1434,13 +1436,19 @@ def _coded(series: pl.Series, values: dict[Any, int], missing: int) -> tuple[np.
         # A category's physical code is its position among the categories of its type.
         dtype: Any = series.dtype
         names: pl.Series = dtype.categories if isinstance(dtype, pl.Enum) else dtype.categories.to_series()
+        codes = series.to_physical()
         if names.len() <= 1 << 16:
             table = np.array([values.get(name, missing) for name in names.to_list()] + [missing], dtype=np.int64)
-            codes = series.to_physical()
-            if series.null_count():
-                codes = codes.fill_null(len(table) - 1)
-            return codes.to_numpy(), table
-        series = series.cast(pl.String)
+        else:
+            # Categories of many values (a Categorical shares its categories with every column of
+            # the process that uses them): a table of the codes present only.
+            present = series.unique().drop_nulls()
+            at = present.to_physical().to_numpy().astype(np.int64)
+            table = np.full(int(at.max(initial=-1)) + 2, missing, dtype=np.int64)
+            table[at] = [values.get(name, missing) for name in present.cast(pl.String).to_list()]
+        if series.null_count():
+            codes = codes.fill_null(len(table) - 1)
+        return codes.to_numpy(), table
     distinct = series.unique().drop_nulls().to_list()
     table = np.array([values.get(name, missing) for name in distinct] + [missing], dtype=np.int64)
     codes = series.replace_strict(distinct, list(range(len(distinct))), default=len(distinct), return_dtype=pl.Int64)
@@ -1703,11 +1711,11 @@ def _reduce_dense(
     ``t × m × s × den`` (without the sampling numerator's part ``D_r / num``, unknown until every
     numerator is seen) into dense int64 arrays indexed by ``work × groups + group``, one set per
     sampling numerator, on a thread of its own while the next batch is read and scanned (the
-    scattered additions were half of this thread's work, and the other core had time to spare). The sums are exact: every one stays below 2⁶³ (checked, with the largest
-    line of each batch). Only when a check finds something are the rows located, by a second
-    scan, and :class:`InputError` raised. Returns
-    ``None`` — the caller then reduces with Polars group-bys — for negative or too widely spread
-    work ids or values too large for 64-bit sums."""
+    scattered additions were half of this thread's work, and the other core had time to spare).
+    The sums are exact: every one stays below 2⁶³ (checked, with the largest line of each batch).
+    Only when a check finds something are the rows located, by a second scan, and
+    :class:`InputError` raised. Returns ``None`` — the caller then reduces with Polars group-bys —
+    for negative or too widely spread work ids or values too large for 64-bit sums."""
     pending = frames.pending_usage_checks
     checks = pending.checks if pending is not None else []
     # While the share rows are read and checked on their thread (until their largest table is freed).
