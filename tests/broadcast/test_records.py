@@ -69,3 +69,21 @@ def test_runs_are_records_immutable_after_approval(registry_db: str, tmp_path: P
     correction = record_run(again, corrects=run)
     assert correction.corrects_id == run.pk and correction.status == "draft"
     assert list(run.corrections.all()) == [correction]
+
+
+def test_input_digests_are_the_sha256_of_each_file_by_its_path_in_the_folder(tmp_path: Path) -> None:
+    import hashlib
+
+    from bunpai.formats.broadcast_output import input_digests
+
+    (tmp_path / "usage" / "month=2026-04").mkdir(parents=True)
+    files = {
+        "period.toml": b"quarter = '2026Q2'\n",
+        "empty.csv": b"",
+        "usage/month=2026-04/part-0.parquet": bytes(range(256)) * 5000,  # more than a block of reading
+    }
+    for name, content in files.items():
+        (tmp_path / name).write_bytes(content)
+    assert input_digests(tmp_path) == {
+        name: hashlib.sha256(content).hexdigest() for name, content in sorted(files.items())
+    }

@@ -23,11 +23,9 @@ def input_digests(folder: Path) -> dict[str, str]:
     """SHA-256 of every file of the input folder (relative path → hex), for the record."""
     digests = {}
     for path in sorted(p for p in folder.rglob("*") if p.is_file()):
-        digest = hashlib.sha256()
+        # Read into one reused buffer (not a new bytes object per block).
         with path.open("rb") as handle:
-            for block in iter(lambda: handle.read(1 << 20), b""):
-                digest.update(block)
-        digests[path.relative_to(folder).as_posix()] = digest.hexdigest()
+            digests[path.relative_to(folder).as_posix()] = hashlib.file_digest(handle, "sha256").hexdigest()
     return digests
 
 
