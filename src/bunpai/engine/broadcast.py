@@ -55,7 +55,7 @@ from bunpai.formats.broadcast_input import (
     check_pending_usage,
     locate_usage_problems,
 )
-from bunpai.formats.tables import Problems, ratio_texts
+from bunpai.formats.tables import Problems, narrowest, ratio_texts
 
 _INT64_LIMIT = 2**63 - 1
 _INT128_SAFE = 2**125
@@ -1004,7 +1004,11 @@ def distribute_frames(
     group_enum = pl.Series(group_ids, dtype=pl.Enum(group_ids)) if group_ids else pl.Series([], dtype=pl.String)
     right_enum = pl.Series(right_names, dtype=pl.Enum(right_names))
     # The work ids in their stored type (integers in the compact layout), by rank.
-    stored_work_ids = _narrow_ids(work_keys["work_key"])  # in rank order: w is the row's position
+    stored_work_ids = work_keys["work_key"]  # in rank order: w is the row's position
+    if stored_work_ids.dtype == pl.Int64:
+        # In 32 bits when every one fits, as the compact tables write them: half the bytes to
+        # gather and to write, and a quicker dictionary for the Parquet writer.
+        stored_work_ids = narrowest(stored_work_ids, ((pl.Int32, 31),))
     points_den = d_points * d_share
 
     # Each party's payee, once: a line's payee is then one look-up by its party, not two.
@@ -1489,18 +1493,6 @@ def _int_values(series: pl.Series) -> np.ndarray:
 
 
 _NO_BOOLS = np.zeros(0, dtype=bool)
-
-
-def _narrow_ids(ids: pl.Series) -> pl.Series:
-    """Integer ids stored in 64 bits, in 32 when every one of them fits (as in the compact layout's
-    tables: half the bytes to gather and to write, and a quicker dictionary for the Parquet
-    writer); any other ids as they are."""
-    if ids.dtype == pl.Int64 and ids.len() and ids.null_count() == 0:
-        lowest, highest = ids.min(), ids.max()
-        assert isinstance(lowest, int) and isinstance(highest, int)
-        if lowest >= -(1 << 31) and highest < 1 << 31:
-            return ids.cast(pl.Int32)
-    return ids
 
 
 def _positions(values: np.ndarray) -> np.ndarray:

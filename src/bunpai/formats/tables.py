@@ -12,6 +12,7 @@ import io
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import polars as pl
@@ -488,14 +489,15 @@ _REDUCE_ROWS = 1 << 22
 _NARROW_TYPES = ((pl.Int8, 7), (pl.Int32, 31))
 
 
-def narrowest(series: pl.Series) -> pl.Series:
-    """An integer column as Int8/Int32 when every value fits (nulls kept), else as it is."""
+def narrowest(series: pl.Series, types: Sequence[tuple[Any, int]] = _NARROW_TYPES) -> pl.Series:
+    """An integer column as Int8/Int32 when every value fits (nulls kept), else as it is; ``types``:
+    the (type, bits below the sign) to try instead, narrowest first."""
     if series.len() == 0:
         return series
     low, high = series.min(), series.max()
     if low is None or high is None:
         return series
-    for dtype, bits in _NARROW_TYPES:
+    for dtype, bits in types:
         if -(1 << bits) <= int(low) and int(high) < 1 << bits:  # type: ignore[arg-type]
             return series.cast(dtype)
     return series
