@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bunpai.engine import kernels
-from bunpai.engine.broadcast import cells_with_lines, holder_pairs, holders_in_order
+from bunpai.engine.broadcast import _coded, cells_with_lines, holder_pairs, holders_in_order
 
 _LIMIT = (1 << 63) - 1
 
@@ -670,8 +670,6 @@ def test_work_point_rows_are_each_entry_with_its_work(data: st.DataObject) -> No
 
 
 def test_categories_of_many_values_are_coded_by_a_table_of_those_present() -> None:
-    from bunpai.engine.broadcast import _coded
-
     others = pl.Series([f"other text {i}" for i in range(70_000)]).cast(pl.Categorical)  # (kept while in use)
     column = pl.Series(["managed", None, "other text 69999", "unidentified", "managed"]).cast(pl.Categorical)
     assert column.dtype.categories.to_series().len() > 1 << 16  # type: ignore[attr-defined]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from fractions import Fraction
 from pathlib import Path
 
@@ -10,6 +11,7 @@ import pytest
 
 from bunpai.cli.main import main
 from bunpai.core.broadcast.licence import blanket_fee, instalments, usage_share
+from bunpai.formats.broadcast_output import input_digests
 from bunpai.rules import broadcast_ruleset_for
 
 EXAMPLE = Path(__file__).parent.parent / "data" / "broadcast" / "example"
@@ -72,10 +74,6 @@ def test_runs_are_records_immutable_after_approval(registry_db: str, tmp_path: P
 
 
 def test_input_digests_are_the_sha256_of_each_file_by_its_path_in_the_folder(tmp_path: Path) -> None:
-    import hashlib
-
-    from bunpai.formats.broadcast_output import input_digests
-
     (tmp_path / "usage" / "month=2026-04").mkdir(parents=True)
     files = {
         "period.toml": b"quarter = '2026Q2'\n",
