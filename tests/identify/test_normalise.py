@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import functools
 import re
+from collections.abc import Callable
 from itertools import groupby
 
 from hypothesis import example, given
@@ -166,3 +168,46 @@ _DECORATED = _DECORATION_PIECES.map("".join) | _DECORATION_PIECES.map(" ".join)
 @example("Love Song Karaoke\n")
 def test_strip_decorations_is_its_plain_definition(text: str) -> None:
     assert strip_decorations(text) == _plain_strip_decorations(text)
+
+
+def _kanji_texts() -> st.SearchStrategy[str]:
+    """Texts starting with a kanji (pykakasi reads a word only there): dictionary words, their
+    prefixes and extensions, and runs of kanji, kana and variation selectors."""
+    kanwa = normalise._kakasi()._jconv._kanwa
+    words = sorted(word for table in list(kanwa._jisyo_table.values())[:400] for word in list(table)[:40])
+    pieces = st.sampled_from(["", "の", "る", "しい", "\ufe00", "\U000e0100", "々", "日", "本", "語", "東京", "ー"])
+    return st.builds(
+        lambda word, cut, tail: (word[: max(1, len(word) - cut)] + tail),
+        st.sampled_from(words),
+        st.integers(0, 3),
+        st.lists(pieces, max_size=4).map("".join),
+    ) | st.builds(
+        str.__add__,
+        st.sampled_from("漢字東京都大阪府愛知県中野明美"),
+        st.text(alphabet=st.sampled_from("漢字東京都大阪府愛知県中野明美\ufe00々のる"), max_size=8),
+    )
+
+
+@given(_kanji_texts(), st.sampled_from(["", "く", "る", "しい", "漢字", "よ"]))
+def test_the_longest_reading_is_pykakasis_own(text: str, following: str) -> None:
+    """The reading of the longest word a text starts with is pykakasi's own for every text: the
+    same reading and the same length, variation selectors counted as pykakasi counts them."""
+    from pykakasi.kanji import JConv
+
+    jconv = normalise._kakasi()._jconv
+    assert isinstance(jconv.convert, normalise._LongestReading)  # this converter's lookup is ours
+    pykakasis = functools.partial(JConv.convert, jconv)
+    assert _outcome(jconv.convert, text, following) == _outcome(pykakasis, text, following)
+
+
+def _outcome(function: Callable[[str, str], object], *args: str) -> object:
+    """What a call returns, or the type of what it raises."""
+    try:
+        return function(*args)
+    except Exception as error:  # the error's type is the outcome compared
+        return type(error)
+
+
+def test_readings_of_kanji_runs_come_from_the_dictionary() -> None:
+    assert normalise.romanise("東京都") == "toukyouto"
+    assert phonetic_key("東京都") == phonetic_key("とうきょうと")

@@ -262,10 +262,10 @@ def _kernels() -> Any:
 
 
 @functools.lru_cache(maxsize=1 << 20)
-def _folded_name(name: str) -> str:
-    """A name's form folded as a title's (what a line's key keeps of a name; names recur in
-    thousands of lines, so it is remembered)."""
-    return title_form(name_form(name))
+def _folded_names(names: tuple[str, ...]) -> tuple[str, ...]:
+    """Each name's form folded as a title's (what a line's key keeps of its names; the same names
+    recur in thousands of lines, so they are remembered together)."""
+    return tuple([title_form(name_form(name)) for name in names])
 
 
 def _maximum_per_work(best: np.ndarray, ratios: np.ndarray, counts: list[int]) -> None:
@@ -1446,7 +1446,7 @@ class WorkIndex:
         the same key get the same result."""
         return (
             title_form(query.title),
-            tuple([_folded_name(c) for c in query.creators]),
+            _folded_names(query.creators),
             query.work_code,
             query.iswc,
             query.isrc,

@@ -151,8 +151,60 @@ def _kakasi() -> Any:
     if _KAKASI is None:
         import pykakasi
 
-        _KAKASI = pykakasi.kakasi()
+        library: Any = pykakasi
+        _KAKASI = library.Kakasi()
+        jconv: Any = getattr(_KAKASI, "_jconv", None)
+        if hasattr(jconv, "_kanwa") and hasattr(jconv, "_itaiji"):
+            jconv.convert = _LongestReading(jconv._kanwa, jconv._itaiji)
     return _KAKASI
+
+
+class _LongestReading:
+    """pykakasi's reading of the longest dictionary word a text of kanji starts with, found by
+    looking up the text's prefixes, longest first, in the dictionary of its first character
+    (pykakasi compares the text with every word of that dictionary, hundreds or thousands of them:
+    about 140 µs a run of kanji no index has seen). The same result for every text: only one word
+    of each length can begin the text, and of the words that do, the longest with a reading whose
+    condition the next text (``following``) meets wins, with that word's first such reading.
+
+    Called as pykakasi calls its own ``JConv.convert(text, following)``, which it replaces on the
+    converter :func:`_kakasi` makes (only where that converter has the dictionaries this reads).
+    """
+
+    def __init__(self, kanwa: Any, itaiji: Any) -> None:
+        self._kanwa = kanwa
+        self._itaiji = itaiji
+
+    def __call__(self, original: str, following: str) -> tuple[str, int]:
+        text = self._itaiji.convert(original)
+        table = self._kanwa.load(text[0])
+        if table is None:
+            return "", 0
+        reading = ""
+        length = 0
+        for end in range(len(text), 0, -1):
+            found = table.get(text[:end])
+            if found is None:
+                continue
+            for yomi, condition in found:
+                if condition is None or following in condition:
+                    reading, length = yomi, end
+                    break
+            if length:
+                break
+        # Variation selectors the dictionary's forms left out are counted back in, as pykakasi
+        # counts them.
+        for _ in range(len(original) - len(text)):
+            if length > len(original):
+                break
+            dropped_here = text[length - 1] != original[length - 1]
+            if dropped_here or (length < len(original) and _is_variation_selector(original[length])):
+                length += 1
+        return reading, length
+
+
+def _is_variation_selector(char: str) -> bool:
+    return 0x0E0100 <= ord(char) <= 0x0E1EF or 0xFE00 <= ord(char) <= 0xFE02
 
 
 def _latin_table() -> dict[int, str]:
@@ -333,6 +385,7 @@ def romanise(text: str) -> str:
     return " ".join(value.split())
 
 
+@functools.lru_cache(maxsize=1 << 20)  # the words of names recur in thousands of names
 def fold_romaji(text: str) -> str:
     """Fold a romanised string so that spelling systems and long vowels meet (a key, not a text)."""
     value = text.lower()
