@@ -125,3 +125,42 @@ def test_most_shared_trigrams_first_then_work_id_order() -> None:
     assert search(4, in_order) == [2, 1, 0, 3]
     # work ids in another order: of the works with one trigram, work 4 comes first, then work 3
     assert search(4, [5, 4, 3, 1, 0, 2]) == [2, 1, 4, 3]
+
+
+@given(
+    st.lists(st.sets(st.integers(0, 12), max_size=6), min_size=1, max_size=8),
+    st.lists(st.lists(st.sets(st.integers(0, 15), max_size=4), max_size=3), min_size=1, max_size=6),
+    st.data(),
+)
+def test_exact_name_scores_are_the_share_of_names_found(
+    work_keys: list[set[int]], lines: list[list[set[int]]], data: st.DataObject
+) -> None:
+    """A pair's score is the share of its line's names (each a set of key ids) with a key among
+    the work's; the pairs of a line without names are left as they were."""
+    pairs = [
+        (line, work)
+        for line in range(len(lines))
+        for work in data.draw(st.lists(st.integers(0, len(work_keys) - 1), max_size=5))
+    ]
+    name_offsets = np.cumsum([0, *map(len, work_keys)]).astype(np.int64)
+    name_keys = np.asarray([k for keys in work_keys for k in sorted(keys)], dtype=np.int32)
+    positions = [position for line in lines for position in line]
+    position_offsets = np.cumsum([0, *map(len, lines)]).astype(np.int64)
+    key_offsets = np.cumsum([0, *map(len, positions)]).astype(np.int64)
+    line_keys = np.asarray([k for position in positions for k in sorted(position)], dtype=np.int32)
+    scores = np.full(len(pairs), -1.0)
+    kernels.exact_name_scores(
+        np.asarray([line for line, _ in pairs], dtype=np.int64),
+        np.asarray([work for _, work in pairs], dtype=np.int64),
+        name_offsets,
+        name_keys,
+        position_offsets,
+        key_offsets,
+        line_keys,
+        scores,
+    )
+    expected = [
+        sum(1.0 for position in lines[line] if position & work_keys[work]) / len(lines[line]) if lines[line] else -1.0
+        for line, work in pairs
+    ]
+    assert scores.tolist() == expected

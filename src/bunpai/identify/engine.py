@@ -27,6 +27,7 @@ import contextlib
 import functools
 import gc
 import heapq
+import itertools
 import os
 import pickle
 import signal
@@ -367,6 +368,11 @@ class WorkIndex:
         self._text_flat = np.zeros(0, dtype=object)
         self._phon_offsets = np.zeros(1, dtype=np.int64)
         self._phon_flat = np.zeros(0, dtype=object)
+        # Every exact name key of the works as an id, and each work's key ids ascending (CSR), for
+        # the exact name scores of many (line, work) pairs at once.
+        self._name_key_ids: dict[str, int] = {}
+        self._name_offsets = np.zeros(1, dtype=np.int64)
+        self._name_flat = np.zeros(0, dtype=np.int32)
         # The readings of kanji learned from these works are this index's own (see Readings).
         self.readings = Readings()
         use_readings(self.readings)
@@ -384,6 +390,7 @@ class WorkIndex:
             self._build_title_names()
             self._id_rank()
             self._build_key_arrays()
+            self._build_name_ids()
             self._prepare_search()
         finally:
             if paused:
@@ -391,9 +398,9 @@ class WorkIndex:
         gc.freeze()
 
     def _prepare_search(self) -> None:
-        """The compiled trigram search's scratch (a counter and a slot per work), and the search
-        loaded once (compiled at its first use on a machine, then loaded from its cache), so that
-        identification does not wait for it."""
+        """The compiled trigram search's scratch (a counter and a slot per work), and the compiled
+        loops loaded once (each compiled at its first use on a machine, then loaded from its
+        cache), so that identification does not wait for them."""
         # A work's count is at most the number of trigrams looked at (_RAREST_MOST): one byte.
         self._search_counts = np.zeros(len(self.ids), dtype=np.uint8)
         self._search_touched = np.empty(len(self.ids), dtype=np.int32)
@@ -410,6 +417,10 @@ class WorkIndex:
             1,
             True,
         )
+        # The types the scorer passes (a loop is compiled once per set of argument types).
+        pairs = np.zeros(0, dtype=np.int64)
+        offsets = np.zeros(1, dtype=np.int64)
+        _kernels().exact_name_scores(pairs, pairs, offsets, empty, offsets, offsets, empty, np.zeros(0))
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -601,7 +612,55 @@ class WorkIndex:
             setattr(self, name + "_offsets", offsets)
             setattr(self, name + "_flat", flat)
 
+    def _build_name_ids(self) -> None:
+        """Each work's exact name keys as ids, ascending, in one array with offsets (CSR), for
+        :meth:`_pair_name_scores`. Works of the same writers share one name set: its ids are
+        made once."""
+        key_ids = self._name_key_ids
+        of_set: dict[int, list[int]] = {}
+        lists = []
+        for name_set in self.name_sets:
+            found = of_set.get(id(name_set))  # the sets are alive with the index: their ids are theirs
+            if found is None:
+                found = of_set[id(name_set)] = sorted([key_ids.setdefault(k, len(key_ids)) for k in name_set])
+            lists.append(found)
+        counts = np.fromiter(map(len, lists), dtype=np.int64, count=len(lists))
+        self._name_offsets = np.zeros(len(lists) + 1, dtype=np.int64)
+        np.cumsum(counts, out=self._name_offsets[1:])
+        self._name_flat = np.fromiter(itertools.chain.from_iterable(lists), dtype=np.int32, count=int(counts.sum()))
+
     # ------------------------------------------------------------------------------- scoring
+    def _pair_name_scores(self, lines: Sequence[_Line], line_of: np.ndarray, works: np.ndarray) -> np.ndarray:
+        """The exact name score of each (line, work) pair (``line_of`` indexes ``lines``), as
+        :meth:`_creator_score` gives it without close spellings: the share of the line's names
+        with a key among the work's exact name keys (0 for a line that names nobody), in one
+        compiled pass over the pairs (:func:`bunpai.identify.kernels.exact_name_scores`)."""
+        get = self._name_key_ids.get
+        position_counts = np.fromiter((len(line.names) for line in lines), dtype=np.int64, count=len(lines))
+        key_counts: list[int] = []
+        key_ids: list[int] = []
+        for line in lines:
+            for keys in line.names:
+                found = [i for i in map(get, keys) if i is not None]  # a key no work has agrees with none
+                key_counts.append(len(found))
+                key_ids.extend(found)
+        position_offsets = np.zeros(len(lines) + 1, dtype=np.int64)
+        np.cumsum(position_counts, out=position_offsets[1:])
+        key_offsets = np.zeros(len(key_counts) + 1, dtype=np.int64)
+        np.cumsum(np.asarray(key_counts, dtype=np.int64), out=key_offsets[1:])
+        scores = np.zeros(len(works), dtype=np.float64)
+        _kernels().exact_name_scores(
+            line_of,
+            works,
+            self._name_offsets,
+            self._name_flat,
+            position_offsets,
+            key_offsets,
+            np.asarray(key_ids, dtype=np.int32),
+            scores,
+        )
+        return scores
+
     def _pair_title_scores(
         self, texts: np.ndarray, phons: np.ndarray, lines: np.ndarray, works: np.ndarray
     ) -> np.ndarray:
@@ -1100,21 +1159,10 @@ class WorkIndex:
         pairs = len(works)
         count = len(lines)
         starts = np.searchsorted(line_of, np.arange(count + 1, dtype=np.int64))
-        bounds = starts.tolist()
         work_list = works.tolist()
-        sets = self.name_sets
         creator_score_of = self._creator_score
-        creators = np.zeros(pairs, dtype=np.float64)
-        named = np.zeros(count, dtype=bool)
-        for k, line in enumerate(lines):
-            if not line.names:
-                continue
-            named[k] = True
-            line_keys = frozenset(key for keys in line.names for key in keys)
-            for p in range(bounds[k], bounds[k + 1]):
-                work = work_list[p]
-                if not sets[work].isdisjoint(line_keys):
-                    creators[p] = creator_score_of(work, line.names, fuzzy=False) or 0.0
+        creators = self._pair_name_scores(lines, line_of, works)
+        named = np.fromiter((bool(line.names) for line in lines), dtype=bool, count=count)
         with_names = named[line_of]
         strong_title = titles >= 0.97
         settled = np.zeros(count, dtype=bool)

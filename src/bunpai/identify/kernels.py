@@ -1,9 +1,13 @@
 """Compiled loops of the identification engine (楽曲の特定の計算核).
 
-The search of the works sharing the rarest trigrams of a reading key, in one pass over the
-postings with a reused counter per work (concatenating, sorting and partitioning the postings
-with NumPy took more than twice as long). Compiled by Numba on first use and cached beside this
-module; called by :meth:`WorkIndex._trigram_search <bunpai.identify.engine.WorkIndex._trigram_search>`.
+* The search of the works sharing the rarest trigrams of a reading key, in one pass over the
+  postings with a reused counter per work (concatenating, sorting and partitioning the postings
+  with NumPy took more than twice as long); called by
+  :meth:`WorkIndex._trigram_search <bunpai.identify.engine.WorkIndex._trigram_search>`.
+* The exact name scores of many (line, work) pairs, from name keys as ids; called by
+  :meth:`WorkIndex._pair_name_scores <bunpai.identify.engine.WorkIndex._pair_name_scores>`.
+
+Compiled by Numba on first use and cached beside this module.
 """
 
 from __future__ import annotations
@@ -139,3 +143,48 @@ def trigram_search(
     for j in range(wanted):
         result[n_above + j] = tied[j] if in_id_order else tied[j] % top
     return result
+
+
+@_compile
+def exact_name_scores(
+    line_of: Any,
+    works: Any,
+    name_offsets: Any,
+    name_keys: Any,
+    position_offsets: Any,
+    key_offsets: Any,
+    line_keys: Any,
+    scores: Any,
+) -> None:
+    """The exact name score of each (line, work) pair: the share of the line's names (its
+    positions with keys) of which a key is among the work's exact name keys.
+
+    Keys are ids. A work's keys are ``name_keys[name_offsets[w]:name_offsets[w + 1]]``, ascending;
+    line ``k``'s positions are ``position_offsets[k]`` to ``position_offsets[k + 1]``, and a
+    position's keys ``line_keys[key_offsets[i]:key_offsets[i + 1]]`` (a key no work has is left
+    out: it can agree with none). ``scores[p]`` is set for every pair of a line with positions; a
+    pair of a line without any is left as it is.
+    """
+    for p in range(len(works)):
+        line = line_of[p]
+        first, last = position_offsets[line], position_offsets[line + 1]
+        if first == last:
+            continue
+        start, end = name_offsets[works[p]], name_offsets[works[p] + 1]
+        found = 0
+        if start < end:
+            for position in range(first, last):
+                for i in range(key_offsets[position], key_offsets[position + 1]):
+                    key = line_keys[i]
+                    # a binary search among the work's keys
+                    low, high = start, end
+                    while low < high:
+                        middle = (low + high) >> 1
+                        if name_keys[middle] < key:
+                            low = middle + 1
+                        else:
+                            high = middle
+                    if low < end and name_keys[low] == key:
+                        found += 1
+                        break
+        scores[p] = found / (last - first)
