@@ -360,6 +360,9 @@ class WorkIndex:
         # _keys_of_works), by (text key, reading key).
         self._works_keys: dict[tuple[str, str], tuple[frozenset[str], dict[str, frozenset[int]]]] = {}
         self._trigrams: dict[tuple[str, int, int], list[int]] = {}
+        # The keys of each of a line's names that have any, by the line's names as written (see
+        # _name_positions): the same names recur in thousands of lines.
+        self._positions_of: dict[tuple[str, ...], tuple[tuple[str, ...], ...]] = {}
         self._rank_of_id: np.ndarray | None = None
         # Scratch of the compiled trigram search: a counter per work and the works it touched.
         self._search_counts = np.zeros(0, dtype=np.uint8)
@@ -981,6 +984,16 @@ class WorkIndex:
             self._works_keys[(text, phon)] = found
         return found
 
+    def _name_positions(self, creators: tuple[str, ...]) -> tuple[tuple[str, ...], ...]:
+        """The keys of each name that has any, in order (a line's name positions), remembered by
+        the names as written: one look-up for the names of a line instead of one per name."""
+        found = self._positions_of.get(creators)
+        if found is None:
+            found = tuple([keys for keys in map(name_keys, creators) if keys])
+            if len(self._positions_of) < 1 << 18:
+                self._positions_of[creators] = found
+        return found
+
     @staticmethod
     def _names(query: Query) -> tuple[tuple[tuple[str, ...], ...], tuple[tuple[str, ...], ...]]:
         keyed = [(name_keys(c), c) for c in query.creators]
@@ -1561,7 +1574,7 @@ class WorkIndex:
             if not hits:
                 continue
             # The line's name positions: its names with keys, in order.
-            positions = [keys for keys in map(name_keys, query.creators) if keys]
+            positions = self._name_positions(query.creators)
             n = len(positions)
             if not n:
                 continue
