@@ -479,11 +479,11 @@ def _timed(index: WorkIndex, name: str) -> _Stage:
     stage = _Stage()
     method = getattr(index, name)
 
-    def timed(arg: Any) -> Any:
+    def timed(arg: Any, *more: Any) -> Any:
         start = time.process_time()
         result = None
         try:
-            result = method(arg)
+            result = method(arg, *more)
             return result
         finally:
             stage.seconds += time.process_time() - start

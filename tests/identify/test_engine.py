@@ -137,9 +137,9 @@ def test_identical_lines_are_identified_once(index: WorkIndex) -> None:
         calls.extend(queries)
         return original(queries)
 
-    def counting_pass(queries):  # type: ignore[no-untyped-def]
+    def counting_pass(queries, *keys):  # type: ignore[no-untyped-def]
         passed.extend(queries)
-        return first_pass(queries)
+        return first_pass(queries, *keys)
 
     index._identify_rest = counting  # type: ignore[method-assign]
     index._first_pass = counting_pass  # type: ignore[method-assign]

@@ -51,6 +51,7 @@ from bunpai.identify.normalise import (
     name_tokens,
     phonetic_key,
     text_key,
+    text_key_of_form,
     title_form,
     use_readings,
 )
@@ -1433,7 +1434,15 @@ class WorkIndex:
                 represented_by.append(found)
             # The first pass here, for all lines: in children, its share of the lines cost as much
             # as all of them here (the pages it writes to, copied), so only the scorer is shared.
-            settled = self._first_pass(representatives)
+            # The text keys of the lines' title forms, each made once.
+            of_form: dict[str, str] = {}
+            title_keys = []
+            for form in titles:
+                title_key = of_form.get(form)
+                if title_key is None:
+                    title_key = of_form[form] = text_key_of_form(form)
+                title_keys.append(title_key)
+            settled = self._first_pass(representatives, title_keys)
             left = [i for i in range(len(representatives)) if i not in settled]
             lines = [representatives[i] for i in left]
             count = _process_count(processes, len(lines))
@@ -1517,7 +1526,7 @@ class WorkIndex:
         )
 
     # ---------------------------------------------------------------------------- first pass
-    def _first_pass(self, queries: Sequence[Query]) -> dict[int, Result]:
+    def _first_pass(self, queries: Sequence[Query], title_keys: Sequence[str] | None = None) -> dict[int, Result]:
         """Decide the easy lines from the index's hash maps, before any score is computed.
 
         * a work code naming a work whose text key the title has (or a line without a title);
@@ -1534,7 +1543,8 @@ class WorkIndex:
         same shares of names found (the same title and names beside other codes, say) share one
         result.
 
-        Sets and dictionaries only, no data-frame joins: about a third less CPU than Polars hash
+        ``title_keys``: the text key of each line's title, if the caller has them (else they are
+        made here). Sets and dictionaries only, no data-frame joins: about a third less CPU than Polars hash
         joins here, and no thread pool (a forked child has none of its parent's threads, and one
         that waits for them waits for ever). Returns the results by position in ``queries``;
         every other line is left to the scorer.
@@ -1548,8 +1558,10 @@ class WorkIndex:
         out: dict[int, Result] = {}
         of_code: dict[int, Result] = {}
         of_found: dict[tuple[tuple[int, int, int], ...], Result | None] = {}
+        if title_keys is None:
+            title_keys = [text_key(query.title) for query in queries]
         for line, query in enumerate(queries):
-            tkey = text_key(query.title) if query.title else ""
+            tkey = title_keys[line]
             if query.work_code:
                 idx = by_code.get(query.work_code)
                 if idx is not None:

@@ -135,7 +135,12 @@ def name_form(name: str) -> str:
 @functools.lru_cache(maxsize=1 << 21)  # a million works' titles and their registered readings
 def text_key(text: str) -> str:
     """Script-preserving key: NFKC, lower case, hiragana, no long-vowel marks, punctuation or spaces."""
-    value = title_form(text)
+    return text_key_of_form(title_form(text))
+
+
+def text_key_of_form(value: str) -> str:
+    """The text key of a title whose :func:`title_form` is ``value`` (for callers that have the
+    form already: ``text_key(t) == text_key_of_form(title_form(t))``)."""
     if value.isascii():
         # What _DROP removes from ASCII text is every character but a letter or a digit; no
         # katakana to turn into hiragana.
@@ -513,6 +518,7 @@ __all__ = [
     "split_names",
     "strip_decorations",
     "text_key",
+    "text_key_of_form",
     "title_form",
     "use_readings",
 ]
