@@ -18,6 +18,7 @@ from bunpai.identify.engine import (
     Query,
     WorkEntry,
     WorkIndex,
+    _by_line_score_and_rank,
     _Line,
     _maximum_per_work,
     _rounded,
@@ -552,3 +553,23 @@ def test_the_performer_rule_on_a_title_of_many_works_is_the_rule_work_by_work(
     with mock.patch.object(engine, "_MANY_WORKS", 1 << 30):  # every title work by work
         by_work = WorkIndex(works).identify_many(queries)
     assert gathered == by_work
+
+
+@given(
+    st.lists(
+        st.lists(st.tuples(st.integers(0, 49), st.integers(0, 10_000)), max_size=12, unique_by=lambda p: p[0]),
+        max_size=8,
+    ),
+    st.booleans(),
+)
+def test_pairs_are_ordered_by_line_then_score_then_rank(lines: list[list[tuple[int, int]]], wide: bool) -> None:
+    """The pairs' order is lexsort's by line, then score (best first), then the work's rank in
+    work id order, for scores rounded to 4 decimals (the 64-bit key), and for keys too wide for one
+    integer (lexsort itself)."""
+    rank = np.random.default_rng(7).permutation(50)
+    line_of = np.asarray([k for k, pairs in enumerate(lines) for _ in pairs], dtype=np.int64)
+    works = np.asarray([w for pairs in lines for w, _ in pairs], dtype=np.int64)
+    scores = _rounded(np.asarray([s / 10_000 for pairs in lines for _, s in pairs], dtype=np.float64))
+    expected = np.lexsort((rank[works], -scores, line_of))
+    works_counted = 1 << 60 if wide else len(rank)
+    assert _by_line_score_and_rank(line_of, scores, rank[works], works_counted).tolist() == expected.tolist()

@@ -288,6 +288,20 @@ def _maximum_per_work(best: np.ndarray, ratios: np.ndarray, counts: list[int]) -
         np.maximum.at(best, np.repeat(np.arange(len(counts)), counts), ratios)
 
 
+def _by_line_score_and_rank(line_of: np.ndarray, scores: np.ndarray, ranks: np.ndarray, works: int) -> np.ndarray:
+    """The order of (line, work) pairs by line, then score (best first), then the work's rank in
+    work id order: ``np.lexsort((ranks, -scores, line_of))``. Scores are rounded to 4 decimals
+    (at most 10,001 values in [0, 1]), so the three keys fit one 64-bit integer and one
+    ``argsort`` of it gives the same order five times faster (a line's works are distinct, so no
+    two pairs tie). Other scores, or keys too wide, are sorted by ``lexsort``."""
+    count = int(line_of.max()) + 1 if len(line_of) else 0
+    in_range = not len(scores) or (scores.min() >= 0.0 and scores.max() <= 1.0)
+    if not in_range or count * 10_001 * max(works, 1) >= 1 << 62:
+        return np.lexsort((ranks, -scores, line_of))
+    steps = 10_000 - np.rint(scores * 10_000).astype(np.int64)  # best first
+    return np.argsort((line_of.astype(np.int64) * 10_001 + steps) * works + ranks)
+
+
 _ROUNDED: dict[float, float] = {}
 # Candidates' rows are ordered by score, best first, then by work id.
 _SCORE_THEN_ID = itemgetter(0, 1)
@@ -1201,7 +1215,7 @@ class WorkIndex:
         factor = np.where(unique & strong_title, 0.93, 0.75)
         values = np.where(with_names, 0.5 * titles + 0.5 * creators, titles * factor)
         scores = _rounded(values)
-        order = np.lexsort((rank[works], -scores, line_of))
+        order = _by_line_score_and_rank(line_of, scores, rank[works], len(rank))
         # Each line's first candidates (the order keeps the lines' pairs together, in line order):
         # their fields as lists, the title and name scores rounded once per distinct value.
         most = self.thresholds.max_candidates
