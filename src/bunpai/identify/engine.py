@@ -34,7 +34,7 @@ import signal
 import sys
 import traceback
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from operator import itemgetter
 from typing import Any, NamedTuple
 
@@ -129,13 +129,17 @@ class _Line:
     writers: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True)
-class Result:
+class Result(NamedTuple):
+    """What the identification decides for a line: ``auto``, ``review`` or ``none``, the work
+    (the best candidate for review, none for ``none``), its score, how it was found (``work_code``,
+    ``iswc``, ``isrc``, ``title``, ``performer``), and the candidates, best first. A tuple, as
+    :class:`Candidate` is; lines with the same result share one."""
+
     decision: str
     work_id: str | None
     score: float
     method: str
-    candidates: tuple[Candidate, ...] = field(default=())
+    candidates: tuple[Candidate, ...] = ()
 
 
 # Fewer lines left to the scorer than this are scored in one process, whatever number of
