@@ -482,13 +482,16 @@ def test_closest_titles_found_for_many_readings_at_once_are_those_found_one_by_o
             st.floats(0.0, 1.0),
             st.builds(lambda t, c: 0.5 * t + 0.5 * c, st.floats(0.0, 1.0), st.floats(0.0, 1.0)),
             st.builds(lambda r: (r / 100.0) * (r / 100.0) * 0.95, st.integers(0, 100).map(float)),
-            st.sampled_from([0.0, 0.00005, 0.12345, 0.12355, 0.5, 0.75, 0.93, 0.97, 1.0]),
+            st.sampled_from([0.0, 0.00005, 0.12345, 0.12355, 0.5, 0.75, 0.93, 0.97, 1.0, 2.675, 1.00005]),
+            st.builds(lambda k: (k + 0.5) / 10_000, st.integers(0, 10_000)),  # half-steps, as near as doubles go
+            st.builds(lambda k, d: (k + 0.5) / 10_000 + d, st.integers(0, 10_000), st.sampled_from([-1e-12, 1e-12])),
         ),
         max_size=60,
     )
 )
-def test_values_rounded_once_per_distinct_value_are_those_of_round(values: list[float]) -> None:
-    """The scores rounded for many pairs at once are ``round(x, 4)`` of each, to the last digit."""
+def test_values_rounded_as_arrays_are_those_of_round(values: list[float]) -> None:
+    """The scores rounded for many pairs at once are ``round(x, 4)`` of each, to the last digit,
+    half-steps and values next to them included."""
     got = _rounded(np.asarray(values, dtype=np.float64)).tolist()
     assert [repr(v) for v in got] == [repr(round(v, 4)) for v in values]
 

@@ -322,10 +322,19 @@ def _round4(value: float) -> float:
 
 
 def _rounded(values: np.ndarray) -> np.ndarray:
-    """:func:`_round4` of each value, computed once per distinct value (scores take few distinct
-    values)."""
-    distinct, inverse = np.unique(values, return_inverse=True)
-    return np.asarray([_round4(v) for v in distinct.tolist()], dtype=np.float64)[inverse.reshape(-1)]
+    """``round(x, 4)`` of each value, to the last bit, as arrays.
+
+    ``round`` finds the nearest multiple ``k`` of 0.0001 from the exact value and returns the
+    double nearest to ``k / 10,000``, which is what dividing ``k`` by 10,000 gives. Here ``k`` is
+    ``rint(x × 10,000)``: the product is within about 1e-12 of the exact one for the values scored
+    (at most a few units), so it differs only for a value that close to a half-step, and the
+    values within 1e-6 of one are rounded by ``round`` itself."""
+    scaled = values * 10_000.0
+    rounded = np.rint(scaled) / 10_000.0
+    near_half = np.abs(scaled - np.floor(scaled) - 0.5) < 1e-6
+    if near_half.any():
+        rounded[near_half] = [_round4(v) for v in values[near_half].tolist()]
+    return rounded
 
 
 # The highest score a candidate can have when no title found is close (a title score under 0.7):
