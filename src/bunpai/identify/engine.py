@@ -326,9 +326,9 @@ def _rounded(values: np.ndarray) -> np.ndarray:
 
     ``round`` finds the nearest multiple ``k`` of 0.0001 from the exact value and returns the
     double nearest to ``k / 10,000``, which is what dividing ``k`` by 10,000 gives. Here ``k`` is
-    ``rint(x × 10,000)``: the product is within about 1e-12 of the exact one for the values scored
-    (at most a few units), so it differs only for a value that close to a half-step, and the
-    values within 1e-6 of one are rounded by ``round`` itself."""
+    ``rint(x × 10,000)``: for values of at most a few units, as scores are, the product is within
+    about 1e-12 of the exact one, so ``k`` can differ only for a value that close to a half-step;
+    the values within 1e-6 of one are rounded by ``round`` itself."""
     scaled = values * 10_000.0
     rounded = np.rint(scaled) / 10_000.0
     near_half = np.abs(scaled - np.floor(scaled) - 0.5) < 1e-6
@@ -1193,7 +1193,7 @@ class WorkIndex:
 
         The (line, work) pairs come grouped by line (``line_of`` ascending; a line without any
         has no candidates) with their title scores. A pair's name score is that of the exact names
-        (0 when the work has none of the line's name keys, one set operation); a line with a
+        (all pairs' in one compiled pass: :meth:`_pair_name_scores`); a line with a
         work of its exact title or reading whose every name agrees exactly is settled, otherwise
         its ten closest titles of 0.9 or more (ties by work id) get the close spellings of names
         too. Scores, their rounding and the order (score, then work id) are those of
@@ -1230,7 +1230,7 @@ class WorkIndex:
         scores = _rounded(values)
         order = _by_line_score_and_rank(line_of, scores, rank[works], len(rank))
         # Each line's first candidates (the order keeps the lines' pairs together, in line order):
-        # their fields as lists, the title and name scores rounded once per distinct value.
+        # their fields as lists, the title and name scores rounded as arrays.
         most = self.thresholds.max_candidates
         kept = order[np.arange(pairs, dtype=np.int64) - starts[line_of] < most]
         ids = self.ids
@@ -1571,7 +1571,9 @@ class WorkIndex:
         result.
 
         ``title_keys``: the text key of each line's title, if the caller has them (else they are
-        made here). Sets and dictionaries only, no data-frame joins: about a third less CPU than Polars hash
+        made here).
+
+        Sets and dictionaries only, no data-frame joins: about a third less CPU than Polars hash
         joins here, and no thread pool (a forked child has none of its parent's threads, and one
         that waits for them waits for ever). Returns the results by position in ``queries``;
         every other line is left to the scorer.
