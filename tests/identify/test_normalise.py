@@ -7,6 +7,7 @@ import re
 from collections.abc import Callable
 from itertools import groupby
 
+import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
 
@@ -211,3 +212,20 @@ def _outcome(function: Callable[[str, str], object], *args: str) -> object:
 def test_readings_of_kanji_runs_come_from_the_dictionary() -> None:
     assert normalise.romanise("東京都") == "toukyouto"
     assert phonetic_key("東京都") == phonetic_key("とうきょうと")
+
+
+def test_remembered_functions_compute_an_argument_once_up_to_their_limit() -> None:
+    calls: list[str] = []
+
+    @normalise.remembered(2)
+    def doubled(text: str) -> str:
+        calls.append(text)
+        return text * 2
+
+    assert [doubled(t) for t in ("a", "b", "a", "c", "c", "b")] == ["aa", "bb", "aa", "cc", "cc", "bb"]
+    assert calls == ["a", "b", "c", "c"]  # a third argument is past the limit: computed each time
+    normalise.forget(doubled)
+    assert doubled("a") == "aa"
+    assert calls[-1] == "a"  # forgotten, so computed again
+    with pytest.raises(TypeError, match="remembers nothing"):
+        normalise.forget(len)

@@ -24,7 +24,6 @@ even if the line's other names do not agree.
 from __future__ import annotations
 
 import contextlib
-import functools
 import gc
 import heapq
 import itertools
@@ -50,6 +49,7 @@ from bunpai.identify.normalise import (
     name_keys,
     name_tokens,
     phonetic_key,
+    remembered,
     text_key,
     text_key_of_form,
     title_form,
@@ -270,7 +270,7 @@ def _kernels() -> Any:
     return kernels
 
 
-@functools.lru_cache(maxsize=1 << 20)
+@remembered(1 << 20)
 def _folded_names(names: tuple[str, ...]) -> tuple[str, ...]:
     """Each name's form folded as a title's (what a line's key keeps of its names; the same names
     recur in thousands of lines, so they are remembered together)."""

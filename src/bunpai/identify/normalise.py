@@ -16,11 +16,14 @@ the two sides can never drift apart.
 
 from __future__ import annotations
 
-import functools
 import re
 import unicodedata
+from collections.abc import Callable
 from itertools import groupby
-from typing import Any
+from typing import Any, TypeVar
+
+_A = TypeVar("_A")
+_R = TypeVar("_R")
 
 # Words that mark a performance or an edit of the same work, not another work.
 _DECORATION_WORDS = (
@@ -70,6 +73,49 @@ _FOLDS = (
 )
 
 
+class _Remembered(dict[Any, Any]):
+    """A function's results by argument, up to ``limit`` of them (see :func:`remembered`)."""
+
+    __slots__ = ("function", "limit")
+
+    def __init__(self, function: Callable[[Any], Any], limit: int) -> None:
+        super().__init__()
+        self.function = function
+        self.limit = limit
+
+    def __missing__(self, argument: Any) -> Any:
+        value = self.function(argument)
+        if len(self) < self.limit:
+            self[argument] = value
+        return value
+
+
+def remembered(limit: int) -> Callable[[Callable[[_A], _R]], Callable[[_A], _R]]:
+    """Remember a function of one hashable argument: its first ``limit`` results by argument.
+
+    The function becomes the look-up of a dictionary that computes what it lacks: a remembered
+    result costs one dictionary look-up, where ``functools.lru_cache`` also moves the entry to the
+    front of its list, and the keys of a million works' titles and names are remembered (about a
+    third more per look-up in a cache of a million and a half entries, most of it memory that the
+    move touches). Past ``limit`` results the others are computed each time; :func:`forget`
+    empties it."""
+
+    def remember(function: Callable[[_A], _R]) -> Callable[[_A], _R]:
+        results = _Remembered(function, limit)
+        look_up: Callable[[_A], _R] = results.__getitem__
+        return look_up
+
+    return remember
+
+
+def forget(function: Callable[[Any], Any]) -> None:
+    """Empty what a :func:`remembered` function remembers."""
+    results = getattr(function, "__self__", None)
+    if not isinstance(results, _Remembered):
+        raise TypeError(f"{function!r} remembers nothing")
+    results.clear()
+
+
 def _squeeze(value: str) -> str:
     """``value`` with each run of one repeated character kept once ("toukyyou" → "toukyou"):
     what ``re.sub(r"(.)\1+", r"\1", value)`` gives for the letters and digits of a folded
@@ -117,7 +163,7 @@ def strip_decorations(text: str) -> str:
     return value
 
 
-@functools.lru_cache(maxsize=1 << 21)
+@remembered(1 << 21)
 def title_form(text: str) -> str:
     """The title as both of its keys see it: NFKC, without decorations, accents folded, lower
     case. :func:`text_key` and :func:`phonetic_key` are made from this alone, so two titles of
@@ -132,7 +178,7 @@ def name_form(name: str) -> str:
     return nfkc(name).strip()
 
 
-@functools.lru_cache(maxsize=1 << 21)  # a million works' titles and their registered readings
+@remembered(1 << 21)  # a million works' titles and their registered readings
 def text_key(text: str) -> str:
     """Script-preserving key: NFKC, lower case, hiragana, no long-vowel marks, punctuation or spaces."""
     return text_key_of_form(title_form(text))
@@ -279,8 +325,8 @@ def use_readings(readings: Readings) -> None:
     forgotten (a no-op when they are already in use)."""
     if _ACTIVE[0] is not readings:
         _ACTIVE[0] = readings
-        for remembered in (romanise, phonetic_key, name_keys, _folded_words, name_tokens, name_block_key):
-            remembered.cache_clear()
+        for function in (romanise, phonetic_key, name_keys, _folded_words, name_tokens, name_block_key):
+            forget(function)
 
 
 class learning:
@@ -374,7 +420,7 @@ def _romanise_wide(value: str) -> str:
     return _RUNS.sub(_romanise_run, value)
 
 
-@functools.lru_cache(maxsize=1 << 20)
+@remembered(1 << 20)
 def romanise(text: str) -> str:
     """Romanised reading with word spaces kept (kanji and kana read by pykakasi), lower case."""
     value = title_form(text)
@@ -390,7 +436,7 @@ def romanise(text: str) -> str:
     return " ".join(value.split())
 
 
-@functools.lru_cache(maxsize=1 << 20)  # the words of names recur in thousands of names
+@remembered(1 << 20)  # the words of names recur in thousands of names
 def fold_romaji(text: str) -> str:
     """Fold a romanised string so that spelling systems and long vowels meet (a key, not a text)."""
     value = text.lower()
@@ -403,13 +449,13 @@ def fold_romaji(text: str) -> str:
     return _squeeze(value)
 
 
-@functools.lru_cache(maxsize=1 << 21)  # a million works' titles and their registered readings
+@remembered(1 << 21)  # a million works' titles and their registered readings
 def phonetic_key(text: str) -> str:
     """Reading key: romanised, folded (``東京`` = ``とうきょう`` = ``Tokyo`` = ``toukyou``)."""
     return fold_romaji(romanise(text))
 
 
-@functools.lru_cache(maxsize=1 << 20)
+@remembered(1 << 20)
 def name_keys(name: str) -> tuple[str, ...]:
     """Keys of a person's or company's name, whatever its order or script.
 
@@ -434,19 +480,19 @@ def name_keys(name: str) -> tuple[str, ...]:
     return tuple(sorted(keys))
 
 
-@functools.lru_cache(maxsize=1 << 20)
+@remembered(1 << 20)
 def _folded_words(name: str) -> tuple[str, ...]:
     folded = (fold_romaji(w) for w in _WORD_BREAKS.split(romanise(name_form(name))))
     return tuple(w for w in folded if w)
 
 
-@functools.lru_cache(maxsize=1 << 20)
+@remembered(1 << 20)
 def name_tokens(name: str) -> tuple[str, ...]:
     """The folded words of a name, sorted (for comparing close spellings word by word)."""
     return tuple(sorted(_folded_words(name)))
 
 
-@functools.lru_cache(maxsize=1 << 20)
+@remembered(1 << 20)
 def name_block_key(name: str) -> str:
     """One key per name for the name postings: its folded words, sorted and joined."""
     return "".join(name_tokens(name))
@@ -508,12 +554,14 @@ __all__ = [
     "Readings",
     "country_code",
     "fold_romaji",
+    "forget",
     "name_block_key",
     "name_form",
     "name_keys",
     "name_tokens",
     "nfkc",
     "phonetic_key",
+    "remembered",
     "romanise",
     "split_names",
     "strip_decorations",
