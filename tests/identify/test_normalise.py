@@ -214,7 +214,7 @@ def test_readings_of_kanji_runs_come_from_the_dictionary() -> None:
     assert phonetic_key("東京都") == phonetic_key("とうきょうと")
 
 
-def test_remembered_functions_compute_an_argument_once_up_to_their_limit() -> None:
+def test_remembered_functions_keep_their_last_results_up_to_their_limit() -> None:
     calls: list[str] = []
 
     @normalise.remembered(2)
@@ -222,10 +222,11 @@ def test_remembered_functions_compute_an_argument_once_up_to_their_limit() -> No
         calls.append(text)
         return text * 2
 
-    assert [doubled(t) for t in ("a", "b", "a", "c", "c", "b")] == ["aa", "bb", "aa", "cc", "cc", "bb"]
-    assert calls == ["a", "b", "c", "c"]  # a third argument is past the limit: computed each time
+    assert [doubled(t) for t in ("a", "b", "a", "c", "c", "b", "a")] == ["aa", "bb", "aa", "cc", "cc", "bb", "aa"]
+    # a third argument forgets the first two: "c" is remembered, "b" and "a" are made again
+    assert calls == ["a", "b", "c", "b", "a"]
     normalise.forget(doubled)
     assert doubled("a") == "aa"
-    assert calls[-1] == "a"  # forgotten, so computed again
+    assert calls[-1] == "a"  # forgotten, so made again
     with pytest.raises(TypeError, match="remembers nothing"):
         normalise.forget(len)

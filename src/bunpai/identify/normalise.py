@@ -74,7 +74,7 @@ _FOLDS = (
 
 
 class _Remembered(dict[Any, Any]):
-    """A function's results by argument, up to ``limit`` of them (see :func:`remembered`)."""
+    """A function's last results by argument, at most ``limit`` of them (see :func:`remembered`)."""
 
     __slots__ = ("function", "limit")
 
@@ -85,20 +85,22 @@ class _Remembered(dict[Any, Any]):
 
     def __missing__(self, argument: Any) -> Any:
         value = self.function(argument)
-        if len(self) < self.limit:
-            self[argument] = value
+        if len(self) >= self.limit:
+            self.clear()  # full: the results made from now on are the ones remembered
+        self[argument] = value
         return value
 
 
 def remembered(limit: int) -> Callable[[Callable[[_A], _R]], Callable[[_A], _R]]:
-    """Remember a function of one hashable argument: its first ``limit`` results by argument.
+    """Remember a function of one hashable argument: its results by argument, at most ``limit``.
 
     The function becomes the look-up of a dictionary that computes what it lacks: a remembered
     result costs one dictionary look-up, where ``functools.lru_cache`` also moves the entry to the
     front of its list, and the keys of a million works' titles and names are remembered (about a
     third more per look-up in a cache of a million and a half entries, most of it memory that the
-    move touches). Past ``limit`` results the others are computed each time; :func:`forget`
-    empties it."""
+    move touches). Once ``limit`` results are remembered, they are all forgotten before the next
+    is added, so that what was asked last is remembered (the keys of a report's lines, after those
+    of the index's works), as a least-recently-used cache keeps it; :func:`forget` empties it."""
 
     def remember(function: Callable[[_A], _R]) -> Callable[[_A], _R]:
         results = _Remembered(function, limit)
