@@ -10,6 +10,7 @@ from itertools import groupby
 import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
+from pykakasi.kanji import JConv
 
 from bunpai.identify import normalise
 from bunpai.identify.normalise import name_keys, phonetic_key, split_names, strip_decorations, text_key, title_form
@@ -193,8 +194,6 @@ def _kanji_texts() -> st.SearchStrategy[str]:
 def test_the_longest_reading_is_pykakasis_own(text: str, following: str) -> None:
     """The reading of the longest word a text starts with is pykakasi's own for every text: the
     same reading and the same length, variation selectors counted as pykakasi counts them."""
-    from pykakasi.kanji import JConv
-
     jconv = normalise._kakasi()._jconv
     assert isinstance(jconv.convert, normalise._LongestReading)  # this converter's lookup is ours
     pykakasis = functools.partial(JConv.convert, jconv)
