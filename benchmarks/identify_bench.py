@@ -17,12 +17,12 @@ lower-case, space-free title; automatic when exactly one work has it):
 
 * the share of lines decided automatically and the precision of those decisions,
 * how often a line sent to review has the right work as its first candidate,
-* lines per second after de-duplication: distinct lines per CPU second of the identification
-  (this process's and its forked children's) and per wall second of the whole ``identify_many``
-  call, with the number of processes it used; and the time to build the index.
+* lines per second after de-duplication: distinct lines per wall second of the whole
+  ``identify_many`` call and per CPU second of it (this process's and its workers'), with the
+  number of processes the index has; and the time to build the index.
 
     .venv/bin/python benchmarks/identify_bench.py                    # 1 M works, 300,000 lines
-    .venv/bin/python benchmarks/identify_bench.py --processes 2      # the scorer in two processes
+    .venv/bin/python benchmarks/identify_bench.py --processes 2      # an index of two processes
     .venv/bin/python benchmarks/identify_bench.py --narrow-titles    # the earlier generator
     .venv/bin/python benchmarks/identify_bench.py --works 100000 --lines 50000   # quicker
 
@@ -36,7 +36,6 @@ import argparse
 import os
 import platform
 import random
-import resource
 import sys
 import time
 import unicodedata
@@ -47,7 +46,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
-from bunpai.identify.engine import AUTO, REVIEW, Query, WorkEntry, WorkIndex, _process_count
+from bunpai.identify.engine import AUTO, REVIEW, Query, WorkEntry, WorkIndex
 
 
 def _words(text: str, sep: str | None = None) -> list[str]:
@@ -495,8 +494,16 @@ def _timed(index: WorkIndex, name: str) -> _Stage:
 
 
 def _figures(
-    name: str, got: list[str | None], decisions: list[str], truth: list[str | None], distinct: int, seconds: float
+    name: str,
+    got: list[str | None],
+    decisions: list[str],
+    truth: list[str | None],
+    distinct: int,
+    wall: float,
+    cpu: float,
 ) -> str:
+    """A row of the table: the decisions' figures, then distinct lines and lines per wall second
+    and distinct lines per CPU second."""
     n = len(truth)
     auto = [i for i in range(n) if decisions[i] == AUTO]
     right = sum(1 for i in auto if got[i] == truth[i])
@@ -505,7 +512,7 @@ def _figures(
     return (
         f"{name:<22} {100 * len(auto) / n:8.2f} % {100 * right / max(1, len(auto)):10.3f} % "
         f"{100 * len(review) / n:7.2f} % {100 * review_right / max(1, len(review)):9.1f} % "
-        f"{distinct / seconds:12,.0f} {n / seconds:12,.0f}"
+        f"{distinct / wall:12,.0f} {n / wall:12,.0f} {distinct / cpu:15,.0f}"
     )
 
 
@@ -529,7 +536,7 @@ def main() -> int:
         "--processes",
         type=int,
         default=1,
-        help="processes identify_many scores the lines left by its first pass in (default 1: this process alone)",
+        help="processes of the index: this one and workers with an index of their own (default 1: this one alone)",
     )
     args = parser.parse_args()
     wide = not args.narrow_titles
@@ -546,48 +553,51 @@ def main() -> int:
     )
     print(_sharing(works, truth))
     t0 = time.perf_counter()
-    index = WorkIndex(g.entry for g in works)
+    index = WorkIndex((g.entry for g in works), processes=args.processes)
     build = time.perf_counter() - t0
-    print(f"index built in {build:.1f} s")
+    processes = index.processes
+    print(f"index built in {build:.1f} s{'' if processes == 1 else f' (in {processes} processes at once)'}")
     first_pass = _timed(index, "_first_pass")
     scorer = _timed(index, "_identify_rest")
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     t0, c0 = time.perf_counter(), time.process_time()
-    results = index.identify_many(queries, processes=args.processes)
+    results = index.identify_many(queries)
     wall, own = time.perf_counter() - t0, time.process_time() - c0
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    # The children's CPU time (user and system), counted once they have been waited for.
-    children = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
-    seconds = own + children
-    # As many processes as identify_many used for the lines its first pass left.
-    processes = _process_count(args.processes, first_pass.lines - first_pass.settled)
+    # The workers' CPU time, as they report it.
+    workers = index.worker_seconds
+    seconds = own + workers
+    index.close()
     b_got, b_dec, b_seconds = _baseline(works, queries)
     print()
     print(
         f"{'':<22} {'automatic':>10} {'precision':>12} {'review':>9} {'1st right':>11} "
-        f"{'distinct/s':>12} {'lines/s':>12}"
+        f"{'distinct/s':>12} {'lines/s':>12} {'distinct/CPU s':>15}"
     )
     print(
         _figures(
-            "bunpai identify", [r.work_id for r in results], [r.decision for r in results], truth, distinct, seconds
+            "bunpai identify",
+            [r.work_id for r in results],
+            [r.decision for r in results],
+            truth,
+            distinct,
+            wall,
+            seconds,
         )
     )
-    print(_figures("baseline exact title", b_got, b_dec, truth, distinct, b_seconds))
+    print(_figures("baseline exact title", b_got, b_dec, truth, distinct, b_seconds, b_seconds))
     print()
     print(
-        f"identification: {wall:.2f} s wall with {processes} process{'es' if processes > 1 else ''} "
-        f"({args.processes} asked, {os.cpu_count()} processors) for {distinct:,} distinct lines "
-        f"({len(queries):,} lines): "
+        f"identification: {wall:.2f} s wall in {processes} process{'es' if processes > 1 else ''} "
+        f"({os.cpu_count()} processors) for {distinct:,} distinct lines ({len(queries):,} lines): "
         f"{distinct / wall:,.0f} distinct lines per wall second; {seconds:.2f} s of CPU "
-        f"(this process {own:.2f} s, {processes - 1} forked {'child' if processes == 2 else 'children'} "
-        f"{children:.2f} s): the rates above are per CPU second"
+        f"(this process {own:.2f} s{'' if processes == 1 else f', its workers {workers:.2f} s'}), "
+        f"{distinct / seconds:,.0f} distinct lines per CPU second"
     )
     print(
         f"  first pass: {first_pass.seconds:.1f} s for {first_pass.lines:,} lines "
         f"(the distinct lines once their titles' and names' forms are folded; {first_pass.settled:,} settled there); "
         f"scored in batches{'' if processes == 1 else ' (in this process: its part of the lines)'}: "
         f"{scorer.seconds:.1f} s for {scorer.lines:,} lines ({scorer.lines / max(scorer.seconds, 1e-9):,.0f} lines/s); "
-        f"the rest (de-duplication{'' if processes == 1 else ', forking, the results received'}): "
+        f"the rest (de-duplication{'' if processes == 1 else ', the lines sent, the results received'}): "
         f"{own - first_pass.seconds - scorer.seconds:.1f} s"
     )
     wrong = Counter(

@@ -5,6 +5,8 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
+import pytest
+
 from bunpai.cli.main import main
 
 WORKS = """work_id,title,alt_titles,creators,iswc
@@ -110,3 +112,16 @@ def test_performers_column_of_the_works_file_settles_a_line_naming_the_performer
     # YOASOBI recorded J001, the one of the two works of this title; nobody recorded either by LiSA
     assert got["1"] == ("J001", "0.900", "auto")
     assert got["2"][2] == "review"
+
+
+def test_a_number_of_processes_below_one_is_refused(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    (tmp_path / "works.csv").write_text(WORKS, encoding="utf-8")
+    (tmp_path / "usage.csv").write_text(USAGE, encoding="utf-8")
+    out = tmp_path / "matches.csv"
+    for bad in ("0", "two"):
+        args = ["identify", "--works", str(tmp_path / "works.csv"), "--usage", str(tmp_path / "usage.csv")]
+        with pytest.raises(SystemExit) as exited:
+            main([*args, "--out", str(out), "--processes", bad])
+        assert exited.value.code == 2
+        assert f"a whole number of processes, at least 1: '{bad}'" in capsys.readouterr().err
+    assert not out.exists()

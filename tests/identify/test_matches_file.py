@@ -8,14 +8,22 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from bunpai.cli.main import main
+from bunpai.identify import engine
 from bunpai.identify.engine import WorkIndex
 from tests.identify.generated import generated_works_and_lines
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "identify"
 
 
-def test_matches_file_is_the_same_as_before_the_speed_work(tmp_path: Path) -> None:
+@pytest.mark.parametrize("processes", [1, 2])
+def test_matches_file_is_the_same_as_before_the_speed_work(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, processes: int
+) -> None:
+    # With two processes, every batch is split between them, however small.
+    monkeypatch.setattr(engine, "MANY_LINES", 1)
     out = tmp_path / "matches.csv"
     code = main(
         [
@@ -26,6 +34,8 @@ def test_matches_file_is_the_same_as_before_the_speed_work(tmp_path: Path) -> No
             str(DATA / "usage.csv"),
             "--out",
             str(out),
+            "--processes",
+            str(processes),
             "--quiet",
         ]
     )

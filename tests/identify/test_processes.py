@@ -1,18 +1,19 @@
-"""Identification in several processes (``identify_many(processes=…)``) and the first pass
-without Polars: every line gets the result it gets in one process and from ``identify`` alone; a
-child's failure is raised in the parent; no child is left behind; small batches and the default
-stay in one process."""
+"""Indexes of several processes (``WorkIndex(works, processes=…)``) and the first pass: every
+line gets the result it gets in one process and from ``identify`` alone; a worker's failure is
+raised here, and the index goes on without a worker that died; no worker is left behind; small
+batches and the default stay in one process."""
 
 from __future__ import annotations
 
+import gc
 import os
 import signal
+import subprocess
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-import polars as pl
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -33,15 +34,15 @@ from tests.identify.test_engine import _works_and_query
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "identify"
 
-forking = pytest.mark.skipif(not engine._CAN_FORK, reason="no child processes are forked on this platform")
+starting = pytest.mark.skipif(not engine._CAN_START, reason="no worker processes are started on this platform")
 
 
 @contextmanager
 def _deadline(seconds: int) -> Iterator[None]:
-    """Raise TimeoutError in this process if the block takes longer (a child that hangs)."""
+    """Raise TimeoutError in this process if the block takes longer (a worker that hangs)."""
 
     def expired(signum: int, frame: Any) -> None:
-        raise TimeoutError(f"no results within {seconds} s")
+        raise TimeoutError(f"not done within {seconds} s")
 
     previous = signal.signal(signal.SIGALRM, expired)
     signal.alarm(seconds)
@@ -64,32 +65,33 @@ def _many_works(count: int) -> Iterator[None]:
 
 
 @pytest.fixture(scope="module")
-def generated() -> tuple[WorkIndex, list[Query]]:
-    """The generated works file and usage lines of tests/data/identify (4,000 works, 3,000 lines)."""
+def generated() -> tuple[list[WorkEntry], list[Query], WorkIndex, list[Any]]:
+    """The generated works file and usage lines of tests/data/identify (4,000 works, 3,000
+    lines), their index of one process and the results it gives the lines."""
     works, lines = generated_works_and_lines()
-    return WorkIndex(works), lines
+    index = WorkIndex(works)
+    return works, lines, index, index.identify_many(lines)
 
 
 @pytest.fixture
-def forks(monkeypatch: pytest.MonkeyPatch) -> list[int]:
-    """The process ids of the children forked during the test (which forks for any number of
-    lines left to the scorer: the generated lines leave a few hundred)."""
+def started(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """The process ids of the workers started during the test, which sends any number of
+    distinct lines to them (``MANY_LINES`` is 1)."""
     monkeypatch.setattr(engine, "MANY_LINES", 1)
     pids: list[int] = []
-    fork = os.fork
+    start = engine._start_workers
 
-    def counted() -> int:
-        pid = fork()
-        if pid:
-            pids.append(pid)
-        return pid
+    def counted(*args: Any) -> Any:
+        workers = start(*args)
+        pids.extend(worker.pid for worker in workers)
+        return workers
 
-    monkeypatch.setattr(os, "fork", counted)
+    monkeypatch.setattr(engine, "_start_workers", counted)
     return pids
 
 
 def _all_waited_for(pids: list[int]) -> bool:
-    """Whether every one of these children has ended and been waited for (no zombie left)."""
+    """Whether every one of these processes has ended and been waited for (no zombie left)."""
     for pid in pids:
         try:
             os.waitpid(pid, os.WNOHANG)
@@ -99,133 +101,232 @@ def _all_waited_for(pids: list[int]) -> bool:
     return True
 
 
-@forking
+@starting
 def test_two_and_three_processes_give_every_line_its_result_in_one(
-    generated: tuple[WorkIndex, list[Query]], forks: list[int]
+    generated: tuple[list[WorkEntry], list[Query], WorkIndex, list[Any]], started: list[int]
 ) -> None:
-    index, lines = generated
-    # Polars' thread pool runs in this process: the children must never need it (a forked child
-    # has none of its threads and would wait for them for ever).
-    assert pl.DataFrame({"k": list(range(10_000))}).group_by("k").len().height == 10_000
-    with _deadline(60):
-        two = index.identify_many(lines, processes=2)
-        assert len(forks) == 1
-        three = index.identify_many(lines, processes=3)
-        assert len(forks) == 3
-    one = index.identify_many(lines, processes=1)
-    assert len(forks) == 3
-    assert two == one and three == one
-    assert repr(two) == repr(one) and repr(three) == repr(one)  # the same types of numbers too
+    works, lines, index, one = generated
+    with _deadline(120):
+        with WorkIndex(works, processes=2) as two:
+            assert len(started) == 1 and two.processes == 2
+            first = two.identify_many(lines)
+            assert two.worker_seconds > 0.0  # the worker identified part of the lines
+            again = two.identify_many(lines + lines[:100])  # its caches filled: the same results
+        assert _all_waited_for(started)
+        with WorkIndex(works, processes=3) as three:
+            assert len(started) == 3 and three.processes == 3
+            third = three.identify_many(lines)
+    assert first == one and third == one and again == one + one[:100]
+    assert repr(first) == repr(one) and repr(third) == repr(one)  # the same types of numbers too
     assert one == [index.identify(q) for q in lines]
-    assert _all_waited_for(forks)
+    assert _all_waited_for(started)
+    assert two.processes == 1 and two.identify_many(lines[:50]) == one[:50]  # closed: in one process
 
 
 def test_small_batches_and_the_default_stay_in_one_process(
-    generated: tuple[WorkIndex, list[Query]], monkeypatch: pytest.MonkeyPatch
+    generated: tuple[list[WorkEntry], list[Query], WorkIndex, list[Any]], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    index, lines = generated
+    works, lines, _, one = generated
 
-    def refused() -> int:
-        raise AssertionError("a child was forked")
+    def refused(*args: Any, **named: Any) -> Any:
+        raise AssertionError("a worker was asked for")
 
-    monkeypatch.setattr(os, "fork", refused)
-    one = index.identify_many(lines, processes=1)
-    # fewer lines left to the scorer than MANY_LINES: scored here, whatever is asked for
-    assert len(lines) < engine.MANY_LINES
-    assert index.identify_many(lines, processes=2) == one
-    # the default is one process, however many lines are left
+    # fewer distinct lines than MANY_LINES: identified here, whatever processes the index has
+    assert len(set(lines)) < engine.MANY_LINES
+    with WorkIndex(works, processes=2) as two:
+        monkeypatch.setattr(engine._Worker, "send", refused)
+        assert two.identify_many(lines) == one
+        assert two.worker_seconds == 0.0
+    # the default is one process: nothing is started, however many lines
+    monkeypatch.setattr(subprocess, "Popen", refused)
     monkeypatch.setattr(engine, "MANY_LINES", 1)
-    assert index.identify_many(lines) == one
+    default = WorkIndex(works)
+    assert default.processes == 1 and default.identify_many(lines) == one
 
 
 def test_how_many_processes() -> None:
-    many = engine.MANY_LINES
-    if engine._CAN_FORK:
-        assert _process_count(2, many - 1) == 1
-        assert _process_count(2, many) == 2
-        assert _process_count(many + 1, many) == many  # never more than the lines
-        assert _process_count(1, many * 10) == 1
-    else:
-        assert _process_count(2, many * 10) == 1
+    assert _process_count(1) == 1
+    assert _process_count(3) == (3 if engine._CAN_START else 1)
     with pytest.raises(ValueError, match="at least 1"):
-        _process_count(0, many)
+        _process_count(0)
+    with pytest.raises(ValueError, match="at least 1"):
+        WorkIndex([], processes=0)
 
 
-@pytest.mark.parametrize("ending", ["raises", "is killed", "exits"])
-@forking
-def test_a_child_that_fails_is_raised_here_and_waited_for(
-    generated: tuple[WorkIndex, list[Query]], forks: list[int], monkeypatch: pytest.MonkeyPatch, ending: str
+@starting
+def test_a_worker_that_fails_is_raised_here_and_stays(
+    generated: tuple[list[WorkEntry], list[Query], WorkIndex, list[Any]], started: list[int]
 ) -> None:
-    index, lines = generated
-    parent = os.getpid()
-    scorer: Callable[[WorkIndex, Any], Any] = WorkIndex._identify_rest
-
-    def failing(self: WorkIndex, queries: Any) -> Any:
-        if os.getpid() != parent:
-            if ending == "raises":
-                raise ValueError("the scorer failed in the child")
-            if ending == "is killed":
-                os.kill(os.getpid(), signal.SIGKILL)
-            os._exit(3)
-        return scorer(self, queries)
-
-    monkeypatch.setattr(WorkIndex, "_identify_rest", failing)
-    expected = {
-        "raises": r"(?s)failed in child process \d+:.*ValueError: the scorer failed in the child",
-        "is killed": rf"ended by signal {int(signal.SIGKILL)} without its results",
-        "exits": "exited with status 3 without its results",
-    }[ending]
-    with _deadline(60), pytest.raises(IdentificationProcessError, match=expected):
-        index.identify_many(lines, processes=3)
-    assert len(forks) == 2
-    assert _all_waited_for(forks)
+    works, lines, _, one = generated
+    # The first title's lines are identified here, the next title's by the first worker, the
+    # third's by the second: a line without a title fails in the first worker.
+    batch = [Query("君の名は", ("山田 太郎",)), Query(None), Query("Love Song", ("Mary Smith",))]  # type: ignore[arg-type]
+    with _deadline(120):
+        index = WorkIndex(works, processes=3)
+        with pytest.raises(IdentificationProcessError, match=r"(?s)failed in worker process \d+:.*TypeError"):
+            index.identify_many(batch)
+        # The worker that reported its failure stays; the other, still identifying, was ended.
+        assert index.processes == 2
+        assert _all_waited_for(started[1:]) and not _all_waited_for(started[:1])
+        assert index.identify_many(lines) == one
+        index.close()
+    assert _all_waited_for(started)
 
 
-@forking
-def test_a_failure_here_ends_the_children(
-    generated: tuple[WorkIndex, list[Query]], forks: list[int], monkeypatch: pytest.MonkeyPatch
+@pytest.mark.parametrize("when", ["before its lines", "without its results"])
+@pytest.mark.parametrize("ending", [signal.SIGKILL, signal.SIGTERM])
+@starting
+def test_a_worker_that_died_is_raised_here_waited_for_and_left_out(
+    generated: tuple[list[WorkEntry], list[Query], WorkIndex, list[Any]],
+    started: list[int],
+    monkeypatch: pytest.MonkeyPatch,
+    when: str,
+    ending: signal.Signals,
 ) -> None:
-    index, lines = generated
-    parent = os.getpid()
-    scorer: Callable[[WorkIndex, Any], Any] = WorkIndex._identify_rest
+    works, lines, _, one = generated
+    with _deadline(120):
+        index = WorkIndex(works, processes=2)
+        worker = index._workers[0]
+        if when == "before its lines":
+            worker.process.send_signal(ending)
+            worker.process.wait()
+        else:
+            identify: Callable[[WorkIndex, Any], Any] = WorkIndex._identify_distinct
 
-    def failing_here(self: WorkIndex, queries: Any) -> Any:
-        if os.getpid() == parent:
-            raise ValueError("the scorer failed in the parent")
-        return scorer(self, queries)
+            def ending_it(self: WorkIndex, queries: Any) -> Any:  # here, once the worker has its lines
+                worker.process.send_signal(ending)
+                return identify(self, queries)
 
-    monkeypatch.setattr(WorkIndex, "_identify_rest", failing_here)
-    with _deadline(60), pytest.raises(ValueError, match="failed in the parent"):
-        index.identify_many(lines, processes=2)
-    assert len(forks) == 1
-    assert _all_waited_for(forks)
+            monkeypatch.setattr(WorkIndex, "_identify_distinct", ending_it)
+        with pytest.raises(IdentificationProcessError, match=f"was ended by signal {int(ending)} {when}"):
+            index.identify_many(lines)
+        assert index.processes == 1
+        assert _all_waited_for(started)
+        monkeypatch.undo()
+        assert index.identify_many(lines) == one  # in this process alone
+
+
+@starting
+def test_a_failure_here_ends_the_workers_and_the_index_goes_on_alone(
+    generated: tuple[list[WorkEntry], list[Query], WorkIndex, list[Any]],
+    started: list[int],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    works, lines, _, one = generated
+    with _deadline(120):
+        index = WorkIndex(works, processes=2)
+        identify: Callable[[WorkIndex, Any], Any] = WorkIndex._identify_distinct
+
+        def failing_here(self: WorkIndex, queries: Any) -> Any:
+            raise ValueError("the identification failed here")
+
+        monkeypatch.setattr(WorkIndex, "_identify_distinct", failing_here)  # here only: the worker has its own
+        with pytest.raises(ValueError, match="failed here"):
+            index.identify_many(lines)
+        assert index.processes == 1
+        assert _all_waited_for(started)
+        monkeypatch.setattr(WorkIndex, "_identify_distinct", identify)
+        assert index.identify_many(lines) == one
+
+
+@pytest.mark.parametrize(
+    ("program", "expected"),
+    [
+        (
+            "import sys; from bunpai.identify.engine import _write_message; "
+            "_write_message(int(sys.argv[2]), (False, 'MemoryError: no memory for the postings'))",
+            r"(?s)worker process \d+ failed to build its index:\nMemoryError: no memory for the postings",
+        ),
+        ("import sys; sys.exit(3)", r"worker process \d+ exited with status 3 while building its index"),
+        ("import os, signal; os.kill(os.getpid(), signal.SIGKILL)", "was ended by signal 9 while building its index"),
+    ],
+)
+@starting
+def test_a_worker_that_cannot_build_its_index_fails_the_index(
+    generated: tuple[list[WorkEntry], list[Query], WorkIndex, list[Any]],
+    started: list[int],
+    monkeypatch: pytest.MonkeyPatch,
+    program: str,
+    expected: str,
+) -> None:
+    works, _, _, _ = generated
+    # The second worker runs the program instead of building (the first builds and is ended).
+    code = engine._WORKER_CODE
+    programs = iter([code, program])
+    popen = subprocess.Popen
+
+    def second_fails(command: list[str], **named: Any) -> Any:
+        return popen([command[0], "-c", next(programs), *command[3:]], **named)
+
+    monkeypatch.setattr(subprocess, "Popen", second_fails)
+    with _deadline(120), pytest.raises(IdentificationProcessError, match=expected):
+        WorkIndex(works, processes=3)
+    assert len(started) == 2 and _all_waited_for(started)
+
+
+@starting
+def test_a_failure_of_this_build_ends_the_workers(
+    generated: tuple[list[WorkEntry], list[Query], WorkIndex, list[Any]], started: list[int]
+) -> None:
+    works, _, _, _ = generated
+    with _deadline(120), pytest.raises(TypeError):
+        WorkIndex([*works, WorkEntry("BAD", None)], processes=2)  # type: ignore[arg-type]
+    assert len(started) == 1 and _all_waited_for(started)
+
+
+@starting
+def test_workers_end_with_their_index_and_not_with_another(
+    generated: tuple[list[WorkEntry], list[Query], WorkIndex, list[Any]], started: list[int]
+) -> None:
+    works, lines, _, one = generated
+    with _deadline(120):
+        first = WorkIndex(works, processes=2)
+        second = WorkIndex(works, processes=2)
+        del first
+        gc.collect()
+        assert _all_waited_for(started[:1]) and not _all_waited_for(started[1:])
+        assert second.identify_many(lines) == one
+        second.close()
+        second.close()  # twice: nothing more to do
+    assert _all_waited_for(started)
 
 
 @settings(max_examples=200, deadline=None)
-@given(st.lists(st.sampled_from(["a", "b", "c", "d", "e", "f", "g"]), max_size=60), st.integers(1, 4))
-def test_parts_keep_a_title_together_and_are_balanced(titles: list[str], count: int) -> None:
-    parts = _parts(titles, count)
-    assert parts == _parts(titles, count)  # the same titles, the same parts
-    assert len(parts) <= count and all(parts)
+@given(
+    st.lists(st.sampled_from(["a", "b", "c", "d", "e", "f", "g"]), max_size=60),
+    st.lists(st.sampled_from([1.0, 0.9, 0.5]), min_size=1, max_size=4),
+)
+def test_parts_keep_a_title_together_and_are_balanced(titles: list[str], weights: list[float]) -> None:
+    parts = _parts(titles, weights)
+    assert parts == _parts(titles, weights)  # the same titles, the same parts
+    assert len(parts) <= len(weights) and all(parts)
     assert sorted(i for part in parts for i in part) == list(range(len(titles)))
     assert all(part == sorted(part) for part in parts)
     part_of = {i: k for k, part in enumerate(parts) for i in part}
     for i, title in enumerate(titles):
         assert part_of[titles.index(title)] == part_of[i]
-    if len(parts) == count:
-        # Largest titles first, each to the smallest part: parts differ by at most one title's lines.
-        largest = max(titles.count(t) for t in titles)
-        sizes = [len(part) for part in parts]
-        assert max(sizes) - min(sizes) <= largest
 
 
-def test_parts_take_the_titles_of_most_lines_first() -> None:
-    # c (two lines) to the first part, then a and b to the second: two lines each (in the order
-    # of the titles' first lines, a and b would take one part each and c join a).
-    assert _parts(["a", "b", "c", "c"], 2) == [[2, 3], [0, 1]]
-    assert _parts(["a", "b", "c", "c"], 3) == [[2, 3], [0], [1]]
-    assert _parts(["a", "a"], 3) == [[0, 1]]  # no empty part
-    assert _parts([], 2) == []
+@settings(max_examples=200, deadline=None)
+@given(st.integers(0, 200), st.integers(1, 4))
+def test_parts_of_distinct_titles_follow_the_weights(lines: int, count: int) -> None:
+    # Each title once: every part has its weight's share, give or take a line.
+    titles = [f"t{i}" for i in range(lines)]
+    equal = _parts(titles, [1.0] * count)
+    assert max(map(len, equal), default=0) - min(map(len, equal), default=0) <= 1
+    assert len(equal) == min(count, lines)
+    weighted = _parts(titles, [1.0, 0.5])
+    if lines >= 3:
+        assert abs(len(weighted[0]) - 2 * len(weighted[1])) <= 2
+
+
+def test_parts_take_each_title_to_the_part_of_fewest_lines() -> None:
+    # a to the first part, b to the second, c to the first (a tie), a's second line after it.
+    assert _parts(["a", "b", "c", "a"], [1.0, 1.0]) == [[0, 2, 3], [1]]
+    # A part of weight 0.5 takes a title only when the other has twice its lines.
+    assert _parts(["a", "b", "c", "d"], [1.0, 0.5]) == [[0, 2, 3], [1]]
+    assert _parts(["a", "a"], [1.0, 1.0, 1.0]) == [[0, 1]]  # no empty part
+    assert _parts([], [1.0, 1.0]) == []
 
 
 _FOUR_OF_FIVE = ("山田 太郎", "Yamada Taro", "ヤマダ タロウ", "Taro Yamada", "Mary Smith")
@@ -277,7 +378,7 @@ def test_the_first_pass_settles_the_lines_of_its_rule_with_the_results_of_identi
     for position, result in settled.items():
         assert result == index.identify(queries[position]), queries[position]
         assert result.decision == AUTO or result.method == "title"
-    assert index.identify_many(queries, processes=1) == [index.identify(q) for q in queries]
+    assert index.identify_many(queries) == [index.identify(q) for q in queries]
 
 
 def test_a_title_of_many_works_finds_the_works_with_its_names() -> None:
