@@ -159,7 +159,8 @@ def test_a_worker_that_fails_is_raised_here_and_stays(
 ) -> None:
     works, lines, _, one = generated
     # The first and third titles' lines are identified here, the second's by the first worker, the
-    # fourth's by the second (see _parts): a line without a title fails in the first worker.
+    # fourth's by the second (their places 0, 0.618, 0.236, 0.854: _parts): a line without a title
+    # fails in the first worker.
     batch = [
         Query("君の名は", ("山田 太郎",)),
         Query(None),  # type: ignore[arg-type]
@@ -297,14 +298,11 @@ def test_workers_end_with_their_index_and_not_with_another(
 
 
 @settings(max_examples=200, deadline=None)
-@given(
-    st.lists(st.sampled_from(["a", "b", "c", "d", "e", "f", "g"]), max_size=60),
-    st.lists(st.sampled_from([1.0, 0.9, 0.5]), min_size=1, max_size=4),
-)
-def test_parts_keep_a_title_together_and_are_balanced(titles: list[str], weights: list[float]) -> None:
-    parts = _parts(titles, weights)
-    assert parts == _parts(titles, weights)  # the same titles, the same parts
-    assert len(parts) <= len(weights) and all(parts)
+@given(st.lists(st.sampled_from(["a", "b", "c", "d", "e", "f", "g"]), max_size=60), st.integers(1, 4))
+def test_parts_keep_a_title_together(titles: list[str], count: int) -> None:
+    parts = _parts(titles, count)
+    assert parts == _parts(titles, count)  # the same titles, the same parts
+    assert len(parts) <= count and all(parts)
     assert sorted(i for part in parts for i in part) == list(range(len(titles)))
     assert all(part == sorted(part) for part in parts)
     part_of = {i: k for k, part in enumerate(parts) for i in part}
@@ -313,26 +311,25 @@ def test_parts_keep_a_title_together_and_are_balanced(titles: list[str], weights
 
 
 @settings(max_examples=200, deadline=None)
-@given(
-    st.integers(0, 2_000),
-    st.sampled_from([[1.0], [1.0, 1.0], [1.0, 1.0, 1.0], [1.0, 0.9], [1.0, 0.5], [1.0, 0.9, 0.9]]),
-)
-def test_parts_of_distinct_titles_follow_the_weights(lines: int, weights: list[float]) -> None:
-    # Each title once: every part has its weight's share of the lines, within three.
-    titles = [f"t{i}" for i in range(lines)]
-    parts = _parts(titles, weights)
-    sizes = [len(part) for part in parts] + [0] * (len(weights) - len(parts))
-    assert all(abs(size - lines * w / sum(weights)) <= 3 for size, w in zip(sizes, weights, strict=True))
+@given(st.integers(0, 2_000), st.integers(1, 4), st.integers(0, 2_000))
+def test_parts_have_their_share_of_every_run_of_titles(lines: int, count: int, skipped: int) -> None:
+    # Each title once, after ``skipped`` titles of the lines before (one part's, say): every part
+    # has its share of the run's lines, within three.
+    before = [f"s{i}" for i in range(skipped)]
+    titles = before + [f"t{i}" for i in range(lines)]
+    parts = _parts(titles, count)
+    sizes = [sum(1 for i in part if i >= skipped) for part in parts] + [0] * (count - len(parts))
+    assert all(abs(size - lines / count) <= 3 for size in sizes)
 
 
 def test_parts_spread_the_first_titles_too() -> None:
-    # The places of titles 0, 1, 2, 3, 4 are 0, 0.618, 0.236, 0.854 and 0.472: with two equal
-    # shares, titles 0, 2, 4 go to the first part and 1, 3 to the second, whatever their lines.
-    assert _parts(["a", "b", "c", "d", "e", "a"], [1.0, 1.0]) == [[0, 2, 4, 5], [1, 3]]
-    # A part of weight 0.5 has the places from 2/3 on: only title 3 (0.854) among five.
-    assert _parts(["a", "b", "c", "d", "e"], [1.0, 0.5]) == [[0, 1, 2, 4], [3]]
-    assert _parts(["a", "a"], [1.0, 1.0, 1.0]) == [[0, 1]]  # no empty part
-    assert _parts([], [1.0, 1.0]) == []
+    # The places of titles 0, 1, 2, 3, 4 are 0, 0.618, 0.236, 0.854 and 0.472: in two parts,
+    # titles 0, 2, 4 go to the first and 1, 3 to the second, whatever their lines.
+    assert _parts(["a", "b", "c", "d", "e", "a"], 2) == [[0, 2, 4, 5], [1, 3]]
+    # In three: [0, 1/3) holds titles 0 and 2, [1/3, 2/3) titles 1 and 4, [2/3, 1) title 3.
+    assert _parts(["a", "b", "c", "d", "e"], 3) == [[0, 2], [1, 4], [3]]
+    assert _parts(["a", "a"], 3) == [[0, 1]]  # no empty part
+    assert _parts([], 2) == []
 
 
 _FOUR_OF_FIVE = ("山田 太郎", "Yamada Taro", "ヤマダ タロウ", "Taro Yamada", "Mary Smith")

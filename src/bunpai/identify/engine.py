@@ -171,13 +171,6 @@ def _process_count(asked: int) -> int:
     return asked if _CAN_START else 1
 
 
-# A worker's weight beside this process's when lines are split (:func:`_parts`). A worker starts
-# once this process has de-duplicated every line and sent it its own, and its results are read
-# back after: it takes a little fewer. (In the benchmark, with 0.9 this process spent 1.80 s of CPU
-# and the worker 1.45 s, for 1.87 s of wall time; with 1.1, 1.79 s and 1.72 s for 2.19 s.)
-_WORKER_WEIGHT = 0.9
-
-
 # How many first characters of a title decide which process identifies its lines (_in_processes).
 _TITLE_BEGINNING = 6
 
@@ -186,24 +179,23 @@ _TITLE_BEGINNING = 6
 _GOLDEN = 0.6180339887498949
 
 
-def _parts(titles: Sequence[str], weights: Sequence[float]) -> list[list[int]]:
-    """The positions of lines split into parts, one per weight, the lines of one title
+def _parts(titles: Sequence[str], count: int) -> list[list[int]]:
+    """The positions of lines split into at most ``count`` parts, the lines of one title
     (``titles[i]`` is line i's) in the same part — lines of a title share its keys, scores and
     trigram searches, and lines that differ only in a decoration are identified once.
 
     The n-th title (in the order of the titles' first lines) has the place n × 0.618… modulo 1,
-    and goes to the part whose share of [0, 1) holds that place: the parts' shares of the titles
-    stay within a few titles of their weights' in every run of titles — the first, most reported
-    ones as well as the rare ones after them, whose lines cost more. Each part's positions
-    ascending; empty parts are left out. The same titles and weights always give the same parts."""
+    and goes to part k when that place is in [k / count, (k + 1) / count): each part has its share
+    of the titles, within a few, in every run of titles — of the first, most reported ones as
+    well as of the rare ones after them, whose lines cost more. Each part's positions ascending;
+    empty parts are left out. The same titles always give the same parts."""
     if not len(titles):
         return []
     of_title: dict[str, int] = {}
     title_of = np.fromiter((of_title.setdefault(t, len(of_title)) for t in titles), dtype=np.int64, count=len(titles))
-    ends = np.cumsum(np.asarray(weights, dtype=np.float64))[:-1] / sum(weights)
     places = (np.arange(len(of_title), dtype=np.float64) * _GOLDEN) % 1.0
-    part_of_line = np.searchsorted(ends, places, side="right")[title_of]
-    parts = [np.flatnonzero(part_of_line == k).tolist() for k in range(len(weights))]
+    part_of_line = np.minimum((places * count).astype(np.int64), count - 1)[title_of]
+    parts = [np.flatnonzero(part_of_line == k).tolist() for k in range(count)]
     return [part for part in parts if part]
 
 
@@ -1713,7 +1705,7 @@ class WorkIndex:
         # titles, the benchmark's parts held 4.9 % more distinct lines between them than all the
         # lines do, by their first six characters 1.2 %).
         beginnings = [(q.title or "")[:_TITLE_BEGINNING] for q in queries]
-        parts = _parts(beginnings, [1.0] + [_WORKER_WEIGHT] * len(workers))
+        parts = _parts(beginnings, len(workers) + 1)
         if len(parts) < 2:
             return self._identify_distinct(queries)
         results: list[Result | None] = [None] * len(queries)
