@@ -9,6 +9,8 @@ import gc
 import os
 import signal
 import subprocess
+import sys
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -400,3 +402,51 @@ def test_a_title_of_many_works_finds_the_works_with_its_names() -> None:
     assert (settled[0].decision, settled[0].work_id) == (AUTO, "C40")
     assert [c.work_id for c in settled[1].candidates] == ["C40", "C41"]  # a tie: review
     assert settled[0] == index.identify(both)
+
+
+_DIES_WHILE_ITS_WORKER_BUILDS = """
+import dataclasses, os, signal, time
+from bunpai.identify.engine import Thresholds, _start_workers
+from tests.identify.generated import generated_works_and_lines
+works, _ = generated_works_and_lines()
+# 200,000 works of distinct titles: a build of about ten seconds
+many = [dataclasses.replace(w, work_id=f"{w.work_id}-{k}", title=f"{w.title} {k}") for k in range(50) for w in works]
+worker = _start_workers(1, many, Thresholds())[0]
+print(worker.pid, flush=True)
+time.sleep(3)  # the worker has read its works and is building
+os.kill(os.getpid(), signal.SIGKILL)
+"""
+
+
+def _gone(pid: int) -> bool:
+    """Whether a process (not this one's child) has ended: no such process, or a zombie its new
+    parent has not waited for yet."""
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            return stat.read().rsplit(")", 1)[1].split()[0] == "Z"
+    except FileNotFoundError:
+        return True
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads /proc")
+@starting
+def test_a_worker_ends_when_the_process_that_started_it_dies() -> None:
+    # The starting process dies while its worker builds its index: the worker, which reads no
+    # pipe meanwhile, ends within seconds rather than once its build is done.
+    root = Path(__file__).resolve().parents[2]
+    with subprocess.Popen(
+        [sys.executable, "-c", _DIES_WHILE_ITS_WORKER_BUILDS],
+        cwd=root,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+        env={**os.environ, "PYTHONPATH": os.pathsep.join([str(root), str(root / "src")])},
+    ) as script:
+        assert script.stdout is not None
+        pid = int(script.stdout.readline())
+        assert script.wait(timeout=120) == -signal.SIGKILL
+    # The worker holds the pipe of the script's output too: only its own end is waited for here.
+    deadline = time.monotonic() + 5
+    while not _gone(pid) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert _gone(pid)

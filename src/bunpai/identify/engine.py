@@ -399,10 +399,25 @@ def _worker_main(requests: int, replies: int) -> None:
     the lines of each request (:meth:`WorkIndex._identify_distinct`) and send their results with
     the CPU seconds spent, until the requests end. An interrupt from the terminal is its index's
     to handle: the worker ignores it. A worker whose index has ended (its pipes closed) ends
-    quietly."""
+    quietly; one whose starting process has died ends within a second or so, even in the middle
+    of building its index or identifying (:func:`_end_with_parent`)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    threading.Thread(target=_end_with_parent, args=(os.getppid(),), daemon=True).start()
     with contextlib.suppress(BrokenPipeError):  # the index has ended it: nothing more to say
         _serve(requests, replies)
+
+
+# How often a worker looks whether the process that started it is still alive, in seconds.
+_PARENT_CHECK = 0.5
+
+
+def _end_with_parent(parent: int) -> None:
+    """End this worker as soon as the process that started it (``parent``) has died: the worker
+    is then another process's child, and nobody would read what it makes."""
+    while True:
+        time.sleep(_PARENT_CHECK)
+        if os.getppid() != parent:
+            os._exit(1)
 
 
 def _serve(requests: int, replies: int) -> None:
