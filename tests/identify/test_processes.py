@@ -277,8 +277,10 @@ def test_a_failure_of_this_build_ends_the_workers(
     generated: tuple[list[WorkEntry], list[Query], WorkIndex, list[Any]], started: list[int]
 ) -> None:
     works, _, _, _ = generated
-    with _deadline(120), pytest.raises(TypeError):
+    with _deadline(120), pytest.raises(TypeError) as failed:
         WorkIndex([*works, WorkEntry("BAD", None)], processes=2)  # type: ignore[arg-type]
+    # Ended at once, while the error (whose frames hold the index) is still at hand.
+    assert failed.value is not None
     assert len(started) == 1 and _all_waited_for(started)
 
 

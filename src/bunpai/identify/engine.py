@@ -280,6 +280,9 @@ class _Worker:
     replies: int
     owner: int  # the process that started it (the only one that may end it)
     built: bool = False  # whether it has said its index is built
+    # The thread writing the works to it (joined before the pipe is closed, so that it never
+    # writes to another file given the pipe's number).
+    sender: threading.Thread | None = None
 
     @property
     def pid(self) -> int:
@@ -328,12 +331,17 @@ class _Worker:
         exit code. Only its owner ends it."""
         if self.owner != os.getpid():
             return 0
+        if (kill or not self.built) and self.process.returncode is None:
+            self.process.kill()
+        if self.sender is not None:
+            # It has written the works (a built worker has read them) or fails once the worker
+            # has died.
+            self.sender.join()
+            self.sender = None
         if self.requests >= 0:
             os.close(self.requests)
             os.close(self.replies)
             self.requests = self.replies = -1
-        if (kill or not self.built) and self.process.returncode is None:
-            self.process.kill()
         return self.process.wait()
 
 
@@ -381,7 +389,8 @@ def _start_workers(count: int, works: list[WorkEntry], thresholds: Thresholds) -
                 os.close(replies_write)
             worker = _Worker(process, requests_write, replies_read, os.getpid())
             workers.append(worker)
-            threading.Thread(target=_send_works, args=(worker.requests, payload), daemon=True).start()
+            worker.sender = threading.Thread(target=_send_works, args=(worker.requests, payload), daemon=True)
+            worker.sender.start()
     except BaseException:
         _close_workers(workers)
         raise
@@ -622,6 +631,16 @@ class WorkIndex:
         # The index is millions of small long-lived objects: the cyclic collector is paused while
         # they are made and they are then moved out of its generations (gc.freeze), so that full
         # collections during identification do not walk them again and again.
+        try:
+            self._build(works)
+            for worker in list(self._workers):
+                worker.ready()
+        except BaseException:
+            self.close()  # the workers too, at once (not when this object is collected)
+            raise
+
+    def _build(self, works: Iterable[WorkEntry]) -> None:
+        """Build this process's index of ``works``."""
         paused = gc.isenabled()
         gc.disable()
         try:
@@ -639,12 +658,6 @@ class WorkIndex:
             if paused:
                 gc.enable()
         gc.freeze()
-        try:
-            for worker in list(self._workers):
-                worker.ready()
-        except BaseException:
-            self.close()
-            raise
 
     @property
     def processes(self) -> int:
