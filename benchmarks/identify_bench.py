@@ -593,7 +593,8 @@ def main() -> int:
         f"{distinct / seconds:,.0f} distinct lines per CPU second"
     )
     print(
-        f"  first pass: {first_pass.seconds:.1f} s for {first_pass.lines:,} lines "
+        f"  first pass{'' if processes == 1 else ' (in this process: its part of the lines)'}: "
+        f"{first_pass.seconds:.1f} s for {first_pass.lines:,} lines "
         f"(the distinct lines once their titles' and names' forms are folded; {first_pass.settled:,} settled there); "
         f"scored in batches{'' if processes == 1 else ' (in this process: its part of the lines)'}: "
         f"{scorer.seconds:.1f} s for {scorer.lines:,} lines ({scorer.lines / max(scorer.seconds, 1e-9):,.0f} lines/s); "

@@ -628,9 +628,6 @@ class WorkIndex:
         # The readings of kanji learned from these works are this index's own (see Readings).
         self.readings = Readings()
         use_readings(self.readings)
-        # The index is millions of small long-lived objects: the cyclic collector is paused while
-        # they are made and they are then moved out of its generations (gc.freeze), so that full
-        # collections during identification do not walk them again and again.
         try:
             self._build(works)
             for worker in list(self._workers):
@@ -641,6 +638,9 @@ class WorkIndex:
 
     def _build(self, works: Iterable[WorkEntry]) -> None:
         """Build this process's index of ``works``."""
+        # The index is millions of small long-lived objects: the cyclic collector is paused while
+        # they are made and they are then moved out of its generations (gc.freeze), so that full
+        # collections during identification do not walk them again and again.
         paused = gc.isenabled()
         gc.disable()
         try:
