@@ -34,8 +34,6 @@ from bunpai.identify.normalise import name_keys, text_key
 from tests.identify.generated import generated_works_and_lines
 from tests.identify.test_engine import _works_and_query
 
-DATA = Path(__file__).resolve().parents[1] / "data" / "identify"
-
 starting = pytest.mark.skipif(not engine._CAN_START, reason="no worker processes are started on this platform")
 
 

@@ -1757,8 +1757,7 @@ class WorkIndex:
         finally:
             for worker, _ in busy:
                 worker.close(kill=True)
-            dead = {id(worker) for worker in workers if worker.requests < 0}
-            workers[:] = [worker for worker in workers if id(worker) not in dead]
+            workers[:] = [worker for worker in workers if worker.requests >= 0]  # those not ended
         return results  # type: ignore[return-value]
 
     @staticmethod
