@@ -1,4 +1,5 @@
-"""The compiled trigram search against plain Python, on indexes of generated reading keys."""
+"""The compiled loops against plain Python: the trigram search on indexes of generated reading
+keys, the exact name scores, and the title ratios against ``rapidfuzz``."""
 
 from __future__ import annotations
 
@@ -7,9 +8,10 @@ from collections import Counter
 import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from rapidfuzz import fuzz
 
 from bunpai.identify import kernels
-from bunpai.identify.engine import _ALPHABET, _CODES
+from bunpai.identify.engine import _ALPHABET, _CODES, _code_points, _key_records
 
 _LETTERS = "ab1"  # few letters: keys share most trigrams, and many postings pass the budget
 
@@ -164,3 +166,79 @@ def test_exact_name_scores_are_the_share_of_names_found(
         for line, work in pairs
     ]
     assert scores.tolist() == expected
+
+
+def _codes(text: str) -> np.ndarray:
+    return np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
+
+
+# Few characters, kana, kanji and one beyond the BMP: keys share many of them; lengths around 64,
+# the most one word of bits holds.
+_KEY_CHARACTERS = "ab1あア東🎵"
+_keys = st.text(alphabet=_KEY_CHARACTERS, max_size=12) | st.text(alphabet=_KEY_CHARACTERS, min_size=60, max_size=70)
+
+
+@settings(max_examples=400, deadline=None)
+@given(_keys, _keys)
+def test_indel_ratio_is_fuzz_ratio_to_the_last_bit(a: str, b: str) -> None:
+    assert kernels.indel_ratio(_codes(a), _codes(b)) == fuzz.ratio(a, b)
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.lists(st.tuples(st.lists(_keys, max_size=3), st.lists(_keys, max_size=3)), min_size=1, max_size=6),
+    st.lists(st.tuples(_keys, _keys), min_size=1, max_size=5),
+    st.data(),
+)
+def test_title_ratios_are_the_best_fuzz_ratio_of_each_pair(
+    works: list[tuple[list[str], list[str]]], lines: list[tuple[str, str]], data: st.DataObject
+) -> None:
+    """Each (line, work) pair, the lines' pairs one after another (a line may come back later),
+    gets the best ``fuzz.ratio`` of the line's reading key with the work's reading keys and of its
+    text key with the work's text keys, and whether each kind has the line's key; a line's key is
+    sometimes one of a work's."""
+    phon_keys = [tuple(phons) for phons, _ in works]
+    text_keys = [tuple(texts) for _, texts in works]
+    for line, (phons, texts) in zip(range(len(lines)), works, strict=False):
+        if phons and data.draw(st.booleans()):
+            lines[line] = (phons[-1], lines[line][1])
+        if texts and data.draw(st.booleans()):
+            lines[line] = (lines[line][0], texts[0])
+    pairs = data.draw(st.lists(st.tuples(st.integers(0, len(lines) - 1), st.integers(0, len(works) - 1))))
+    records, starts = _key_records(phon_keys, text_keys)
+    phon_codes, phon_starts = _code_points([phon for phon, _ in lines])
+    text_codes, text_starts = _code_points([text for _, text in lines])
+    best = np.zeros(len(pairs))
+    equal_phon = np.zeros(len(pairs), dtype=bool)
+    equal_text = np.zeros(len(pairs), dtype=bool)
+    kernels.title_ratios(
+        phon_codes,
+        phon_starts,
+        text_codes,
+        text_starts,
+        np.asarray([line for line, _ in pairs], dtype=np.int64),
+        np.asarray([work for _, work in pairs], dtype=np.int64),
+        records,
+        starts,
+        best,
+        equal_phon,
+        equal_text,
+    )
+    expected = [
+        max(
+            [fuzz.ratio(lines[line][0], key) for key in phon_keys[work]]
+            + [fuzz.ratio(lines[line][1], key) for key in text_keys[work]],
+            default=0.0,
+        )
+        for line, work in pairs
+    ]
+    assert best.tolist() == expected
+    assert equal_phon.tolist() == [lines[line][0] in phon_keys[work] for line, work in pairs]
+    assert equal_text.tolist() == [lines[line][1] in text_keys[work] for line, work in pairs]
+
+
+def test_key_records_hold_each_works_keys_as_counts_lengths_and_codes() -> None:
+    records, starts = _key_records([("ab", ""), (), ("x",)], [("東",), ("cd", "e"), ()])
+    a, b, x, east, c, d, e = (ord(ch) for ch in "abx東cde")
+    assert records.tolist() == [2, 2, a, b, 0, 1, 1, east, 0, 2, 2, c, d, 1, e, 1, 1, x, 0]
+    assert starts.tolist() == [0, 8, 15, 19]

@@ -464,6 +464,38 @@ def _trigrams(codes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return grams, (codes[:-2] > 0) & (codes[1:-1] > 0) & (codes[2:] > 0)
 
 
+def _code_points(keys: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+    """The code points of some strings, one after another, and where each string's start (with
+    the end of the last): one join and one encoding for all of them. A lone surrogate (text
+    decoded with ``surrogateescape``) is kept as its code."""
+    lengths = np.fromiter(map(len, keys), dtype=np.int64, count=len(keys))
+    starts = np.zeros(len(keys) + 1, dtype=np.int64)
+    np.cumsum(lengths, out=starts[1:])
+    codes = np.frombuffer("".join(keys).encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    return codes, starts
+
+
+def _key_records(
+    phon_keys: Sequence[tuple[str, ...]], text_keys: Sequence[tuple[str, ...]]
+) -> tuple[np.ndarray, np.ndarray]:
+    """Each work's reading keys and text keys as one record of code points: the number of its
+    reading keys, then each of them as its length and its codes, then the same for its text keys;
+    the records one after another, with each work's start (and the end of the last).
+
+    A (line, work) pair's title score then reads one place of the records, where separate arrays
+    of offsets and codes per kind of key would each be a cache miss of their own. The keys are
+    encoded at once and copied into place by a compiled loop
+    (:func:`bunpai.identify.kernels.key_records`)."""
+    kinds = []
+    for keys in (phon_keys, text_keys):
+        counts = np.fromiter(map(len, keys), dtype=np.int64, count=len(keys))
+        codes, starts = _code_points(list(itertools.chain.from_iterable(keys)))
+        kinds.extend((counts, starts, codes))
+    record_starts = np.zeros(len(phon_keys) + 1, dtype=np.int64)
+    records = _kernels().key_records(*kinds, record_starts)
+    return records, record_starts
+
+
 def _kernels() -> Any:
     """The compiled loops (imported at first use: compiling or loading them takes a moment)."""
     from bunpai.identify import kernels
@@ -614,12 +646,10 @@ class WorkIndex:
         self._search_counts = np.zeros(0, dtype=np.uint8)
         self._search_touched = np.zeros(0, dtype=np.int32)
         self._in_id_order = False
-        # Every work's text keys and reading keys, one after another, with each work's offset
-        # (CSR), for the title scores of many (line, work) pairs at once.
-        self._text_offsets = np.zeros(1, dtype=np.int64)
-        self._text_flat = np.zeros(0, dtype=object)
-        self._phon_offsets = np.zeros(1, dtype=np.int64)
-        self._phon_flat = np.zeros(0, dtype=object)
+        # Every work's reading keys and text keys as code points, in one record per work (see
+        # _key_records), for the title scores of many (line, work) pairs at once.
+        self._records = np.zeros(0, dtype=np.uint32)
+        self._record_starts = np.zeros(1, dtype=np.int64)
         # Every exact name key of the works as an id, and each work's key ids ascending (CSR), for
         # the exact name scores of many (line, work) pairs at once.
         self._name_key_ids: dict[str, int] = {}
@@ -698,6 +728,11 @@ class WorkIndex:
         pairs = np.zeros(0, dtype=np.int64)
         offsets = np.zeros(1, dtype=np.int64)
         _kernels().exact_name_scores(pairs, pairs, offsets, empty, offsets, offsets, empty, np.zeros(0))
+        codes, starts = _code_points([])
+        unequal = np.zeros(0, dtype=bool)
+        _kernels().title_ratios(
+            codes, starts, codes, starts, pairs, pairs, codes, starts, np.zeros(0), unequal, unequal
+        )
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -874,16 +909,9 @@ class WorkIndex:
         return self._rank_of_id
 
     def _build_key_arrays(self) -> None:
-        """Every work's text keys and reading keys as flat arrays with offsets (CSR), for
-        :meth:`_pair_title_scores`."""
-        for keys, name in ((self.text_keys, "_text"), (self.phon_keys, "_phon")):
-            counts = np.fromiter(map(len, keys), dtype=np.int64, count=len(keys))
-            offsets = np.zeros(len(keys) + 1, dtype=np.int64)
-            np.cumsum(counts, out=offsets[1:])
-            flat = np.empty(int(offsets[-1]), dtype=object)
-            flat[:] = [k for work_keys in keys for k in work_keys]
-            setattr(self, name + "_offsets", offsets)
-            setattr(self, name + "_flat", flat)
+        """Every work's reading keys and text keys as code points, one record per work, for
+        :meth:`_pair_title_scores` (:func:`_key_records`)."""
+        self._records, self._record_starts = _key_records(self.phon_keys, self.text_keys)
 
     def _build_name_ids(self) -> None:
         """Each work's exact name keys as ids, ascending, in one array with offsets (CSR), for
@@ -935,41 +963,37 @@ class WorkIndex:
         return scores
 
     def _pair_title_scores(
-        self, texts: np.ndarray, phons: np.ndarray, lines: np.ndarray, works: np.ndarray
+        self, texts: Sequence[str], phons: Sequence[str], lines: np.ndarray, works: np.ndarray
     ) -> np.ndarray:
         """The title score of each (line, work) pair, as :meth:`_title_score` gives it: the
-        line's keys are ``texts[lines[k]]`` and ``phons[lines[k]]`` (object arrays of strings),
-        the work is ``works[k]``.
+        line's keys are ``texts[lines[k]]`` and ``phons[lines[k]]``, the work is ``works[k]``.
 
-        All the pairs' key comparisons are one ``cpdist`` call per kind of key (every work key
-        beside the line's key of the same kind); each pair's best ratio is a maximum by segments,
-        and an equal key gives the exact scores (1.0 for the text key, 0.97 for the reading).
+        Every work key of each pair is compared with the line's key of the same kind in one
+        compiled pass over the pairs, on the keys' code points
+        (:func:`bunpai.identify.kernels.title_ratios`: ``fuzz.ratio`` to the last bit, without
+        making a Python string per pair, each work's keys read from one record); an equal key
+        gives the exact scores (1.0 for the text key, 0.97 for the reading).
         """
         pairs = len(works)
         best = np.zeros(pairs, dtype=np.float64)
         equal_text = np.zeros(pairs, dtype=bool)
         equal_phon = np.zeros(pairs, dtype=bool)
-        for line_keys, flat, offsets, equal in (
-            (phons, self._phon_flat, self._phon_offsets, equal_phon),
-            (texts, self._text_flat, self._text_offsets, equal_text),
-        ):
-            starts = offsets[works]
-            counts = offsets[works + 1] - starts
-            ends = np.cumsum(counts)
-            total = int(ends[-1]) if pairs else 0
-            if not total:
-                continue
-            before = ends - counts
-            positions = np.arange(total, dtype=np.int64) - np.repeat(before - starts, counts)
-            line_of = np.repeat(lines, counts)
-            asked = line_keys[line_of]
-            keys = flat[positions]
-            ratios = process.cpdist(asked, keys, scorer=fuzz.ratio, dtype=np.float64, workers=1)
-            same = (asked == keys).astype(np.int64)
-            keyed = counts > 0
-            segments = before[keyed]
-            best[keyed] = np.maximum(best[keyed], np.maximum.reduceat(ratios, segments))
-            equal[keyed] = np.add.reduceat(same, segments) > 0
+        if pairs:
+            phon_codes, phon_starts = _code_points(phons)
+            text_codes, text_starts = _code_points(texts)
+            _kernels().title_ratios(
+                phon_codes,
+                phon_starts,
+                text_codes,
+                text_starts,
+                lines,
+                works,
+                self._records,
+                self._record_starts,
+                best,
+                equal_phon,
+                equal_text,
+            )
         # The same operations on the same doubles as _title_score, element-wise.
         best /= 100.0
         scores = best * best * 0.95
@@ -1367,10 +1391,8 @@ class WorkIndex:
             sizes = [len(line.pool) for line in lines]
             line_of = np.repeat(np.arange(len(lines), dtype=np.int64), sizes)
             works = np.fromiter((w for line in lines for w in line.pool), dtype=np.int64, count=len(line_of))
-            texts = np.empty(len(lines), dtype=object)
-            texts[:] = [line.text for line in lines]
-            phons = np.empty(len(lines), dtype=object)
-            phons[:] = [line.phon for line in lines]
+            texts = [line.text for line in lines]
+            phons = [line.phon for line in lines]
             titles = self._pair_title_scores(texts, phons, line_of, works)
             # The best title of each line, rounded as _best_title rounds it (0 for none).
             counts = np.asarray(sizes, dtype=np.int64)

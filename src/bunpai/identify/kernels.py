@@ -6,6 +6,8 @@
   :meth:`WorkIndex._trigram_search <bunpai.identify.engine.WorkIndex._trigram_search>`.
 * The exact name scores of many (line, work) pairs, from name keys as ids; called by
   :meth:`WorkIndex._pair_name_scores <bunpai.identify.engine.WorkIndex._pair_name_scores>`.
+* The best ``fuzz.ratio`` of many (line, work) pairs' title keys, from the keys' code points;
+  called by :meth:`WorkIndex._pair_title_scores <bunpai.identify.engine.WorkIndex._pair_title_scores>`.
 
 Compiled by Numba on first use and cached beside this module.
 """
@@ -188,3 +190,238 @@ def exact_name_scores(
                         found += 1
                         break
         scores[p] = found / (last - first)
+
+
+_ONES = np.uint64(0xFFFFFFFFFFFFFFFF)
+
+
+@_compile
+def _bit_count(value: Any) -> int:
+    """The number of set bits of a 64-bit word."""
+    value = value - ((value >> np.uint64(1)) & np.uint64(0x5555555555555555))
+    value = (value & np.uint64(0x3333333333333333)) + ((value >> np.uint64(2)) & np.uint64(0x3333333333333333))
+    value = (value + (value >> np.uint64(4))) & np.uint64(0x0F0F0F0F0F0F0F0F)
+    return int((value * np.uint64(0x0101010101010101)) >> np.uint64(56))
+
+
+@_compile
+def _longest_common_subsequence(a: Any, b: Any) -> int:
+    """The length of the longest common subsequence of two code arrays: bit-parallel over the
+    first (at most 64 codes: a bit per code, the match masks made by comparing each code of the
+    second with each of the first), else row by row."""
+    m, n = len(a), len(b)
+    if m == 0 or n == 0:
+        return 0
+    if m <= 64:
+        row = _ONES
+        for j in range(n):
+            code = b[j]
+            matches = np.uint64(0)
+            for i in range(m):
+                if a[i] == code:
+                    matches |= np.uint64(1) << np.uint64(i)
+            common = row & matches
+            row = (row + common) | (row - common)
+        used = _ONES if m == 64 else (np.uint64(1) << np.uint64(m)) - np.uint64(1)
+        return _bit_count(~row & used)
+    previous = np.zeros(n + 1, dtype=np.int64)
+    current = np.zeros(n + 1, dtype=np.int64)
+    for i in range(m):
+        for j in range(n):
+            if a[i] == b[j]:
+                current[j + 1] = previous[j] + 1
+            else:
+                current[j + 1] = max(current[j], previous[j + 1])
+        previous, current = current, previous
+    return int(previous[n])
+
+
+@_compile
+def indel_ratio(a: Any, b: Any) -> float:
+    """``rapidfuzz.fuzz.ratio`` of two code arrays, to the last bit: 100 × (1 − d / (m + n)), d the
+    Indel distance (m + n − 2 × the longest common subsequence), 100 for two empty arrays."""
+    m, n = len(a), len(b)
+    if m < n:  # the shorter one as the bits (a common subsequence is the same either way)
+        a, b, m, n = b, a, n, m
+    total = m + n
+    if total == 0:
+        return 100.0
+    distance = total - 2 * _longest_common_subsequence(b, a)
+    return (1.0 - np.float64(distance) / np.float64(total)) * 100.0
+
+
+@_compile
+def _copy_keys(records: Any, position: int, count: int, starts: Any, codes: Any, key: int) -> int:
+    """Write ``count`` keys from ``key`` into a record at ``position`` (their count, then each
+    one's length and codes); returns the position after them."""
+    records[position] = count
+    position += 1
+    for k in range(key, key + count):
+        first, last = starts[k], starts[k + 1]
+        records[position] = last - first
+        position += 1
+        for i in range(first, last):
+            records[position] = codes[i]
+            position += 1
+    return position
+
+
+@_compile
+def key_records(
+    phon_counts: Any,
+    phon_starts: Any,
+    phon_codes: Any,
+    text_counts: Any,
+    text_starts: Any,
+    text_codes: Any,
+    record_starts: Any,
+) -> Any:
+    """Each work's keys as one record (see :func:`bunpai.identify.engine._key_records`): work
+    ``w`` has ``phon_counts[w]`` reading keys, the next ones of ``phon_starts`` (key ``i``'s codes
+    are ``phon_codes[phon_starts[i]:phon_starts[i + 1]]``), then its text keys likewise. Returns
+    the records and sets ``record_starts`` (one more than there are works)."""
+    works = len(phon_counts)
+    record_starts[0] = 0
+    phon_key = 0
+    text_key = 0
+    for w in range(works):
+        phon_end = phon_key + phon_counts[w]
+        text_end = text_key + text_counts[w]
+        size = 2 + phon_counts[w] + text_counts[w]
+        size += phon_starts[phon_end] - phon_starts[phon_key] + text_starts[text_end] - text_starts[text_key]
+        record_starts[w + 1] = record_starts[w] + size
+        phon_key, text_key = phon_end, text_end
+    records = np.empty(record_starts[works], dtype=np.uint32)
+    phon_key = 0
+    text_key = 0
+    for w in range(works):
+        position = _copy_keys(records, record_starts[w], phon_counts[w], phon_starts, phon_codes, phon_key)
+        _copy_keys(records, position, text_counts[w], text_starts, text_codes, text_key)
+        phon_key += phon_counts[w]
+        text_key += text_counts[w]
+    return records
+
+
+# Slots of the table of a line key's codes (twice the most codes of a key matched by bits).
+_SLOTS = 128
+
+
+@_compile
+def _slot(code: Any) -> int:
+    """The first slot of a code in the table of a key's codes (a multiplicative hash)."""
+    return np.int64((np.uint64(code) * np.uint64(0x9E3779B97F4A7C15)) >> np.uint64(57))
+
+
+@_compile
+def _common_with_table(slot_codes: Any, slot_masks: Any, m: int, b: Any) -> int:
+    """:func:`_longest_common_subsequence` of a key of ``m`` ≤ 64 codes, given as the table of its
+    codes' match masks, and the codes ``b``: each code of ``b`` finds its mask in a probe or two."""
+    row = _ONES
+    for j in range(len(b)):
+        code = np.int64(b[j])
+        slot = _slot(code)
+        while slot_codes[slot] != code and slot_codes[slot] >= 0:
+            slot = (slot + np.int64(1)) & np.int64(_SLOTS - 1)
+        if slot_codes[slot] == code:
+            matches = slot_masks[slot]
+            common = row & matches
+            row = (row + common) | (row - common)
+    used = _ONES if m == 64 else (np.uint64(1) << np.uint64(m)) - np.uint64(1)
+    return _bit_count(~row & used)
+
+
+@_compile
+def _fill_table(slot_codes: Any, slot_masks: Any, a: Any) -> None:
+    """The table of a key's codes (at most 64): each code's match mask, the bits of its places."""
+    slot_codes[:] = -1
+    slot_masks[:] = 0
+    for i in range(len(a)):
+        code = np.int64(a[i])
+        slot = _slot(code)
+        while slot_codes[slot] != code and slot_codes[slot] >= 0:
+            slot = (slot + np.int64(1)) & np.int64(_SLOTS - 1)
+        slot_codes[slot] = code
+        slot_masks[slot] |= np.uint64(1) << np.uint64(i)
+
+
+@_compile
+def _best_of_keys(
+    a: Any, slot_codes: Any, slot_masks: Any, records: Any, position: int, best: float
+) -> tuple[float, bool, int]:
+    """The best ratio of key ``a`` (its table filled when it has 1 to 64 codes) with the keys
+    of one kind in a record from ``position`` (their count, then each key's length and codes),
+    at least ``best``; whether one of them is ``a``; and the position after them."""
+    m = len(a)
+    equal = False
+    count = records[position]
+    position += 1
+    for _ in range(count):
+        n = np.int64(records[position])
+        b = records[position + 1 : position + 1 + n]
+        position += 1 + n
+        if 0 < m <= 64 and n > 0:
+            common = _common_with_table(slot_codes, slot_masks, m, b)
+            ratio = (1.0 - np.float64(m + n - 2 * common) / np.float64(m + n)) * 100.0
+        else:
+            ratio = indel_ratio(a, b)
+        if ratio > best:
+            best = ratio
+        if m == n and not equal:
+            equal = True
+            for i in range(m):
+                if a[i] != b[i]:
+                    equal = False
+                    break
+    return best, equal, position
+
+
+@_compile
+def title_ratios(
+    phon_codes: Any,
+    phon_starts: Any,
+    text_codes: Any,
+    text_starts: Any,
+    lines: Any,
+    works: Any,
+    records: Any,
+    record_starts: Any,
+    best: Any,
+    equal_phon: Any,
+    equal_text: Any,
+) -> None:
+    """The best ratio of each (line, work) pair's keys, and whether a key of each kind is equal.
+
+    Line ``k``'s reading key is ``phon_codes[phon_starts[k]:phon_starts[k + 1]]``, its text key
+    likewise; work ``w``'s record is ``records[record_starts[w]:]``: the number of its reading
+    keys, each as its length and its codes, then the same for its text keys. For pair ``p``
+    (``lines[p]``, ``works[p]``), ``best[p]`` is raised to the highest :func:`indel_ratio` of the
+    line's reading key with the work's reading keys and of its text key with the work's text keys;
+    ``equal_phon[p]`` and ``equal_text[p]`` are set when one of them is the line's key.
+
+    A line key of at most 64 codes is the bits of its comparisons: the match mask of each of its
+    codes is made once, in a table, for all the pairs of the line that follow one another (the
+    pairs come grouped by line).
+    """
+    phon_slots = np.full(_SLOTS, -1, dtype=np.int64)
+    phon_masks = np.zeros(_SLOTS, dtype=np.uint64)
+    text_slots = np.full(_SLOTS, -1, dtype=np.int64)
+    text_masks = np.zeros(_SLOTS, dtype=np.uint64)
+    current = -1
+    for p in range(len(works)):
+        line = lines[p]
+        phon = phon_codes[phon_starts[line] : phon_starts[line + 1]]
+        text = text_codes[text_starts[line] : text_starts[line + 1]]
+        if line != current:
+            current = line
+            if len(phon) <= 64:
+                _fill_table(phon_slots, phon_masks, phon)
+            if len(text) <= 64:
+                _fill_table(text_slots, text_masks, text)
+        position = record_starts[works[p]]
+        value, same, position = _best_of_keys(phon, phon_slots, phon_masks, records, position, best[p])
+        if same:
+            equal_phon[p] = True
+        value, same, position = _best_of_keys(text, text_slots, text_masks, records, position, value)
+        if same:
+            equal_text[p] = True
+        best[p] = value
