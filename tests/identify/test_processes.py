@@ -27,8 +27,8 @@ from bunpai.identify.engine import (
     Query,
     WorkEntry,
     WorkIndex,
-    _parts,
     _process_count,
+    _Split,
 )
 from bunpai.identify.normalise import name_keys, text_key
 from tests.identify.generated import generated_works_and_lines
@@ -121,6 +121,39 @@ def test_two_and_three_processes_give_every_line_its_result_in_one(
     assert one == [index.identify(q) for q in lines]
     assert _all_waited_for(started)
     assert two.processes == 1 and two.identify_many(lines[:50]) == one[:50]  # closed: in one process
+
+
+@starting
+def test_the_workers_get_the_first_lines_parts_before_the_rest_are_read(
+    generated: tuple[list[WorkEntry], list[Query], WorkIndex, list[Any]],
+    started: list[int],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    works, lines, _, one = generated
+    sends: list[tuple[list[Query], bool]] = []
+    send = engine._Worker.send
+
+    def recorded(worker: Any, queries: list[Query], more: bool = False) -> None:
+        sends.append((queries, more))
+        send(worker, queries, more)
+
+    monkeypatch.setattr(engine._Worker, "send", recorded)
+    first = lines[: int(len(lines) * engine._FIRST_SHARE)]
+    with _deadline(120), WorkIndex(works, processes=2) as two:
+        assert two.identify_many(lines) == one
+        # The worker's part of the first eighth's distinct lines, then the rest of its part: each
+        # distinct line once, in the order of first lines.
+        assert [more for _, more in sends] == [True, False]
+        assert set(sends[0][0]) < set(first)
+        sent = sends[0][0] + sends[1][0]
+        assert len(set(sent)) == len(sent) and set(sent) < set(lines)
+        assert sent == sorted(sent, key=lines.index)
+        # Fewer distinct lines than MANY_LINES in the first eighth, enough in all: the worker's part
+        # is sent once all the lines are read.
+        sends.clear()
+        monkeypatch.setattr(engine, "MANY_LINES", len(set(first)) + 1)
+        assert two.identify_many(lines) == one
+        assert [(len(queries), more) for queries, more in sends] == [(len(sent), False)]
 
 
 def test_small_batches_and_the_default_stay_in_one_process(
@@ -297,6 +330,15 @@ def test_workers_end_with_their_index_and_not_with_another(
         second.close()
         second.close()  # twice: nothing more to do
     assert _all_waited_for(started)
+
+
+def _parts(titles: list[str], count: int) -> list[list[int]]:
+    """The positions of lines split by their titles, as an index of ``count`` processes splits
+    them: the parts that have any."""
+    split = _Split(count)
+    for position, title in enumerate(titles):
+        split.add(position, title)
+    return [part for part in split.parts if part]
 
 
 @settings(max_examples=200, deadline=None)

@@ -153,6 +153,10 @@ class Result(NamedTuple):
 # index has (sending the lines and receiving their results would cost more than it saves).
 MANY_LINES = 5_000
 
+# The share of a batch's lines (at least MANY_LINES of them) whose distinct lines are sent to the
+# workers before the rest are read (see WorkIndex._in_processes).
+_FIRST_SHARE = 1 / 8
+
 # Whether worker processes can be started: a new interpreter (never a fork of this process, whose
 # memory pages both would then share and copy as they write to them) given the ends of two pipes.
 _CAN_START = os.name == "posix" and bool(sys.executable)
@@ -175,28 +179,34 @@ def _process_count(asked: int) -> int:
 _TITLE_BEGINNING = 6
 
 # The golden ratio's fraction: the multiples of it, modulo 1, spread evenly over [0, 1) in any
-# run of them (see _parts).
+# run of them (see _Split).
 _GOLDEN = 0.6180339887498949
 
 
-def _parts(titles: Sequence[str], count: int) -> list[list[int]]:
-    """The positions of lines split into at most ``count`` parts, the lines of one title
-    (``titles[i]`` is line i's) in the same part — lines of a title share its keys, scores and
-    trigram searches, and lines that differ only in a decoration are identified once.
+class _Split:
+    """Lines split among ``count`` parts by a key of each (the beginning of its title), the lines
+    of one key in the same part — lines of a title share its keys, scores and trigram searches,
+    and lines that differ only in a decoration are identified once. Lines are added one by one,
+    so that a part can be sent before the last line is seen.
 
-    The n-th title (in the order of the titles' first lines) has the place n × 0.618… modulo 1,
-    and goes to part k when that place is in [k / count, (k + 1) / count): each part has its share
-    of the titles, within a few, in every run of titles — of the first, most reported ones as
-    well as of the rare ones after them, whose lines cost more. Each part's positions ascending;
-    empty parts are left out. The same titles always give the same parts."""
-    if not len(titles):
-        return []
-    of_title: dict[str, int] = {}
-    title_of = np.fromiter((of_title.setdefault(t, len(of_title)) for t in titles), dtype=np.int64, count=len(titles))
-    places = (np.arange(len(of_title), dtype=np.float64) * _GOLDEN) % 1.0
-    part_of_line = np.minimum((places * count).astype(np.int64), count - 1)[title_of]
-    parts = [np.flatnonzero(part_of_line == k).tolist() for k in range(count)]
-    return [part for part in parts if part]
+    The n-th key (in the order of the keys' first lines) has the place n × 0.618… modulo 1, and
+    goes to part k when that place is in [k / count, (k + 1) / count): each part has its share of
+    the keys, within a few, in every run of them — of the first, most reported titles as well as
+    of the rare ones after them, whose lines cost more. The same keys in the same order always
+    give the same parts."""
+
+    def __init__(self, count: int) -> None:
+        self.count = count
+        self._part_of: dict[str, int] = {}
+        # The positions of each part's lines, ascending.
+        self.parts: list[list[int]] = [[] for _ in range(count)]
+
+    def add(self, position: int, key: str) -> None:
+        part = self._part_of.get(key)
+        if part is None:
+            place = (len(self._part_of) * _GOLDEN) % 1.0
+            part = self._part_of[key] = min(int(place * self.count), self.count - 1)
+        self.parts[part].append(position)
 
 
 # A result as a worker sends it: (decision, work id, score, method, candidates), each candidate
@@ -288,16 +298,19 @@ class _Worker:
     def pid(self) -> int:
         return self.process.pid
 
-    def send(self, queries: list[Query]) -> None:
-        """Send lines to identify, as five columns (pickled faster than the lines); raises
-        :class:`IdentificationProcessError` if the worker has died (it is then waited for)."""
+    def send(self, queries: list[Query], more: bool = False) -> None:
+        """Send lines to identify, as five columns (pickled faster than the lines), and whether
+        more lines of the same request follow (the worker identifies these meanwhile, and answers
+        once for all of them); raises :class:`IdentificationProcessError` if the worker has died
+        (it is then waited for)."""
         try:
-            _write_message(self.requests, tuple(zip(*queries, strict=True)))
+            _write_message(self.requests, (tuple(zip(*queries, strict=True)), more))
         except BrokenPipeError:
             raise IdentificationProcessError(f"worker process {self.pid} {self._ending()} before its lines") from None
 
     def receive(self) -> tuple[list[Result], float]:
-        """The results of the lines sent, and the CPU seconds the worker spent on them; raises
+        """The results of the lines of the request sent, in the order sent, and the CPU seconds
+        the worker spent on them; raises
         :class:`IdentificationProcessError` if it failed (it then stays) or died (it is then waited for)."""
         ok, reply = _read_message(self.replies)
         if ok:
@@ -444,17 +457,28 @@ def _serve(requests: int, replies: int) -> None:
     _write_message(replies, (True, None))
     # The worker does nothing else: the lines' objects make no cycles, the index is frozen.
     gc.disable()
+    # A request is one message or more, the last saying that no more follow; each message's lines
+    # are identified as it comes, and the request answered once.
+    results: list[Result] = []
+    seconds = 0.0
+    failure = ""
     while True:
-        ok, columns = _read_message(requests)
+        ok, message = _read_message(requests)
         if not ok:
             return
+        columns, more = message
         start = time.process_time()
-        try:
-            results = index._identify_distinct(list(map(Query._make, zip(*columns, strict=True))))
-            reply: tuple[bool, Any] = (True, (_compact(results), time.process_time() - start))
-        except BaseException:
-            reply = (False, traceback.format_exc())
+        if not failure:
+            try:
+                results += index._identify_distinct(list(map(Query._make, zip(*columns, strict=True))))
+            except BaseException:
+                failure = traceback.format_exc()
+        seconds += time.process_time() - start
+        if more:
+            continue
+        reply: tuple[bool, Any] = (False, failure) if failure else (True, (_compact(results), seconds))
         _write_message(replies, reply)
+        results, seconds, failure = [], 0.0, ""
 
 
 def _trigrams(codes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -1698,13 +1722,11 @@ class WorkIndex:
         paused = gc.isenabled()
         gc.disable()
         try:
+            if self._workers and len(queries) >= MANY_LINES:
+                return self._in_processes(queries)
             position: dict[Query, int] = {}
             order = [position.setdefault(q, len(position)) for q in queries]  # one hash per line
-            distinct = list(position)
-            if self._workers and len(distinct) >= MANY_LINES:
-                results = self._in_processes(distinct)
-            else:
-                results = self._identify_distinct(distinct)
+            results = self._identify_distinct(list(position))
             return [results[i] for i in order]
         finally:
             if paused:
@@ -1739,10 +1761,16 @@ class WorkIndex:
         return [results[i] for i in represented_by]
 
     # ------------------------------------------------------------------------------ processes
-    def _in_processes(self, queries: list[Query]) -> list[Result]:
-        """Identify distinct lines in this process and its workers: the lines split by the
-        beginnings of their titles (:func:`_parts`), each part but the first sent to a worker, the
-        first identified here meanwhile, then the workers' results received.
+    def _in_processes(self, queries: Sequence[Query]) -> list[Result]:
+        """:meth:`identify_many` in this process and its workers, for a batch of
+        :data:`MANY_LINES` lines or more.
+
+        The distinct lines are split by the beginnings of their titles (:class:`_Split`), the
+        first part identified here, each other part by a worker. The workers start early: once
+        the first lines of the batch (:data:`_FIRST_SHARE`) are read, their distinct lines' parts
+        are sent — if they are :data:`MANY_LINES` or more — and the workers identify them while
+        the rest are read here; the rest of each part follows. A batch of fewer distinct lines,
+        or whose lines all go to one part, is identified here alone.
 
         A worker that fails raises :class:`IdentificationProcessError` here with what it reported
         (one that died is waited for and the index goes on without it). If anything fails here
@@ -1750,37 +1778,48 @@ class WorkIndex:
         goes on without them.
         """
         workers = self._workers
-        # Split by the titles' first characters: lines of one title that differ only in a decoration
-        # at its end (or in what follows) are in one part, and identified once (split by whole
-        # titles, the benchmark's parts held 4.9 % more distinct lines between them than all the
-        # lines do, by their first six characters 1.2 %).
-        beginnings = [(q.title or "")[:_TITLE_BEGINNING] for q in queries]
-        parts = _parts(beginnings, len(workers) + 1)
-        if len(parts) < 2:
-            return self._identify_distinct(queries)
-        results: list[Result | None] = [None] * len(queries)
-        busy: list[tuple[_Worker, list[int]]] = []
+        split = _Split(len(workers) + 1)
+        position: dict[Query, int] = {}
+        order: list[int] = []
+        distinct: list[Query] = []
+        sent = [0] * len(workers)  # how many of its part each worker has been sent
+        busy: list[_Worker] = []  # the workers sent lines, which have not answered yet
+        first = max(MANY_LINES, int(len(queries) * _FIRST_SHARE))
         try:
-            for worker, part in zip(workers, parts[1:], strict=False):
-                worker.send([queries[i] for i in part])
-                busy.append((worker, part))
-            here = parts[0]
-            for i, result in zip(here, self._identify_distinct([queries[i] for i in here]), strict=True):
+            for lines, last in ((queries[:first], False), (queries[first:], True)):
+                for query in lines:
+                    at = position.setdefault(query, len(position))
+                    order.append(at)
+                    if at == len(distinct):
+                        distinct.append(query)
+                        split.add(at, (query.title or "")[:_TITLE_BEGINNING])
+                if not busy and (len(distinct) < MANY_LINES or (last and len(split.parts[0]) == len(distinct))):
+                    continue  # not yet (or never) worth the workers
+                for k, worker in enumerate(workers):
+                    part = split.parts[k + 1]
+                    if worker in busy or part:
+                        worker.send([distinct[i] for i in part[sent[k] :]], more=not last)
+                        sent[k] = len(part)
+                        if worker not in busy:
+                            busy.append(worker)
+            here = split.parts[0] if busy else range(len(distinct))
+            results: list[Result | None] = [None] * len(distinct)
+            for i, result in zip(here, self._identify_distinct([distinct[i] for i in here]), strict=True):
                 results[i] = result
             while busy:
-                worker, part = busy[0]
+                worker = busy[0]
                 try:
                     found, seconds = worker.receive()
                 finally:
                     busy.pop(0)
                 self.worker_seconds += seconds
-                for i, result in zip(part, found, strict=True):
+                for i, result in zip(split.parts[workers.index(worker) + 1], found, strict=True):
                     results[i] = result
         finally:
-            for worker, _ in busy:
+            for worker in busy:
                 worker.close(kill=True)
             workers[:] = [worker for worker in workers if worker.requests >= 0]  # those not ended
-        return results  # type: ignore[return-value]
+        return [results[i] for i in order]  # type: ignore[misc]
 
     @staticmethod
     def _line_key(query: Query) -> tuple[object, ...]:
