@@ -354,16 +354,20 @@ def test_parts_keep_a_title_together(titles: list[str], count: int) -> None:
         assert part_of[titles.index(title)] == part_of[i]
 
 
-@settings(max_examples=200, deadline=None)
-@given(st.integers(0, 2_000), st.integers(1, 4), st.integers(0, 2_000))
-def test_parts_have_their_share_of_every_run_of_titles(lines: int, count: int, skipped: int) -> None:
+@settings(max_examples=300, deadline=None)
+@given(st.integers(0, 2_000), st.integers(1, 4), st.integers(0, 2_000), st.sampled_from([1.0, 0.9, 0.5]))
+def test_parts_have_their_share_of_every_run_of_titles(lines: int, count: int, skipped: int, first: float) -> None:
     # Each title once, after ``skipped`` titles of the lines before (one part's, say): every part
-    # has its share of the run's lines, within three.
-    before = [f"s{i}" for i in range(skipped)]
-    titles = before + [f"t{i}" for i in range(lines)]
-    parts = _parts(titles, count)
-    sizes = [sum(1 for i in part if i >= skipped) for part in parts] + [0] * (count - len(parts))
-    assert all(abs(size - lines / count) <= 3 for size in sizes)
+    # has its share of the run's lines, within three — the first ``first`` of an equal share, the
+    # others the rest equally.
+    titles = [f"s{i}" for i in range(skipped)] + [f"t{i}" for i in range(lines)]
+    split = _Split(count, first)
+    for position, title in enumerate(titles):
+        split.add(position, title)
+    sizes = [sum(1 for i in part if i >= skipped) for part in split.parts]
+    shares = [first / count] + [(1 - first / count) / (count - 1)] * (count - 1) if count > 1 else [1.0]
+    assert sum(sizes) == lines
+    assert all(abs(size - lines * share) <= 3 for size, share in zip(sizes, shares, strict=True))
 
 
 def test_parts_spread_the_first_titles_too() -> None:
