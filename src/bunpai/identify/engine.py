@@ -1719,7 +1719,7 @@ class WorkIndex:
 
     def identify_many(self, queries: Sequence[Query]) -> list[Result]:
         """Identify every line; identical lines are identified once, and so are lines whose keys
-        are the same (:meth:`_line_key`).
+        are the same (see :meth:`_identify_distinct`).
 
         The distinct lines first go through a pass over the index's hash maps
         (:meth:`_first_pass`) that settles the easy ones; the others are scored together, in
@@ -1748,18 +1748,22 @@ class WorkIndex:
     def _identify_distinct(self, queries: Sequence[Query]) -> list[Result]:
         """:meth:`identify_many` of distinct lines, in this process."""
         # Lines that differ only in what the keys fold away (a decoration, the case, accents,
-        # full-width letters) are the same line to the engine: identified once.
+        # full-width letters) are the same line to the engine: identified once. A line's key is
+        # what identify reads of it, as its keys see it: the title's form (NFKC, no decorations,
+        # accents and case folded), each name's form folded the same way (a name's keys, words and
+        # block key are all made from it), and the codes as written. Two lines with the same key
+        # get the same result.
+        forms = [title_form(q.title) for q in queries]
+        keys = [
+            (form, _folded_names(q.creators), q.work_code, q.iswc, q.isrc)
+            for form, q in zip(forms, queries, strict=True)
+        ]
         of_key: dict[tuple[object, ...], int] = {}
-        representatives: list[Query] = []
-        titles: list[str] = []
-        represented_by = []
-        for query in queries:
-            key = self._line_key(query)
-            found = of_key.setdefault(key, len(representatives))
-            if found == len(representatives):
-                representatives.append(query)
-                titles.append(key[0])  # type: ignore[arg-type]
-            represented_by.append(found)
+        represented_by = [of_key.setdefault(key, len(of_key)) for key in keys]
+        # The first line of each key represents it.
+        firsts = np.unique(np.asarray(represented_by, dtype=np.int64), return_index=True)[1].tolist()
+        representatives = [queries[i] for i in firsts]
+        titles = [forms[i] for i in firsts]
         # The text keys of the lines' title forms, each made once.
         of_form: dict[str, str] = {}
         title_keys = []
@@ -1800,12 +1804,11 @@ class WorkIndex:
         first = max(MANY_LINES, int(len(queries) * _FIRST_SHARE))
         try:
             for lines, last in ((queries[:first], False), (queries[first:], True)):
-                for query in lines:
-                    at = position.setdefault(query, len(position))
-                    order.append(at)
-                    if at == len(distinct):
-                        distinct.append(query)
-                        split.add(at, (query.title or "")[:_TITLE_BEGINNING])
+                order += [position.setdefault(q, len(position)) for q in lines]  # one hash per line
+                new = list(itertools.islice(position, len(distinct), None))  # in the order first seen
+                for at, query in enumerate(new, len(distinct)):
+                    split.add(at, (query.title or "")[:_TITLE_BEGINNING])
+                distinct += new
                 if not busy and (len(distinct) < MANY_LINES or (last and len(split.parts[0]) == len(distinct))):
                     continue  # not yet (or never) worth the workers
                 for k, worker in enumerate(workers):
@@ -1833,20 +1836,6 @@ class WorkIndex:
                 worker.close(kill=True)
             workers[:] = [worker for worker in workers if worker.requests >= 0]  # those not ended
         return [results[i] for i in order]  # type: ignore[misc]
-
-    @staticmethod
-    def _line_key(query: Query) -> tuple[object, ...]:
-        """What :meth:`identify` reads of a line, as its keys see it: the title's form (NFKC, no
-        decorations, accents and case folded), each name's form folded the same way (a name's
-        keys, words and block key are all made from it), and the codes as written. Two lines with
-        the same key get the same result."""
-        return (
-            title_form(query.title),
-            _folded_names(query.creators),
-            query.work_code,
-            query.iswc,
-            query.isrc,
-        )
 
     # ---------------------------------------------------------------------------- first pass
     def _first_pass(self, queries: Sequence[Query], title_keys: Sequence[str] | None = None) -> dict[int, Result]:
