@@ -130,20 +130,21 @@ def test_the_workers_get_the_first_lines_parts_before_the_rest_are_read(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     works, lines, _, one = generated
-    sends: list[tuple[list[Query], bool]] = []
+    sends: list[tuple[list[Query], bool, bool]] = []
     send = engine._Worker.send
 
-    def recorded(worker: Any, queries: list[Query], more: bool = False) -> None:
-        sends.append((queries, more))
-        send(worker, queries, more)
+    def recorded(worker: Any, queries: list[Query], more: bool = False, behind: bool = False) -> None:
+        sends.append((queries, more, behind))
+        send(worker, queries, more, behind)
 
     monkeypatch.setattr(engine._Worker, "send", recorded)
     first = lines[: int(len(lines) * engine._FIRST_SHARE)]
     with _deadline(120), WorkIndex(works, processes=2) as two:
         assert two.identify_many(lines) == one
-        # The worker's part of the first eighth's distinct lines, then the rest of its part: each
-        # distinct line once, in the order of first lines.
-        assert [more for _, more in sends] == [True, False]
+        # The worker's part of the first eighth's distinct lines, then the rest of its part (by a
+        # thread, while the worker identifies the first): each distinct line once, in the order
+        # of first lines.
+        assert [(more, behind) for _, more, behind in sends] == [(True, False), (False, True)]
         assert set(sends[0][0]) < set(first)
         sent = sends[0][0] + sends[1][0]
         assert len(set(sent)) == len(sent) and set(sent) < set(lines)
@@ -153,7 +154,7 @@ def test_the_workers_get_the_first_lines_parts_before_the_rest_are_read(
         sends.clear()
         monkeypatch.setattr(engine, "MANY_LINES", len(set(first)) + 1)
         assert two.identify_many(lines) == one
-        assert [(len(queries), more) for queries, more in sends] == [(len(sent), False)]
+        assert [(len(queries), more, behind) for queries, more, behind in sends] == [(len(sent), False, False)]
 
 
 def test_small_batches_and_the_default_stay_in_one_process(

@@ -303,28 +303,49 @@ class _Worker:
     replies: int
     owner: int  # the process that started it (the only one that may end it)
     built: bool = False  # whether it has said its index is built
-    # The thread writing the works to it (joined before the pipe is closed, so that it never
-    # writes to another file given the pipe's number).
+    # The thread writing the works to it, or lines it is not reading yet (joined before the pipe
+    # is closed, so that it never writes to another file given the pipe's number).
     sender: threading.Thread | None = None
 
     @property
     def pid(self) -> int:
         return self.process.pid
 
-    def send(self, queries: list[Query], more: bool = False) -> None:
+    def send(self, queries: list[Query], more: bool = False, behind: bool = False) -> None:
         """Send lines to identify, as five columns (pickled faster than the lines), and whether
         more lines of the same request follow (the worker identifies these meanwhile, and answers
         once for all of them); raises :class:`IdentificationProcessError` if the worker has died
-        (it is then waited for)."""
+        (it is then waited for).
+
+        ``behind``: the worker is still identifying earlier lines of the request, and reads these
+        only then. They are written by a thread of this process, in one call that waits without
+        holding the interpreter, so that this process goes on meanwhile; a worker that died is then
+        found by :meth:`receive` (it died without its results)."""
+        data = pickle.dumps((tuple(zip(*queries, strict=True)), more), pickle.HIGHEST_PROTOCOL)
+        if behind:
+            self._join_sender()
+            self.sender = threading.Thread(target=self._write_behind, args=(data,), daemon=True)
+            self.sender.start()
+            return
         try:
-            _write_message(self.requests, (tuple(zip(*queries, strict=True)), more))
+            _write_bytes(self.requests, data)
         except BrokenPipeError:
             raise IdentificationProcessError(f"worker process {self.pid} {self._ending()} before its lines") from None
+
+    def _write_behind(self, data: bytes) -> None:
+        with contextlib.suppress(OSError):  # the pipe ended: the worker has died
+            _write_bytes(self.requests, data)
+
+    def _join_sender(self) -> None:
+        if self.sender is not None:
+            self.sender.join()
+            self.sender = None
 
     def receive(self) -> tuple[list[Result], float]:
         """The results of the lines of the request sent, in the order sent, and the CPU seconds
         the worker spent on them; raises
         :class:`IdentificationProcessError` if it failed (it then stays) or died (it is then waited for)."""
+        self._join_sender()
         ok, reply = _read_message(self.replies)
         if ok:
             done, value = reply
@@ -359,11 +380,9 @@ class _Worker:
             return 0
         if (kill or not self.built) and self.process.returncode is None:
             self.process.kill()
-        if self.sender is not None:
-            # It has written the works (a built worker has read them) or fails once the worker
-            # has died.
-            self.sender.join()
-            self.sender = None
+        # It has written the works (a built worker has read them) or lines (a worker not killed has
+        # answered them), or fails once the worker has died.
+        self._join_sender()
         if self.requests >= 0:
             os.close(self.requests)
             os.close(self.replies)
@@ -1813,11 +1832,12 @@ class WorkIndex:
                     continue  # not yet (or never) worth the workers
                 for k, worker in enumerate(workers):
                     part = split.parts[k + 1]
-                    if worker in busy or part:
-                        worker.send([distinct[i] for i in part[sent[k] :]], more=not last)
-                        sent[k] = len(part)
-                        if worker not in busy:
-                            busy.append(worker)
+                    if worker in busy:  # the rest of its part, while it identifies the first
+                        worker.send([distinct[i] for i in part[sent[k] :]], more=not last, behind=True)
+                    elif part:
+                        worker.send([distinct[i] for i in part], more=not last)
+                        busy.append(worker)
+                    sent[k] = len(part)
             here = split.parts[0] if busy else range(len(distinct))
             results: list[Result | None] = [None] * len(distinct)
             for i, result in zip(here, self._identify_distinct([distinct[i] for i in here]), strict=True):
