@@ -463,8 +463,9 @@ def test_closest_titles_found_for_many_readings_at_once_are_those_found_one_by_o
     titles: list[str], asked: list[str]
 ) -> None:
     """A writer's closest titles for several readings in one ``cdist`` call are those of one
-    ``process.extract`` per reading: at most ten, the best first, ties by work id."""
-    works = [WorkEntry(f"T{i:03d}", title, (), ("山田 太郎",)) for i, title in enumerate(titles)]
+    ``process.extract`` per reading: at most ten, the best first, ties by work id (the works'
+    ids are not in their order)."""
+    works = [WorkEntry(f"T{i * 17 % 41:03d}", title, (), ("山田 太郎",)) for i, title in enumerate(titles)]
     index = WorkIndex(works)
     block_key = name_block_key("山田 太郎")
     readings = {phonetic_key(title): None for title in asked if phonetic_key(title)}
