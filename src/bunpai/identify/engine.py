@@ -1821,11 +1821,8 @@ class WorkIndex:
         first part identified here, each other part by a worker. The workers start early: once
         the first lines of the batch (:data:`_FIRST_SHARE`) are read, their distinct lines' parts
         are sent — if they are :data:`MANY_LINES` or more — and the workers identify them while
-        the rest are read here; the rest of each part follows. This process identifies its part
-        in pieces (:data:`_PIECES`, split by the same beginnings); after each, a worker that has
-        answered takes the last piece left, while two or more are, so that the processes end
-        about together however fast each runs. A batch of fewer distinct lines, or whose lines
-        all go to one part, is identified here alone.
+        the rest are read here; the rest of each part follows. A batch of fewer distinct lines,
+        or whose lines all go to one part, is identified here alone.
 
         A worker that fails raises :class:`IdentificationProcessError` here with what it reported
         (one that died is waited for and the index goes on without it). If anything fails here
