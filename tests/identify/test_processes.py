@@ -143,9 +143,8 @@ def test_the_workers_get_the_first_lines_parts_before_the_rest_are_read(
         assert two.identify_many(lines) == one
         # The worker's part of the first eighth's distinct lines, then the rest of its part (by a
         # thread, while the worker identifies the first): each distinct line once, in the order
-        # of first lines (then perhaps pieces of this process's part, each a request of its own).
-        assert [(more, behind) for _, more, behind in sends[:2]] == [(True, False), (False, True)]
-        assert all(not more and not behind for _, more, behind in sends[2:])
+        # of first lines.
+        assert [(more, behind) for _, more, behind in sends] == [(True, False), (False, True)]
         assert set(sends[0][0]) < set(first)
         sent = sends[0][0] + sends[1][0]
         assert len(set(sent)) == len(sent) and set(sent) < set(lines)
@@ -155,39 +154,7 @@ def test_the_workers_get_the_first_lines_parts_before_the_rest_are_read(
         sends.clear()
         monkeypatch.setattr(engine, "MANY_LINES", len(set(first)) + 1)
         assert two.identify_many(lines) == one
-        assert [(len(queries), more, behind) for queries, more, behind in sends[:1]] == [(len(sent), False, False)]
-
-
-@starting
-def test_a_worker_that_has_answered_takes_pieces_of_this_process_s_part(
-    generated: tuple[list[WorkEntry], list[Query], WorkIndex, list[Any]],
-    started: list[int],
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    works, lines, _, one = generated
-    sends: list[list[Query]] = []
-    send = engine._Worker.send
-
-    def recorded(worker: Any, queries: list[Query], more: bool = False, behind: bool = False) -> None:
-        sends.append(queries)
-        send(worker, queries, more, behind)
-
-    identify: Callable[[WorkIndex, Any], Any] = WorkIndex._identify_distinct
-
-    def slow(self: WorkIndex, queries: Any) -> Any:  # here only: this process's pieces take a while
-        time.sleep(1.0)
-        return identify(self, queries)
-
-    with _deadline(120), WorkIndex(works, processes=2) as two:
-        monkeypatch.setattr(engine._Worker, "send", recorded)
-        monkeypatch.setattr(WorkIndex, "_identify_distinct", slow)
-        assert two.identify_many(lines) == one
-    # The worker's part in two messages, then the last pieces of this process's part, one by one,
-    # while two or more were left: of the six pieces, this process identified the first two at
-    # least (the worker answers its part within the first second).
-    steals = sends[2:]
-    assert 1 <= len(steals) <= engine._PIECES - 2
-    assert len({q for piece in sends for q in piece}) == sum(map(len, sends))  # each line sent once
+        assert [(len(queries), more, behind) for queries, more, behind in sends] == [(len(sent), False, False)]
 
 
 def test_small_batches_and_the_default_stay_in_one_process(

@@ -30,7 +30,6 @@ import itertools
 import operator
 import os
 import pickle
-import select
 import signal
 import struct
 import subprocess
@@ -162,12 +161,8 @@ _FIRST_SHARE = 1 / 8
 # also reads the lines and sends the workers theirs before its own part, and makes their results
 # into objects after it, while a worker reads its lines and makes its results plain. Timed in the
 # benchmark, the two processes end together at about 0.97 (at 0.9 the caller waited 0.4 s for its
-# worker); as a worker that has answered takes pieces of the caller's part (_PIECES), the caller
-# starts with a little more.
-_CALLER_SHARE = 1.1
-
-# How many pieces the calling process identifies its part in (see WorkIndex._in_processes).
-_PIECES = 6
+# worker).
+_CALLER_SHARE = 0.97
 
 # Whether worker processes can be started: a new interpreter (never a fork of this process, whose
 # memory pages both would then share and copy as they write to them) given the ends of two pipes.
@@ -373,11 +368,6 @@ class _Worker:
             self.close(kill=True)
             raise IdentificationProcessError(f"worker process {self.pid} failed to build its index:\n{reply[1]}")
         raise IdentificationProcessError(f"worker process {self.pid} {self._ending()} while building its index")
-
-    def answered(self) -> bool:
-        """Whether the worker has begun to answer (its results can be received without waiting for
-        it to identify)."""
-        return bool(select.select([self.replies], [], [], 0)[0])
 
     def _ending(self) -> str:
         """How the worker, whose pipe has ended, ended (once it has been waited for)."""
@@ -1854,50 +1844,24 @@ class WorkIndex:
                         worker.send([distinct[i] for i in part], more=not last)
                         busy.append(worker)
                     sent[k] = len(part)
+            here = split.parts[0] if busy else range(len(distinct))
             results: list[Result | None] = [None] * len(distinct)
-            # The lines each busy worker has been sent and not answered yet.
-            asked = {id(worker): split.parts[k + 1] for k, worker in enumerate(workers) if worker in busy}
-            if busy:
-                # This process's part in pieces (by the same beginnings), of which a worker that has
-                # answered takes the last left, while two or more are.
-                pieces = _Split(_PIECES)
-                for at in split.parts[0]:
-                    pieces.add(at, (distinct[at].title or "")[:_TITLE_BEGINNING])
-                left = [piece for piece in pieces.parts if piece]
-            else:
-                left = [list(range(len(distinct)))]
-            while left:
-                piece = left.pop(0)
-                for i, result in zip(piece, self._identify_distinct([distinct[i] for i in piece]), strict=True):
-                    results[i] = result
-                for worker in list(busy):
-                    if len(left) < 2:
-                        break
-                    if worker.answered():
-                        self._receive(worker, busy, asked, results)
-                        asked[id(worker)] = piece = left.pop()
-                        worker.send([distinct[i] for i in piece])
-                        busy.append(worker)
+            for i, result in zip(here, self._identify_distinct([distinct[i] for i in here]), strict=True):
+                results[i] = result
             while busy:
-                self._receive(busy[0], busy, asked, results)
+                worker = busy[0]
+                try:
+                    found, seconds = worker.receive()
+                finally:
+                    busy.pop(0)
+                self.worker_seconds += seconds
+                for i, result in zip(split.parts[workers.index(worker) + 1], found, strict=True):
+                    results[i] = result
         finally:
             for worker in busy:
                 worker.close(kill=True)
             workers[:] = [worker for worker in workers if worker.requests >= 0]  # those not ended
         return [results[i] for i in order]  # type: ignore[misc]
-
-    def _receive(
-        self, worker: _Worker, busy: list[_Worker], asked: dict[int, list[int]], results: list[Result | None]
-    ) -> None:
-        """Receive a busy worker's results (it is then no longer busy) and put them in their places
-        (``asked``: the positions of the lines each worker was sent)."""
-        try:
-            found, seconds = worker.receive()
-        finally:
-            busy.remove(worker)
-        self.worker_seconds += seconds
-        for i, result in zip(asked.pop(id(worker)), found, strict=True):
-            results[i] = result
 
     # ---------------------------------------------------------------------------- first pass
     def _first_pass(self, queries: Sequence[Query], title_keys: Sequence[str] | None = None) -> dict[int, Result]:
