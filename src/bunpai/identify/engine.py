@@ -512,9 +512,10 @@ def _serve(requests: int, replies: int) -> None:
         if more:
             seconds += time.process_time() - start
             continue
-        compact = _compact(results)
-        seconds += time.process_time() - start
-        reply: tuple[bool, Any] = (False, failure) if failure else (True, (compact, seconds))
+        reply: tuple[bool, Any] = (False, failure)
+        if not failure:
+            compact = _compact(results)
+            reply = (True, (compact, seconds + time.process_time() - start))
         _write_message(replies, reply)
         results, seconds, failure = [], 0.0, ""
 
@@ -1831,6 +1832,10 @@ class WorkIndex:
             for lines, last in ((queries[:first], False), (queries[first:], True)):
                 order += [position.setdefault(q, len(position)) for q in lines]  # one hash per line
                 new = list(itertools.islice(position, len(distinct), None))  # in the order first seen
+                # Split by the titles' first characters: lines of one title that differ only in a
+                # decoration at its end (or in what follows) are in one part, and identified once
+                # (split by whole titles, the benchmark's parts held 4.9 % more distinct lines
+                # between them than all the lines do, by their first six characters 1.2 %).
                 for at, query in enumerate(new, len(distinct)):
                     split.add(at, (query.title or "")[:_TITLE_BEGINNING])
                 distinct += new
