@@ -205,6 +205,28 @@ def _bit_count(value: Any) -> int:
 
 
 @_compile
+def _next_row(row: Any, matches: Any) -> Any:
+    """The bit-parallel row of the longest common subsequence after one more code of the second
+    sequence, whose places in the first are the bits of ``matches``."""
+    common = row & matches
+    return (row + common) | (row - common)
+
+
+@_compile
+def _length_of_row(row: Any, m: int) -> int:
+    """The length of the longest common subsequence that a row of a first sequence of ``m`` codes says."""
+    used = _ONES if m == 64 else (np.uint64(1) << np.uint64(m)) - np.uint64(1)
+    return _bit_count(~row & used)
+
+
+@_compile
+def _ratio(common: int, m: int, n: int) -> float:
+    """``fuzz.ratio`` of sequences of ``m`` and ``n`` codes (not both empty) with a longest common
+    subsequence of ``common``: 100 × (1 − d / (m + n)), computed as rapidfuzz computes it."""
+    return (1.0 - np.float64(m + n - 2 * common) / np.float64(m + n)) * 100.0
+
+
+@_compile
 def _longest_common_subsequence(a: Any, b: Any) -> int:
     """The length of the longest common subsequence of two code arrays: bit-parallel over the
     first (at most 64 codes: a bit per code, the match masks made by comparing each code of the
@@ -220,10 +242,8 @@ def _longest_common_subsequence(a: Any, b: Any) -> int:
             for i in range(m):
                 if a[i] == code:
                     matches |= np.uint64(1) << np.uint64(i)
-            common = row & matches
-            row = (row + common) | (row - common)
-        used = _ONES if m == 64 else (np.uint64(1) << np.uint64(m)) - np.uint64(1)
-        return _bit_count(~row & used)
+            row = _next_row(row, matches)
+        return _length_of_row(row, m)
     previous = np.zeros(n + 1, dtype=np.int64)
     current = np.zeros(n + 1, dtype=np.int64)
     for i in range(m):
@@ -243,11 +263,9 @@ def indel_ratio(a: Any, b: Any) -> float:
     m, n = len(a), len(b)
     if m < n:  # the shorter one as the bits (a common subsequence is the same either way)
         a, b, m, n = b, a, n, m
-    total = m + n
-    if total == 0:
+    if m + n == 0:
         return 100.0
-    distance = total - 2 * _longest_common_subsequence(b, a)
-    return (1.0 - np.float64(distance) / np.float64(total)) * 100.0
+    return _ratio(_longest_common_subsequence(b, a), m, n)
 
 
 @_compile
@@ -313,21 +331,26 @@ def _slot(code: Any) -> int:
 
 
 @_compile
+def _slot_of(slot_codes: Any, code: Any) -> Any:
+    """The slot of a code in the table of a key's codes: where it is, or the empty slot where it
+    would go (probed from its hash, one slot after another)."""
+    slot = _slot(code)
+    while slot_codes[slot] != code and slot_codes[slot] >= 0:
+        slot = (slot + np.int64(1)) & np.int64(_SLOTS - 1)
+    return slot
+
+
+@_compile
 def _common_with_table(slot_codes: Any, slot_masks: Any, m: int, b: Any) -> int:
     """:func:`_longest_common_subsequence` of a key of ``m`` ≤ 64 codes, given as the table of its
     codes' match masks, and the codes ``b``: each code of ``b`` finds its mask in a probe or two."""
     row = _ONES
     for j in range(len(b)):
         code = np.int64(b[j])
-        slot = _slot(code)
-        while slot_codes[slot] != code and slot_codes[slot] >= 0:
-            slot = (slot + np.int64(1)) & np.int64(_SLOTS - 1)
+        slot = _slot_of(slot_codes, code)
         if slot_codes[slot] == code:
-            matches = slot_masks[slot]
-            common = row & matches
-            row = (row + common) | (row - common)
-    used = _ONES if m == 64 else (np.uint64(1) << np.uint64(m)) - np.uint64(1)
-    return _bit_count(~row & used)
+            row = _next_row(row, slot_masks[slot])
+    return _length_of_row(row, m)
 
 
 @_compile
@@ -337,9 +360,7 @@ def _fill_table(slot_codes: Any, slot_masks: Any, a: Any) -> None:
     slot_masks[:] = 0
     for i in range(len(a)):
         code = np.int64(a[i])
-        slot = _slot(code)
-        while slot_codes[slot] != code and slot_codes[slot] >= 0:
-            slot = (slot + np.int64(1)) & np.int64(_SLOTS - 1)
+        slot = _slot_of(slot_codes, code)
         slot_codes[slot] = code
         slot_masks[slot] |= np.uint64(1) << np.uint64(i)
 
@@ -360,8 +381,7 @@ def _best_of_keys(
         b = records[position + 1 : position + 1 + n]
         position += 1 + n
         if 0 < m <= 64 and n > 0:
-            common = _common_with_table(slot_codes, slot_masks, m, b)
-            ratio = (1.0 - np.float64(m + n - 2 * common) / np.float64(m + n)) * 100.0
+            ratio = _ratio(_common_with_table(slot_codes, slot_masks, m, b), m, n)
         else:
             ratio = indel_ratio(a, b)
         if ratio > best:
