@@ -216,7 +216,7 @@ class _Split:
         part = self._part_of.get(key)
         if part is None:
             place = (len(self._part_of) * _GOLDEN) % 1.0
-            if place < self._first_end or self.count == 1:
+            if place < self._first_end:
                 part = 0
             else:
                 part = min(1 + int((place - self._first_end) / self._other), self.count - 1)
