@@ -146,23 +146,28 @@ def test_identical_lines_are_identified_once(index: WorkIndex) -> None:
     index._first_pass = counting_pass  # type: ignore[method-assign]
     try:
         lines = [Query("Lemon", ("米津玄師",))] * 5 + [Query("さくら")] * 3
-        # the same line to the engine: a decoration, the case, full-width letters
+        # the same line to the engine: titles that differ in a decoration, the case, full-width
+        # letters, with the same names and codes
         folded = [
             Query("Yoru ni Kakeru", ("Ayase",)),
-            Query("Yoru ni Kakeru (TV size)", ("AYASE",)),
-            Query("ＹＯＲＵ ＮＩ ＫＡＫＥＲＵ", ("Ａｙａｓｅ",)),
+            Query("Yoru ni Kakeru (TV size)", ("Ayase",)),
+            Query("ＹＯＲＵ ＮＩ ＫＡＫＥＲＵ", ("Ayase",)),
         ]
-        results = index.identify_many(lines + folded)
+        # names are compared as written: a line of the same title whose name differs only in its
+        # case is another line (with the same result)
+        other_name = Query("Yoru ni Kakeru (TV size)", ("AYASE",))
+        results = index.identify_many(lines + folded + [other_name])
     finally:
         del index._identify_rest
         del index._first_pass
     # the three folded lines are one line to the engine
-    assert passed == [Query("Lemon", ("米津玄師",)), Query("さくら"), folded[0]]
+    assert passed == [Query("Lemon", ("米津玄師",)), Query("さくら"), folded[0], other_name]
     # the exact title and name settle the first line in the columnar pass, the others are scored
     # once each
-    assert calls == [Query("さくら"), folded[0]]
-    assert [r.work_id for r in results] == ["W8"] * 5 + ["W6"] * 3 + ["W1"] * 3
-    assert results[-3:] == [index.identify(q) for q in folded]
+    assert calls == [Query("さくら"), folded[0], other_name]
+    assert [r.work_id for r in results] == ["W8"] * 5 + ["W6"] * 3 + ["W1"] * 4
+    assert results[-4:] == [index.identify(q) for q in [*folded, other_name]]
+    assert results[-1] == results[-2]
 
 
 def test_first_pass_decides_as_the_scorer_does(index: WorkIndex) -> None:

@@ -52,11 +52,9 @@ from bunpai.identify.normalise import (
     Readings,
     learning,
     name_block_key,
-    name_form,
     name_keys,
     name_tokens,
     phonetic_key,
-    remembered,
     text_key,
     text_key_of_form,
     title_form,
@@ -564,13 +562,6 @@ def _kernels() -> Any:
     from bunpai.identify import kernels
 
     return kernels
-
-
-@remembered(1 << 20)
-def _folded_names(names: tuple[str, ...]) -> tuple[str, ...]:
-    """Each name's form folded as a title's (what a line's key keeps of its names; the same names
-    recur in thousands of lines, so they are remembered together)."""
-    return tuple([title_form(name_form(name)) for name in names])
 
 
 def _maximum_per_work(best: np.ndarray, ratios: np.ndarray, counts: list[int]) -> None:
@@ -1773,19 +1764,19 @@ class WorkIndex:
 
     def _identify_distinct(self, queries: Sequence[Query]) -> list[Result]:
         """:meth:`identify_many` of distinct lines, in this process."""
-        # Lines that differ only in what the keys fold away (a decoration, the case, accents,
-        # full-width letters) are the same line to the engine: identified once. A line's key is
-        # what identify reads of it, as its keys see it: the title's form (NFKC, no decorations,
-        # accents and case folded), each name's form folded the same way (a name's keys, words and
-        # block key are all made from it), and the codes as written. Two lines with the same key
-        # get the same result.
+        # Lines that differ only in what the title's keys fold away (a decoration, the case,
+        # accents, full-width letters) are the same line to the engine: identified once. A line's
+        # key is the title's form (NFKC, no decorations, accents and case folded), from which
+        # both title keys are made, then the names and the codes as written. Two lines with the
+        # same key get the same result. (Folding the names too joined 1 % more lines in the
+        # benchmark, and cost more than identifying them: most of a report's names are new to the
+        # normaliser, and each name's form would be made for the key alone.)
         forms = [title_form(q.title) for q in queries]
-        keys = [
-            (form, _folded_names(q.creators), q.work_code, q.iswc, q.isrc)
+        of_key: dict[tuple[object, ...], int] = {}
+        represented_by = [
+            of_key.setdefault((form, q.creators, q.work_code, q.iswc, q.isrc), len(of_key))
             for form, q in zip(forms, queries, strict=True)
         ]
-        of_key: dict[tuple[object, ...], int] = {}
-        represented_by = [of_key.setdefault(key, len(of_key)) for key in keys]
         # The first line of each key represents it.
         firsts = np.unique(np.asarray(represented_by, dtype=np.int64), return_index=True)[1].tolist()
         representatives = [queries[i] for i in firsts]
