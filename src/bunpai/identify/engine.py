@@ -48,6 +48,7 @@ import numpy as np
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
 
+from bunpai.identify.huge_pages import use_huge_pages
 from bunpai.identify.normalise import (
     Readings,
     learning,
@@ -637,6 +638,9 @@ _RAREST_MOST = 255
 # A writer with more works than this is too common a name to find close titles among them.
 _WRITER_BLOCK = 5_000
 
+# An index of this many works or more has its process's memory moved to huge pages once built.
+_HUGE_PAGES_FROM = 100_000
+
 # A title of more works than this has its works listed by name key as well (``_title_names``): a
 # line of a common title ("さくら", "Love Song": hundreds of works) finds the works with its names
 # without looking at each work of the title.
@@ -742,6 +746,10 @@ class WorkIndex:
             if paused:
                 gc.enable()
         gc.freeze()
+        if len(self.ids) >= _HUGE_PAGES_FROM:
+            # Read in no order, a large index's objects cost a page-table walk each on pages of
+            # 4 KB: on pages of 2 MB, identification took a sixth less time (see huge_pages).
+            use_huge_pages()
 
     @property
     def processes(self) -> int:
