@@ -12,8 +12,9 @@ otherwise, and most machines give huge pages only to memory that asks for them
 :func:`use_huge_pages` asks for them once the index is built: each private anonymous mapping of
 the process that its pages fill (``/proc/self/smaps``) is marked ``MADV_HUGEPAGE`` and collapsed
 into huge pages at once (``MADV_COLLAPSE``, Linux 6.1 and later). Sparse mappings (a thread's
-stack, an allocator's reserve) are left alone, so that no memory is added. Where the kernel does
-not offer this, or cannot find free huge pages, nothing changes: it is only about speed.
+stack, an allocator's reserve) are left alone, so that the memory in use grows at most by the
+part of a filled mapping not yet in it (a tenth of it at the most). Where the kernel does not
+offer this, or cannot find free huge pages, nothing changes: it is only about speed.
 """
 
 from __future__ import annotations
