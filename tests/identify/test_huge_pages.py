@@ -1,4 +1,4 @@
-"""Huge pages for a built index: which mappings are collapsed, and that no memory is added."""
+"""Huge pages for a built index: which mappings are collapsed, and that a sparse one is not filled."""
 
 from __future__ import annotations
 

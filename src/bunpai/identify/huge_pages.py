@@ -20,7 +20,6 @@ offer this, or cannot find free huge pages, nothing changes: it is only about sp
 from __future__ import annotations
 
 import ctypes
-import ctypes.util
 import sys
 from collections.abc import Iterator
 
@@ -32,11 +31,10 @@ _FILLED = 0.9
 
 
 def _libc() -> ctypes.CDLL | None:
-    name = ctypes.util.find_library("c")
-    if not name:
-        return None
+    """The C library this process runs with (its symbols are the process's own: no search for a
+    file, which ``ctypes.util.find_library`` makes by running ``ldconfig``)."""
     try:
-        libc = ctypes.CDLL(name, use_errno=True)
+        libc = ctypes.CDLL(None, use_errno=True)
     except OSError:
         return None
     libc.madvise.argtypes = [ctypes.c_void_p, ctypes.c_size_t, ctypes.c_int]
@@ -51,15 +49,14 @@ def filled_mappings(smaps: str) -> Iterator[tuple[int, int]]:
     start = end = 0
     eligible = False
     for line in smaps.splitlines():
-        first = line.split(maxsplit=1)[0] if line else ""
+        fields = line.split()
+        first = fields[0] if fields else ""
         if "-" in first and not first.endswith(":"):  # a mapping's header
-            fields = line.split()
-            low, high = (int(x, 16) for x in fields[0].split("-"))
+            start, end = (int(x, 16) for x in first.split("-"))
             path = fields[5] if len(fields) > 5 else ""
             eligible = fields[1].startswith("rw") and fields[1].endswith("p") and path in ("", "[heap]")
-            start, end = low, high
         elif first == "Rss:" and eligible:
-            resident = int(line.split()[1]) * 1024
+            resident = int(fields[1]) * 1024
             aligned_start = (start + _HUGE - 1) & ~(_HUGE - 1)
             aligned_end = end & ~(_HUGE - 1)
             if aligned_end - aligned_start >= _HUGE and resident >= _FILLED * (end - start):
