@@ -149,15 +149,22 @@ def strip_decorations(text: str) -> str:
 
     Most titles have no decoration: a title without brackets or dashes that does not end as one
     of the undelimited decoration words is returned before the three patterns are tried (the
-    first round of the loop would return it unchanged)."""
+    first round of the loop would return it unchanged). A text without brackets or dashes that
+    ends as one of those words might ("Smile", a name such as "Nicole") has only those words
+    tried: the other two patterns would leave it as it is, and stripping only takes characters
+    away, so that none appear later."""
     value = nfkc(text).strip()
     if not _MAYBE_DECORATED.search(value):
         return value
-    if _BRACKET_OR_DASH.search(value) is None and _TRAILING_LAST.match(value[-1]) is None:
+    delimited = _BRACKET_OR_DASH.search(value) is not None
+    if not delimited and _TRAILING_LAST.match(value[-1]) is None:
         return value
     for _ in range(3):  # "Title (TV size) -instrumental-"
-        stripped = _BRACKETED.sub(" ", value)
-        stripped = _DASHED.sub("", stripped.rstrip())
+        if delimited:
+            stripped = _BRACKETED.sub(" ", value)
+            stripped = _DASHED.sub("", stripped.rstrip())
+        else:
+            stripped = value
         stripped = _TRAILING.sub("", stripped.rstrip())
         if stripped.strip() == value.strip() or not stripped.strip():
             break
