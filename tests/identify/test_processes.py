@@ -157,6 +157,75 @@ def test_the_workers_get_the_first_lines_parts_before_the_rest_are_read(
         assert [(len(queries), more, behind) for queries, more, behind in sends] == [(len(sent), False, False)]
 
 
+@starting
+def test_a_worker_sends_its_results_in_parts_as_they_are_made(
+    generated: tuple[list[WorkEntry], list[Query], WorkIndex, list[Any]],
+    started: list[int],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    works, lines, _, one = generated
+    parts: list[list[int]] = []
+    rebuilt = engine._rebuilt
+
+    def recorded(rows: Any, order: list[int]) -> Any:  # made into objects by the reading thread
+        parts.append(order)
+        return rebuilt(rows, order)
+
+    sends: list[list[Query]] = []
+    send = engine._Worker.send
+
+    def counted(worker: Any, queries: list[Query], more: bool = False, behind: bool = False) -> None:
+        sends.append(queries)
+        send(worker, queries, more, behind)
+
+    monkeypatch.setattr(engine, "_rebuilt", recorded)
+    monkeypatch.setattr(engine._Worker, "send", counted)
+    with _deadline(120), WorkIndex(works, processes=2) as two:
+        assert two.identify_many(lines) == one
+    # Each of the two messages' lines: those the first pass settles, then those it scores.
+    assert len(parts) >= 4
+    assert sum(map(len, parts)) == sum(map(len, sends))
+
+
+def test_the_results_are_reported_as_they_are_made_each_line_once(
+    generated: tuple[list[WorkEntry], list[Query], WorkIndex, list[Any]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _, lines, index, one = generated
+    distinct = list(dict.fromkeys(lines))
+    reports: list[tuple[list[int], list[Any], bool]] = []
+    scored: list[int] = []
+    score = index._scored
+
+    def counting(gathered: Any) -> Any:
+        scored.append(len(gathered))
+        return score(gathered)
+
+    monkeypatch.setattr(engine, "_REPORT_STEP", 40)
+    monkeypatch.setattr(index, "_scored", counting)
+    results = index._identify_distinct(distinct, report=lambda *report: reports.append(report))
+    assert results == [one[lines.index(q)] for q in distinct]
+    # The first pass's lines, then the scored lines 40 at a time: every line once, with its result;
+    # the last report says so.
+    positions = [p for reported, _, _ in reports for p in reported]
+    assert sorted(positions) == list(range(len(distinct)))
+    assert all(results[p] is r for reported, found, _ in reports for p, r in zip(reported, found, strict=True))
+    assert scored[:-1] == [40] * (len(scored) - 1) and 0 < scored[-1] <= 40
+    assert len(reports) == len(scored) + 1 and len(scored) > 3
+    assert [last for _, _, last in reports] == [False] * len(scored) + [True]
+    # No line to score, or none at all: the last report is made all the same.
+    reports.clear()
+    settled = [q for q, r in zip(distinct, results, strict=True) if r.method == "work_code"][:5]
+    assert index._identify_distinct(settled, report=lambda *report: reports.append(report)) == [
+        one[lines.index(q)] for q in settled
+    ]
+    assert [(len(p), last) for p, _, last in reports] == [(5, True)]
+    reports.clear()
+    assert index._identify_distinct([], report=lambda *report: reports.append(report)) == []
+    assert reports == [([], [], True)]
+    # Without a report, the same results.
+    assert index._identify_distinct(distinct) == results
+
+
 def test_small_batches_and_the_default_stay_in_one_process(
     generated: tuple[list[WorkEntry], list[Query], WorkIndex, list[Any]], monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -38,8 +38,8 @@ import threading
 import time
 import traceback
 import weakref
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, fields
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field, fields
 from operator import itemgetter
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -158,10 +158,15 @@ _FIRST_SHARE = 1 / 8
 
 # The calling process's share of a batch's distinct lines, against a worker's 1 (see _Split): it
 # also reads the lines and sends the workers theirs before its own part, and makes their results
-# into objects after it, while a worker reads its lines and makes its results plain. Timed in the
-# benchmark, the two processes end together at about 0.97 (at 0.9 the caller waited 0.4 s for its
-# worker).
-_CALLER_SHARE = 0.97
+# into objects meanwhile, while a worker reads its lines and makes its results plain. Timed in the
+# benchmark, the two processes end together at about 1.02 (within 0.02 s in three runs; at 0.97 the
+# caller waited 0.14-0.17 s for its worker, at 1.08 the worker ended 0.09 s before it).
+_CALLER_SHARE = 1.02
+
+# How many of a worker's lines left by the first pass are scored before their results are sent
+# (and the next are scored meanwhile): the calling process makes each step's results into objects
+# while it identifies its own part, and after its part only the last step's.
+_REPORT_STEP = 2_000
 
 # Whether worker processes can be started: a new interpreter (never a fork of this process, whose
 # memory pages both would then share and copy as they write to them) given the ends of two pipes.
@@ -222,6 +227,11 @@ class _Split:
             self._part_of[key] = part
         self.parts[part].append(position)
 
+
+# What a worker sends during a request: some of its lines' results, (_PART, positions, rows,
+# order, None), as many times as it likes, the last with its CPU seconds instead of None; or, if
+# it failed, (_FAILED, the error) after any parts.
+_PART, _FAILED = "part", "failed"
 
 # A result as a worker sends it: (decision, work id, score, method, candidates), each candidate
 # (work id, score, title score, name score).
@@ -307,10 +317,49 @@ class _Worker:
     # The thread writing the works to it, or lines it is not reading yet (joined before the pipe
     # is closed, so that it never writes to another file given the pipe's number).
     sender: threading.Thread | None = None
+    # The thread reading the results of the request sent (started with it, so that the worker
+    # never waits to send a part, and each part is made into objects while this process goes on),
+    # what it has read, by position in the request, and how the request ended: (_PART, the
+    # worker's CPU seconds), (_FAILED, its error), or None if the pipe ended first (and the error
+    # of reading, if that failed here).
+    reader: threading.Thread | None = None
+    found: dict[int, Result] = field(default_factory=dict)
+    ending: tuple[Any, ...] | None = None
+    read_error: BaseException | None = None
 
     @property
     def pid(self) -> int:
         return self.process.pid
+
+    def _start_reading(self) -> None:
+        self.found, self.ending, self.read_error = {}, None, None
+        self.reader = threading.Thread(target=self._read_results, daemon=True)
+        self.reader.start()
+
+    def _read_results(self) -> None:
+        """The reader's work: each part's results made into objects as it comes, until the
+        request's last message (or the end of the pipe)."""
+        found = self.found
+        try:
+            while True:
+                ok, reply = _read_message(self.replies)
+                if not ok:
+                    return
+                if reply[0] != _PART:
+                    self.ending = reply
+                    return
+                _, positions, rows, order, seconds = reply
+                found.update(zip(positions, _rebuilt(rows, order), strict=True))
+                if seconds is not None:
+                    self.ending = (_PART, seconds)
+                    return
+        except BaseException as error:  # raised by receive(), in the calling thread
+            self.read_error = error
+
+    def _join_reader(self) -> None:
+        if self.reader is not None:
+            self.reader.join()
+            self.reader = None
 
     def send(self, queries: list[Query], more: bool = False, behind: bool = False) -> None:
         """Send lines to identify, as five columns (pickled faster than the lines), and whether
@@ -323,6 +372,8 @@ class _Worker:
         holding the interpreter, so that this process goes on meanwhile; a worker that died is then
         found by :meth:`receive` (it died without its results)."""
         data = pickle.dumps((tuple(zip(*queries, strict=True)), more), pickle.HIGHEST_PROTOCOL)
+        if self.reader is None:
+            self._start_reading()
         if behind:
             self._join_sender()
             self.sender = threading.Thread(target=self._write_behind, args=(data,), daemon=True)
@@ -347,14 +398,16 @@ class _Worker:
         the worker spent on them; raises
         :class:`IdentificationProcessError` if it failed (it then stays) or died (it is then waited for)."""
         self._join_sender()
-        ok, reply = _read_message(self.replies)
-        if ok:
-            done, value = reply
-            if done:
-                packed, seconds = value
-                return _rebuilt(*packed), seconds
-            raise IdentificationProcessError(f"identification failed in worker process {self.pid}:\n{value}")
-        raise IdentificationProcessError(f"worker process {self.pid} {self._ending()} without its results")
+        self._join_reader()
+        found, ending, error = self.found, self.ending, self.read_error
+        self.found, self.ending, self.read_error = {}, None, None
+        if error is not None:
+            raise error
+        if ending is None:
+            raise IdentificationProcessError(f"worker process {self.pid} {self._ending()} without its results")
+        if ending[0] == _FAILED:
+            raise IdentificationProcessError(f"identification failed in worker process {self.pid}:\n{ending[1]}")
+        return [found[i] for i in range(len(found))], ending[1]
 
     def ready(self) -> None:
         """Wait until the worker has built its index; raises :class:`IdentificationProcessError`
@@ -379,11 +432,12 @@ class _Worker:
         exit code. Only its owner ends it."""
         if self.owner != os.getpid():
             return 0
-        if (kill or not self.built) and self.process.returncode is None:
+        if (kill or not self.built or self.reader is not None) and self.process.returncode is None:
             self.process.kill()
         # It has written the works (a built worker has read them) or lines (a worker not killed has
-        # answered them), or fails once the worker has died.
+        # answered them), or fails once the worker has died; the reader ends with its pipe.
         self._join_sender()
+        self._join_reader()
         if self.requests >= 0:
             os.close(self.requests)
             os.close(self.replies)
@@ -398,7 +452,7 @@ def _close_workers(workers: list[_Worker]) -> None:
 
 
 # A work as it is sent to a worker: its fields in order.
-_WORK_FIELDS = operator.attrgetter(*[field.name for field in fields(WorkEntry)])
+_WORK_FIELDS = operator.attrgetter(*[entry_field.name for entry_field in fields(WorkEntry)])
 
 # What a worker runs: :func:`_worker_main` with the ends of its two pipes.
 _WORKER_CODE = (
@@ -491,32 +545,48 @@ def _serve(requests: int, replies: int) -> None:
     # The worker does nothing else: the lines' objects make no cycles, the index is frozen.
     gc.disable()
     # A request is one message or more, the last saying that no more follow; each message's lines
-    # are identified as it comes, and the request answered once.
-    results: list[Result] = []
+    # are identified as it comes, their results sent as they are made (positions in the request,
+    # rows of plain values), the last part with the CPU seconds the request took — or, if it
+    # failed, why.
+    received = 0  # the request's lines in the messages before this one
     seconds = 0.0
-    failure = ""
-    while True:
+    start = 0.0
+    more = False
+    ended = False  # whether the request's last part has been sent
+
+    def send_part(positions: list[int], results: list[Result], last: bool) -> None:
+        nonlocal ended
+        rows, order = _compact(results)
         # The CPU seconds of a request include reading its lines and making its results plain
         # (waiting for the lines takes none).
+        ended = last and not more
+        took = seconds + time.process_time() - start if ended else None
+        _write_message(replies, (_PART, [received + p for p in positions], rows, order, took))
+
+    failure = ""
+    while True:
         start = time.process_time()
         ok, message = _read_message(requests)
         if not ok:
             return
         columns, more = message
+        queries = list(map(Query._make, zip(*columns, strict=True)))
         if not failure:
             try:
-                results += index._identify_distinct(list(map(Query._make, zip(*columns, strict=True))))
+                index._identify_distinct(queries, report=send_part)
+            except BrokenPipeError:
+                raise
             except BaseException:
+                if ended:  # nothing more can be said of the request: this worker ends
+                    raise
                 failure = traceback.format_exc()
+        received += len(queries)
+        seconds += time.process_time() - start
         if more:
-            seconds += time.process_time() - start
             continue
-        reply: tuple[bool, Any] = (False, failure)
-        if not failure:
-            compact = _compact(results)
-            reply = (True, (compact, seconds + time.process_time() - start))
-        _write_message(replies, reply)
-        results, seconds, failure = [], 0.0, ""
+        if failure:
+            _write_message(replies, (_FAILED, failure))
+        received, seconds, failure, ended = 0, 0.0, "", False
 
 
 def _trigrams(codes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -1436,6 +1506,11 @@ class WorkIndex:
         trigram search (one more batch of title scores for those), and every line's candidates
         are ranked together (:meth:`_rank_many`). The results are those of :meth:`identify`.
         """
+        return self._scored(self._gathered(queries))
+
+    def _gathered(self, queries: Sequence[Query]) -> list[Result | _Line]:
+        """:meth:`_identify_rest`'s first half: each line gathered, and the closest titles of all
+        the lines' writers found together and added to their pools."""
         gathered = [self._gather(query) for query in queries]
         # The closest titles of the lines' writers, found for all of them at once.
         wanted: dict[str, dict[str, None]] = {}
@@ -1447,6 +1522,11 @@ class WorkIndex:
         for g in gathered:
             if isinstance(g, _Line) and g.writers:
                 self._with_closest(g)
+        return gathered
+
+    def _scored(self, gathered: Sequence[Result | _Line]) -> list[Result]:
+        """:meth:`_identify_rest`'s second half: the results of lines :meth:`_gathered` gathered
+        (any run of them: each line's result is its own)."""
         lines = [g for g in gathered if isinstance(g, _Line) and (g.pool or g.search)]
         ranked: list[list[Candidate]] = []
         if lines:
@@ -1770,8 +1850,17 @@ class WorkIndex:
             if paused:
                 gc.enable()
 
-    def _identify_distinct(self, queries: Sequence[Query]) -> list[Result]:
-        """:meth:`identify_many` of distinct lines, in this process."""
+    def _identify_distinct(
+        self, queries: Sequence[Query], report: Callable[[list[int], list[Result], bool], None] | None = None
+    ) -> list[Result]:
+        """:meth:`identify_many` of distinct lines, in this process.
+
+        ``report``, if given, is called with the positions of some of the lines, their results and
+        whether these are the last, as soon as they are made — those the first pass settles, then,
+        once the others are gathered (:meth:`_gathered`), those of each :data:`_REPORT_STEP` of them
+        scored (:meth:`_scored`) — until every line has been reported once (a worker sends each
+        step's results while it scores the next, and the last before this call's objects are let
+        go, which takes a while)."""
         # Lines that differ only in what the title's keys fold away (a decoration, the case,
         # accents, full-width letters) are the same line to the engine: identified once. A line's
         # key is the title's form (NFKC, no decorations, accents and case folded), from which
@@ -1798,9 +1887,37 @@ class WorkIndex:
                 title_key = of_form[form] = text_key_of_form(form)
             title_keys.append(title_key)
         settled = self._first_pass(representatives, title_keys)
-        scored = iter(self._identify_rest([q for i, q in enumerate(representatives) if i not in settled]))
-        results = [settled[i] if i in settled else next(scored) for i in range(len(representatives))]
-        return [results[i] for i in represented_by]
+        results: list[Result | None] = [None] * len(representatives)
+        for i, result in settled.items():
+            results[i] = result
+        rest = [i for i in range(len(representatives)) if i not in settled]
+        if report is None:
+            for i, result in zip(rest, self._identify_rest([representatives[i] for i in rest]), strict=True):
+                results[i] = result
+        else:
+            lines_of: list[list[int]] = [[] for _ in representatives]
+            for line, i in enumerate(represented_by):
+                lines_of[i].append(line)
+
+            def report_lines(done: Iterable[int], last: bool) -> None:
+                positions: list[int] = []
+                found: list[Result] = []
+                for i in done:
+                    positions += lines_of[i]
+                    found += [results[i]] * len(lines_of[i])  # type: ignore[list-item]
+                if positions or last:
+                    report(positions, found, last)
+
+            report_lines(sorted(settled), not rest)
+            # The writers' closest titles are found for all the lines at once (in steps, a writer's
+            # works would be compared with the lines' readings once a step).
+            gathered = self._gathered([representatives[i] for i in rest])
+            for at in range(0, len(rest), _REPORT_STEP):
+                step = rest[at : at + _REPORT_STEP]
+                for i, result in zip(step, self._scored(gathered[at : at + _REPORT_STEP]), strict=True):
+                    results[i] = result
+                report_lines(step, at + _REPORT_STEP >= len(rest))
+        return [results[i] for i in represented_by]  # type: ignore[misc]
 
     # ------------------------------------------------------------------------------ processes
     def _in_processes(self, queries: Sequence[Query]) -> list[Result]:
