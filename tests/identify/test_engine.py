@@ -156,18 +156,20 @@ def test_identical_lines_are_identified_once(index: WorkIndex) -> None:
         # names are compared as written: a line of the same title whose name differs only in its
         # case is another line (with the same result)
         other_name = Query("Yoru ni Kakeru (TV size)", ("AYASE",))
-        results = index.identify_many(lines + folded + [other_name])
+        # the same names in another order: the same line to the engine
+        both = [Query("さくら(独唱)", ("森山直太朗", "御徒町凧")), Query("さくら(独唱)", ("御徒町凧", "森山直太朗"))]
+        results = index.identify_many(lines + folded + [other_name] + both)
     finally:
         del index._identify_rest
         del index._first_pass
-    # the three folded lines are one line to the engine
-    assert passed == [Query("Lemon", ("米津玄師",)), Query("さくら"), folded[0], other_name]
+    # the three folded lines are one line to the engine, and so are the two orders of the names
+    assert passed == [Query("Lemon", ("米津玄師",)), Query("さくら"), folded[0], other_name, both[0]]
     # the exact title and name settle the first line in the columnar pass, the others are scored
     # once each
     assert calls == [Query("さくら"), folded[0], other_name]
-    assert [r.work_id for r in results] == ["W8"] * 5 + ["W6"] * 3 + ["W1"] * 4
-    assert results[-4:] == [index.identify(q) for q in [*folded, other_name]]
-    assert results[-1] == results[-2]
+    assert [r.work_id for r in results] == ["W8"] * 5 + ["W6"] * 3 + ["W1"] * 4 + ["W7"] * 2
+    assert results[-6:] == [index.identify(q) for q in [*folded, other_name, *both]]
+    assert results[-3] == results[-4] and results[-1] is results[-2]
 
 
 def test_first_pass_decides_as_the_scorer_does(index: WorkIndex) -> None:

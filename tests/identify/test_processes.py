@@ -226,6 +226,20 @@ def test_the_results_are_reported_as_they_are_made_each_line_once(
     assert index._identify_distinct(distinct) == results
 
 
+def test_a_line_s_names_in_any_order_give_it_the_same_result(
+    generated: tuple[list[WorkEntry], list[Query], WorkIndex, list[Any]],
+) -> None:
+    # What joins lines whose names differ only in their order (identify_many identifies them once).
+    _, lines, index, one = generated
+    named = [(q, r) for q, r in zip(lines, one, strict=True) if len(q.creators) > 1]
+    assert len(named) > 100 and {r.method for _, r in named} == {"title", "work_code"}
+    assert {r.decision for _, r in named} == {"auto", "review"}
+    for query, result in named:
+        turned = query._replace(creators=(*query.creators[1:], query.creators[0]))
+        assert index.identify(turned) == result
+        assert index.identify(query._replace(creators=query.creators[::-1])) == result
+
+
 def test_small_batches_and_the_default_stay_in_one_process(
     generated: tuple[list[WorkEntry], list[Query], WorkIndex, list[Any]], monkeypatch: pytest.MonkeyPatch
 ) -> None:

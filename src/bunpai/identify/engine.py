@@ -1864,14 +1864,18 @@ class WorkIndex:
         # Lines that differ only in what the title's keys fold away (a decoration, the case,
         # accents, full-width letters) are the same line to the engine: identified once. A line's
         # key is the title's form (NFKC, no decorations, accents and case folded), from which
-        # both title keys are made, then the names and the codes as written. Two lines with the
-        # same key get the same result. (Folding the names too joined 1 % more lines in the
-        # benchmark, and cost more than identifying them: most of a report's names are new to the
-        # normaliser, and each name's form would be made for the key alone.)
+        # both title keys are made, then the names as written, in any order (a line's names are
+        # scored one by one, and its name score is the share of them found), and the codes. Two
+        # lines with the same key get the same result. (Folding the names too joined 1 % more
+        # lines in the benchmark, and cost more than identifying them: most of a report's names
+        # are new to the normaliser, and each name's form would be made for the key alone.)
         forms = [title_form(q.title) for q in queries]
         of_key: dict[tuple[object, ...], int] = {}
         represented_by = [
-            of_key.setdefault((form, q.creators, q.work_code, q.iswc, q.isrc), len(of_key))
+            of_key.setdefault(
+                (form, q.creators if len(q.creators) < 2 else tuple(sorted(q.creators)), q.work_code, q.iswc, q.isrc),
+                len(of_key),
+            )
             for form, q in zip(forms, queries, strict=True)
         ]
         # The first line of each key represents it.
