@@ -595,7 +595,8 @@ def main() -> int:
     print(
         f"  first pass{'' if processes == 1 else ' (in this process: its part of the lines)'}: "
         f"{first_pass.seconds:.1f} s for {first_pass.lines:,} lines "
-        "(the distinct lines, those differing only in a title's decoration, case or width joined; "
+        "(the distinct lines, those differing only in a title's decoration, case or width or in the "
+        "order of their names joined; "
         f"{first_pass.settled:,} settled there); "
         f"scored in batches{'' if processes == 1 else ' (in this process: its part of the lines)'}: "
         f"{scorer.seconds:.1f} s for {scorer.lines:,} lines ({scorer.lines / max(scorer.seconds, 1e-9):,.0f} lines/s); "
