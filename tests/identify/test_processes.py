@@ -101,6 +101,20 @@ def _all_waited_for(pids: list[int]) -> bool:
     return True
 
 
+def _recorded_sends(monkeypatch: pytest.MonkeyPatch) -> list[tuple[list[Query], bool, bool]]:
+    """The lines sent to workers from now on, with whether more follow and whether they were
+    written behind, in the order sent."""
+    sends: list[tuple[list[Query], bool, bool]] = []
+    send = engine._Worker.send
+
+    def recorded(worker: Any, queries: list[Query], more: bool = False, behind: bool = False) -> None:
+        sends.append((queries, more, behind))
+        send(worker, queries, more, behind)
+
+    monkeypatch.setattr(engine._Worker, "send", recorded)
+    return sends
+
+
 @starting
 def test_two_and_three_processes_give_every_line_its_result_in_one(
     generated: tuple[list[WorkEntry], list[Query], WorkIndex, list[Any]], started: list[int]
@@ -130,14 +144,7 @@ def test_the_workers_get_the_first_lines_parts_before_the_rest_are_read(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     works, lines, _, one = generated
-    sends: list[tuple[list[Query], bool, bool]] = []
-    send = engine._Worker.send
-
-    def recorded(worker: Any, queries: list[Query], more: bool = False, behind: bool = False) -> None:
-        sends.append((queries, more, behind))
-        send(worker, queries, more, behind)
-
-    monkeypatch.setattr(engine._Worker, "send", recorded)
+    sends = _recorded_sends(monkeypatch)
     first = lines[: int(len(lines) * engine._FIRST_SHARE)]
     with _deadline(120), WorkIndex(works, processes=2) as two:
         assert two.identify_many(lines) == one
@@ -171,20 +178,13 @@ def test_a_worker_sends_its_results_in_parts_as_they_are_made(
         parts.append(order)
         return rebuilt(rows, order)
 
-    sends: list[list[Query]] = []
-    send = engine._Worker.send
-
-    def counted(worker: Any, queries: list[Query], more: bool = False, behind: bool = False) -> None:
-        sends.append(queries)
-        send(worker, queries, more, behind)
-
     monkeypatch.setattr(engine, "_rebuilt", recorded)
-    monkeypatch.setattr(engine._Worker, "send", counted)
+    sends = _recorded_sends(monkeypatch)
     with _deadline(120), WorkIndex(works, processes=2) as two:
         assert two.identify_many(lines) == one
     # Each of the two messages' lines: those the first pass settles, then those it scores.
     assert len(parts) >= 4
-    assert sum(map(len, parts)) == sum(map(len, sends))
+    assert sum(map(len, parts)) == sum(len(queries) for queries, _, _ in sends)
 
 
 def test_the_results_are_reported_as_they_are_made_each_line_once(

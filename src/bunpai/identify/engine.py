@@ -363,9 +363,9 @@ class _Worker:
 
     def send(self, queries: list[Query], more: bool = False, behind: bool = False) -> None:
         """Send lines to identify, as five columns (pickled faster than the lines), and whether
-        more lines of the same request follow (the worker identifies these meanwhile, and answers
-        once for all of them); raises :class:`IdentificationProcessError` if the worker has died
-        (it is then waited for).
+        more lines of the same request follow (the worker identifies these meanwhile; its results
+        come in parts, read by :meth:`_read_results` from the request's first lines on); raises
+        :class:`IdentificationProcessError` if the worker has died (it is then waited for).
 
         ``behind``: the worker is still identifying earlier lines of the request, and reads these
         only then. They are written by a thread of this process, in one call that waits without
