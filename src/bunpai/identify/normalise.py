@@ -488,7 +488,9 @@ def name_keys(name: str) -> tuple[str, ...]:
     value = name_form(name)
     if not value:
         return ()
-    keys = {text_key(value)}
+    # The text key made from the form at once: a report's names are mostly new, and the text
+    # key's own remembering would only add a look-up and an entry per name.
+    keys = {text_key_of_form(title_form(value))}
     words = _folded_words(value)
     if words:
         keys.add("".join(words))
@@ -504,8 +506,7 @@ def name_keys(name: str) -> tuple[str, ...]:
 
 @remembered(1 << 20)
 def _folded_words(name: str) -> tuple[str, ...]:
-    folded = (fold_romaji(w) for w in _WORD_BREAKS.split(romanise(name_form(name))))
-    return tuple(w for w in folded if w)
+    return tuple([word for word in map(fold_romaji, _WORD_BREAKS.split(romanise(name_form(name)))) if word])
 
 
 @remembered(1 << 20)
