@@ -29,6 +29,7 @@ from bunpai.identify.engine import (
     WorkIndex,
     _process_count,
     _Split,
+    _title_beginning,
 )
 from bunpai.identify.normalise import name_keys, text_key
 from tests.identify.generated import generated_works_and_lines
@@ -275,9 +276,9 @@ def test_a_worker_that_fails_is_raised_here_and_stays(
     generated: tuple[list[WorkEntry], list[Query], WorkIndex, list[Any]], started: list[int]
 ) -> None:
     works, lines, _, one = generated
-    # The first and third titles' lines are identified here, the second's by the first worker, the
-    # fourth's by the second (their places 0, 0.618, 0.236, 0.854: _parts): a line without a title
-    # fails in the first worker.
+    # The first and fourth titles' lines are identified here, the second's by the first worker, the
+    # third's by the second (each new title goes where the lines are furthest behind their share:
+    # _parts): a line without a title fails in the first worker.
     batch = [
         Query("君の名は", ("山田 太郎",)),
         Query(None),  # type: ignore[arg-type]
@@ -454,14 +455,27 @@ def test_parts_have_their_share_of_every_run_of_titles(lines: int, count: int, s
     assert all(abs(size - lines * share) <= 3 for size, share in zip(sizes, shares, strict=True))
 
 
-def test_parts_spread_the_first_titles_too() -> None:
-    # The places of titles 0, 1, 2, 3, 4 are 0, 0.618, 0.236, 0.854 and 0.472: in two parts,
-    # titles 0, 2, 4 go to the first and 1, 3 to the second, whatever their lines.
+def test_parts_take_new_titles_where_they_are_behind() -> None:
+    # A new title goes to the part furthest behind its share, the first on a tie; a title seen
+    # before to its part, whatever the loads.
     assert _parts(["a", "b", "c", "d", "e", "a"], 2) == [[0, 2, 4, 5], [1, 3]]
-    # In three: [0, 1/3) holds titles 0 and 2, [1/3, 2/3) titles 1 and 4, [2/3, 1) title 3.
-    assert _parts(["a", "b", "c", "d", "e"], 3) == [[0, 2], [1, 4], [3]]
+    assert _parts(["a", "b", "c", "d", "e"], 3) == [[0, 3], [1, 4], [2]]
+    assert _parts(["a", "a", "a", "b", "c", "d", "a"], 2) == [[0, 1, 2, 6], [3, 4, 5]]
     assert _parts(["a", "a"], 3) == [[0, 1]]  # no empty part
     assert _parts([], 2) == []
+    # The first part's share: at 0.5 of an equal share in two parts, a quarter of the lines.
+    split = _Split(2, 0.5)
+    for position, title in enumerate("abcdefgh"):
+        split.add(position, title)
+    assert split.parts == [[0, 4], [1, 2, 3, 5, 6, 7]]
+
+
+def test_a_title_s_beginning_folds_its_width_and_case() -> None:
+    assert _title_beginning("ＬＥＭＯＮ") == _title_beginning("Lemon") == _title_beginning("LEMON") == "lemon"
+    assert _title_beginning("Ｌｅｍｏｎ (TV size)") == _title_beginning("lemon (TV size) -instrumental-")
+    assert _title_beginning("ﾊﾟﾌﾟﾘｶ") == _title_beginning("パプリカ")
+    assert _title_beginning("Lemonade") != _title_beginning("Lemon")
+    assert _title_beginning("") == ""
 
 
 _FOUR_OF_FIVE = ("山田 太郎", "Yamada Taro", "ヤマダ タロウ", "Taro Yamada", "Mary Smith")

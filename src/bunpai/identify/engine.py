@@ -55,6 +55,7 @@ from bunpai.identify.normalise import (
     name_block_key,
     name_keys,
     name_tokens,
+    nfkc,
     phonetic_key,
     text_key,
     text_key_of_form,
@@ -159,9 +160,11 @@ _FIRST_SHARE = 1 / 8
 # The calling process's share of a batch's distinct lines, against a worker's 1 (see _Split): it
 # also reads the lines and sends the workers theirs before its own part, and makes their results
 # into objects meanwhile, while a worker reads its lines and makes its results plain. Timed in the
-# benchmark, the two processes end together at about 1.02 (within 0.02 s in three runs; at 0.97 the
-# caller waited 0.14-0.17 s for its worker, at 1.08 the worker ended 0.09 s before it).
-_CALLER_SHARE = 1.02
+# benchmark, the two processes end together at about 0.98 (the caller's own part ended 0.04 s and
+# 0.05 s after the worker's last results and 0.08 s before them, in three runs). With the split of
+# the version before (each new title beginning placed by the golden ratio, not by the parts'
+# loads) that was 1.02: at 0.97 the caller waited 0.14-0.17 s for its worker.
+_CALLER_SHARE = 0.98
 
 # How many of a worker's lines left by the first pass are scored before their results are sent
 # (and the next are scored meanwhile): the calling process makes each step's results into objects
@@ -189,9 +192,14 @@ def _process_count(asked: int) -> int:
 # How many first characters of a title decide which process identifies its lines (_in_processes).
 _TITLE_BEGINNING = 6
 
-# The golden ratio's fraction: the multiples of it, modulo 1, spread evenly over [0, 1) in any
-# run of them (see _Split).
-_GOLDEN = 0.6180339887498949
+
+def _title_beginning(title: str) -> str:
+    """What decides which process identifies a line (:meth:`WorkIndex._in_processes`): the first
+    :data:`_TITLE_BEGINNING` characters of its title, NFKC (full and half width) and lower case.
+    Split by whole titles, the benchmark's parts held 4.9 % more lines to identify between them
+    than all the lines do; by the first six characters as written, 1.2 % (titles in upper case or
+    in full width apart from the same title written plainly); by these, 0.2 %."""
+    return nfkc(title[:_TITLE_BEGINNING]).lower()
 
 
 class _Split:
@@ -200,18 +208,22 @@ class _Split:
     and lines that differ only in a decoration are identified once. Lines are added one by one,
     so that a part can be sent before the last line is seen.
 
-    The n-th key (in the order of the keys' first lines) has the place n × 0.618… modulo 1, and
-    goes to the part whose share of [0, 1) holds that place: each part has its share of the keys,
-    within a few, in every run of them — of the first, most reported titles as well as of the rare
-    ones after them, whose lines cost more. The first part (the calling process's) has ``first``
-    of an equal share (it also reads the lines, sends the others' and receives their results); the
-    others share the rest equally. The same keys in the same order always give the same parts."""
+    A key not seen before goes to the part furthest behind its share of the lines so far (the
+    first of them on a tie), and every later line of the key to the same part: each part has its
+    share of the lines, within the lines of a key, at every moment — of the first, most reported
+    titles as well as of the rare ones after them, whose lines cost more. The first part (the
+    calling process's) has ``first`` of an equal share (it also reads the lines, sends the others'
+    and receives their results); the others an equal share each. The same keys in the same order
+    always give the same parts."""
 
     def __init__(self, count: int, first: float = 1.0) -> None:
         self.count = count
-        # Where the first part's share ends, and each other part's share.
-        self._first_end = min(1.0, first / count)
-        self._other = (1.0 - self._first_end) / (count - 1) if count > 1 else 1.0
+        # Whole numbers in the ratio of the parts' shares (first / count for the first part, an
+        # equal share of the rest for each other), so that two parts' loads compare exactly.
+        first = min(max(first, 0.0), float(count))
+        self._weights = [round(1000 * first * (count - 1)), *([round(1000 * (count - first))] * (count - 1))]
+        if count == 1:
+            self._weights = [1]
         self._part_of: dict[str, int] = {}
         # The positions of each part's lines, ascending.
         self.parts: list[list[int]] = [[] for _ in range(count)]
@@ -219,13 +231,18 @@ class _Split:
     def add(self, position: int, key: str) -> None:
         part = self._part_of.get(key)
         if part is None:
-            place = (len(self._part_of) * _GOLDEN) % 1.0
-            if place < self._first_end:
-                part = 0
-            else:
-                part = min(1 + int((place - self._first_end) / self._other), self.count - 1)
-            self._part_of[key] = part
+            part = self._part_of[key] = self._behind()
         self.parts[part].append(position)
+
+    def _behind(self) -> int:
+        """The part with the fewest lines for its share (the first of them on a tie)."""
+        parts, weights = self.parts, self._weights
+        best = 0
+        for k in range(1, self.count):
+            # lines_k / weight_k < lines_best / weight_best, in whole numbers
+            if len(parts[k]) * weights[best] < len(parts[best]) * weights[k]:
+                best = k
+        return best
 
 
 # What a worker sends during a request: some of its lines' results, (_PART, positions, rows,
@@ -1952,12 +1969,11 @@ class WorkIndex:
             for lines, last in ((queries[:first], False), (queries[first:], True)):
                 order += [position.setdefault(q, len(position)) for q in lines]  # one hash per line
                 new = list(itertools.islice(position, len(distinct), None))  # in the order first seen
-                # Split by the titles' first characters: lines of one title that differ only in a
-                # decoration at its end (or in what follows) are in one part, and identified once
-                # (split by whole titles, the benchmark's parts held 4.9 % more distinct lines
-                # between them than all the lines do, by their first six characters 1.2 %).
+                # Split by the titles' first characters, their width and case folded: lines of one
+                # title that differ only in a decoration at its end (or in what follows), the
+                # width or the case are in one part, and identified once.
                 for at, query in enumerate(new, len(distinct)):
-                    split.add(at, (query.title or "")[:_TITLE_BEGINNING])
+                    split.add(at, _title_beginning(query.title or ""))
                 distinct += new
                 if not busy and (len(distinct) < MANY_LINES or (last and len(split.parts[0]) == len(distinct))):
                     continue  # not yet (or never) worth the workers
