@@ -221,9 +221,9 @@ class _Split:
         # Whole numbers in the ratio of the parts' shares (first / count for the first part, an
         # equal share of the rest for each other), so that two parts' loads compare exactly.
         first = min(max(first, 0.0), float(count))
-        self._weights = [round(1000 * first * (count - 1)), *([round(1000 * (count - first))] * (count - 1))]
-        if count == 1:
-            self._weights = [1]
+        self._weights = (
+            [round(1000 * first * (count - 1))] + [round(1000 * (count - first))] * (count - 1) if count > 1 else [1]
+        )
         self._part_of: dict[str, int] = {}
         # The positions of each part's lines, ascending.
         self.parts: list[list[int]] = [[] for _ in range(count)]
