@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from rapidfuzz import fuzz, process
 
 from bunpai.identify import engine
 from bunpai.identify.engine import (
@@ -461,6 +462,35 @@ def test_close_spellings_of_names_count_for_the_ten_closest_titles_in_a_batch() 
     assert [c.work_id for c in ranked[:10]] == [f"C{i:02d}" for i in range(10)]
 
 
+def _closest_by_rule(index: WorkIndex, block_key: str, phon: str) -> frozenset[int]:
+    """A writer's closest titles by their rule: ``process.extract`` with ``fuzz.ratio`` over the
+    first reading keys of the writer's works (a score of 60 or more, the first 50 by score, ties
+    by place), then at most ten of those, the best first, ties by work id."""
+    block = index.by_name[block_key]
+    choices = [index.phon_keys[i][0] if index.phon_keys[i] else "" for i in block]
+    kept = process.extract(phon, choices, scorer=fuzz.ratio, limit=50, score_cutoff=60)
+    if len(kept) > 10:
+        kept = sorted(kept, key=lambda k: (-k[1], index.ids[block[k[2]]]))[:10]
+    return frozenset(block[place] for _, _, place in kept)
+
+
+def test_closest_titles_of_readings_longer_than_sixty_four_letters_follow_the_rule() -> None:
+    rng = random.Random(7)
+    words = ["sakura", "yume", "hanabi", "tokyo", "natsu", "kaze", "umi", "sora", "hikari", "namida"]
+
+    def title(count: int) -> str:
+        return " ".join(rng.choice(words) for _ in range(count))
+
+    works = [WorkEntry(f"L{i:03d}", title(rng.randint(2, 16)), (), ("Kei Ota",)) for i in range(120)]
+    index = WorkIndex(works)
+    block_key = name_block_key("Kei Ota")
+    asked = [phonetic_key(title(count)) for count in (3, 12, 14, 16, 20)]
+    assert max(map(len, asked)) > 64 and any(len(index.phon_keys[i][0]) > 64 for i in range(120))
+    index._find_closest({block_key: dict.fromkeys(asked)})
+    for phon in asked:
+        assert index._closest[(block_key, phon, 10)] == _closest_by_rule(index, block_key, phon)
+
+
 @settings(max_examples=60, deadline=None)
 @given(
     st.lists(st.lists(st.sampled_from(_WORDS), min_size=1, max_size=3).map(" ".join), min_size=1, max_size=40),
@@ -469,18 +499,32 @@ def test_close_spellings_of_names_count_for_the_ten_closest_titles_in_a_batch() 
 def test_closest_titles_found_for_many_readings_at_once_are_those_found_one_by_one(
     titles: list[str], asked: list[str]
 ) -> None:
-    """A writer's closest titles for several readings in one ``cdist`` call are those of one
-    ``process.extract`` per reading: at most ten, the best first, ties by work id (the works'
-    ids are not in their order)."""
+    """A writer's closest titles, found for several readings in one compiled pass, are those of
+    the rule: ``process.extract`` with ``fuzz.ratio`` (a score of 60 or more, the first 50 by
+    score, ties by place), then at most ten, the best first, ties by work id (the works' ids are
+    not in their order); and those found for one reading alone."""
     works = [WorkEntry(f"T{i * 17 % 41:03d}", title, (), ("山田 太郎",)) for i, title in enumerate(titles)]
     index = WorkIndex(works)
     block_key = name_block_key("山田 太郎")
     readings = {phonetic_key(title): None for title in asked if phonetic_key(title)}
     index._find_closest({block_key: readings, "nobody": readings})
     for phon in readings:
-        expected = index._closest_search(index.by_name[block_key], block_key, phon, 10)
+        expected = _closest_by_rule(index, block_key, phon)
         assert index._closest[(block_key, phon, 10)] == expected
+        alone = WorkIndex(works)
+        assert alone._closest_titles(block_key, phon) == expected
     assert not any(key[0] == "nobody" for key in index._closest)
+
+
+def test_closest_titles_keep_the_first_fifty_by_score_then_place_before_the_ten_by_work_id() -> None:
+    # 60 works of the same reading (all at 100): process.extract keeps the first 50 by place, and
+    # of those the ten with the lowest work ids (places 40 to 49), not the ten lowest of all (the
+    # last ten places, which it left out).
+    works = [WorkEntry(f"W{(59 - i) if i < 50 else i - 50:03d}", "Sakura Yume", (), ("Kei Ota",)) for i in range(60)]
+    index = WorkIndex(works)
+    found = index._closest_titles(name_block_key("Kei Ota"), phonetic_key("Sakura Yume"))
+    assert sorted(index.ids[i] for i in found) == [f"W{k:03d}" for k in range(10, 20)]
+    assert found == frozenset(range(40, 50))
 
 
 @settings(max_examples=200, deadline=None)
@@ -584,3 +628,12 @@ def test_pairs_are_ordered_by_line_then_score_then_rank(lines: list[list[tuple[i
     expected = np.lexsort((rank[works], -scores, line_of))
     works_counted = 1 << 60 if wide else len(rank)
     assert _by_line_score_and_rank(line_of, scores, rank[works], works_counted).tolist() == expected.tolist()
+
+
+def test_closest_titles_keep_a_ratio_of_sixty_and_leave_one_just_under() -> None:
+    line = "abcdeghikmnpq"
+    at_sixty, under = "abcdegz", "abcdeghiwxyzrt"  # 12 / 20 and 16 / 27 of the letters in common
+    assert fuzz.ratio(phonetic_key(line), phonetic_key(at_sixty)) == 60.0
+    assert 59.0 < fuzz.ratio(phonetic_key(line), phonetic_key(under)) < 60.0
+    index = WorkIndex([WorkEntry("W1", at_sixty, (), ("Kei Ota",)), WorkEntry("W2", under, (), ("Kei Ota",))])
+    assert index._closest_titles(name_block_key("Kei Ota"), phonetic_key(line)) == frozenset({0})

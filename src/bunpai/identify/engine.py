@@ -613,6 +613,14 @@ def _trigrams(codes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return grams, (codes[:-2] > 0) & (codes[1:-1] > 0) & (codes[2:] > 0)
 
 
+def _ascii_codes(keys: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+    """The letters of some ASCII strings (reading keys), one after another as bytes, and where
+    each string starts (with the end of the last)."""
+    starts = np.zeros(len(keys) + 1, dtype=np.int64)
+    np.cumsum(np.fromiter(map(len, keys), dtype=np.int64, count=len(keys)), out=starts[1:])
+    return np.frombuffer("".join(keys).encode("ascii"), dtype=np.uint8), starts
+
+
 def _code_points(keys: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
     """The code points of some strings, one after another, and where each string's start (with
     the end of the last): one join and one encoding for all of them. A lone surrogate (text
@@ -770,7 +778,13 @@ class WorkIndex:
         self.by_text: dict[str, list[int]] = {}
         self.by_phon: dict[str, list[int]] = {}
         self.by_name: dict[str, list[int]] = {}
-        self._block_readings: dict[str, list[str]] = {}
+        # Each writer's block (the works of a name block key, at most _WRITER_BLOCK) as an id, and
+        # the blocks' works with their first reading keys side by side (see _build_writer_readings).
+        self._block_of: dict[str, int] = {}
+        self._block_offsets = np.zeros(1, dtype=np.int64)
+        self._block_works = np.zeros(0, dtype=np.int32)
+        self._block_starts = np.zeros(1, dtype=np.int64)
+        self._block_codes = np.zeros(0, dtype=np.uint8)
         # By text key of a title of many works (_MANY_WORKS), its works by exact name key.
         self._title_names: dict[str, dict[str, list[int]]] = {}
         # Closest titles of a writer found before, by (writer, reading key, limit): lines that
@@ -878,6 +892,10 @@ class WorkIndex:
         offsets = np.zeros(1, dtype=np.int64)
         _kernels().exact_name_scores(pairs, pairs, offsets, empty, offsets, offsets, empty, np.zeros(0))
         codes, starts = _code_points([])
+        letters, _ = _ascii_codes([])
+        _kernels().closest_titles(
+            offsets, offsets, letters, empty, pairs, pairs, offsets, letters, 1, np.zeros((0, 1), dtype=np.int64), pairs
+        )
         unequal = np.zeros(0, dtype=bool)
         _kernels().title_ratios(
             codes, starts, codes, starts, pairs, pairs, codes, starts, np.zeros(0), unequal, unequal
@@ -941,14 +959,24 @@ class WorkIndex:
         np.cumsum(np.bincount(gram_of, minlength=size), out=self.offsets[1:])
 
     def _build_writer_readings(self) -> None:
-        """Each writer's works' first reading keys (empty for a work without any), beside the name
-        postings, for :meth:`_closest_titles`."""
+        """Each writer's works with their first reading keys (empty for a work without any), beside
+        the name postings, for :meth:`_closest_titles`: the blocks of at most :data:`_WRITER_BLOCK`
+        works one after another, each work's reading as its letters (reading keys are ASCII), so
+        that a block's readings are read in one sweep of memory."""
         phon = self.phon_keys
-        self._block_readings = {
-            key: [phon[i][0] if phon[i] else "" for i in block]
-            for key, block in self.by_name.items()
-            if len(block) <= _WRITER_BLOCK
-        }
+        blocks = [(key, block) for key, block in self.by_name.items() if len(block) <= _WRITER_BLOCK]
+        self._block_of = {key: b for b, (key, _) in enumerate(blocks)}
+        sizes = np.fromiter((len(block) for _, block in blocks), dtype=np.int64, count=len(blocks))
+        self._block_offsets = np.zeros(len(blocks) + 1, dtype=np.int64)
+        np.cumsum(sizes, out=self._block_offsets[1:])
+        entries = int(self._block_offsets[-1])
+        self._block_works = np.fromiter(
+            itertools.chain.from_iterable(block for _, block in blocks), dtype=np.int32, count=entries
+        )
+        readings = [phon[i][0] if phon[i] else "" for i in self._block_works.tolist()]
+        self._block_starts = np.zeros(entries + 1, dtype=np.int64)
+        np.cumsum(np.fromiter(map(len, readings), dtype=np.int64, count=entries), out=self._block_starts[1:])
+        self._block_codes = np.frombuffer("".join(readings).encode("ascii"), dtype=np.uint8)
 
     def _build_title_names(self) -> None:
         """The works of each title of many works (:data:`_MANY_WORKS`) by exact name key, each
@@ -1440,78 +1468,62 @@ class WorkIndex:
         return tuple(k for k, _ in keyed if k), tuple(name_tokens(c) for k, c in keyed if k)
 
     def _closest_titles(self, block_key: str, phon: str, limit: int = 10) -> frozenset[int]:
-        """Among the works of one writer (name postings), those with the closest reading keys."""
-        block = self.by_name.get(block_key)
-        if not block or len(block) > _WRITER_BLOCK:
-            return frozenset()
+        """Among the works of one writer (name postings), those with the closest reading keys
+        (:meth:`_find_closest`)."""
         remembered = self._closest.get((block_key, phon, limit))
         if remembered is not None:
             return remembered
-        found_set = self._closest_search(block, block_key, phon, limit)
+        if block_key not in self._block_of:
+            return frozenset()
+        (found,) = self._closest_sets([(block_key, phon)], limit)
         if len(self._closest) < 1 << 18:
-            self._closest[(block_key, phon, limit)] = found_set
-        return found_set
-
-    def _closest_search(self, block: list[int], block_key: str, phon: str, limit: int) -> frozenset[int]:
-        choices = self._block_readings[block_key]
-        found = process.extract(phon, choices, scorer=fuzz.ratio, limit=limit * 5, score_cutoff=60)
-        return self._closest_of(block, [(score, position) for _, score, position in found], limit)
-
-    def _closest_of(self, block: list[int], found: list[tuple[float, int]], limit: int) -> frozenset[int]:
-        """The closest titles of a writer from the (score, position) of the first ``limit * 5``
-        works of the block with a score of 60 or more, best first (ties by position): at most
-        ``limit`` of them, the best score first and ties by work id."""
-        if len(found) <= limit:  # all of them, whatever their order
-            return frozenset(block[position] for _, position in found)
-        ids = self.ids
-        ranked = sorted(found, key=lambda f: (-f[0], ids[block[f[1]]]))
-        return frozenset(block[position] for _, position in ranked[:limit])
+            self._closest[(block_key, phon, limit)] = found
+        return found
 
     def _find_closest(self, wanted: dict[str, dict[str, None]], limit: int = 10) -> None:
         """Find the closest titles of many writers for many readings at once (remembered for
         :meth:`_closest_titles`): ``wanted`` gives, by a writer's block key, the readings of the
-        lines naming them.
+        lines naming them. A writer of more than :data:`_WRITER_BLOCK` works has none.
 
-        A writer's works are compared with all those readings in one ``cdist`` call, instead of
-        one ``process.extract`` per line and writer (which builds and sorts a result tuple for
-        every close work, the larger part of its cost). The results are those of
-        :meth:`_closest_search` (the works with a score of 60 or more, best first and ties by
-        position, are the ones ``process.extract`` keeps).
+        For each (writer, reading), the works of the writer whose first reading key has a
+        ``fuzz.ratio`` of 60 or more with the reading, the first ``limit * 5`` by ratio (ties by
+        place among the writer's works, as ``process.extract`` keeps them); of those, at most
+        ``limit``: the best ratio first, ties by work id. All of them in one compiled pass over
+        the writers' readings (:func:`bunpai.identify.kernels.closest_titles`), each writer's
+        readings side by side in memory: a ``cdist`` call per writer cost more around it (its
+        scores sorted and selected with NumPy, then in Python) than in its comparisons.
         """
-        by_name, closest = self.by_name, self._closest
-        for block_key, asked in wanted.items():
-            if len(closest) >= 1 << 18:
-                return
-            block = by_name.get(block_key)
-            if not block or len(block) > _WRITER_BLOCK:
-                continue
-            phons = [phon for phon in asked if (block_key, phon, limit) not in closest]
-            if not phons:
-                continue
-            if len(phons) == 1:
-                phon = phons[0]
-                closest[(block_key, phon, limit)] = self._closest_search(block, block_key, phon, limit)
-                continue
-            readings = list(phons)
-            scores = process.cdist(
-                readings,
-                self._block_readings[block_key],
-                scorer=fuzz.ratio,
-                score_cutoff=60,
-                dtype=np.float64,
-                workers=1,
-            )
-            # The scores of 60 or more, line by line, best first and ties by position.
-            rows, positions = np.nonzero(scores >= 60)
-            values = scores[rows, positions]
-            order = np.lexsort((positions, -values, rows))
-            bounds = np.searchsorted(rows[order], np.arange(len(readings) + 1)).tolist()
-            value_list, position_list = values[order].tolist(), positions[order].tolist()
-            for row, phon in enumerate(readings):
-                start = bounds[row]
-                end = min(bounds[row + 1], start + limit * 5)
-                found = list(zip(value_list[start:end], position_list[start:end], strict=True))
-                closest[(block_key, phon, limit)] = self._closest_of(block, found, limit)
+        closest, block_of = self._closest, self._block_of
+        asked: list[tuple[str, str]] = []
+        for block_key, phons in wanted.items():
+            if block_key in block_of:
+                asked.extend((block_key, phon) for phon in phons if (block_key, phon, limit) not in closest)
+        del asked[max((1 << 18) - len(closest), 0) :]  # what is remembered (the rest: one by one)
+        for (block_key, phon), found in zip(asked, self._closest_sets(asked, limit), strict=True):
+            closest[(block_key, phon, limit)] = found
+
+    def _closest_sets(self, asked: Sequence[tuple[str, str]], limit: int) -> list[frozenset[int]]:
+        """The closest titles of each (writer's block key, reading) asked (see :meth:`_find_closest`)."""
+        if not asked:
+            return []
+        block_of = self._block_of
+        readings, starts = _ascii_codes([phon for _, phon in asked])
+        found = np.empty((len(asked), limit), dtype=np.int64)
+        counts = np.empty(len(asked), dtype=np.int64)
+        _kernels().closest_titles(
+            self._block_offsets,
+            self._block_starts,
+            self._block_codes,
+            self._block_works,
+            self._id_rank(),
+            np.fromiter((block_of[key] for key, _ in asked), dtype=np.int64, count=len(asked)),
+            starts,
+            readings,
+            limit,
+            found,
+            counts,
+        )
+        return [frozenset(works[:count]) for works, count in zip(found.tolist(), counts.tolist(), strict=True)]
 
     def _identify_rest(self, queries: Sequence[Query]) -> list[Result]:
         """Identify the lines the first pass leaves, scoring their candidates in batches.

@@ -449,3 +449,120 @@ def title_ratios(
         if same:
             equal_text[p] = True
         best[p] = value
+
+
+@_compile
+def _before(score: float, key: int, other_score: float, other_key: int) -> bool:
+    """Whether a (score, key) comes before another: the higher score first, then the lower key."""
+    return score > other_score or (score == other_score and key < other_key)
+
+
+@_compile
+def _ranked_first(scores: Any, keys: Any, count: int, wanted: int) -> Any:
+    """The places of the first ``wanted`` of ``count`` (score, key) pairs in the order of
+    :func:`_before` (all of them, in that order, if there are no more)."""
+    kept = min(wanted, count)
+    chosen = np.empty(kept, dtype=np.int64)
+    size = 0
+    for i in range(count):
+        # insertion into the (at most ``wanted``) first so far
+        if size == kept and not _before(scores[i], keys[i], scores[chosen[size - 1]], keys[chosen[size - 1]]):
+            continue
+        at = size if size < kept else kept - 1
+        while at > 0 and _before(scores[i], keys[i], scores[chosen[at - 1]], keys[chosen[at - 1]]):
+            chosen[at] = chosen[at - 1]
+            at -= 1
+        chosen[at] = i
+        if size < kept:
+            size += 1
+    return chosen
+
+
+@_compile
+def closest_titles(
+    block_offsets: Any,
+    entry_starts: Any,
+    codes: Any,
+    entry_works: Any,
+    rank: Any,
+    asked_blocks: Any,
+    asked_starts: Any,
+    asked_codes: Any,
+    limit: int,
+    found: Any,
+    counts: Any,
+) -> None:
+    """The closest titles of writers: for each request, the works of one writer's block whose
+    first reading key is closest to a line's reading key, as ``process.extract`` with
+    ``fuzz.ratio``, ``score_cutoff=60`` and ``limit * 5`` finds them, then the best ``limit``.
+
+    Block ``b``'s entries are ``block_offsets[b]`` to ``block_offsets[b + 1]``; entry ``e`` is
+    work ``entry_works[e]`` with the reading ``codes[entry_starts[e]:entry_starts[e + 1]]`` (empty
+    for a work without one). Request ``r`` asks for block ``asked_blocks[r]`` and the reading
+    ``asked_codes[asked_starts[r]:asked_starts[r + 1]]``.
+
+    * A reading of at most 64 letters is the bits of its comparisons, with the match mask of each
+      letter in a table of the 256 bytes.
+    * An entry is kept when its ratio is 60 or more as rapidfuzz decides it: its normalised
+      similarity ``1 − d / (m + n)`` is at least 0.6. An entry too short or too long to reach that
+      even if every code of the shorter key were common is passed over without comparing.
+    * Of those, the first ``limit * 5`` by ratio (ties by place in the block, as
+      ``process.extract`` keeps them); if more than ``limit``, the first ``limit`` of those by
+      ratio, ties by ``rank`` (the work's rank in work id order).
+
+    ``found[r, :counts[r]]`` are request ``r``'s works (in no particular order).
+    """
+    masks = np.zeros(256, dtype=np.uint64)  # the match mask of each letter of a reading (bytes)
+    largest = 0
+    for b in range(len(block_offsets) - 1):
+        largest = max(largest, block_offsets[b + 1] - block_offsets[b])
+    scores = np.empty(largest, dtype=np.float64)
+    places = np.empty(largest, dtype=np.int64)
+    for r in range(len(asked_blocks)):
+        a = asked_codes[asked_starts[r] : asked_starts[r + 1]]
+        m = len(a)
+        counts[r] = 0
+        if m == 0:
+            continue
+        if m <= 64:
+            for i in range(m):
+                masks[a[i]] |= np.uint64(1) << np.uint64(i)
+        first, last = block_offsets[asked_blocks[r]], block_offsets[asked_blocks[r] + 1]
+        kept = 0
+        for e in range(first, last):
+            n = entry_starts[e + 1] - entry_starts[e]
+            if n == 0:
+                continue
+            total = np.float64(m + n)
+            if 1.0 - np.float64(m + n - 2 * min(m, n)) / total < 0.6:
+                continue
+            b = codes[entry_starts[e] : entry_starts[e + 1]]
+            if m <= 64:
+                row = _ONES
+                for j in range(n):
+                    row = _next_row(row, masks[b[j]])
+                common = _length_of_row(row, m)
+            else:
+                common = _longest_common_subsequence(b, a) if n <= 64 else _longest_common_subsequence(a, b)
+            similarity = 1.0 - np.float64(m + n - 2 * common) / total
+            if similarity >= 0.6:
+                scores[kept] = similarity * 100.0
+                places[kept] = e - first
+                kept += 1
+        if m <= 64:
+            for i in range(m):
+                masks[a[i]] = 0
+        firsts = _ranked_first(scores, places, kept, limit * 5)
+        if len(firsts) <= limit:
+            for k in range(len(firsts)):
+                found[r, k] = entry_works[first + places[firsts[k]]]
+            counts[r] = len(firsts)
+            continue
+        best = np.empty(len(firsts), dtype=np.float64)
+        ranks = np.empty(len(firsts), dtype=np.int64)
+        for k in range(len(firsts)):
+            best[k] = scores[firsts[k]]
+            ranks[k] = rank[entry_works[first + places[firsts[k]]]]
+        for k, i in enumerate(_ranked_first(best, ranks, len(firsts), limit)):
+            found[r, k] = entry_works[first + places[firsts[i]]]
+        counts[r] = limit
