@@ -2050,6 +2050,7 @@ class WorkIndex:
         out: dict[int, Result] = {}
         of_code: dict[int, Result] = {}
         of_found: dict[tuple[tuple[int, int, int], ...], Result | None] = {}
+        of_work: dict[int, Result | None] = {}
         if title_keys is None:
             title_keys = [text_key(query.title) for query in queries]
         for line, query in enumerate(queries):
@@ -2085,6 +2086,20 @@ class WorkIndex:
             # (work, names found, names of the line) of each work with any name found, ascending
             # by work.
             found_works = self._names_found(tkey, hits, positions)
+            if len(found_works) == 1:
+                # One work with the line's names (most lines settled here): its name score is 1
+                # whatever the number of names, so the result is that work's alone.
+                idx, found = found_works[0]
+                if found != n:
+                    continue
+                if idx in of_work:
+                    result = of_work[idx]
+                else:
+                    only = Candidate(ids[idx], self._score(1.0, 1.0, False), 1.0, 1.0)
+                    result = of_work[idx] = self._decide([only], "") if only.score >= th.auto else None
+                if result is not None:
+                    out[line] = result
+                continue
             if not any(found == n for _, found in found_works):
                 continue
             signature = tuple([(idx, found, n) for idx, found in found_works])
