@@ -8,6 +8,9 @@
   :meth:`WorkIndex._pair_name_scores <bunpai.identify.engine.WorkIndex._pair_name_scores>`.
 * The best ``fuzz.ratio`` of many (line, work) pairs' title keys, from the keys' code points;
   called by :meth:`WorkIndex._pair_title_scores <bunpai.identify.engine.WorkIndex._pair_title_scores>`.
+* The closest titles of writers: for many (writer, reading) pairs at once, the writer's works
+  whose first reading keys are closest by ``fuzz.ratio``; called by
+  :meth:`WorkIndex._find_closest <bunpai.identify.engine.WorkIndex._find_closest>`.
 
 Compiled by Numba on first use and cached beside this module.
 """
