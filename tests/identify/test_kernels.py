@@ -3,6 +3,7 @@ keys, the exact name scores, and the title ratios against ``rapidfuzz``."""
 
 from __future__ import annotations
 
+import random
 from collections import Counter
 
 import numpy as np
@@ -68,10 +69,15 @@ def _expected(
     return sorted(kept, key=lambda work: (-counts[work], rank[work]))[:limit]
 
 
+def _bits(works: int) -> np.ndarray:
+    """A search's scratch of a bit a work, all zero."""
+    return np.zeros((works + 63) // 64, dtype=np.uint64)
+
+
 @st.composite
 def searches(draw: st.DrawFn) -> tuple[list[list[str]], str, list[int], int, int, int]:
     key_text = st.text(alphabet=_LETTERS, min_size=0, max_size=14) | st.text(alphabet=_LETTERS + " ", max_size=8)
-    works = draw(st.lists(st.lists(key_text, min_size=0, max_size=2), min_size=1, max_size=60))
+    works = draw(st.lists(st.lists(key_text, min_size=0, max_size=2), min_size=1, max_size=150))
     key = draw(key_text)
     rank = draw(st.permutations(list(range(len(works)))))
     return works, key, list(rank), draw(st.integers(1, 6)), draw(st.integers(1, 9)), draw(st.integers(1, 200))
@@ -88,13 +94,39 @@ def test_trigram_search_is_the_rule(
         rank = list(range(len(works)))
     offsets, postings = _postings(works)
     counts = np.zeros(len(works), dtype=counter)
+    seen, twice = _bits(len(works)), _bits(len(works))
     touched = np.empty(len(works), dtype=np.int32)
     codes = _CODES[np.frombuffer(key.encode("ascii"), dtype=np.uint8)]
-    found = kernels.trigram_search(
-        codes, offsets, postings, np.asarray(rank, dtype=np.int64), counts, touched, limit, rarest, budget, in_id_order
-    )
-    assert found.tolist() == _expected(key, offsets, postings, rank, limit, rarest, budget)
-    assert not counts.any()  # the scratch counter is left as it was found
+    ranks = np.asarray(rank, dtype=np.int64)
+    for _ in range(2):  # the scratch left as it was found serves the next search
+        found = kernels.trigram_search(
+            codes, offsets, postings, ranks, counts, seen, twice, touched, limit, rarest, budget, in_id_order
+        )
+        assert found.tolist() == _expected(key, offsets, postings, rank, limit, rarest, budget)
+        assert not counts.any() and not seen.any() and not twice.any()
+
+
+def test_trigram_searches_over_many_works_are_the_rule() -> None:
+    """Hundreds of works (many words of the scratch bits), one search after another with the same
+    scratch, every kind of floor and limit."""
+    rng = random.Random(11)
+    works = [["".join(rng.choice("abc1") for _ in range(rng.randint(3, 9)))] for _ in range(700)]
+    offsets, postings = _postings(works)
+    rank = list(range(len(works)))
+    rng.shuffle(rank)
+    counts = np.zeros(len(works), dtype=np.uint8)
+    seen, twice = _bits(len(works)), _bits(len(works))
+    touched = np.empty(len(works), dtype=np.int32)
+    for _ in range(300):
+        key = "".join(rng.choice("abc1 ") for _ in range(rng.randint(3, 12)))
+        limit, rarest, budget = rng.choice([1, 5, 40, 400]), rng.randint(1, 9), rng.choice([50, 400, 6_000])
+        codes = _CODES[np.frombuffer(key.encode("ascii"), dtype=np.uint8)]
+        found = kernels.trigram_search(
+            codes, offsets, postings, np.asarray(rank, dtype=np.int64), counts, seen, twice, touched, limit, rarest,
+            budget, False,
+        )
+        assert found.tolist() == _expected(key, offsets, postings, rank, limit, rarest, budget)
+    assert not counts.any() and not seen.any() and not twice.any()
 
 
 def test_most_shared_trigrams_first_then_work_id_order() -> None:
@@ -103,6 +135,7 @@ def test_most_shared_trigrams_first_then_work_id_order() -> None:
     works = [["abc"], ["abcd"], ["abcde"], ["cde"], ["bcd"], ["xyz"]]
     offsets, postings = _postings(works)
     counts = np.zeros(len(works), dtype=np.int32)
+    seen, twice = _bits(len(works)), _bits(len(works))
     touched = np.empty(len(works), dtype=np.int32)
     codes = _CODES[np.frombuffer(b"abcde", dtype=np.uint8)]
 
@@ -113,6 +146,8 @@ def test_most_shared_trigrams_first_then_work_id_order() -> None:
             postings,
             np.asarray(rank, dtype=np.int64),
             counts,
+            seen,
+            twice,
             touched,
             limit,
             8,

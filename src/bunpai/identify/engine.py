@@ -803,6 +803,8 @@ class WorkIndex:
         self._rank_of_id: np.ndarray | None = None
         # Scratch of the compiled trigram search: a counter per work and the works it touched.
         self._search_counts = np.zeros(0, dtype=np.uint8)
+        self._search_seen = np.zeros(0, dtype=np.uint64)
+        self._search_twice = np.zeros(0, dtype=np.uint64)
         self._search_touched = np.zeros(0, dtype=np.int32)
         self._in_id_order = False
         # Every work's reading keys and text keys as code points, in one record per work (see
@@ -873,6 +875,9 @@ class WorkIndex:
         cache), so that identification does not wait for them."""
         # A work's count is at most the number of trigrams looked at (_RAREST_MOST): one byte.
         self._search_counts = np.zeros(len(self.ids), dtype=np.uint8)
+        # A bit a work: those met once, and those met more than once.
+        self._search_seen = np.zeros((len(self.ids) + 63) // 64, dtype=np.uint64)
+        self._search_twice = np.zeros((len(self.ids) + 63) // 64, dtype=np.uint64)
         self._search_touched = np.empty(len(self.ids), dtype=np.int32)
         empty = np.zeros(0, dtype=np.int32)
         _kernels().trigram_search(
@@ -881,6 +886,8 @@ class WorkIndex:
             empty,
             np.zeros(0, dtype=np.int64),
             self._search_counts[:0],
+            self._search_seen[:0],
+            self._search_twice[:0],
             empty,
             1,
             1,
@@ -1066,6 +1073,8 @@ class WorkIndex:
             self.postings,
             self._id_rank(),
             self._search_counts,
+            self._search_seen,
+            self._search_twice,
             self._search_touched,
             limit,
             rarest,

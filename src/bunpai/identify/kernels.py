@@ -34,6 +34,8 @@ def trigram_search(
     postings: Any,
     rank: Any,
     counts: Any,
+    seen: Any,
+    twice: Any,
     touched: Any,
     limit: int,
     rarest: int,
@@ -50,10 +52,14 @@ def trigram_search(
       work id order, which is its position when ``in_id_order``), in that order. Otherwise all
       of them, ascending by position.
 
-    ``counts`` (one per work, all zero) and ``touched`` (one per work) are scratch arrays;
-    ``counts`` is left as it was found. A work's count is at most ``rarest``, so ``counts`` may be
-    of any integer type that holds it: the engine's is one byte a work (a million works' counter
-    is then 1 MB rather than 4, and the searches' scattered increments miss the caches less).
+    Scratch, one place per work, each left as it was found: ``seen`` and ``twice``, bits (64 works
+    a word, all zero), say which works a search has met once and more than once; ``counts`` (all
+    zero) holds how many times more than once; ``touched`` lists the works met. Most works of the
+    postings are met once: their bit is set in ``seen``, 1 bit a work (a million works' bits fit
+    in a core's second-level cache, where a counter of a byte a work does not), and only a work
+    met again reads and writes its counter, which may be of any integer type that holds
+    ``rarest``. Only the works met more than once are looked at again, unless every work met
+    counts.
     """
     n = len(codes)
     if n < 3:
@@ -72,48 +78,67 @@ def trigram_search(
     for g in range(len(grams)):
         sizes[g] = offsets[grams[g] + 1] - offsets[grams[g]]
     order = np.argsort(sizes, kind="mergesort")
+    # The trigrams used: those looked at, and of them the ones whose postings are added.
     used = 0
-    chosen = 0
-    found = 0
-    # How many works have each count, kept as the counts grow (a count is at most the number of
-    # trigrams used, itself at most ``rarest``): no second pass over the works touched, each a
-    # scattered read of its counter (a sixth less time a search in the benchmark).
-    histogram = np.zeros(rarest + 2, dtype=np.int64)
+    chosen = np.empty(len(order), dtype=np.int64)
+    n_chosen = 0
+    total = 0
     for k in range(min(rarest, len(order))):
         g = order[k]
         size = sizes[g]
         if size == 0:
             used += 1
             continue
-        if chosen > 0 and size > budget:
+        if n_chosen > 0 and size > budget:
             break
-        start = offsets[grams[g]]
-        for p in range(start, start + size):
+        chosen[n_chosen] = grams[g]
+        n_chosen += 1
+        budget -= size
+        total += size
+        used += 1
+    # How many works have each count, kept as the counts grow (a count is at most the number of
+    # trigrams used, itself at most ``rarest``).
+    histogram = np.zeros(rarest + 2, dtype=np.int64)
+    repeated = np.empty(total, dtype=np.int64)  # the works met more than once
+    n_repeated = 0
+    found = 0
+    one = np.uint64(1)
+    for k in range(n_chosen):
+        start = offsets[chosen[k]]
+        for p in range(start, offsets[chosen[k] + 1]):
             work = postings[p]
-            count = counts[work]
-            if count == 0:
+            word = work >> 6
+            bit = one << np.uint64(work & 63)
+            if seen[word] & bit == 0:
+                seen[word] |= bit
                 touched[found] = work
                 found += 1
-            else:
-                histogram[count] -= 1
-            counts[work] = count + 1
-            histogram[count + 1] += 1
-        chosen += 1
-        budget -= size
-        used += 1
+                histogram[1] += 1
+                continue
+            extra = np.int64(counts[work])  # whatever the counter's type
+            if extra == 0:
+                twice[word] |= bit
+                repeated[n_repeated] = work
+                n_repeated += 1
+            histogram[extra + 1] -= 1
+            counts[work] = extra + 1
+            histogram[extra + 2] += 1
     need = max(1, int(used * 0.4))
     kept = 0
     for c in range(need, used + 1):
         kept += histogram[c]
     if kept <= limit:
         hits = np.empty(kept, dtype=np.int64)
-        kept = 0
-        for j in range(found):
-            work = touched[j]
-            if counts[work] >= need:
-                hits[kept] = work
-                kept += 1
-            counts[work] = 0
+        if need == 1:
+            hits[:] = touched[:found]
+        else:
+            kept = 0
+            for j in range(n_repeated):
+                work = repeated[j]
+                if counts[work] + 1 >= need:
+                    hits[kept] = work
+                    kept += 1
+        _forget(counts, seen, twice, touched, found, repeated, n_repeated)
         return np.sort(hits)
     # The count of the limit-th work (the floor): the works above it all, and of those at the
     # floor the first by rank in work id order.
@@ -129,9 +154,11 @@ def trigram_search(
     n_tied = 0
     n_above = 0
     top = len(rank)
-    for j in range(found):
-        work = touched[j]
-        count = np.int64(counts[work])  # whatever the counter's type
+    # Works of a count of 2 or more are among those met more than once; those of a count of 1
+    # (tied only when the floor is 1) are the works met whose bit is not in ``twice``.
+    for j in range(n_repeated):
+        work = repeated[j]
+        count = np.int64(counts[work]) + 1
         if count > floor:
             hits[n_above] = work
             keys[n_above] = -count * top + rank[work]
@@ -141,7 +168,13 @@ def trigram_search(
             # common case: no look-up per work)
             tied[n_tied] = work if in_id_order else rank[work] * top + work
             n_tied += 1
-        counts[work] = 0
+    if floor == 1:
+        for j in range(found):
+            work = touched[j]
+            if twice[work >> 6] & (one << np.uint64(work & 63)) == 0:
+                tied[n_tied] = work if in_id_order else rank[work] * top + work
+                n_tied += 1
+    _forget(counts, seen, twice, touched, found, repeated, n_repeated)
     order = np.argsort(keys[:n_above])
     result = np.empty(limit, dtype=np.int64)
     for j in range(n_above):
@@ -152,6 +185,17 @@ def trigram_search(
     for j in range(wanted):
         result[n_above + j] = tied[j] if in_id_order else tied[j] % top
     return result
+
+
+@_compile
+def _forget(counts: Any, seen: Any, twice: Any, touched: Any, found: int, repeated: Any, n_repeated: int) -> None:
+    """Leave a search's scratch as it was found: no bit set, every counter zero."""
+    for j in range(found):
+        seen[touched[j] >> 6] = 0
+    for j in range(n_repeated):
+        work = repeated[j]
+        counts[work] = 0
+        twice[work >> 6] = 0
 
 
 @_compile
