@@ -117,15 +117,27 @@ def test_trigram_searches_over_many_works_are_the_rule() -> None:
     counts = np.zeros(len(works), dtype=np.uint8)
     seen, twice = _bits(len(works)), _bits(len(works))
     touched = np.empty(len(works), dtype=np.int32)
-    for _ in range(300):
-        key = "".join(rng.choice("abc1 ") for _ in range(rng.randint(3, 12)))
+    ranks = np.asarray(rank, dtype=np.int64)
+    for _ in range(100):
+        keys = ["".join(rng.choice("abc1 ") for _ in range(rng.randint(0, 12))) for _ in range(3)]
         limit, rarest, budget = rng.choice([1, 5, 40, 400]), rng.randint(1, 9), rng.choice([50, 400, 6_000])
-        codes = _CODES[np.frombuffer(key.encode("ascii"), dtype=np.uint8)]
-        found = kernels.trigram_search(
-            codes, offsets, postings, np.asarray(rank, dtype=np.int64), counts, seen, twice, touched, limit, rarest,
-            budget, False,
+        expected = [_expected(key, offsets, postings, rank, limit, rarest, budget) for key in keys]
+        for key, works in zip(keys, expected, strict=True):
+            codes = _CODES[np.frombuffer(key.encode("ascii"), dtype=np.uint8)]
+            found = kernels.trigram_search(
+                codes, offsets, postings, ranks, counts, seen, twice, touched, limit, rarest, budget, False
+            )
+            assert found.tolist() == works
+        # the same searches in one call
+        codes = _CODES[np.frombuffer("".join(keys).encode("ascii"), dtype=np.uint8)]
+        starts = np.cumsum([0, *map(len, keys)]).astype(np.int64)
+        hits = np.full((len(keys), limit), -1, dtype=np.int64)
+        sizes = np.zeros(len(keys), dtype=np.int64)
+        kernels.trigram_searches(
+            codes, starts, offsets, postings, ranks, counts, seen, twice, touched, limit, rarest, budget, False,
+            hits, sizes,
         )
-        assert found.tolist() == _expected(key, offsets, postings, rank, limit, rarest, budget)
+        assert [row[:size] for row, size in zip(hits.tolist(), sizes.tolist(), strict=True)] == expected
     assert not counts.any() and not seen.any() and not twice.any()
 
 

@@ -730,6 +730,9 @@ _TITLES_ONE_BY_ONE = 4
 # The most trigrams of a key a search may look at: a work's count must fit the one-byte counter.
 _RAREST_MOST = 255
 
+# The postings a trigram search adds at most (those of its rarest trigram whatever their number).
+_TRIGRAM_BUDGET = 6_000
+
 # A writer with more works than this is too common a name to find close titles among them.
 _WRITER_BLOCK = 5_000
 
@@ -893,6 +896,23 @@ class WorkIndex:
             1,
             1,
             True,
+        )
+        _kernels().trigram_searches(
+            _CODES[np.frombuffer(b"abcd", dtype=np.uint8)],
+            np.asarray([0, 4], dtype=np.int64),
+            np.zeros(_ALPHABET**3 + 1, dtype=np.int64),
+            empty,
+            np.zeros(0, dtype=np.int64),
+            self._search_counts[:0],
+            self._search_seen[:0],
+            self._search_twice[:0],
+            empty,
+            1,
+            1,
+            1,
+            True,
+            np.zeros((1, 1), dtype=np.int64),
+            np.zeros(1, dtype=np.int64),
         )
         # The types the scorer passes (a loop is compiled once per set of argument types).
         pairs = np.zeros(0, dtype=np.int64)
@@ -1078,10 +1098,42 @@ class WorkIndex:
             self._search_touched,
             limit,
             rarest,
-            6_000,
+            _TRIGRAM_BUDGET,
             self._in_id_order,
         )
         return hits.tolist()  # type: ignore[no-any-return]
+
+    def _search_many(self, keys: Sequence[str], limit: int, rarest: int = 8) -> None:
+        """Remember the trigram searches of many reading keys (ASCII) for
+        :meth:`_trigram_candidates`, made in one compiled call
+        (:func:`bunpai.identify.kernels.trigram_searches`), as many as there is room for."""
+        remembered = self._trigrams
+        wanted = list(dict.fromkeys(key for key in keys if (key, limit, rarest) not in remembered))
+        del wanted[max((1 << 18) - len(remembered), 0) :]
+        if not wanted:
+            return
+        letters, starts = _ascii_codes(wanted)
+        found = np.empty((len(wanted), limit), dtype=np.int64)
+        sizes = np.empty(len(wanted), dtype=np.int64)
+        _kernels().trigram_searches(
+            _CODES[letters],
+            starts,
+            self.offsets,
+            self.postings,
+            self._id_rank(),
+            self._search_counts,
+            self._search_seen,
+            self._search_twice,
+            self._search_touched,
+            limit,
+            rarest,
+            _TRIGRAM_BUDGET,
+            self._in_id_order,
+            found,
+            sizes,
+        )
+        for key, works, size in zip(wanted, found.tolist(), sizes.tolist(), strict=True):
+            remembered[(key, limit, rarest)] = works[:size]
 
     def _id_rank(self) -> np.ndarray:
         """Each work's rank in the order of work ids (made on first use)."""
@@ -1583,6 +1635,10 @@ class WorkIndex:
             best = best_of.tolist()
             more_lines: list[int] = []
             more_works: list[int] = []
+            self._search_many(
+                [line.phon for k, line in enumerate(lines) if line.search and _round4(best[k]) < 0.7],
+                self.thresholds.max_candidates * 2,
+            )
             for k, line in enumerate(lines):
                 if line.search and _round4(best[k]) < 0.7:
                     more = self._searched(line)

@@ -613,3 +613,43 @@ def closest_titles(
         for k, i in enumerate(_ranked_first(best, ranks, len(firsts), limit)):
             found[r, k] = entry_works[first + places[firsts[i]]]
         counts[r] = limit
+
+
+@_compile
+def trigram_searches(
+    codes: Any,
+    starts: Any,
+    offsets: Any,
+    postings: Any,
+    rank: Any,
+    counts: Any,
+    seen: Any,
+    twice: Any,
+    touched: Any,
+    limit: int,
+    rarest: int,
+    budget: int,
+    in_id_order: bool,
+    found: Any,
+    sizes: Any,
+) -> None:
+    """:func:`trigram_search` of many keys at once: key ``k`` is
+    ``codes[starts[k]:starts[k + 1]]``, its works ``found[k, :sizes[k]]`` (one call instead of one
+    a key, each of which costs as much to make as a tenth of a search)."""
+    for k in range(len(starts) - 1):
+        hits = trigram_search(
+            codes[starts[k] : starts[k + 1]],
+            offsets,
+            postings,
+            rank,
+            counts,
+            seen,
+            twice,
+            touched,
+            limit,
+            rarest,
+            budget,
+            in_id_order,
+        )
+        sizes[k] = len(hits)
+        found[k, : len(hits)] = hits
