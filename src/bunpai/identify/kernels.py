@@ -552,7 +552,8 @@ def closest_titles(
       letter in a table of the 256 bytes.
     * An entry is kept when its ratio is 60 or more as rapidfuzz decides it: its normalised
       similarity ``1 − d / (m + n)`` is at least 0.6. An entry too short or too long to reach that
-      even if every code of the shorter key were common is passed over without comparing.
+      even if every code of the shorter key were common is passed over without comparing, and so
+      is an empty one; an empty reading finds none (the engine asks only for readings).
     * Of those, the first ``limit * 5`` by ratio (ties by place in the block, as
       ``process.extract`` keeps them); if more than ``limit``, the first ``limit`` of those by
       ratio, ties by ``rank`` (the work's rank in work id order).
