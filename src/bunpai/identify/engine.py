@@ -883,8 +883,8 @@ class WorkIndex:
         self._search_twice = np.zeros((len(self.ids) + 63) // 64, dtype=np.uint64)
         self._search_touched = np.empty(len(self.ids), dtype=np.int32)
         empty = np.zeros(0, dtype=np.int32)
-        _kernels().trigram_search(
-            _CODES[np.frombuffer(b"abcd", dtype=np.uint8)],
+        key = _CODES[np.frombuffer(b"abcd", dtype=np.uint8)]
+        no_works = (
             np.zeros(_ALPHABET**3 + 1, dtype=np.int64),
             empty,
             np.zeros(0, dtype=np.int64),
@@ -892,28 +892,10 @@ class WorkIndex:
             self._search_seen[:0],
             self._search_twice[:0],
             empty,
-            1,
-            1,
-            1,
-            True,
         )
-        _kernels().trigram_searches(
-            _CODES[np.frombuffer(b"abcd", dtype=np.uint8)],
-            np.asarray([0, 4], dtype=np.int64),
-            np.zeros(_ALPHABET**3 + 1, dtype=np.int64),
-            empty,
-            np.zeros(0, dtype=np.int64),
-            self._search_counts[:0],
-            self._search_seen[:0],
-            self._search_twice[:0],
-            empty,
-            1,
-            1,
-            1,
-            True,
-            np.zeros((1, 1), dtype=np.int64),
-            np.zeros(1, dtype=np.int64),
-        )
+        _kernels().trigram_search(key, *no_works, 1, 1, 1, True)
+        found = (np.zeros((1, 1), dtype=np.int64), np.zeros(1, dtype=np.int64))
+        _kernels().trigram_searches(key, np.asarray([0, 4], dtype=np.int64), *no_works, 1, 1, 1, True, *found)
         # The types the scorer passes (a loop is compiled once per set of argument types).
         pairs = np.zeros(0, dtype=np.int64)
         offsets = np.zeros(1, dtype=np.int64)
@@ -1087,20 +1069,8 @@ class WorkIndex:
         codes = _CODES[np.frombuffer(key.encode("ascii", "ignore"), dtype=np.uint8)]
         if codes.size < 3:
             return []
-        hits = _kernels().trigram_search(
-            codes,
-            self.offsets,
-            self.postings,
-            self._id_rank(),
-            self._search_counts,
-            self._search_seen,
-            self._search_twice,
-            self._search_touched,
-            limit,
-            rarest,
-            _TRIGRAM_BUDGET,
-            self._in_id_order,
-        )
+        searched = self._search_arrays()
+        hits = _kernels().trigram_search(codes, *searched, limit, rarest, _TRIGRAM_BUDGET, self._in_id_order)
         return hits.tolist()  # type: ignore[no-any-return]
 
     def _search_many(self, keys: Sequence[str], limit: int, rarest: int = 8) -> None:
@@ -1115,9 +1085,17 @@ class WorkIndex:
         letters, starts = _ascii_codes(wanted)
         found = np.empty((len(wanted), limit), dtype=np.int64)
         sizes = np.empty(len(wanted), dtype=np.int64)
+        searched = self._search_arrays()
         _kernels().trigram_searches(
-            _CODES[letters],
-            starts,
+            _CODES[letters], starts, *searched, limit, rarest, _TRIGRAM_BUDGET, self._in_id_order, found, sizes
+        )
+        for key, works, size in zip(wanted, found.tolist(), sizes.tolist(), strict=True):
+            remembered[(key, limit, rarest)] = works[:size]
+
+    def _search_arrays(self) -> tuple[np.ndarray, ...]:
+        """What a trigram search reads and its scratch: the postings with their offsets, the works'
+        rank by id, the counters, the two sets of bits and the works met."""
+        return (
             self.offsets,
             self.postings,
             self._id_rank(),
@@ -1125,15 +1103,7 @@ class WorkIndex:
             self._search_seen,
             self._search_twice,
             self._search_touched,
-            limit,
-            rarest,
-            _TRIGRAM_BUDGET,
-            self._in_id_order,
-            found,
-            sizes,
         )
-        for key, works, size in zip(wanted, found.tolist(), sizes.tolist(), strict=True):
-            remembered[(key, limit, rarest)] = works[:size]
 
     def _id_rank(self) -> np.ndarray:
         """Each work's rank in the order of work ids (made on first use)."""
