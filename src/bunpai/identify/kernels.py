@@ -561,8 +561,8 @@ def closest_titles(
     ``found[r, :counts[r]]`` are request ``r``'s works (in no particular order).
     """
     masks = np.zeros(256, dtype=np.uint64)  # the match mask of each letter of a reading (bytes)
-    largest = 0
-    for b in range(len(block_offsets) - 1):
+    largest = 0  # the most works of a block asked for (not of every block: one reading alone asks for one)
+    for b in asked_blocks:
         largest = max(largest, block_offsets[b + 1] - block_offsets[b])
     scores = np.empty(largest, dtype=np.float64)
     places = np.empty(largest, dtype=np.int64)
