@@ -3,8 +3,12 @@ keys, the exact name scores, and the title ratios against ``rapidfuzz``."""
 
 from __future__ import annotations
 
+import json
 import random
+import subprocess
+import sys
 from collections import Counter
+from pathlib import Path
 
 import numpy as np
 from hypothesis import given, settings
@@ -290,3 +294,40 @@ def test_key_records_hold_each_works_keys_as_counts_lengths_and_codes() -> None:
     a, b, x, east, c, d, e = (ord(ch) for ch in "abx東cde")
     assert records.tolist() == [2, 2, a, b, 0, 1, 1, east, 0, 2, 2, c, d, 1, e, 1, 1, x, 0]
     assert starts.tolist() == [0, 8, 15, 19]
+
+
+_COMPILED_BEFORE_AND_AFTER = """
+import json, sys
+from bunpai.identify import kernels
+from bunpai.identify.engine import WorkIndex
+sys.path.insert(0, sys.argv[1])
+from generated import generated_works_and_lines
+works, lines = generated_works_and_lines()
+index = WorkIndex(works)
+loops = {name: loop for name, loop in vars(kernels).items() if hasattr(loop, "signatures")}
+before = {name: list(map(str, loop.signatures)) for name, loop in loops.items()}
+index.identify_many(lines)
+for line in lines[:300]:
+    index.identify(line)
+after = {name: list(map(str, loop.signatures)) for name, loop in loops.items()}
+print(json.dumps([before, after]))
+"""
+
+
+def test_identification_compiles_no_loop_that_the_index_did_not_load_while_it_was_built() -> None:
+    # A loop is compiled (or read from its cache) once per set of argument types, read-only
+    # arrays being a type of their own: the index loads each with the types the scorer passes,
+    # so that the first lines identified do not wait for it. In a new interpreter: loops other
+    # tests compiled would hide one the index missed.
+    done = subprocess.run(
+        [sys.executable, "-c", _COMPILED_BEFORE_AND_AFTER, str(Path(__file__).resolve().parent)],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=600,
+    )
+    before, after = json.loads(done.stdout)
+    assert after == before
+    # The loops the scorer calls itself are among them, each loaded once.
+    for name in ("trigram_search", "trigram_searches", "exact_name_scores", "title_ratios", "closest_titles"):
+        assert len(before[name]) == 1, name

@@ -906,8 +906,20 @@ class WorkIndex:
             offsets, offsets, letters, empty, pairs, pairs, offsets, letters, 1, np.zeros((0, 1), dtype=np.int64), pairs
         )
         unequal = np.zeros(0, dtype=bool)
+        # The lines' keys are read-only (made from bytes), the works' records are not: a loop is
+        # compiled once per set of argument types, and whether an array is read-only is in its type.
         _kernels().title_ratios(
-            codes, starts, codes, starts, pairs, pairs, codes, starts, np.zeros(0), unequal, unequal
+            codes,
+            starts,
+            codes,
+            starts,
+            pairs,
+            pairs,
+            self._records[:0],
+            self._record_starts[:1],
+            np.zeros(0),
+            unequal,
+            unequal,
         )
 
     def __len__(self) -> int:
