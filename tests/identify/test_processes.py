@@ -5,6 +5,7 @@ batches and the default stay in one process."""
 
 from __future__ import annotations
 
+import fcntl
 import gc
 import os
 import signal
@@ -415,6 +416,20 @@ def test_workers_end_with_their_index_and_not_with_another(
         second.close()
         second.close()  # twice: nothing more to do
     assert _all_waited_for(started)
+
+
+@starting
+def test_the_pipes_to_and_from_a_worker_hold_a_megabyte(
+    generated: tuple[list[WorkEntry], list[Query], WorkIndex, list[Any]],
+) -> None:
+    # A worker's results are megabytes: through pipes of 64 KB it waited on each write for this
+    # process's reader thread to empty the pipe.
+    works, lines, _, one = generated
+    with _deadline(120), WorkIndex(works, processes=2) as index:
+        (worker,) = index._workers
+        for fd in (worker.requests, worker.replies):
+            assert fcntl.fcntl(fd, fcntl.F_GETPIPE_SZ) == engine._PIPE_BYTES == 1 << 20
+        assert index.identify_many(lines) == one
 
 
 def _parts(titles: list[str], count: int) -> list[list[int]]:
