@@ -485,6 +485,31 @@ def test_parts_take_new_titles_where_they_are_behind() -> None:
     assert split.parts == [[0, 4], [1, 2, 3, 5, 6, 7]]
 
 
+_WRITTEN = ["Lemon", "ＬＥＭＯＮ", "LEMON (TV size)", "Lemonade", "ﾊﾟﾌﾟﾘｶ", "パプリカ"]
+_WRITTEN += ["夜に駆ける", "ﾖﾙﾆｶｹﾙ", "ヨルニカケル", ""]
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(st.sampled_from(_WRITTEN), max_size=40),
+    st.integers(1, 3),
+    st.integers(0, 40),
+    st.sampled_from([1.0, 0.98, 0.5]),
+)
+def test_parts_of_titles_are_those_of_their_folded_beginnings(
+    titles: list[str], count: int, cut: int, first: float
+) -> None:
+    # Titles added in two batches, each beginning as written folded once: the parts of a line
+    # per title beginning, folded.
+    by_key = _Split(count, first)
+    for position, title in enumerate(titles):
+        by_key.add(position, _title_beginning(title))
+    by_title = _Split(count, first)
+    by_title.add_titles(0, titles[:cut])
+    by_title.add_titles(len(titles[:cut]), titles[cut:])
+    assert by_title.parts == by_key.parts
+
+
 def test_a_title_s_beginning_folds_its_width_and_case() -> None:
     assert _title_beginning("ＬＥＭＯＮ") == _title_beginning("Lemon") == _title_beginning("LEMON") == "lemon"
     assert _title_beginning("Ｌｅｍｏｎ (TV size)") == _title_beginning("lemon (TV size) -instrumental-")
