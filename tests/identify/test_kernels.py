@@ -1,5 +1,6 @@
 """The compiled loops against plain Python: the trigram search on indexes of generated reading
-keys, the exact name scores, and the title ratios against ``rapidfuzz``."""
+keys, the exact name scores, and the title ratios against ``rapidfuzz``; and that an index loads
+every loop identification calls, with the types it passes, before any line is identified."""
 
 from __future__ import annotations
 
