@@ -846,7 +846,8 @@ class WorkIndex:
         # _name_positions): the same names recur in thousands of lines.
         self._positions_of: dict[tuple[str, ...], tuple[tuple[str, ...], ...]] = {}
         self._rank_of_id: np.ndarray | None = None
-        # Scratch of the compiled trigram search: a counter per work and the works it touched.
+        # Scratch of the compiled trigram search: a counter per work, a bit per work for those met
+        # once and for those met more than once, and the works it touched.
         self._search_counts = np.zeros(0, dtype=np.uint8)
         self._search_seen = np.zeros(0, dtype=np.uint64)
         self._search_twice = np.zeros(0, dtype=np.uint64)
@@ -1660,15 +1661,13 @@ class WorkIndex:
             best = best_of.tolist()
             more_lines: list[int] = []
             more_works: list[int] = []
-            self._search_many(
-                [line.phon for k, line in enumerate(lines) if line.search and _round4(best[k]) < 0.7],
-                self.thresholds.max_candidates * 2,
-            )
-            for k, line in enumerate(lines):
-                if line.search and _round4(best[k]) < 0.7:
-                    more = self._searched(line)
-                    more_lines.extend([k] * len(more))
-                    more_works.extend(more)
+            # The lines without a close title: their searches made at once, then read one by one.
+            searching = [k for k, line in enumerate(lines) if line.search and _round4(best[k]) < 0.7]
+            self._search_many([lines[k].phon for k in searching], self.thresholds.max_candidates * 2)
+            for k in searching:
+                more = self._searched(lines[k])
+                more_lines.extend([k] * len(more))
+                more_works.extend(more)
             if more_works:
                 extra_lines = np.asarray(more_lines, dtype=np.int64)
                 extra_works = np.asarray(more_works, dtype=np.int64)
